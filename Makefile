@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MODEL  ?= models/stance
+RUN    ?= runs/latest
+CORPUS ?= corpus
+DEVICE ?= auto
+
+.PHONY: install run train test bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Train the stance model when none is there, then run the whole pipeline on the corpus.
+run: install
+	test -f $(MODEL)/model_card.json || $(VENV)/bin/stancemap train --out $(MODEL) --device $(DEVICE)
+	$(VENV)/bin/stancemap run $(CORPUS) --out $(RUN) --model $(MODEL) --device $(DEVICE)
+
+train: install
+	$(VENV)/bin/stancemap train --out $(MODEL) --device $(DEVICE)
+
+test: install
+	HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(VENV)/bin/pytest
+
+bench: install
+	$(VENV)/bin/stancemap bench --out runs/bench
+
+clean:
+	rm -rf $(VENV) runs

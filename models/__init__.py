@@ -1,0 +1,1 @@
+"""Models: target linking and stance classification."""

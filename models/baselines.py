@@ -1,0 +1,122 @@
+"""Baselines trained on the same folds as the stance model (issue: honest evaluation).
+
+Each has ``fit(examples, targets)``, ``predict(examples)`` (targets and stances) and
+``predict_given(examples, targets)`` (stances for given targets), like ``StanceModel``.
+- ``MajorityBaseline``: the most frequent target and the most frequent stance.
+- ``LinearBaseline(features="tfidf")``: TF-IDF + logistic regression.
+- ``LinearBaseline(features="embedding")``: frozen MiniLM sentence embeddings + logistic regression.
+Target linking is one-vs-rest; polarity is one classifier over (quote features, target one-hot).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from models.examples import Example
+from pipeline.records import STANCES, Stance
+from pipeline.resources import Target
+
+
+class MajorityBaseline:
+    def fit(self, examples: Sequence[Example], targets: Sequence[Target]) -> "MajorityBaseline":
+        target_counts = Counter(s.target for e in examples for s in e.stances)
+        stance_counts = Counter(s.stance for e in examples for s in e.stances)
+        self.target_ = target_counts.most_common(1)[0][0] if target_counts else None
+        self.stance_ = stance_counts.most_common(1)[0][0] if stance_counts else "neutral"
+        return self
+
+    def predict(self, examples: Sequence[Example]) -> list[tuple[Stance, ...]]:
+        if self.target_ is None:
+            return [() for _ in examples]
+        return [(Stance(self.target_, self.stance_),) for _ in examples]
+
+    def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]]) -> list[tuple[Stance, ...]]:
+        return [tuple(Stance(t, self.stance_) for t in ts) for ts in targets]
+
+
+class LinearBaseline:
+    def __init__(self, *, features: str = "tfidf", threshold: float = 0.5, C: float = 4.0, seed: int = 13):
+        self.features = features
+        self.threshold = threshold
+        self.C = C
+        self.seed = seed
+
+    def _featurise(self, examples: Sequence[Example], *, fit: bool = False):
+        texts = [f"{e.text} {e.context}" for e in examples]
+        if self.features == "tfidf":
+            if fit:
+                self.vectoriser_ = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+                return self.vectoriser_.fit_transform(texts)
+            return self.vectoriser_.transform(texts)
+        if self.features == "embedding":
+            from models.encoder import SentenceEncoder
+
+            if fit:
+                self.encoder_ = SentenceEncoder(device="cpu")
+            quote = self.encoder_.encode([e.text for e in examples])
+            context = self.encoder_.encode(texts)
+            return sparse.csr_matrix(np.hstack([quote, context]))
+        raise ValueError(f"features={self.features!r}: use tfidf or embedding")
+
+    def _with_target(self, X, targets: Sequence[str]):
+        onehot = sparse.csr_matrix(
+            ([1.0] * len(targets), (range(len(targets)), [self.target_index_[t] for t in targets])),
+            shape=(len(targets), len(self.target_index_)),
+        )
+        return sparse.hstack([X, onehot]).tocsr()
+
+    def fit(self, examples: Sequence[Example], targets: Sequence[Target]) -> "LinearBaseline":
+        X = self._featurise(examples, fit=True)
+        self.target_index_ = {t.id: i for i, t in enumerate(targets)}
+        self.linkers_ = {}
+        for target in targets:
+            y = np.array([any(s.target == target.id for s in e.stances) for e in examples], dtype=int)
+            if y.sum() == 0 or y.sum() == len(y):
+                continue
+            clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
+            self.linkers_[target.id] = clf.fit(X, y)
+        rows, labels, tids = [], [], []
+        for i, e in enumerate(examples):
+            for s in e.stances:
+                if s.target in self.target_index_:
+                    rows.append(i)
+                    tids.append(s.target)
+                    labels.append(s.stance)
+        self.polarity_ = None
+        self.fallback_ = Counter(labels).most_common(1)[0][0] if labels else "neutral"
+        if len(set(labels)) > 1:
+            clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
+            self.polarity_ = clf.fit(self._with_target(X[rows], tids), labels)
+        return self
+
+    def _polarity(self, X, pairs: list[tuple[int, str]]) -> list[str]:
+        if not pairs:
+            return []
+        if self.polarity_ is None:
+            return [self.fallback_] * len(pairs)
+        rows = [i for i, _ in pairs]
+        return list(self.polarity_.predict(self._with_target(X[rows], [t for _, t in pairs])))
+
+    def predict(self, examples: Sequence[Example]) -> list[tuple[Stance, ...]]:
+        X = self._featurise(examples)
+        pairs = []
+        for target, clf in self.linkers_.items():
+            probs = clf.predict_proba(X)[:, 1]
+            pairs.extend((i, target) for i in np.flatnonzero(probs >= self.threshold))
+        return self._assemble(X, len(examples), sorted(pairs))
+
+    def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]]) -> list[tuple[Stance, ...]]:
+        X = self._featurise(examples)
+        pairs = [(i, t) for i, ts in enumerate(targets) for t in ts if t in self.target_index_]
+        return self._assemble(X, len(examples), pairs)
+
+    def _assemble(self, X, n: int, pairs: list[tuple[int, str]]) -> list[tuple[Stance, ...]]:
+        out: list[list[Stance]] = [[] for _ in range(n)]
+        for (i, target), label in zip(pairs, self._polarity(X, pairs)):
+            out[i].append(Stance(target, str(label)))
+        return [tuple(x) for x in out]

@@ -1,0 +1,119 @@
+"""Stance-model inputs: one example per quote, from gold/pipeline quotes or synthetic lines.
+
+A quote is seen with its context (the text around it in its paragraph and the paragraph before
+when the quote's own paragraph says little), because the codebook lets the introducing sentence
+decide the target (§3, "Context counts").
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from pipeline.records import Quote, Stance
+
+CONTEXT_BEFORE = 320
+CONTEXT_AFTER = 120
+
+
+@dataclass(frozen=True)
+class Example:
+    """What the stance model reads for one quote, and (for training) its gold stances."""
+
+    key: str  # article#id, or the synthetic id
+    text: str
+    context: str = ""
+    speaker: str | None = None
+    organisation: str | None = None
+    cue: str | None = None
+    stances: tuple[Stance, ...] = ()
+    group: str = ""  # article id (folds are split by it); "synthetic" for synthetic lines
+    synthetic: bool = False
+
+    def source_text(self, max_chars: int = 900) -> str:
+        """The second segment of a (target, quote) pair: who, cue, the words, then the context."""
+        who = self.speaker or self.organisation or "unknown source"
+        if self.speaker and self.organisation:
+            who = f"{self.speaker} ({self.organisation})"
+        cue = f" {self.cue}" if self.cue else ""
+        body = f"{who}{cue}: {self.text}"
+        if self.context:
+            body += f" | context: {self.context}"
+        return body[:max_chars]
+
+
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph (blank-line or newline separated block) that holds text[start:end]."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return left, len(text) if right < 0 else right
+
+
+def quote_context(text: str, start: int, end: int) -> str:
+    """Text around a quote: its paragraph clipped to a window, plus the previous paragraph's
+    tail when the quote starts its paragraph (the introducing sentence is often there)."""
+    left, right = paragraph_bounds(text, start, end)
+    before = text[max(left, start - CONTEXT_BEFORE):start]
+    after = text[end:min(right, end + CONTEXT_AFTER)]
+    if len(before.strip()) < 40 and left > 0:
+        prev_left, _ = paragraph_bounds(text, max(0, left - 2), max(0, left - 2))
+        previous = text[prev_left:left].strip()
+        before = previous[-CONTEXT_BEFORE:] + " " + before
+    return " ".join(f"{before} [QUOTE] {after}".split())
+
+
+def examples_from_quotes(quotes: Iterable[Quote], texts: dict[str, str]) -> list[Example]:
+    """Examples for quotes of articles whose text is in ``texts`` (gold or pipeline output)."""
+    examples = []
+    for quote in quotes:
+        article = texts.get(quote.article, "")
+        context = quote_context(article, quote.start, quote.end) if article else str(quote.extra.get("context", ""))
+        examples.append(
+            Example(
+                key=quote.key,
+                text=quote.text,
+                context=context,
+                speaker=quote.speaker,
+                organisation=quote.organisation,
+                cue=quote.cue,
+                stances=quote.stances,
+                group=quote.article,
+            )
+        )
+    return examples
+
+
+def load_synthetic(path: str | Path) -> list[Example]:
+    """Synthetic training lines (``"synthetic": true``); never used to report accuracy."""
+    examples = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            data = json.loads(line)
+            if data.get("synthetic") is not True:
+                raise ValueError(f"{path}:{number}: synthetic lines must carry \"synthetic\": true")
+            examples.append(
+                Example(
+                    key=str(data["id"]),
+                    text=data["text"],
+                    context=data.get("context") or "",
+                    speaker=data.get("speaker"),
+                    organisation=data.get("organisation"),
+                    cue=data.get("cue"),
+                    stances=tuple(Stance.from_json(s) for s in data.get("stances", [])),
+                    group="synthetic",
+                    synthetic=True,
+                )
+            )
+    return examples
+
+
+def file_hashes(paths: Sequence[Path]) -> dict[str, str]:
+    """sha256 of each file, for the model card."""
+    out = {}
+    for path in sorted(paths):
+        out[str(path)] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return out

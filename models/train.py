@@ -1,0 +1,131 @@
+"""Training the stance model and cross-validating it: importable functions behind `stancemap train|cv`."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from models.baselines import LinearBaseline, MajorityBaseline
+from models.crossval import cross_validate, markdown_table
+from models.examples import Example, examples_from_quotes, file_hashes, load_synthetic
+from models.stance import StanceModel
+from pipeline.jsonl import read_jsonl, write_json, write_text
+from pipeline.records import Quote
+from pipeline.resources import ANNOTATIONS, CORPUS_DIR, GOLD_DIR, TARGETS_PATH, load_targets
+
+SYNTHETIC_PATH = ANNOTATIONS / "synthetic" / "stance.jsonl"
+CV_RESULTS = Path(__file__).resolve().parents[1] / "evaluation" / "results" / "stance_cv.json"
+
+
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def gold_examples(gold_dir: Path, corpus_dir: Path) -> tuple[list[Example], list[Path]]:
+    """Examples from every gold file whose article text is in the corpus folder."""
+    files = sorted(Path(gold_dir).glob("*.jsonl")) if Path(gold_dir).is_dir() else []
+    quotes: list[Quote] = []
+    texts: dict[str, str] = {}
+    for file in files:
+        quotes.extend(read_jsonl(file, Quote))
+    for article in {q.article for q in quotes}:
+        path = Path(corpus_dir) / f"{article}.txt"
+        if path.exists():
+            with open(path, encoding="utf-8", newline="") as handle:
+                texts[article] = handle.read()
+    return examples_from_quotes(quotes, texts), files
+
+
+def train_model(
+    *,
+    out: Path,
+    gold_dir: Path = GOLD_DIR,
+    corpus_dir: Path = CORPUS_DIR,
+    synthetic_path: Path = SYNTHETIC_PATH,
+    targets_path: Path = TARGETS_PATH,
+    device: str = "auto",
+    epochs: int = 3,
+    seed: int = 13,
+    max_examples: int | None = None,
+    progress: Callable[[str], None] = _say,
+) -> Path:
+    """Fit the stance model on synthetic lines plus all gold, and save it with its model card."""
+    targets = load_targets(targets_path)
+    synthetic = load_synthetic(synthetic_path) if Path(synthetic_path).exists() else []
+    gold, gold_files = gold_examples(gold_dir, corpus_dir)
+    examples = synthetic + gold
+    if max_examples:
+        examples = examples[:max_examples]
+    if not examples:
+        raise ValueError(f"no training data: {synthetic_path} and {gold_dir} are empty")
+    model = StanceModel(device=device, epochs=epochs, seed=seed).fit(examples, targets, progress=progress)
+    data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
+    card = {
+        "data": {
+            "files": {_rel(p): h for p, h in file_hashes(data_files).items()},
+            "n_synthetic_quotes": sum(e.synthetic for e in examples),
+            "n_gold_quotes": sum(not e.synthetic for e in examples),
+        },
+        "seed": seed,
+        "cross_validation": _matching_cv(data_files, model.get_params()),
+        "intended_use": "Stance of quotes toward the targets of annotations/targets.yaml (English news, 2022-23 debate).",
+        "evaluation_note": "Figures are leave-one-article-out on gold articles the fold did not train on; synthetic lines are never scored.",
+    }
+    model.save(out, card=card)
+    progress(f"saved model to {out} ({model.train_seconds_}s training)")
+    return Path(out)
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(__file__).resolve().parents[1]))
+    except ValueError:
+        return str(path)
+
+
+def _matching_cv(data_files: list[Path], params: dict) -> dict | None:
+    """The committed cross-validation results, when they were made on these data files."""
+    if not CV_RESULTS.exists():
+        return None
+    result = json.loads(CV_RESULTS.read_text(encoding="utf-8"))
+    hashes = {_rel(p): h for p, h in file_hashes(data_files).items()}
+    if result.get("data_files") != hashes:
+        return {"status": "stale: data changed since the last `stancemap cv`; rerun it", "file": _rel(CV_RESULTS)}
+    return {"file": _rel(CV_RESULTS), **{k: v["pooled"] for k, v in result["models"].items()}}
+
+
+def run_cv(
+    *,
+    out: Path = CV_RESULTS,
+    gold_dir: Path = GOLD_DIR,
+    corpus_dir: Path = CORPUS_DIR,
+    synthetic_path: Path = SYNTHETIC_PATH,
+    targets_path: Path = TARGETS_PATH,
+    device: str = "auto",
+    epochs: int = 3,
+    seed: int = 13,
+    models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "finetuned"),
+    progress: Callable[[str], None] = _say,
+) -> dict:
+    """Leave-one-article-out CV of the fine-tuned model and the three baselines; writes JSON + markdown."""
+    targets = load_targets(targets_path)
+    synthetic = load_synthetic(synthetic_path) if Path(synthetic_path).exists() else []
+    gold, gold_files = gold_examples(gold_dir, corpus_dir)
+    if len({e.group for e in gold}) < 2:
+        raise ValueError(f"{gold_dir}: leave-one-article-out needs gold for at least two articles")
+    factories = {
+        "majority": MajorityBaseline,
+        "tfidf-lr": lambda: LinearBaseline(features="tfidf", seed=seed),
+        "embedding-lr": lambda: LinearBaseline(features="embedding", seed=seed),
+        "finetuned": lambda: StanceModel(device=device, epochs=epochs, seed=seed),
+    }
+    result = cross_validate(gold, synthetic, targets, factories={k: factories[k] for k in models}, progress=progress)
+    data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
+    result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
+    result["params"] = {"finetuned": StanceModel(device=device, epochs=epochs, seed=seed).get_params()}
+    write_json(out, result)
+    write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")
+    progress("\n" + markdown_table(result))
+    return result

