@@ -63,19 +63,20 @@ class StanceModel:
         self,
         *,
         encoder_path: str | None = None,
-        max_length: int = 160,
-        epochs: int = 3,
+        max_length: int = 128,
+        epochs: int = 2,
         batch_size: int = 16,
         learning_rate: float = 5e-5,
         weight_decay: float = 0.01,
         warmup: float = 0.1,
-        top_k: int = 6,
-        negatives: int = 3,
+        top_k: int = 5,
+        negatives: int = 2,
+        random_negatives: int = 0,
         relevance_threshold: float = 0.5,
         max_targets: int = 3,
         seed: int = 13,
         device: str = "auto",
-        bf16: bool = True,
+        bf16: bool = False,
         quantize: bool = False,
     ):
         self.encoder_path = encoder_path
@@ -87,6 +88,7 @@ class StanceModel:
         self.warmup = warmup
         self.top_k = top_k
         self.negatives = negatives
+        self.random_negatives = random_negatives
         self.relevance_threshold = relevance_threshold
         self.max_targets = max_targets
         self.seed = seed
@@ -97,7 +99,7 @@ class StanceModel:
     # ------------------------------------------------------------------ settings
     def get_params(self) -> dict:
         keys = (
-            "encoder_path max_length epochs batch_size learning_rate weight_decay warmup top_k negatives "
+            "encoder_path max_length epochs batch_size learning_rate weight_decay warmup top_k negatives random_negatives "
             "relevance_threshold max_targets seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
@@ -177,8 +179,8 @@ class StanceModel:
         return self
 
     def _training_pairs(self, examples: Sequence[Example]) -> list[Pair]:
-        """Gold targets as positives; the retriever's top non-gold candidates as hard negatives,
-        plus one random negative per quote, so the relevance head sees what inference will show it."""
+        """Gold targets as positives; the retriever's top non-gold candidates as hard negatives
+        (what inference will show the relevance head), plus ``random_negatives`` random ones."""
         rng = random.Random(self.seed)
         ranked = self.retriever_.rank(examples, self.sentence_encoder_, top_k=self.top_k + 3)
         ids = list(self.targets_)
@@ -189,7 +191,7 @@ class StanceModel:
                 pairs.append(Pair(i, target, 1.0, STANCES.index(stance)))
             hard = [t for t in candidates if t not in gold][: self.negatives]
             pool = [t for t in ids if t not in gold and t not in hard]
-            extra = [rng.choice(pool)] if pool else []
+            extra = rng.sample(pool, min(self.random_negatives, len(pool)))
             for target in hard + extra:
                 pairs.append(Pair(i, target, 0.0, -1))
         return pairs

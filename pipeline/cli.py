@@ -24,6 +24,8 @@ def run(
     duplicates: str = typer.Option("every", "--duplicates", help="every | once-per-article: how an actor's repeated stance counts."),
     window: Optional[str] = typer.Option(None, "--window", help="Split the matrix in periods: 2023-02-02 (before/after), several dates comma-separated, or moving:90d:30d."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any article failed (default: only when all did)."),
+    engine: str = typer.Option("local", "--engine", help="local | ray: where the stages run (ray: Ray Data, same run folder)."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (ray engine only; default: start a local Ray)."),
 ) -> None:
     """Run the whole pipeline on a corpus and write the run folder."""
     from pipeline.run import RunOptions, run_pipeline
@@ -41,7 +43,14 @@ def run(
         window=window,
         strict=strict,
     )
-    summary = run_pipeline(corpus, out=out, options=options)
+    if engine == "ray":
+        from pipeline.ray_engine import run_ray
+
+        summary = run_ray(corpus, out=out, options=options, address=address)
+    elif engine == "local":
+        summary = run_pipeline(corpus, out=out, options=options)
+    else:
+        raise typer.BadParameter(f"--engine {engine!r}: use local or ray")
     code = summary.exit_code
     if strict and summary.n_error:
         code = 1
@@ -55,7 +64,7 @@ def train(
     synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic", help="Synthetic training lines."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="Article texts the gold offsets refer to."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
-    epochs: int = typer.Option(3, "--epochs"),
+    epochs: int = typer.Option(2, "--epochs"),
     seed: int = typer.Option(13, "--seed"),
 ) -> None:
     """Fine-tune the stance model on the synthetic lines and all gold labels."""
@@ -71,7 +80,7 @@ def cv(
     synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic"),
     corpus: Path = typer.Option(Path("corpus"), "--corpus"),
     device: str = typer.Option("auto", "--device"),
-    epochs: int = typer.Option(3, "--epochs"),
+    epochs: int = typer.Option(2, "--epochs"),
     seed: int = typer.Option(13, "--seed"),
     models: str = typer.Option("majority,tfidf-lr,embedding-lr,finetuned", "--models", help="Comma-separated subset."),
 ) -> None:
@@ -80,6 +89,29 @@ def cv(
 
     run_cv(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, device=device, epochs=epochs, seed=seed,
            models=tuple(m.strip() for m in models.split(",") if m.strip()))
+
+
+def _register() -> None:
+    """Commands whose code lives with its package: evaluation, annotation, export, benchmark."""
+    from evaluation.annotate import annotate_app
+    from evaluation.bench import bench_command
+    from evaluation.cli import evaluate_command
+    from pipeline.networks import export_command
+
+    app.command("evaluate")(evaluate_command)
+    app.command("export")(export_command)
+    app.command("bench")(bench_command)
+    try:
+        from evaluation.labelstudio import import_command, prepare_command
+    except ImportError:  # pragma: no cover - while the Label Studio module is absent
+        pass
+    else:
+        annotate_app.command("prepare")(prepare_command)
+        annotate_app.command("import")(import_command)
+    app.add_typer(annotate_app, name="annotate", help="Gold annotations: check, agree, prepare Label Studio tasks, import exports.")
+
+
+_register()
 
 
 def main() -> None:  # pragma: no cover - console entry point

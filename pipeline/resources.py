@@ -53,18 +53,15 @@ class ActorTable:
     _by_alias: dict[str, Actor] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        table: dict[str, Actor] = {}
-        for actor in self.actors:
+        owners: dict[str, set[int]] = {}
+        for index, actor in enumerate(self.actors):
             for name in (actor.name, *actor.aliases):
-                key = normalise_name(name)
-                # an alias shared by several actors (e.g. "former children's minister") is ambiguous
-                if key in table and table[key] is not actor and normalise_name(table[key].name) != key:
-                    table[key] = None  # type: ignore[assignment]
-                else:
-                    table.setdefault(key, actor)
+                owners.setdefault(normalise_name(name), set()).add(index)
+        # an alias shared by several actors (e.g. "former children's minister") is ambiguous: dropped
+        table = {key: self.actors[next(iter(ids))] for key, ids in owners.items() if len(ids) == 1}
         for actor in self.actors:  # canonical names always win
             table[normalise_name(actor.name)] = actor
-        object.__setattr__(self, "_by_alias", {k: v for k, v in table.items() if v is not None})
+        object.__setattr__(self, "_by_alias", table)
 
     def lookup(self, name: str | None) -> Actor | None:
         if not name:

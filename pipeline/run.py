@@ -136,9 +136,26 @@ def run_pipeline(
 
 
 def _process_chunk(articles, *, out, work, nlp, actors, model, options, timer, progress) -> None:
+    results, failed = analyse_articles(articles, nlp=nlp, actors=actors, options=options, timer=timer)
+    if model is not None:
+        t = time.perf_counter()
+        results = add_stances(results, model=model, progress=progress)
+        timer["stance"] += time.perf_counter() - t
+    t = time.perf_counter()
+    record_results(out, work, articles, results, failed, progress=progress)
+    timer["write"] += time.perf_counter() - t
+
+
+Result = tuple[Article, list[Segment], list[Quote]]
+
+
+def analyse_articles(articles: list[Article], *, nlp, actors, options: RunOptions, timer=None) -> tuple[list[Result], dict[str, str]]:
+    """Segmentation and quote extraction for a chunk: (article, segments, quotes) per article that
+    worked, and the error message for each that failed. No file IO: both engines call this."""
     from pipeline.quotes import extract_quotes
     from pipeline.segment import segment_article
 
+    timer = timer if timer is not None else defaultdict(float)
     segmented: list[tuple[Article, list[Segment]]] = []
     failed: dict[str, str] = {}
     t = time.perf_counter()
@@ -151,44 +168,49 @@ def _process_chunk(articles, *, out, work, nlp, actors, model, options, timer, p
 
     t = time.perf_counter()
     quotes_by_article: dict[str, list[Quote]] = {}
-    generator = extract_quotes(segmented, nlp=nlp, actors=actors, batch_size=options.batch_size, n_process=options.n_process)
-    for article, _ in segmented:
-        try:
-            quotes_by_article[article.id] = next(generator)
-        except StopIteration:
-            failed[article.id] = f"{article.source or article.id}: quote extraction yielded nothing"
-        except Exception as exc:
-            failed[article.id] = f"{article.source or article.id}: quote extraction failed ({type(exc).__name__}: {exc})"
-            generator = extract_quotes(
-                [s for s in segmented if s[0].id not in quotes_by_article and s[0].id not in failed],
-                nlp=nlp, actors=actors, batch_size=options.batch_size, n_process=options.n_process,
-            )
+    pending = list(segmented)
+    while pending:
+        generator = extract_quotes(pending, nlp=nlp, actors=actors, batch_size=options.batch_size, n_process=options.n_process)
+        for article, _ in pending:
+            try:
+                quotes_by_article[article.id] = next(generator)
+            except StopIteration:
+                failed[article.id] = f"{article.source or article.id}: quote extraction yielded nothing"
+            except Exception as exc:  # restart after the article that broke the generator
+                failed[article.id] = f"{article.source or article.id}: quote extraction failed ({type(exc).__name__}: {exc})"
+                break
+        pending = [s for s in pending if s[0].id not in quotes_by_article and s[0].id not in failed]
     timer["quotes"] += time.perf_counter() - t
+    results = [(a, segs, quotes_by_article[a.id]) for a, segs in segmented if a.id in quotes_by_article]
+    return results, failed
 
-    if model is not None:
-        t = time.perf_counter()
-        from pipeline.stance import classify_stances
 
-        texts = {a.id: a.text for a, _ in segmented}
-        flat = [q for a, _ in segmented for q in quotes_by_article.get(a.id, [])]
-        try:
-            classified = iter(classify_stances(flat, texts=texts, model=model))
-            for article_id in list(quotes_by_article):
-                quotes_by_article[article_id] = [next(classified) for _ in quotes_by_article[article_id]]
-        except Exception as exc:
-            progress(f"error: stance classification failed for this chunk ({type(exc).__name__}: {exc}); quotes kept without stances")
-        timer["stance"] += time.perf_counter() - t
+def add_stances(results: list[Result], *, model, progress: Callable[[str], None] = _say) -> list[Result]:
+    """The chunk's quotes with stances from the model; on failure the quotes are kept without."""
+    from pipeline.stance import classify_stances
 
-    t = time.perf_counter()
+    texts = {a.id: a.text for a, _, _ in results}
+    flat = [q for _, _, quotes in results for q in quotes]
+    try:
+        classified = iter(classify_stances(flat, texts=texts, model=model))
+        return [(a, segs, [next(classified) for _ in quotes]) for a, segs, quotes in results]
+    except Exception as exc:
+        progress(f"error: stance classification failed for this chunk ({type(exc).__name__}: {exc}); quotes kept without stances")
+        return results
+
+
+def record_results(out: Path, work: Path, articles: list[Article], results: list[Result], failed: dict[str, str], *, progress=_say) -> None:
+    """Write each article's text and completion record (atomically), in input order."""
+    by_id = {a.id: (segs, quotes) for a, segs, quotes in results}
     for article in articles:
-        if article.id in failed:
-            progress(f"error: {failed[article.id]}")
-            status = ArticleStatus(id=article.id, status="error", title=article.title, date=article.date, error=failed[article.id],
+        if article.id not in by_id:
+            error = failed.get(article.id, f"{article.source or article.id}: no result")
+            progress(f"error: {error}")
+            status = ArticleStatus(id=article.id, status="error", title=article.title, date=article.date, error=error,
                                    publisher=article.publisher, url=article.url, n_chars=len(article.text))
             _write_record(work, article.id, {"status": status.to_json(), "segments": [], "quotes": [], "hash": _text_hash(article)})
             continue
-        segments = next(s for a, s in segmented if a.id == article.id)
-        quotes = quotes_by_article.get(article.id, [])
+        segments, quotes = by_id[article.id]
         write_text(out / "texts" / f"{article.id}.txt", article.text)
         status = ArticleStatus(id=article.id, status="ok", title=article.title or _title(article, segments), date=article.date,
                                publisher=article.publisher, url=article.url, n_chars=len(article.text), n_quotes=len(quotes))
@@ -198,7 +220,6 @@ def _process_chunk(articles, *, out, work, nlp, actors, model, options, timer, p
             "quotes": [q.to_json() for q in quotes],
             "hash": _text_hash(article),
         })
-    timer["write"] += time.perf_counter() - t
 
 
 def _title(article: Article, segments: list[Segment]) -> str | None:

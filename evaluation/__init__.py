@@ -1,0 +1,1 @@
+"""Scoring pipeline output against gold annotations (codebook §5) and checking the gold itself."""

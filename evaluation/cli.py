@@ -1,0 +1,187 @@
+"""``stancemap evaluate``: score a run's quotes against the gold annotations (codebook §5).
+
+The lead registers :func:`evaluate_command` on the main typer app; :func:`render` turns the
+metrics dict into a table, markdown or JSON.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from evaluation.scoring import CI_KEYS, evaluate, load_quotes
+from pipeline.jsonl import write_text
+
+FORMATS = ("table", "json", "markdown")
+
+# (label, key, baseline key) of the headline figures, in report order
+HEADLINE = (
+    ("Quote precision", "quote_precision", None),
+    ("Quote recall", "quote_recall", None),
+    ("Quote F1 (half overlap)", "quote_f1", None),
+    ("Quote F1 (exact span)", "exact_f1", None),
+    ("Speaker accuracy", "speaker_accuracy", None),
+    ("Organisation accuracy", "organisation_accuracy", None),
+    ("Quote+speaker F1", "quote_speaker_f1", None),
+    ("Target precision", "target_precision", None),
+    ("Target recall", "target_recall", None),
+    ("Target F1", "target_f1", None),
+    ("Stance macro-F1", "stance_macro_f1", "baseline_stance_macro_f1"),
+    ("Stance accuracy", "stance_accuracy", "baseline_stance_accuracy"),
+    ("Stance macro-F1 end to end", "stance_macro_f1_end_to_end", None),
+    ("Stance kappa (pairs both tag)", "stance_kappa", None),
+    ("Matrix agreement", "matrix_agreement", "baseline_matrix_agreement"),
+    ("Matrix agreement (person)", "matrix_agreement_person", None),
+    ("Matrix agreement (organisation)", "matrix_agreement_organisation", None),
+    ("Matrix kappa", "matrix_kappa", None),
+    ("Matrix alpha", "matrix_alpha", None),
+    ("Matrix coverage", "matrix_coverage", None),
+)
+PER_ARTICLE = (
+    ("gold", "n_gold"),
+    ("pred", "n_pred"),
+    ("match", "n_matched"),
+    ("quote F1", "quote_f1"),
+    ("exact F1", "exact_f1"),
+    ("speaker", "speaker_accuracy"),
+    ("org", "organisation_accuracy"),
+    ("target F1", "target_f1"),
+    ("stance mF1", "stance_macro_f1"),
+    ("matrix", "matrix_agreement"),
+)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _ci(metrics: dict, key: str) -> str:
+    interval = metrics.get("ci", {}).get(key) if key in CI_KEYS else None
+    if not interval:
+        return ""
+    return f"[{interval[0]:.3f}, {interval[1]:.3f}]"
+
+
+def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """The report's tables as (header, rows), shared by the text and markdown renderings."""
+    tables: dict[str, tuple[list[str], list[list[str]]]] = {}
+    tables["Summary"] = (
+        ["figure", "value", "95% CI", "majority baseline"],
+        [
+            [label, _fmt(metrics.get(key)), _ci(metrics, key), _fmt(metrics.get(base)) if base else ""]
+            for label, key, base in HEADLINE
+        ],
+    )
+    counts = [
+        ["articles scored", _fmt(metrics.get("n_articles"))],
+        ["gold quotes", _fmt(metrics.get("n_gold"))],
+        ["predicted quotes", _fmt(metrics.get("n_pred"))],
+        ["matched (half overlap)", _fmt(metrics.get("n_matched"))],
+        ["matched (exact span)", _fmt(metrics.get("n_exact"))],
+        ["gold (quote, target) pairs on matched quotes", _fmt(metrics.get("n_stance_pairs"))],
+        ["gold matrix cells", _fmt(metrics.get("matrix_cells"))],
+        ["predictions for articles without gold (not scored)", _fmt(metrics.get("n_pred_unscored"))],
+    ]
+    tables["Counts"] = (["", "n"], counts)
+    per_class = metrics.get("per_class", {})
+    base_pc = metrics.get("baseline", {}).get("per_class", {})
+    tables["Stance per class"] = (
+        ["class", "precision", "recall", "F1", "gold n", "baseline F1"],
+        [
+            [c, _fmt(v.get("precision")), _fmt(v.get("recall")), _fmt(v.get("f1")), _fmt(v.get("support")),
+             _fmt(base_pc.get(c, {}).get("f1"))]
+            for c, v in per_class.items()
+        ],
+    )
+    confusion = metrics.get("confusion", {}).get("matrix", {})
+    if confusion:
+        cols = list(next(iter(confusion.values())).keys())
+        tables["Stance confusion (rows gold, columns predicted)"] = (
+            ["gold \\ pred", *cols],
+            [[g, *(str(row[c]) for c in cols)] for g, row in confusion.items()],
+        )
+    tables["Per article"] = (
+        ["article", *(label for label, _ in PER_ARTICLE)],
+        [[a, *(_fmt(f.get(k)) for _, k in PER_ARTICLE)] for a, f in metrics.get("per_article", {}).items()],
+    )
+    return tables
+
+
+def render_table(metrics: dict) -> str:
+    parts = []
+    for title, (header, rows) in _rows(metrics).items():
+        widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)] if rows else [len(h) for h in header]
+        lines = [title, "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def render_markdown(metrics: dict) -> str:
+    parts = []
+    for title, (header, rows) in _rows(metrics).items():
+        lines = [f"### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(x.replace("|", "\\|") for x in row) + " |" for row in rows]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def render(metrics: dict, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(metrics, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return render_markdown(metrics)
+    if fmt == "table":
+        return render_table(metrics)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def evaluate_command(
+    gold: Path = typer.Option(..., "--gold", help="Gold: a directory of <article>.jsonl files or one .jsonl file."),
+    pred: Path = typer.Option(..., "--pred", help="Predicted quotes: a .jsonl file, a directory of them, or a run folder with quotes.jsonl."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the metrics here: JSON for .json, markdown for .md, else --format."),
+    format: str = typer.Option("table", "--format", help="table | json | markdown (printed to stdout)."),
+    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples of articles for the 95% CIs (0 = none)."),
+) -> None:
+    """Score predicted quotes against gold annotations (codebook §5): quote detection, attribution,
+    targets, stance, matrix; per article, with bootstrap CIs and a majority baseline."""
+    if format not in FORMATS:
+        typer.echo(f"error: --format {format!r} is not one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    if not gold.exists():
+        typer.echo(f"error: {gold}: no such file or directory; fix: point --gold at the gold annotations", err=True)
+        raise typer.Exit(2)
+    if not pred.exists():
+        typer.echo(f"error: {pred}: no such file or directory; fix: point --pred at a run's quotes.jsonl", err=True)
+        raise typer.Exit(2)
+    if pred.is_dir() and (pred / "quotes.jsonl").is_file():  # a run folder: score its quotes
+        pred = pred / "quotes.jsonl"
+    gold_quotes, gold_articles, gold_problems = load_quotes(gold)
+    pred_quotes, _, pred_problems = load_quotes(pred)
+    for problem in gold_problems:
+        typer.echo(f"gold: {problem}", err=True)
+    for problem in pred_problems:
+        typer.echo(f"pred: {problem}", err=True)
+    if not gold_articles:
+        typer.echo(f"error: {gold}: no gold articles to score; fix: add <article>.jsonl files", err=True)
+        raise typer.Exit(1)
+    metrics = evaluate(gold_quotes, pred_quotes, gold_articles=gold_articles, n_boot=n_boot)
+    metrics["problems"] = {"gold": gold_problems, "pred": pred_problems}
+    metrics["inputs"] = {"gold": str(gold), "pred": str(pred)}
+    if metrics["n_pred_unscored"]:
+        typer.echo(
+            f"note: {metrics['n_pred_unscored']} predicted quote(s) in {len(metrics['unscored_articles'])} "
+            "article(s) without gold were not scored",
+            err=True,
+        )
+    typer.echo(render(metrics, format), nl=False)
+    if out is not None:
+        fmt = {".json": "json", ".md": "markdown"}.get(out.suffix.lower(), format)
+        write_text(out, render(metrics, fmt))

@@ -1,0 +1,343 @@
+"""report.html: self-contained, heatmap with evidence, anchored article text, networks, manifest;
+copes with empty and broken runs; renders in headless Chromium (skipped when it is absent)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.jsonl import write_json, write_jsonl
+from pipeline.records import ArticleStatus, Quote, Stance
+from pipeline.report import cell_colour, write_report
+from pipeline.records import MatrixCell
+
+TEXT_A = (
+    "Trust backs new duty\n\n"
+    "\u201cThe new duty is overdue and we back it fully,\u201d said Mira Solberg of the Harbour Trust.\n\n"
+    "Lev Ortiz, who speaks for the Valley Forum, said the duty would <script>alert(1)</script> overload teams.\n\n"
+    "Solberg added that the funding plan was too thin."
+)
+TEXT_B = "Forum responds\n\nThe Valley Forum said it would oppose the funding plan and the duty."
+
+
+def span(text, part, occurrence=0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(part, start + 1)
+    return start, start + len(part)
+
+
+def quote(article, qid, text, part, speaker, org, *stances, kind="indirect"):
+    start, end = span(text, part)
+    return Quote(
+        article=article, id=qid, start=start, end=end, text=part, kind=kind, speaker=speaker,
+        organisation=org, cue="said", stances=tuple(Stance(t, s, *rest) for t, s, *rest in stances),
+    )
+
+
+def make_run(tmp_path, *, manifest=True, config=None):
+    run = tmp_path / "run"
+    (run / "texts").mkdir(parents=True)
+    (run / "texts" / "a1.txt").write_text(TEXT_A, encoding="utf-8")
+    (run / "texts" / "a2.txt").write_text(TEXT_B, encoding="utf-8")
+    quotes = [
+        quote("a1", "q1", TEXT_A, "The new duty is overdue and we back it fully,", "Mira Solberg", "Harbour Trust",
+              ("duty-x", "support", 0.91), kind="direct"),
+        quote("a1", "q2", TEXT_A, "the duty would <script>alert(1)</script> overload teams", "Lev Ortiz", "Valley Forum",
+              ("duty-x", "oppose", 0.8)),
+        # overlaps q2: marked pieces, both anchored
+        quote("a1", "q3", TEXT_A, "overload teams", "Lev Ortiz", "Valley Forum", ("duty-x", "oppose")),
+        quote("a1", "q4", TEXT_A, "the funding plan was too thin", "Mira Solberg", "Harbour Trust", ("funding-y", "oppose")),
+        quote("a2", "q1", TEXT_B, "it would oppose the funding plan and the duty", None, "Valley Forum",
+              ("funding-y", "oppose"), ("duty-x", "oppose")),
+        quote("a2", "q2", TEXT_B, "Forum responds", None, "Valley Forum", ("funding-y", "support")),
+        # offsets past the end of the text: listed, not lost
+        Quote(article="a2", id="q9", start=500, end=510, text="lost words", kind="direct", organisation="Valley Forum",
+              stances=(Stance("funding-y", "neutral"),)),
+    ]
+    write_jsonl(run / "quotes.jsonl", quotes)
+    write_jsonl(
+        run / "articles.jsonl",
+        [
+            ArticleStatus(id="a1", status="ok", title="Trust backs new duty", date="2023-01-10",
+                          url="https://example.org/a1", n_chars=len(TEXT_A), n_quotes=4),
+            ArticleStatus(id="a2", status="ok", title="Forum responds", date="2023-02-05", n_quotes=3),
+            ArticleStatus(id="a3", status="error", title="Unreadable page", error="not UTF-8 (byte 0x93 at 12)"),
+        ],
+    )
+    if manifest:
+        write_json(
+            run / "manifest.json",
+            {
+                "versions": {"stancemap": "9.9.9-test", "python": "3.11"},
+                "model": {"name": "tiny-stance-test", "metrics": {"macro_f1": 0.4321}, "labels": ["support", "oppose", "neutral"]},
+                "config": config or {"weighting": False, "duplicates": "every"},
+                "counts": {"articles": 3},
+            },
+        )
+    return run, quotes
+
+
+def test_report_contents(tmp_path):
+    run, quotes = make_run(tmp_path)
+    path = write_report(run)
+    assert path == run / "report.html"
+    page = path.read_text(encoding="utf-8")
+    # self-contained and offline
+    assert "<link" not in page and "@import" not in page and "url(" not in page
+    assert not re.search(r"\ssrc\s*=", page)
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert hrefs and all(h.startswith("#") for h in hrefs)
+    assert "https://example.org/a1" in page  # shown as text only
+    # every internal link points at an id on the page
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    assert {h[1:] for h in hrefs} <= ids
+    for q in quotes:
+        assert f"q-{q.article}-{q.id}" in ids
+    # heatmap: organisation and person rows; colour by net stance
+    cells = re.findall(r'<td class="(cell[^"]*)" style="background-color:(#[0-9a-f]{6})"[^>]*data-actor="([^"]*)" '
+                       r'data-kind="([^"]*)" data-target="([^"]*)" data-stance="([^"]*)" data-evidence="([^"]*)"', page)
+    by = {(actor, kind, target): (cls, colour, stance, evidence) for cls, colour, actor, kind, target, stance, evidence in cells}
+    assert by[("Harbour Trust", "organisation", "duty-x")][1:] == ("#2166ac", "support", "a1#q1")
+    assert by[("Valley Forum", "organisation", "duty-x")][1:] == ("#b2182b", "oppose", "a1#q2 a1#q3 a2#q1")
+    assert by[("Lev Ortiz", "person", "duty-x")][2] == "oppose"
+    # Valley Forum on funding-y: oppose 1, support 1, neutral 1 -> mixed, grey, striped
+    cls, colour, stance, _ = by[("Valley Forum", "organisation", "funding-y")]
+    assert (stance, colour) == ("mixed", "#e2e2e2") and "mixed" in cls
+    assert len(cells) == 7  # 2 organisations x 2 targets, Mira Solberg x 2 targets, Lev Ortiz x 1
+    # article text: quote spans marked and anchored, HTML in the text escaped
+    assert '<a class="qa" id="q-a1-q1"></a><mark class="q s-support" data-q="q-a1-q1"' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert 'data-q="q-a1-q2 q-a1-q3"' in page  # the overlapping piece names both quotes
+    assert "1 quote(s) with offsets outside the text" in page and "lost words" in page
+    # errored article listed with its error
+    assert "not UTF-8 (byte 0x93 at 12)" in page
+    # the quote data for the evidence panel is valid JSON and cannot close its script element
+    blob = re.search(r'<script type="application/json" id="quote-data">(.*?)</script>', page, re.S).group(1)
+    data = json.loads(blob)
+    assert data["a1#q2"]["text"] == quotes[1].text and data["a1#q2"]["a"] == "q-a1-q2"
+    assert data["a1#q1"]["stances"] == [["duty-x", "support", 0.91]]
+    # summaries, network picture, manifest and model card
+    assert 'id="actors"' in page and "Mira Solberg" in page and 'id="targets"' in page
+    svg = re.search(r'<svg class="net".*?</svg>', page, re.S).group(0)
+    assert svg.count("<line") == 4  # two-mode (organisation level): 2 actors x 2 targets
+    assert svg.count("<rect") == 2 and svg.count("<circle") == 2
+    assert "tiny-stance-test" in page and "0.4321" in page and "9.9.9-test" in page
+
+
+def test_report_is_deterministic(tmp_path):
+    run, _ = make_run(tmp_path)
+    first = write_report(run, out=tmp_path / "one.html").read_bytes()
+    second = write_report(run, out=tmp_path / "two.html").read_bytes()
+    assert first == second
+
+
+def test_report_uses_run_duplicate_policy(tmp_path):
+    run, _ = make_run(tmp_path, config={"duplicates": "once-per-article"})
+    page = write_report(run).read_text(encoding="utf-8")
+    # Valley Forum opposed duty-x twice in a1 (q2, q3) and once in a2: 2 once-per-article, 3 every time
+    assert "Valley Forum on duty-x: oppose (support 0, oppose 2, neutral 0)" in page
+    run2, _ = make_run(tmp_path / "b")
+    page2 = write_report(run2).read_text(encoding="utf-8")
+    assert "Valley Forum on duty-x: oppose (support 0, oppose 3, neutral 0)" in page2
+
+
+def test_report_with_no_quotes_no_manifest_and_errors(tmp_path):
+    run = tmp_path / "empty"
+    run.mkdir()
+    (run / "quotes.jsonl").write_text("", encoding="utf-8")
+    write_jsonl(run / "articles.jsonl", [ArticleStatus(id="x1", status="error", error="empty file")])
+    page = write_report(run).read_text(encoding="utf-8")
+    assert "the matrix is empty" in page
+    assert "No stances, so no network" in page
+    assert "No run metadata" in page
+    assert "empty file" in page
+    assert "manifest.json: missing" in page
+
+
+def test_report_survives_missing_and_bad_files(tmp_path):
+    run = tmp_path / "broken"
+    run.mkdir()
+    (run / "manifest.json").write_text("{not json", encoding="utf-8")
+    (run / "articles.jsonl").write_text('{"id": "z1", "status": "ok"}\n{"oops": 1}\n', encoding="utf-8")
+    page = write_report(run, out=tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "quotes.jsonl: missing" in page
+    assert "manifest.json: not valid JSON" in page
+    assert "missing field(s) id" in page  # the bad articles.jsonl line is reported, not fatal
+    assert "texts/z1.txt: missing" in page
+
+
+def test_manifest_without_model_card(tmp_path):
+    run, _ = make_run(tmp_path, manifest=False)
+    write_json(run / "manifest.json", {"timings": {"total_s": 2.5}, "model": None})
+    page = write_report(run).read_text(encoding="utf-8")
+    assert "No model card in the manifest" in page and "total_s" in page
+
+
+def test_cell_colour_scale():
+    def c(s, o, n):
+        return MatrixCell(actor="A", actor_kind="organisation", target="t", support=s, oppose=o, neutral=n)
+
+    assert cell_colour(c(3, 0, 0)) == "#2166ac"
+    assert cell_colour(c(0, 2, 0)) == "#b2182b"
+    assert cell_colour(c(1, 1, 0)) == cell_colour(c(0, 0, 4)) == "#e2e2e2"
+    half = cell_colour(c(1, 0, 1))  # net +0.5: half way from grey to blue
+    assert half == "#82a4c7"
+
+
+# ------------------------------------------------------------------------------- headless Chromium
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _chromium_args(profile: Path) -> list[str]:
+    return [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+    ]
+
+
+def read_png_rgb(path: Path) -> tuple[int, int, list[bytes]]:
+    """Decode an 8-bit RGB/RGBA PNG (what Chromium writes) into rows of RGB bytes."""
+    raw = path.read_bytes()
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width, height, ctype = 8, b"", 0, 0, 0
+    while pos < len(raw):
+        length, kind = struct.unpack(">I4s", raw[pos:pos + 8])
+        body = raw[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, ctype = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and ctype in (2, 6), (depth, ctype)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    bpp = 3 if ctype == 2 else 4
+    data = zlib.decompress(idat)
+    stride = width * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        f = data[y * (stride + 1)]
+        line = bytearray(data[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if f == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 255
+        elif f == 2:
+            line = bytearray((a + b) & 255 for a, b in zip(line, prev))
+        elif f == 3:
+            for i in range(stride):
+                left = line[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 255
+        elif f == 4:
+            for i in range(stride):
+                a = line[i - bpp] if i >= bpp else 0
+                b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        prev = line
+        rows.append(bytes(line) if bpp == 3 else bytes(v for i, v in enumerate(line) if i % 4 != 3))
+    return width, height, rows
+
+
+@pytest.mark.server
+@pytest.mark.skipif(_chromium() is None, reason="Chromium is not installed (apt-get install -y chromium)")
+def test_report_renders_in_headless_chromium(tmp_path):
+    run, _ = make_run(tmp_path)
+    page = write_report(run)
+    shot = tmp_path / "shot.png"
+    result = subprocess.run(
+        [_chromium(), *_chromium_args(tmp_path / "profile"), f"--screenshot={shot}", "--window-size=1000,900",
+         page.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert shot.exists(), result.stderr[-2000:]
+    width, height, rows = read_png_rgb(shot)
+    assert (width, height) == (1000, 900)
+
+    def count(rgb, tol=6):
+        r0, g0, b0 = rgb
+        n = 0
+        for row in rows:
+            for i in range(0, len(row), 3):
+                if abs(row[i] - r0) <= tol and abs(row[i + 1] - g0) <= tol and abs(row[i + 2] - b0) <= tol:
+                    n += 1
+        return n
+
+    # the header bar and the heatmap's pure support and oppose cells are drawn in the first screen
+    assert count((0x23, 0x30, 0x40)) > 20_000
+    assert count((0x21, 0x66, 0xAC)) > 300
+    assert count((0xB2, 0x18, 0x2B)) > 300
+    # the script runs: opening a quote's anchor highlights its marked span
+    dom = subprocess.run(
+        [_chromium(), *_chromium_args(tmp_path / "profile2"), "--dump-dom", page.resolve().as_uri() + "#q-a1-q3"],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+    assert re.search(r'<mark class="q s-oppose overlap hl" data-q="q-a1-q2 q-a1-q3"', dom), dom[-3000:]
+    # clicking a heatmap cell fills the evidence panel with its quotes and links into the article
+    clicked = tmp_path / "clicked.html"
+    clicked.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</body>", "<script>document.querySelector('td.cell[data-actor=\"Valley Forum\"]').click()</script></body>"
+        ),
+        encoding="utf-8",
+    )
+    dom = subprocess.run(
+        [_chromium(), *_chromium_args(tmp_path / "profile3"), "--dump-dom", clicked.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+    panel = re.search(r'<div id="evidence".*?</div>', dom, re.S).group(0)
+    assert "Valley Forum (organisation) on duty-x: oppose" in panel
+    assert panel.count("<li>") == 3 and 'href="#q-a2-q1"' in panel and "oppose (0.8)" in panel
+
+
+def test_offsets_into_crlf_text_and_duplicate_article_lines(tmp_path):
+    run = tmp_path / "crlf"
+    (run / "texts").mkdir(parents=True)
+    text = "Head\r\n\r\nAda Brook said the plan is sound.\r\nMore text."
+    (run / "texts" / "c1.txt").write_bytes(text.encode("utf-8"))
+    write_jsonl(run / "quotes.jsonl", [quote("c1", "q1", text, "the plan is sound", "Ada Brook", None, ("plan-z", "support"))])
+    write_jsonl(run / "articles.jsonl", [ArticleStatus(id="c1", status="ok"), ArticleStatus(id="c1", status="ok")])
+    page = write_report(run).read_text(encoding="utf-8")
+    assert '<mark class="q s-support" data-q="q-c1-q1" title="Ada Brook | plan-z: support">the plan is sound</mark>' in page
+    assert page.count('id="article-c1"') == 1
+    assert "listed more than once" in page
+
+
+def test_over_time_section_follows_the_run_window(tmp_path):
+    run, _ = make_run(tmp_path, config={"window": "2023-02-01"})
+    page = write_report(run).read_text(encoding="utf-8")
+    section = re.search(r'<section id="periods">.*?</section>', page, re.S).group(0)
+    assert [p for p in re.findall(r'<th class="per">([^<]*)</th>', section)] == ["..2023-01-31", "2023-02-01.."]
+    # duty-x before: Harbour Trust support, Valley Forum oppose (2 quotes) -> 2 organisations, net -1/3
+    assert 'title="duty-x, ..2023-01-31: Harbour Trust: support; Valley Forum: oppose">2</td>' in section
+    # after: only Valley Forum (a2#q1 oppose) -> pure red
+    assert 'style="background-color:#b2182b" title="duty-x, 2023-02-01..: Valley Forum: oppose">1</td>' in section
+    assert 'href="#periods"' in page
+    bad, _ = make_run(tmp_path / "bad", config={"window": "soon"})
+    assert "not an ISO date" in write_report(bad).read_text(encoding="utf-8")
+    plain = write_report(make_run(tmp_path / "plain")[0]).read_text(encoding="utf-8")
+    assert 'id="periods"' not in plain
+
+
+def test_repeated_quote_keys_and_odd_scores(tmp_path):
+    run = tmp_path / "odd"
+    (run / "texts").mkdir(parents=True)
+    text = "Ada Brook said the plan is sound and fair."
+    (run / "texts" / "c1.txt").write_text(text, encoding="utf-8")
+    good = quote("c1", "q1", text, "the plan is sound", "Ada Brook", None, ("plan-z", "support", float("nan")))
+    odd = quote("c1", "q1", text, "sound and fair", "Ada Brook", None, ("plan-z", "support", "high"))
+    write_jsonl(run / "quotes.jsonl", [good, odd])
+    page = write_report(run).read_text(encoding="utf-8")
+    assert page.count('id="q-c1-q1"') == 1
+    assert "appears more than once" in page
+    blob = re.search(r'<script type="application/json" id="quote-data">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(blob)["c1#q1"]["stances"] == [["plan-z", "support"]]  # no NaN, no string score
