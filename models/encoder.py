@@ -27,13 +27,20 @@ def resolve_device(device: str = "auto") -> torch.device:
 
 
 def set_threads() -> int:
-    """Use the cores this process may run on (oversubscription is 3-4x slower here)."""
+    """Use the cores that are free: OpenMP threads that share a core with another busy process
+    spin and wait, which was 3-4x slower here than one thread. ``STANCEMAP_THREADS`` overrides."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - non-Linux
         cores = os.cpu_count() or 1
-    torch.set_num_threads(max(1, cores))
-    return cores
+    wanted = os.environ.get("STANCEMAP_THREADS")
+    if wanted:
+        threads = max(1, int(wanted))
+    else:
+        busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+        threads = max(1, min(cores, int(cores - busy + 0.5)))
+    torch.set_num_threads(threads)
+    return threads
 
 
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

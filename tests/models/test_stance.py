@@ -91,7 +91,7 @@ def test_score_stances_counts_missing_pairs_as_wrong():
 
 @pytest.mark.slow
 def test_stance_model_learns_tiny_task_and_round_trips(tmp_path):
-    model = StanceModel(device="cpu", epochs=15, batch_size=8, learning_rate=2e-4, top_k=2, negatives=1, seed=3)
+    model = StanceModel(device="cpu", epochs=15, batch_size=8, learning_rate=2e-4, top_k=2, negatives=1, trainable_layers=-1, seed=3)
     model.fit(TRAIN, TARGETS)
     assert [h["loss"] for h in model.history_][-1] < model.history_[0]["loss"]
     predicted = model.predict(TRAIN)
@@ -122,3 +122,17 @@ def test_stance_model_trains_and_predicts_on_cuda(tmp_path):
     model = StanceModel(device="cuda", epochs=2, batch_size=8, top_k=2, negatives=1).fit(TRAIN, TARGETS)
     assert model.device_.type == "cuda"
     assert len(model.predict(TRAIN)) == len(TRAIN)
+
+
+def test_freezing_keeps_only_the_top_layers_trainable():
+    from transformers import AutoModel
+
+    from models.encoder import default_encoder_path
+    from models.stance import _freeze_lower_layers
+
+    encoder = AutoModel.from_pretrained(default_encoder_path())
+    _freeze_lower_layers(encoder, 2)
+    layers = encoder.encoder.layer
+    assert not any(p.requires_grad for p in encoder.embeddings.parameters())
+    assert not any(p.requires_grad for layer in layers[:-2] for p in layer.parameters())
+    assert all(p.requires_grad for layer in layers[-2:] for p in layer.parameters())

@@ -1,0 +1,292 @@
+"""Segmentation: split an article into paragraphs and give each a role.
+
+Roles (``pipeline.records.ROLES``): ``body``, ``heading`` (headline, standfirst, cross-heads,
+layout headers), ``caption`` (picture captions and credits), ``boilerplate`` (navigation, share
+widgets, adverts, job listings, newsletter boxes, related-article lists, footers) and ``comment``
+(reader comments and replies).
+
+The rules use general page cues only, so that they carry over to sites never seen before:
+line length and sentence shape, repeated blocks, runs of short link-like lines, web-furniture
+vocabulary (share, subscribe, privacy policy...), comment headers and commenter name + date lines.
+Only ``body`` segments are searched for quotes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.records import Article, Segment
+
+# --- cues -------------------------------------------------------------------------------------
+
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$|[”\"’]\s*$")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b,?\s*\d{{2,4}}?|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
+    re.IGNORECASE,
+)
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b", re.I)
+_CAPTION = re.compile(
+    r"\b(?:photo(?:graph)?|picture|image|pic|credit|illustration)s?\s*(?:credit)?\s*:|\(photo\b|©|"
+    r"\b(?:getty images|shutterstock|adobe ?stock|alamy|istock|pa (?:images|media|wire)|reuters|afp)\b",
+    re.IGNORECASE,
+)
+# Web furniture: phrases that mark navigation, widgets and footers on any site.
+_FURNITURE = re.compile(
+    r"^(?:share(?: this(?: article| story| page)?)?|tweet|print|email|related(?: topics| articles| stories| content| posts)?|"
+    r"latest(?: news)?|tags?|topics?|more like this|more from\b.*|read more\b.*|read next|see also\b.*|"
+    r"most (?:popular|read|viewed|shared)\b.*|trending\b.*|sponsored(?: content)?|advertisement|advert|"
+    r"featured(?: jobs?| events?| content)?|jobs?(?: of the week)?|newsletter(?: sign[- ]?ups?)?|"
+    r"sign up\b.*|subscribe\b.*|follow us\b.*|log ?in|sign in|register|search|menu|home|skip to\b.*|"
+    r"back to top|previous|next|all features|what'?s new\b.*|video features?|you may also like|"
+    r"recommended(?: for you)?|comments?|leave a (?:comment|reply)|post a comment|join the (?:discussion|conversation)|"
+    r"cookie\b.*|accept(?: all)?(?: cookies)?|privacy policy|terms(?: and conditions| of use)?|copyright\b.*|"
+    r"all rights reserved\b.*|instant access|listen|watch|download|analysis|opinion|news|features?|blog)\W*$",
+    re.IGNORECASE,
+)
+_FURNITURE_ANYWHERE = re.compile(
+    r"\b(?:privacy policy|cookie policy|all rights reserved|unsubscribe at any time|sign up (?:to|for) (?:our|the)\b|"
+    r"subscrib(?:e|ing) to (?:our|the) newsletter|(?:our|the) newsletter\b|your email address|terms and conditions|"
+    r"click here|read (?:the|our|his|her|their|its)?\s*(?:full|latest)?\s*(?:response|report|story|article|breakdown|"
+    r"analysis|statement)\b.*(?:here|below|:)\s*$|mins? read\b)",
+    re.IGNORECASE,
+)
+# Markers after which the article body is over (footers, comment sections, related lists).
+_TAIL = re.compile(
+    r"^(?:share|related(?: topics| articles| stories| content)?|more like this|more from\b.*|most (?:popular|read|viewed)\b.*|"
+    r"you may also like|recommended(?: for you)?|read next|latest|sponsored(?: content)?|"
+    r"\d+\s+(?:responses?|comments?|replies|thoughts?)\b.*|comments?(?:\s*\(\d+\))?|leave a (?:comment|reply)|"
+    r"post a comment|join the (?:discussion|conversation)|reader comments?)\W*$",
+    re.IGNORECASE,
+)
+_COMMENT_HEADER = re.compile(
+    r"^(?:\d+\s+(?:responses?|comments?|replies|thoughts?)\b.*|comments?(?:\s*\(\d+\))?|reader comments?|"
+    r"leave a (?:comment|reply)|post a comment|join the (?:discussion|conversation))\W*$",
+    re.IGNORECASE,
+)
+_SALARY = re.compile(r"^[£$€]\s?\d[\d,.]*\s*(?:k|per annum|p\.?a\.?)?\s*(?:[-–to]+\s*[£$€]?\s?\d[\d,.]*\s*(?:k|per annum)?)?\W*$", re.I)
+_BULLET = re.compile(r"^\s*(?:[•·▪‣◦*\-–—]|\d{1,2}[.)])\s+")
+_BYLINE = re.compile(r"^(?:by\s+[A-Z]|published\b|posted\b|updated\b|written by\b)", re.IGNORECASE)
+_ONLY_PUNCT = re.compile(r"^[\W_]*$", re.UNICODE)
+
+
+@dataclass
+class _Para:
+    start: int
+    end: int
+    text: str
+    indent: int
+    role: str = "body"
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the paragraphs of ``text``: non-empty lines, stripped.
+
+    Hard-wrapped lines (a line that does not end a sentence followed, inside the same block,
+    by one that starts in lower case) are joined back into one paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    prev_blank = True
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            start = pos + (len(body) - len(body.lstrip()))
+            end = start + len(stripped)
+            if spans and not prev_blank:
+                p_start, p_end = spans[-1]
+                prev_text = text[p_start:p_end]
+                if not _TERMINAL.search(prev_text) and stripped[:1].islower() and not _BULLET.match(stripped):
+                    spans[-1] = (p_start, end)
+                    pos += len(line)
+                    prev_blank = False
+                    continue
+            spans.append((start, end))
+            prev_blank = False
+        else:
+            prev_blank = True
+        pos += len(line)
+    return spans
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _is_short(text: str) -> bool:
+    return _words(text) <= 14 and len(text) <= 110
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text))
+
+
+def _looks_like_commenter(text: str) -> bool:
+    """A commenter header: a short line with a name and a date or time (``Bea May 2, 2022 at 9:30 pm``)."""
+    if _words(text) > 12:
+        return False
+    return bool(_DATE.search(text) and (_TIME.search(text) or text.rstrip().endswith("#") or _words(text) <= 8)) or bool(
+        _TIME.search(text) and _words(text) <= 8 and re.search(r"\b(?:at|on|ago|reply|says)\b", text, re.I)
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+_STOP = set(
+    "a an the of to in on for and or but with by at from as is are was were be been has have had it its this that "
+    "these those their they he she we our will would can could should may might not no more most into over than "
+    "about after before also new".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _is_standfirst(paras: list[_Para], k: int, *, title_known: bool) -> bool:
+    """Is the paragraph right under the headline a standfirst (summary) rather than the lede?
+
+    Without page metadata the text is a pasted page, where a standfirst is the rule. With a known
+    title (metadata, HTML) it needs evidence: no sentence punctuation, picture/heading/duplicate
+    material right after it, or a next paragraph that restates it (the lede retells the summary).
+    """
+    p = paras[k]
+    if not title_known or not _ends_sentence(p.text):
+        return True
+    nxt = next((q for q in paras[k + 1 :] if q.role in ("body", "caption", "heading", "boilerplate")), None)
+    if nxt is None:
+        return False
+    if nxt.role != "body":
+        return True
+    mine, theirs = _content_words(p.text), _content_words(nxt.text)
+    return bool(mine) and len(mine & theirs) / len(mine) >= 0.4
+
+
+def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = None) -> list[str]:
+    """The role of each paragraph span of ``text`` (see the module docstring)."""
+    paras = []
+    for start, end in spans:
+        line_start = text.rfind("\n", 0, start) + 1
+        paras.append(_Para(start, end, text[start:end], start - line_start))
+    n = len(paras)
+    if not n:
+        return []
+    counts: dict[str, int] = {}
+    for p in paras:
+        key = _norm(p.text)
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    title_key = _norm(title) if title else None
+
+    # 1. line-level cues
+    for i, p in enumerate(paras):
+        t = p.text
+        short = _is_short(t)
+        if _ONLY_PUNCT.match(t) or _SALARY.match(t):
+            p.role = "boilerplate"
+        elif short and _FURNITURE.match(t):
+            p.role = "boilerplate"
+        elif _FURNITURE_ANYWHERE.search(t) and _words(t) <= 40:
+            p.role = "boilerplate"
+        elif _CAPTION.search(t) and _words(t) <= 40:
+            p.role = "caption"
+        elif short and not _ends_sentence(t) and not _BULLET.match(t):
+            p.role = "heading"
+        elif counts.get(_norm(t), 0) > 1 and _words(t) <= 40:
+            p.role = "heading" if i < 12 else "boilerplate"
+    # the headline: metadata title, or the first heading-like line with several words near the top
+    head_idx = None
+    for i, p in enumerate(paras[:8]):
+        if title_key and _norm(p.text) == title_key:
+            head_idx = i
+            break
+    if head_idx is None:
+        for i, p in enumerate(paras[:6]):
+            if p.role in ("heading", "body") and _words(p.text) >= 4 and not _ends_sentence(p.text.rstrip("?")) or (
+                p.role == "heading" and _words(p.text) >= 4
+            ):
+                head_idx = i
+                break
+    if head_idx is not None:
+        for p in paras[:head_idx]:  # section labels and navigation above the headline
+            if p.role == "body" and _is_short(p.text):
+                p.role = "heading"
+            elif p.role == "body":
+                p.role = "boilerplate"
+        paras[head_idx].role = "heading"
+        # standfirst: the first full paragraph right after the headline (short meta lines skipped),
+        # unless a byline/dateline comes first (then the body has begun)
+        for k in range(head_idx + 1, min(n, head_idx + 4)):
+            p = paras[k]
+            if _BYLINE.match(p.text) or (_is_short(p.text) and _DATE.search(p.text)):
+                break
+            if p.role == "body":
+                if _words(p.text) <= 60 and _is_standfirst(paras, k, title_known=title_key is not None and _norm(paras[head_idx].text) == title_key):
+                    p.role = "heading"
+                break
+        # a name line directly above a caption is part of the picture block
+    for i, p in enumerate(paras):
+        if p.role == "caption" and i > 0 and paras[i - 1].role == "heading" and _words(paras[i - 1].text) <= 5:
+            if _norm(paras[i - 1].text) and _norm(paras[i - 1].text) in _norm(p.text):
+                paras[i - 1].role = "caption"
+
+    # 2. runs of short, unpunctuated lines are link lists / navigation, not cross-heads
+    i = 0
+    while i < n:
+        j = i
+        while j < n and paras[j].role in ("heading", "boilerplate") and _is_short(paras[j].text):
+            j += 1
+        if j - i >= 3:
+            run = paras[i:j]
+            # a title + a couple of headers at the very top stay headings
+            if i > (head_idx or 0):
+                for p in run:
+                    p.role = "boilerplate"
+        i = max(j, i + 1)
+
+    # 3. the tail: after a footer / comment-section marker, nothing is body
+    tail_from = None
+    for i, p in enumerate(paras):
+        if i > (head_idx or 0) + 2 and _is_short(p.text) and (_TAIL.match(p.text) or _COMMENT_HEADER.match(p.text)):
+            # only a tail if little body text follows that is not itself furniture or comments
+            tail_from = i
+            break
+    if tail_from is not None:
+        in_comments = False
+        for p in paras[tail_from:]:
+            if _COMMENT_HEADER.match(p.text) or _looks_like_commenter(p.text):
+                in_comments = True
+                p.role = "comment"
+            elif in_comments and p.role != "boilerplate" and not _FURNITURE.match(p.text):
+                p.role = "comment"
+            else:
+                p.role = "boilerplate" if p.role != "caption" else "caption"
+    # comment threads without a header: commenter lines followed by indented text
+    for i, p in enumerate(paras):
+        if p.role in ("body", "heading") and _looks_like_commenter(p.text) and i > (head_idx or 0) + 2:
+            p.role = "comment"
+            for q in paras[i + 1 :]:
+                if q.role in ("boilerplate", "caption"):
+                    break
+                q.role = "comment"
+            break
+    return [p.role for p in paras]
+
+
+def segment_article(article: Article) -> list[Segment]:
+    """Paragraph segments of ``article.text`` with roles, in text order (index = position)."""
+    text = article.text
+    spans = split_paragraphs(text)
+    roles = classify(text, spans, title=article.title)
+    return [
+        Segment(article=article.id, start=s, end=e, role=r, index=i)
+        for i, ((s, e), r) in enumerate(zip(spans, roles))
+    ]

@@ -1,0 +1,578 @@
+"""Speakers and organisations: an explicit, rule-based resolution stage (no coreference model).
+
+``build_registry`` reads an article once (its parsed paragraphs) and records
+
+* people, keyed by surname, with the fullest name the article gives (honorifics dropped),
+  the organisation the text ties them to (appositions and titles: ``Name, chief executive of X``,
+  ``X chief executive Name``, ``X's director Name``, ``Name, of X``, ``Name, role, X`` layout
+  lines, ``Conservative MP Name``) and the role nouns used for them (``minister``, ``chair``);
+* organisations, with acronyms defined in the text (``Local Government Association (LGA)``)
+  and descriptor nouns (``Become, the national charity for...`` -> ``charity``);
+* every mention of a person or organisation in text order, marking subject mentions.
+
+``Registry.resolve`` then maps a source mention (a name, a surname, a pronoun, a role noun such
+as ``the minister``, a nominal such as ``the charity``, a document such as ``the final report``)
+to a ``Source`` (speaker, organisation) using the mentions before it. ``annotations/actors.yaml``
+(an ``ActorTable``) is used for canonical names and as a fallback only: unknown actors pass through.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from pipeline.resources import ActorTable, normalise_name
+
+HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "dame", "sir", "lord", "lady", "baroness", "baron", "cllr",
+    "councillor", "prof", "professor", "rev", "reverend", "rt", "hon", "the", "right", "honourable",
+}
+FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "baroness"}
+MALE_TITLES = {"mr", "sir", "lord", "baron"}
+PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+ORG_PRONOUNS = {"it", "they", "we"}
+# Role nouns that name a person by office (general knowledge, not article wording).
+ROLE_NOUNS = {
+    "minister", "secretary", "chancellor", "commissioner", "chair", "chairman", "chairwoman", "chairperson",
+    "president", "director", "executive", "head", "leader", "spokesman", "spokeswoman", "spokesperson",
+    "lecturer", "professor", "author", "founder", "mp", "councillor", "mayor", "lead", "officer", "manager",
+    "reviewer", "campaigner", "researcher", "adviser", "advisor", "deputy", "ceo", "boss", "inspector",
+    "governor", "premier", "senator", "chief", "editor", "analyst", "economist", "worker", "trustee",
+    "convenor", "coordinator", "co-ordinator", "principal", "dean", "judge", "spokesperson", "representative",
+}
+# Nouns that name an organisation generically (``the charity said``).
+ORG_NOUNS = {
+    "charity", "association", "organisation", "organization", "council", "department", "government", "ministry",
+    "society", "union", "network", "alliance", "collective", "group", "body", "trust", "foundation", "institute",
+    "agency", "board", "committee", "commission", "panel", "party", "university", "company", "firm", "service",
+    "authority", "watchdog", "regulator", "inspectorate", "bureau", "centre", "center", "office", "partnership",
+    "coalition", "federation", "campaign", "college", "court", "tribunal", "parliament", "treasury", "executive",
+    "consortium", "forum", "institution", "provider", "federation", "club", "league", "administration", "cabinet",
+    "fund", "tank", "charity's", "union", "firm", "company", "business", "hospital", "trust",
+}
+# Documents that speak for their authors (``the final report says``).
+DOC_NOUNS = {
+    "report", "review", "strategy", "statement", "document", "paper", "plan", "response", "proposal", "proposals",
+    "consultation", "guidance", "letter", "submission", "briefing", "bill", "policy", "framework", "evaluation",
+    "manifesto", "recommendations", "white", "green", "blueprint", "roadmap", "charter", "inquiry", "audit",
+    "assessment", "consultation", "website", "announcement", "budget", "review's", "analysis", "study", "findings", "finding",
+}
+# Findings reported as data are not statements (codebook §1).
+DATA_NOUNS = {"survey", "figures", "data", "statistics", "poll", "research", "census", "numbers", "estimates", "study"}
+# Words that make a capitalised name an organisation's rather than a person's.
+ORG_HINTS = {
+    "care", "health", "services", "homes", "housing", "news", "media", "partners", "solutions", "works",
+    "international", "uk", "england", "britain", "scotland", "wales", "ireland", "children", "families", "action",
+    "aid", "watch", "now", "together", "matters", "first", "futures", "energy", "water", "rail", "bank", "fund",
+    "capital", "labs", "press", "times", "post", "herald", "magazine", "journal", "law", "legal", "insurance",
+    "associates", "holdings", "limited", "ltd", "plc", "inc", "llp", "city", "county", "borough", "district",
+    "national", "royal", "british", "european", "global", "world", "community", "people", "youth", "women",
+    "schools", "school", "hospital", "nhs", "police", "fire", "army", "navy", "centre", "center", "house",
+}
+
+# constants: frozen so that no stage can change them at run time
+HONORIFICS = frozenset(HONORIFICS)
+FEMALE_TITLES = frozenset(FEMALE_TITLES)
+MALE_TITLES = frozenset(MALE_TITLES)
+ORG_PRONOUNS = frozenset(ORG_PRONOUNS)
+ROLE_NOUNS = frozenset(ROLE_NOUNS)
+ORG_NOUNS = frozenset(ORG_NOUNS)
+DOC_NOUNS = frozenset(DOC_NOUNS)
+DATA_NOUNS = frozenset(DATA_NOUNS)
+ORG_HINTS = frozenset(ORG_HINTS)
+
+
+def looks_like_person(name: str) -> bool:
+    """A capitalised name that reads as a person's: two to four alphabetic title-case words with no
+    organisation, document or place-like word and no acronym (``Mina Castell``; not ``Tact Care``)."""
+    words = strip_honorifics(name).split()
+    if not 2 <= len(words) <= 4:
+        return False
+    for w in words:
+        bare = w.strip("’'.,").lower()
+        core = w.strip(".,")
+        if core.isupper() or not re.fullmatch(r"[A-Z][A-Za-zà-ÿ’']*(?:-[A-Z]?[A-Za-zà-ÿ’']+)*|(?:de|da|van|von|le|la|du|del|der|bin|al)", core):
+            return False
+        for form in {bare, bare.rstrip("s"), bare[:-3] + "y" if bare.endswith("ies") else bare}:
+            if form in ORG_NOUNS or form in DOC_NOUNS or form in ORG_HINTS or form in ROLE_NOUNS:
+                return False
+    return True
+
+
+# Capitalised words that start sentences and are not names.
+NOT_NAMES = {
+    "However", "But", "And", "Yet", "Meanwhile", "Also", "Elsewhere", "Instead", "Today", "Yesterday", "Tomorrow",
+    "Now", "Then", "Still", "Separately", "Earlier", "Later", "Last", "Next", "Finally", "Furthermore", "Moreover",
+    "Overall", "Nevertheless", "Nonetheless", "Previously", "Currently", "Recently", "Here", "There", "In", "On",
+    "At", "For", "Since", "After", "Before", "While", "Although", "Though", "When", "If", "As", "This", "That",
+    "These", "Those", "It", "They", "We", "He", "She", "So", "Thus", "Indeed", "Similarly", "Likewise", "Again",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Crucially", "Importantly",
+}
+NOT_NAMES = frozenset(NOT_NAMES)
+PARTIES = {
+    "conservative": "Conservative Party", "conservatives": "Conservative Party", "tory": "Conservative Party",
+    "tories": "Conservative Party", "labour": "Labour Party", "lib dem": "Liberal Democrats",
+    "lib dems": "Liberal Democrats", "liberal democrat": "Liberal Democrats", "liberal democrats": "Liberal Democrats",
+    "snp": "Scottish National Party", "green": "Green Party", "greens": "Green Party", "plaid cymru": "Plaid Cymru",
+    "reform uk": "Reform UK", "dup": "Democratic Unionist Party", "sinn féin": "Sinn Féin", "sinn fein": "Sinn Féin",
+}
+
+_NAME_TOKEN = r"[A-Z][\w’'\-]*"
+_CONNECT = r"(?:of|for|and|the|in|on|at|&|de|du|van|von|der|da|del|la|le)"
+# A capitalised name, possibly with connectors: "Association of Directors of Children's Services".
+ORG_NAME = rf"(?:[Tt]he\s+)?{_NAME_TOKEN}(?:\s+(?:{_CONNECT}\s+)*(?:{_NAME_TOKEN}|\d+\b))*"
+_ORG_NAME_RE = re.compile(ORG_NAME)
+_ACRONYM_DEF = re.compile(rf"({ORG_NAME})\s*\(\s*([A-Z][A-Za-z&]{{1,9}})\s*\)")
+_LOWER_ROLE = r"(?:[a-z0-9/][\w’'/\-]*\s+){0,6}?"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who a quote is attributed to: a person (speaker) and/or the body they speak for."""
+
+    speaker: str | None
+    organisation: str | None
+    kind: str  # "person" | "organisation" | "document"
+
+
+@dataclass
+class Person:
+    name: str
+    organisation: str | None = None
+    roles: set[str] = field(default_factory=set)
+    gender: str | None = None
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    kind: str  # person | organisation | document
+    key: str  # surname key for people, canonical name for organisations
+    subject: bool = False
+
+
+def bare_word(word: str) -> str:
+    """A word lower-cased without its possessive ending and edge punctuation (``Society's`` -> ``society``)."""
+    return re.sub(r"(?:’s|'s|’|')$", "", word.lower().strip(",.;:()")).strip(",.;:()")
+
+
+def strip_honorifics(name: str) -> str:
+    words = re.sub(r"(?:’s|'s)\b", "", name).split()
+    while words and words[0].lower().strip(".") in HONORIFICS:
+        words = words[1:]
+    while words and words[-1] in {"'s", "’s", ",", "."}:
+        words = words[:-1]
+    return " ".join(words).strip(" ,.;:’'")
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1].lower() if name.split() else ""
+
+
+class Registry:
+    """People, organisations and mentions of one article; see the module docstring."""
+
+    def __init__(self, text: str, actors: ActorTable) -> None:
+        self.text = text
+        self.actors = actors
+        self.people: dict[str, Person] = {}
+        self.first_names: dict[str, str] = {}
+        self.acronyms: dict[str, str] = {}
+        self.org_nouns: dict[str, set[str]] = {}  # canonical org -> descriptor nouns
+        self.mentions: list[Mention] = []
+        self.places: set[str] = set()
+        self.org_forms: dict[str, str] = {}
+        for match in _ACRONYM_DEF.finditer(text):
+            long_name, acronym = _trim_org(match.group(1)), match.group(2)
+            if long_name.startswith("The ") and not acronym.startswith("T"):
+                long_name = long_name[4:]
+            if long_name and _initials_fit(long_name, acronym):
+                self.acronyms.setdefault(acronym, long_name)
+
+    # -- building ---------------------------------------------------------------------------
+    def add_person(self, raw: str, start: int, end: int, *, subject: bool = False) -> str | None:
+        name = strip_honorifics(raw)
+        if not name or not name[0].isupper() or len(name) < 2:
+            return None
+        gender = None
+        first = raw.split()[0].lower().strip(".") if raw.split() else ""
+        if first in FEMALE_TITLES:
+            gender = "f"
+        elif first in MALE_TITLES:
+            gender = "m"
+        key = self._person_key(name)
+        person = self.people.get(key)
+        if person is None:
+            person = self.people[key] = Person(name=name)
+        elif len(name.split()) > len(person.name.split()) and name.split()[-1] == person.name.split()[-1]:
+            person.name = name
+        if gender and not person.gender:
+            person.gender = gender
+        if len(name.split()) > 1:
+            self.first_names.setdefault(name.split()[0].lower(), key)
+        self.mentions.append(Mention(start, end, "person", key, subject))
+        return key
+
+    def _person_key(self, name: str) -> str:
+        words = name.split()
+        if len(words) == 1:
+            low = words[0].lower()
+            if low in self.people:
+                return low
+            if low in self.first_names:
+                return self.first_names[low]
+        return _surname(name)
+
+    def add_org(self, raw: str, start: int, end: int, *, subject: bool = False, kind: str = "organisation") -> str | None:
+        name = self.org_name(raw)
+        if not name:
+            return None
+        self.mentions.append(Mention(start, end, kind, name, subject))
+        return name
+
+    def add_descriptor(self, org: str, noun: str) -> None:
+        self.org_nouns.setdefault(self.org_name(org) or org, set()).add(noun.lower())
+
+    def link(self, person_key: str, organisation: str | None = None, role: str | None = None) -> None:
+        person = self.people.get(person_key)
+        if person is None:
+            return
+        if organisation and not person.organisation:
+            person.organisation = self.org_name(organisation)
+        if role:
+            person.roles.update(bare_word(w) for w in role.split() if bare_word(w) in ROLE_NOUNS)
+
+    def note_gender(self, person_key: str, pronoun: str) -> None:
+        person = self.people.get(person_key)
+        if person is not None and person.gender is None and pronoun.lower() in PERSON_PRONOUNS:
+            person.gender = PERSON_PRONOUNS[pronoun.lower()]
+
+    def note_source(self, source: "Source", start: int, end: int, *, subject: bool = True) -> None:
+        """Record a resolved source mention so that later pronouns and nominals can find it."""
+        if source.speaker:
+            key = self._person_key(source.speaker)
+            if key not in self.people:
+                self.people[key] = Person(name=source.speaker, organisation=source.organisation)
+            mention = Mention(start, end, "person", key, subject)
+        elif source.organisation:
+            mention = Mention(start, end, "document" if source.kind == "document" else "organisation", source.organisation, subject)
+        else:
+            return
+        bisect.insort(self.mentions, mention, key=lambda m: m.start)
+
+    def expand_name(self, start: int, end: int) -> tuple[int, int]:
+        """Extend a truncated name mention to the full capitalised name that starts there."""
+        m = _ORG_NAME_RE.match(self.text, start)
+        if m and m.end() > end and "\n" not in self.text[start:m.end()]:
+            return start, m.end()
+        return start, end
+
+    # -- names ------------------------------------------------------------------------------
+    def org_name(self, raw: str | None) -> str | None:
+        """The canonical name of an organisation mention: acronyms expanded, actors.yaml aliases applied."""
+        if not raw:
+            return None
+        name = _trim_org(raw)
+        if not name:
+            return None
+        party = PARTIES.get(name.lower())
+        if party:
+            return self.actors.canonical_organisation(party)
+        if name in self.acronyms:
+            name = self.acronyms[name]
+        for candidate in (name, "the " + name, re.sub(r"^the\s+", "", name, flags=re.I)):
+            actor = self.actors.lookup(candidate)
+            if actor is not None:
+                return actor.name if actor.kind == "organisation" else actor.organisation or None
+        # a known body with a place or scope added: "the X Review in England"
+        m = re.match(r"(.+?)\s+(?:in|for|of)\s+(?:England|Scotland|Wales|Northern Ireland|the UK|Britain|[A-Z][a-z]+)$", name)
+        if m:
+            for candidate in (m.group(1), "the " + m.group(1)):
+                actor = self.actors.lookup(candidate)
+                if actor is not None and actor.kind == "organisation":
+                    return actor.name
+        # a sub-body named after its parent: "the LGA Children and Young People Board"
+        words = name.split()
+        if len(words) > 1 and words[0] in self.acronyms:
+            return self.org_name(words[0])
+        # one spelling per body within an article ("The King's Fund" / "King's Fund")
+        key = normalise_name(re.sub(r"^the\s+", "", name, flags=re.I))
+        return self.org_forms.setdefault(key, name)
+
+    def person_source(self, key: str) -> Source:
+        person = self.people[key]
+        organisation = person.organisation
+        actor = self.actors.lookup(person.name)
+        if actor is not None and actor.kind == "person":
+            if not organisation and actor.organisation:
+                organisation = self.actors.canonical_organisation(actor.organisation)
+        return Source(person.name, organisation, "person")
+
+    # -- resolution -------------------------------------------------------------------------
+    def resolve_name(self, raw: str) -> Source | None:
+        """A proper-name mention: a known person (surname or full name) or an organisation."""
+        name = strip_honorifics(raw)
+        if not name:
+            return None
+        key = self._person_key(name)
+        if key in self.people and (len(name.split()) > 1 or name.lower() in (key, *self.first_names)):
+            return self.person_source(key)
+        return None
+
+    def resolve_pronoun(self, pronoun: str, position: int) -> Source | None:
+        low = pronoun.lower()
+        if low in PERSON_PRONOUNS:
+            gender = PERSON_PRONOUNS[low]
+            fallback = None
+            for mention in reversed(self._before(position, window=1500)):
+                if mention.kind != "person":
+                    continue
+                person = self.people[mention.key]
+                if person.gender and person.gender != gender:
+                    continue
+                if mention.subject:
+                    self.note_gender(mention.key, low)
+                    return self.person_source(mention.key)
+                fallback = fallback or mention
+            if fallback is not None:
+                self.note_gender(fallback.key, low)
+                return self.person_source(fallback.key)
+            return None
+        if low in ORG_PRONOUNS:
+            # centering: a subject pronoun continues the latest main-clause subject body; else the
+            # latest body nearby
+            for window, subject_only in ((1500, True), (400, False), (1500, False)):
+                for mention in reversed(self._before(position, window=window)):
+                    if mention.kind in ("organisation", "document") and (mention.subject or not subject_only):
+                        return Source(None, mention.key, mention.kind)
+        return None
+
+    def resolve_role(self, noun: str, position: int, phrase: str) -> Source | None:
+        """``the minister``: the latest person given that role, else an actors.yaml alias."""
+        noun = noun.lower()
+        for mention in reversed(self._before(position)):
+            if mention.kind == "person" and noun in self.people[mention.key].roles:
+                return self.person_source(mention.key)
+        actor = self.actors.lookup(phrase) or self.actors.lookup(re.sub(r"^the\s+", "", phrase, flags=re.I))
+        if actor is not None and actor.kind == "person":
+            key = self._person_key(actor.name)
+            if key in self.people:
+                return self.person_source(key)
+            return Source(actor.name, self.actors.canonical_organisation(actor.organisation), "person")
+        return None
+
+    def resolve_nominal(self, noun: str, position: int, phrase: str) -> Source | None:
+        """``the charity``, ``the association``, ``the final report``: an earlier body or document."""
+        noun = noun.lower()
+        for candidate in (phrase, re.sub(r"^(?:the|its|their|this|that)\s+", "", phrase, flags=re.I)):
+            actor = self.actors.lookup(candidate)
+            if actor is not None and actor.kind == "organisation":
+                return Source(None, actor.name, "organisation")
+        before = self._before(position)
+        for mention in reversed(before):  # a body whose name or descriptor has the noun
+            if mention.kind in ("organisation", "document"):
+                words = {bare_word(w) for w in mention.key.split()}
+                if noun in words or noun in self.org_nouns.get(mention.key, ()):
+                    return Source(None, mention.key, mention.kind)
+        for mention in reversed(before):  # a person's employer described by the noun
+            if mention.kind == "person":
+                org = self.people[mention.key].organisation
+                if org and (noun in {w.lower() for w in org.split()} or noun in self.org_nouns.get(org, ())):
+                    return Source(None, org, "organisation")
+        if noun in ORG_NOUNS or noun in DOC_NOUNS:  # the latest body named (a document speaks for its author)
+            recent = before[-12:]
+            for subject_only in (True, False):
+                for mention in reversed(recent):
+                    if mention.kind in ("organisation", "document") and (mention.subject or not subject_only):
+                        return Source(None, mention.key, "organisation")
+        return None
+
+    def _before(self, position: int, window: int = 6000) -> list[Mention]:
+        return [m for m in self.mentions if m.end <= position and m.start >= position - window]
+
+
+def _trim_org(raw: str) -> str:
+    """An organisation name without edge punctuation, possessive or a lowercase leading article
+    (``the Local Government Association``); a capitalised ``The`` is kept (``The Fostering Network``)."""
+    name = raw.strip(" ,.;:–—-")
+    name = re.sub(r"(?:’s|'s)$", "", name)
+    name = re.sub(r"^(?:the|a|an)\s+", "", name)
+    words = name.split()
+    while words and words[-1].lower() in {"of", "for", "and", "the", "in", "on", "at", "&"}:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _initials_fit(long_name: str, acronym: str) -> bool:
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w’']*", long_name) if w[0].isupper())
+    letters = acronym.upper().replace("&", "")
+    return bool(initials) and (letters[0] == initials[0]) and len(letters) <= len(initials) + 1
+
+
+# --- text patterns linking a person to an organisation ---------------------------------------
+
+_AFTER_OF = re.compile(
+    rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|for|from|with)\s+(?P<org>{ORG_NAME})"
+)
+_AFTER_LAYOUT = re.compile(rf"^\s*,\s*(?P<role>[^,\n]{{2,60}}?),\s*(?P<org>{ORG_NAME})\s*$")
+_AFTER_OF_DESCRIBED = re.compile(
+    rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|with)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z][\w’'\-]*\s+){{1,5}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
+)
+_POSS_PRONOUN_ROLE = re.compile(r"(?:^|[.!?]\s+|,\s+)(?P<pron>Its|its|Their|their)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$")
+_AFTER_POSS = re.compile(
+    r"^\s*,\s*(?P<det>the\s+|its\s+|their\s+)?(?P<owner>[\w’'\- ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[a-z][\w’'\-]*\s+){0,3}[a-z][\w’'\-]*)\s*(?:,|\.|$)"
+)
+_AFTER_OF_ONLY = re.compile(rf"^\s*,\s*(?:of|from)\s+(?P<org>{ORG_NAME})")
+_BEFORE_ORG_ROLE = re.compile(
+    rf"(?P<org>{ORG_NAME})(?:’s|'s)?\s+(?P<role>(?:[a-z][\w’'/\-]*\s+){{1,5}})(?:{_NAME_TOKEN}\s*,?\s*)?$"
+)
+_BEFORE_ROLE_OF = re.compile(
+    rf"(?P<role>(?:[A-Za-z][\w’'/\-]*\s+){{0,4}}?(?:[A-Za-z][\w’'/\-]*))\s+(?P<prep>of|for|at)\s+(?P<org>{ORG_NAME})\s*,\s*(?:{_NAME_TOKEN}\s+)*$"
+)
+_BEFORE_PARTY = re.compile(r"(?P<party>Conservative|Labour|Lib(?:eral)? Dem(?:ocrat)?s?|Tory|SNP|Green|Plaid Cymru|Reform UK)\s+(?:MP|MSP|MS|peer|councillor|leader|minister)\s+$")
+_AFTER_PARTY = re.compile(r"^\s*,\s*(?:the\s+)?(?P<party>Conservative|Labour|Lib(?:eral)? Dem(?:ocrat)?s?|Tory|SNP|Green|Plaid Cymru|Reform UK)\s+(?:MP|MSP|MS|peer|councillor|leader)\b")
+_POSS_ROLE = re.compile(r"(?P<org>[\w’' ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$")
+
+
+def link_person_context(registry: Registry, key: str, start: int, end: int) -> None:
+    """Find the organisation and role the text gives a person around one mention."""
+    text = registry.text
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    after = text[end:min(line_end, end + 200)]
+    before = text[max(line_start, start - 200):start]
+    org = role = None
+    if (m := _AFTER_PARTY.match(after)) or (m := _BEFORE_PARTY.search(before)):
+        org = PARTIES.get(m.group("party").lower().replace("liberal democrat", "lib dem").rstrip("s"), None) or PARTIES.get(
+            m.group("party").lower()
+        )
+        role = "mp"
+    elif (m := _AFTER_OF.match(after)) and _is_role(m.group("role")):
+        org, role = m.group("org"), m.group("role")
+        if m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
+            org = None  # "Jane Doe, Minister for Children"
+    elif (m := _AFTER_OF_DESCRIBED.match(after)) and _is_role(m.group("role")):
+        org, role = m.group("org"), m.group("role")  # "general secretary of the heads' union NAHT"
+    elif (m := _AFTER_LAYOUT.match(after)) and _is_role(m.group("role")) and start == line_start:
+        org, role = m.group("org"), m.group("role")
+    elif (m := _AFTER_POSS.match(after)) and _is_role(m.group("role")):
+        owner = m.group("owner").strip()  # "Jane Doe, the fund's chief analyst" / "Jane Doe, Oxfam's director"
+        noun = bare_word(owner.split()[-1]) if owner.split() else ""
+        role = m.group("role")
+        if m.group("det") and noun in ORG_NOUNS:
+            src = registry.resolve_nominal(noun, start, "the " + owner)
+            org = src.organisation if src else None
+        elif owner[:1].isupper():
+            org = owner
+    elif m := _AFTER_OF_ONLY.match(after):
+        org = m.group("org")
+    elif (m := _BEFORE_ROLE_OF.search(before)) and _is_role(m.group("role")):
+        org, role = m.group("org"), m.group("role")
+        whole = registry.actors.lookup(before[m.start():].split(",")[0])
+        if whole is not None and whole.kind == "organisation":
+            org = whole.name
+        elif m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
+            org = None  # "Minister for Children, Jane Doe": a portfolio
+    elif (m := _BEFORE_ORG_ROLE.search(before)) and _is_role(m.group("role")):
+        org, role = m.group("org"), m.group("role")
+        possessive = bool(re.search(r"(?:’s|'s)\s*$", before[: m.start("role")]))
+        if len(_trim_org(org).split()) == 1 and not possessive and not is_org_like(org, registry, strict=True):
+            org = None  # "Housing minister Jane Doe": a portfolio, not a body
+        if org and org.split() and org.split()[-1].lower() in {"the", "a", "an"}:
+            org = None
+    elif (m := _POSS_PRONOUN_ROLE.search(before)) and _is_role(m.group("role")):
+        src = registry.resolve_pronoun("it" if m.group("pron").lower() == "its" else "they", start)
+        org, role = (src.organisation if src else None), m.group("role")  # "Its general secretary, Jane Doe"
+    elif (m := _POSS_ROLE.search(before)) and _is_role(m.group("role")):
+        phrase = m.group("org").strip()
+        noun = phrase.split()[-1].lower() if phrase.split() else ""
+        if phrase[:1].isupper() and noun not in ORG_NOUNS:
+            org = _ORG_NAME_RE.search(phrase).group(0) if _ORG_NAME_RE.search(phrase) else None
+        elif noun in ORG_NOUNS:
+            src = registry.resolve_nominal(noun, start, phrase)
+            org = src.organisation if src else None
+        role = m.group("role")
+    if org and not is_org_like(org, registry):
+        org = None
+    if org and role and re.search(r"\b(?:former|ex|then|one-time|erstwhile|previous|founding)\b", role, re.I):
+        org = None  # "former chief executive of X": X is not the body they speak for now
+    if org and registry.org_name(org):
+        registry.link(key, org, role)
+        registry.mentions.append(Mention(start, end, "organisation", registry.org_name(org) or org, False))
+        registry.mentions.sort(key=lambda m: (m.start, m.kind != "organisation"))
+    elif role:
+        registry.link(key, None, role)
+    # a role phrase right before the name: "children's minister Claire Coutinho"
+    words = re.findall(r"[A-Za-z][\w’'\-]*", before[-60:])
+    for word in words[-4:]:
+        if bare_word(word) in ROLE_NOUNS:
+            registry.link(key, None, word)
+
+
+def is_org_like(name: str, registry: Registry, *, strict: bool = False) -> bool:
+    """A name that can be an organisation: known, defined as an acronym, with an organisation noun,
+    an acronym, or several capitalised words."""
+    trimmed = _trim_org(name)
+    words = trimmed.split()
+    if not words:
+        return False
+    if trimmed in registry.acronyms or registry.actors.lookup(trimmed) or registry.actors.lookup("the " + trimmed):
+        return True
+    if any(bare_word(w) in ORG_NOUNS for w in words):
+        return True
+    if trimmed.lower() in registry.places:
+        return False
+    if len(words) == 1:
+        if strict:
+            return words[0].isupper() and len(words[0]) >= 2
+        return words[0][:1].isupper() and words[0] not in NOT_NAMES
+    return sum(1 for w in words if w[:1].isupper()) >= 2
+
+
+def _is_role(phrase: str) -> bool:
+    words = [bare_word(w) for w in phrase.split()]
+    return any(w in ROLE_NOUNS for w in words) and len(words) <= 8
+
+
+def link_org_descriptors(registry: Registry) -> None:
+    """``Become, the national charity for...`` / ``children's rights charity Article 39``."""
+    text = registry.text
+    nouns = "|".join(sorted(ORG_NOUNS, key=len, reverse=True))
+    for m in re.finditer(rf"({ORG_NAME})(?:\s*\([A-Z][A-Za-z&]{{1,9}}\))?,\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}?({nouns})\b", text):
+        if m.group(1).split()[0] in NOT_NAMES:
+            continue
+        registry.add_descriptor(m.group(1), m.group(2))
+        registry.add_org(m.group(1), m.start(1), m.end(1), subject=False)
+    for m in re.finditer(rf"\b({nouns})\s+({ORG_NAME})", text):
+        if m.group(2)[:1].isupper() and not re.match(r"(?:The|A|An)\b", m.group(2)):
+            registry.add_descriptor(m.group(2), m.group(1))
+            registry.add_org(m.group(2), m.start(2), m.end(2), subject=False)
+
+
+def build_registry(text: str, entities: Iterable[tuple[int, int, str, bool]], actors: ActorTable) -> Registry:
+    """A registry from entity mentions ``(start, end, label, is_subject)`` in text order.
+
+    Labels: ``PERSON``, ``ORG`` (spaCy's) and ``DOC`` (a document named as a source).
+    """
+    registry = Registry(text, actors)
+    link_org_descriptors(registry)
+    people = []
+    for start, end, label, subject in sorted(entities):
+        raw = text[start:end]
+        if label == "PERSON":
+            key = registry.add_person(raw, start, end, subject=subject)
+            if key:
+                people.append((key, start, end))
+        elif label in ("ORG", "NORP"):
+            registry.add_org(raw, start, end, subject=subject)
+        elif label == "DOC":
+            registry.add_org(raw, start, end, subject=subject, kind="document")
+        elif label == "GPE":
+            registry.places.add(_trim_org(raw).lower())
+    for key, start, end in people:
+        link_person_context(registry, key, start, end)
+    registry.mentions.sort(key=lambda m: m.start)
+    return registry

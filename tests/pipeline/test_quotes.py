@@ -1,0 +1,467 @@
+"""Quote extraction, one test per pattern, on sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.quote_marks import find_quote_spans
+from pipeline.quotes import extract_quotes
+from pipeline.records import Article, Segment
+from pipeline.resources import Actor, ActorTable
+from pipeline.segment import segment_article
+
+ACTORS = ActorTable(
+    (
+        Actor(name="Federation of Coastal Councils", kind="organisation", aliases=("FCC", "the coastal councils' body")),
+        Actor(name="Department for Rivers", kind="organisation", aliases=("the department", "the government")),
+        Actor(name="Lena Ortiz", kind="person", organisation="Department for Rivers", aliases=("Ortiz",)),
+    )
+)
+
+
+def quotes_of(nlp, *paragraphs: str, roles: tuple[str, ...] | None = None, actors: ActorTable = ACTORS):
+    """Quotes of one article made of ``paragraphs`` (all body unless ``roles`` says otherwise)."""
+    text = "\n\n".join(paragraphs)
+    article = Article(id="t", text=text)
+    segments, pos = [], 0
+    for i, para in enumerate(paragraphs):
+        start = text.index(para, pos)
+        role = roles[i] if roles else "body"
+        segments.append(Segment(article="t", start=start, end=start + len(para), role=role, index=i))
+        pos = start + len(para)
+    (quotes,) = list(extract_quotes([(article, segments)], nlp=nlp, actors=actors))
+    for q in quotes:
+        assert q.text == text[q.start:q.end]
+    return quotes
+
+
+# --- quotation marks ----------------------------------------------------------------------------
+
+
+def texts(text):
+    return [text[s.start:s.end] for s in find_quote_spans(text)]
+
+
+def test_pairs_curly_double_quotes():
+    assert texts("She said “we are ready” and “we are able”.") == ["we are ready", "we are able"]
+
+
+def test_uk_single_quotes_vs_apostrophes():
+    text = "The board’s chair called it a ‘turning point’ for the workers’ pay, didn’t she?"
+    assert texts(text) == ["turning point"]
+
+
+def test_nested_single_inside_double_is_one_quote():
+    assert texts("“They called it ‘daft’,” he said.") == ["They called it ‘daft’"]
+
+
+def test_unclosed_quote_runs_to_paragraph_end():
+    assert texts("“This continues into the next paragraph") == ["This continues into the next paragraph"]
+
+
+def test_unbalanced_single_mark_is_ignored():
+    assert texts("In the ’90s the rules changed.") == []
+
+
+def test_straight_quotes():
+    assert texts('He said "no deal" twice.') == ["no deal"]
+
+
+# --- direct -------------------------------------------------------------------------------------
+
+
+def test_direct_said_after(nlp):
+    (q,) = quotes_of(nlp, "“We will build more homes for families,” said Priya Natarajan, director of the Housing Forum.")
+    assert q.kind == "direct"
+    assert q.text == "We will build more homes for families"
+    assert q.speaker == "Priya Natarajan"
+    assert q.organisation == "Housing Forum"
+    assert q.cue == "said"
+    assert q.extra["paragraph"] == 0 and "Priya Natarajan" in q.extra["context"]
+
+
+def test_direct_colon_after_cue(nlp):
+    (q,) = quotes_of(nlp, "Tom Ellery, chair of the Rivers Trust, said: “The water is dirtier than it has ever been.”")
+    assert q.kind == "direct"
+    assert q.text.startswith("The water is dirtier")
+    assert (q.speaker, q.organisation) == ("Tom Ellery", "Rivers Trust")
+
+
+def test_verbless_colon(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Gareth Lyle, a tenant organiser with the Marsh Estate Residents Group, has lived on the estate for years.",
+        "Gareth Lyle: “Nobody asked the tenants what they wanted from the new rules.”",
+    )
+    assert len(quotes) == 1
+    assert quotes[0].speaker == "Gareth Lyle"
+    assert quotes[0].cue is None
+    assert quotes[0].text.startswith("Nobody asked the tenants")
+
+
+def test_interrupted_quote_gives_two_quotes_same_speaker(nlp):
+    quotes = quotes_of(nlp, "“The plan is late,” Ravi Osei said. “It is also badly underfunded.”")
+    assert [q.text for q in quotes] == ["The plan is late", "It is also badly underfunded."]
+    assert {q.speaker for q in quotes} == {"Ravi Osei"}
+
+
+def test_quote_continuing_over_paragraphs(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Helen Marsh, chief executive of the Coastal Trust, said: “We have waited far too long for this decision.",
+        "“Families deserve a clear answer before the winter comes.”",
+    )
+    assert len(quotes) == 2
+    assert all(q.speaker == "Helen Marsh" and q.organisation == "Coastal Trust" for q in quotes)
+    assert quotes[1].text.startswith("Families deserve")
+
+
+# --- indirect and mixed -------------------------------------------------------------------------
+
+
+def test_indirect_that_clause(nlp):
+    (q,) = quotes_of(nlp, "Mina Castell argues that raising the threshold will not help rural schools.")
+    assert q.kind == "indirect"
+    assert q.text == "raising the threshold will not help rural schools"
+    assert q.speaker == "Mina Castell"
+    assert q.cue == "argues"
+
+
+def test_indirect_cue_after_content(nlp):
+    quotes = quotes_of(nlp, "Jo Pike runs the clinic.", "A lower age limit is needed, she says.")
+    assert len(quotes) == 1
+    assert quotes[0].text == "A lower age limit is needed"
+    assert quotes[0].speaker == "Jo Pike"
+
+
+def test_mixed_quote_with_fragment(nlp):
+    (q,) = quotes_of(nlp, "Mina Castell said there were “serious gaps” in the funding formula.")
+    assert q.kind == "mixed"
+    assert q.text == "there were “serious gaps” in the funding formula"
+
+
+def test_according_to(nlp):
+    (q,) = quotes_of(nlp, "Class sizes will rise sharply next year, according to the Schools Alliance.")
+    assert q.kind == "indirect"
+    assert q.text == "Class sizes will rise sharply next year"
+    assert q.speaker is None and q.organisation == "Schools Alliance"
+    assert q.cue == "according to"
+
+
+def test_participial_saying(nlp):
+    quotes = quotes_of(nlp, "Jo Pike backed the scheme, saying it would cut waiting times for everyone.")
+    by_cue = {q.cue: q for q in quotes}
+    assert by_cue["saying"].text == "it would cut waiting times for everyone"
+    assert by_cue["backed"].text == "the scheme"
+    assert all(q.speaker == "Jo Pike" for q in quotes)
+
+
+def test_participial_calling_it(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Shelterwise, the homelessness charity, runs hostels in three towns.",
+        "The charity condemned the proposal, calling it a “reckless and costly gamble”.",
+    )
+    by_cue = {q.cue: q for q in quotes}
+    assert by_cue["calling it"].text == "it a “reckless and costly gamble”"
+    assert by_cue["calling it"].kind == "mixed"
+    assert by_cue["condemned"].text == "the proposal"
+    assert all(q.organisation == "Shelterwise" and q.speaker is None for q in quotes)
+
+
+def test_evaluative_cue_with_object(nlp):
+    (q,) = quotes_of(nlp, "Arun Mehta welcomed the new licensing regime.")
+    assert (q.text, q.cue, q.speaker) == ("the new licensing regime", "welcomed", "Arun Mehta")
+
+
+def test_document_as_source(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The Federation of Coastal Councils published its final report on Monday.",
+        "The final report says councils should share flood data every month.",
+    )
+    assert len(quotes) == 1
+    assert quotes[0].text == "councils should share flood data every month"
+    assert quotes[0].speaker is None
+    assert quotes[0].organisation == "Federation of Coastal Councils"
+
+
+# --- layout blocks ------------------------------------------------------------------------------
+
+
+def test_layout_block(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Priya Das, chief executive, Harbour Homes",
+        "We welcome the extra money but we need it much sooner than planned.",
+        "Councils cannot plan properly on one-year settlements.",
+        "Next steps",
+        "The consultation closes in May.",
+        roles=("heading", "body", "body", "heading", "body"),
+    )
+    assert [q.kind for q in quotes] == ["block", "block"]
+    assert all((q.speaker, q.organisation) == ("Priya Das", "Harbour Homes") for q in quotes)
+    assert quotes[1].text == "Councils cannot plan properly on one-year settlements."
+
+
+# --- speakers and organisations -----------------------------------------------------------------
+
+
+def test_pronoun_and_surname_resolution(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Dr Alice Brennan, a lecturer at Lakeside University, has studied rents for a decade.",
+        "She said the plan was “badly timed and poorly explained”.",
+        "Brennan added that rents would keep rising in the north.",
+    )
+    assert len(quotes) == 2
+    assert all(q.speaker == "Alice Brennan" for q in quotes)
+    assert all(q.organisation == "Lakeside University" for q in quotes)
+
+
+def test_role_noun_resolution(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Housing minister Lena Ortiz visited the estate on Friday.",
+        "The minister said the repairs would start in May.",
+    )
+    (q,) = quotes
+    assert q.speaker == "Lena Ortiz"
+    assert q.organisation == "Department for Rivers"  # from the alias table: the text gives none
+
+
+def test_acronym_defined_in_text(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The National Union of Tenants (NUT) represents renters in six cities.",
+        "NUT said the new rules were unfair to families.",
+    )
+    (q,) = quotes
+    assert q.organisation == "National Union of Tenants"
+
+
+def test_possessive_org_title(nlp):
+    (q,) = quotes_of(nlp, "Greenway’s director Sam Hollis said the depot would close in the spring.")
+    assert (q.speaker, q.organisation) == ("Sam Hollis", "Greenway")
+
+
+def test_of_org_apposition(nlp):
+    (q,) = quotes_of(nlp, "Ana Ruiz, of the Tenants Network, said the deposit scheme had failed.")
+    assert (q.speaker, q.organisation) == ("Ana Ruiz", "Tenants Network")
+
+
+def test_alias_table_gives_canonical_organisation(nlp):
+    (q,) = quotes_of(nlp, "The FCC said the sea wall funding was not enough.")
+    assert q.organisation == "Federation of Coastal Councils"
+
+
+# --- no quote -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Campaigners say the plan will fail.",
+        "Figures show that waiting lists have grown for three years.",
+        "A survey found that most teachers were tired.",
+        "Ortiz made no reference to the funding gap.",
+        "Lena Ortiz did not say when the scheme would start.",
+        "The so-called ‘care cliff’ affects many young people.",
+        "The council met on Tuesday to discuss the budget.",
+        "The workers’ union didn’t meet this week.",
+        "Expect the government to support this.",
+        "Many experts fear a second wave of closures.",
+    ],
+)
+def test_no_quote(nlp, sentence):
+    assert quotes_of(nlp, sentence) == []
+
+
+def test_headings_and_comments_are_not_searched(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Minister says “help is coming”",
+        "“This is rubbish,” said Bob Jones below the line.",
+        roles=("heading", "comment"),
+    )
+    assert quotes == []
+
+
+# --- the stream contract ------------------------------------------------------------------------
+
+
+def test_ids_order_and_offsets(nlp):
+    text = (
+        "Harbour news\n\n"
+        "“We will appeal,” said Kiran Shah, the chair of the Quay Traders Association.\n\n"
+        "Shah argued that the new parking charges would empty the high street.\n\n"
+        "Share\n"
+    )
+    article = Article(id="a1", text=text)
+    (quotes,) = list(extract_quotes([(article, segment_article(article))], nlp=nlp, actors=ACTORS))
+    assert [q.id for q in quotes] == ["q01", "q02"]
+    assert [q.start for q in quotes] == sorted(q.start for q in quotes)
+    for q in quotes:
+        assert q.text == text[q.start:q.end]
+        assert q.article == "a1" and q.stances == ()
+        assert text[q.speaker_start:q.speaker_end] in ("Kiran Shah", "Shah")
+    assert quotes[1].organisation == "Quay Traders Association"
+
+
+def test_unbalanced_mark_and_empty_article_do_not_stop_the_stream(nlp):
+    text = "Sara Lind said: “This will not work for anyone"  # never closed
+    good = Article(id="good", text=text)
+    good_segments = [Segment(article="good", start=0, end=len(text), role="body", index=0)]
+    empty = Article(id="empty", text="   ")
+    out = list(extract_quotes([(empty, []), (good, good_segments), (empty, segment_article(empty))], nlp=nlp, actors=ACTORS))
+    assert len(out) == 3
+    assert out[0] == [] and out[2] == []
+    assert [q.text for q in out[1]] == ["This will not work for anyone"]
+    assert out[1][0].speaker == "Sara Lind"
+
+
+def test_on_error_is_called(nlp, monkeypatch):
+    import pipeline.quotes as quotes_module
+
+    real = quotes_module._article_quotes
+
+    def flaky(article, paras, actors):
+        if article.id == "bad":
+            raise RuntimeError("boom")
+        return real(article, paras, actors)
+
+    monkeypatch.setattr(quotes_module, "_article_quotes", flaky)
+    articles = [Article(id=i, text="Sara Lind said the bridge would reopen in June.") for i in ("a", "bad", "c")]
+    errors = []
+    out = list(
+        extract_quotes(
+            [(a, segment_article(a)) for a in articles],
+            nlp=nlp,
+            actors=ACTORS,
+            on_error=lambda article, exc: errors.append((article.id, str(exc))),
+        )
+    )
+    assert [len(x) for x in out] == [1, 0, 1]
+    assert errors == [("bad", "boom")]
+
+
+# --- further cue shapes -------------------------------------------------------------------------
+
+
+def test_relative_clause_cue(nlp):
+    quotes = quotes_of(nlp, "The plan was backed by Idris Cole, a councillor, who said: “It is the best option we have had in years.”")
+    texts = {q.text: q for q in quotes}
+    assert "It is the best option we have had in years." in texts
+    assert texts["It is the best option we have had in years."].speaker == "Idris Cole"
+
+
+def test_passive_evaluative_cue(nlp):
+    quotes = quotes_of(nlp, "The Quay Traders Association met on Monday.", "The new parking scheme was criticised by the Quay Traders Association.")
+    (q,) = quotes
+    assert q.text == "The new parking scheme"
+    assert q.organisation == "Quay Traders Association"
+
+
+def test_copular_evaluation_cue(nlp):
+    (q,) = quotes_of(nlp, "The Harbour Board was sharply critical of the dredging plan.")
+    assert q.text == "the dredging plan"
+    assert q.cue == "was sharply critical of"
+    assert q.organisation == "Harbour Board"
+
+
+def test_nominal_call_for(nlp):
+    quotes = quotes_of(nlp, "The decision ignores Nora Hale's call for a full public inquiry into the flooding.")
+    (q,) = quotes
+    assert q.text == "a full public inquiry into the flooding"
+    assert q.speaker == "Nora Hale"
+    assert q.cue == "call for"
+
+
+def test_call_for_someone_to_act(nlp):
+    quotes = quotes_of(nlp, "Nora Hale runs the flood group.", "She calls for the council to publish the survey in full.")
+    (q,) = quotes
+    assert q.text == "the council to publish the survey in full"
+    assert q.speaker == "Nora Hale"
+
+
+def test_second_finite_cue_is_a_second_quote(nlp):
+    quotes = quotes_of(nlp, "Arun Mehta welcomed the plan and said it would help small firms.")
+    assert [q.cue for q in quotes] == ["welcomed", "said"]
+    assert quotes[0].text == "the plan"
+    assert quotes[1].text == "it would help small firms"
+
+
+def test_cue_keeps_its_auxiliary(nlp):
+    (q,) = quotes_of(nlp, "The Rail Users Forum has warned that fares will rise again in March.")
+    assert q.cue == "has warned"
+    assert q.text == "fares will rise again in March"
+
+
+def test_prediction_and_journalist_first_person_are_not_quotes(nlp):
+    assert quotes_of(nlp, "The Rail Users Forum will say more about fares next week.") == []
+    assert quotes_of(nlp, "We asked the council about the fares but it declined to say.") == []
+
+
+def test_stream_is_lazy_and_in_order(nlp):
+    seen = []
+
+    def feed():
+        for i in range(5):
+            seen.append(i)
+            article = Article(id=f"a{i}", text=f"Para one.\n\nLiam Ross{i} said the road would open in May.\n")
+            yield article, [Segment(article=article.id, start=11, end=len(article.text) - 1, role="body", index=0)]
+
+    stream = extract_quotes(feed(), nlp=nlp, actors=ACTORS, batch_size=2)
+    first = next(stream)
+    assert len(seen) < 5  # the input is read as the output is consumed
+    rest = list(stream)
+    assert [qs[0].article for qs in [first, *rest]] == ["a0", "a1", "a2", "a3", "a4"]
+
+
+def test_body_plans_continued_with_it(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The Harbour Board said it would dredge the channel this summer. It will also repair the north quay before the winter storms.",
+    )
+    assert [q.text for q in quotes] == [
+        "it would dredge the channel this summer",
+        "will also repair the north quay before the winter storms",
+    ]
+    assert all(q.organisation == "Harbour Board" for q in quotes)
+    assert quotes[1].cue is None
+
+
+def test_error_propagates_naming_the_article_and_the_stream_can_restart(nlp, monkeypatch):
+    import pipeline.quotes as quotes_module
+
+    real = quotes_module._article_quotes
+
+    def flaky(article, paras, actors):
+        if article.id == "bad":
+            raise RuntimeError("boom")
+        return real(article, paras, actors)
+
+    monkeypatch.setattr(quotes_module, "_article_quotes", flaky)
+    articles = [Article(id=i, text="Sara Lind said the bridge would reopen in June.") for i in ("a", "bad", "c")]
+    pairs = [(a, segment_article(a)) for a in articles]
+    stream = extract_quotes(pairs, nlp=nlp, actors=ACTORS)
+    assert len(next(stream)) == 1
+    with pytest.raises(quotes_module.QuoteExtractionError, match="bad"):
+        next(stream)
+    (rest,) = list(extract_quotes(pairs[2:], nlp=nlp, actors=ACTORS))
+    assert rest[0].article == "c"
+
+
+def test_document_owner_is_its_clauses_subject(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The council said it would act after the Coastal Flood Panel published its report calling for new sea walls along the bay.",
+    )
+    by_cue = {q.cue: q for q in quotes}
+    assert by_cue["calling"].text == "new sea walls along the bay"
+    assert by_cue["calling"].organisation == "Coastal Flood Panel"
+
+
+def test_former_employer_is_not_the_organisation(nlp):
+    (q,) = quotes_of(nlp, "Ruth Okafor, former chief executive of the Marsh Trust, said the levy was unfair.")
+    assert q.speaker == "Ruth Okafor"
+    assert q.organisation is None

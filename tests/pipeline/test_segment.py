@@ -1,0 +1,139 @@
+"""Segmentation on hand-made pages: roles from general layout cues."""
+from __future__ import annotations
+
+from pipeline.records import Article
+from pipeline.segment import segment_article, split_paragraphs
+
+PAGE = """News
+
+Town hall approves new river crossing after long debate
+
+The council voted on Tuesday to build a second bridge, ending a decade of argument about traffic in the old town.
+
+Photo: a view of the river at dusk (Credit: Jane Roe)
+
+Councillors met for four hours before the vote, and several residents spoke against the plan during the public session.
+
+The new bridge will cost £40m and is expected to open in 2027, according to the council's own estimates published last month.
+
+Funding questions
+
+Opponents say the money would be better spent on buses, and a petition against the crossing has gathered 3,000 names.
+
+Share
+
+Related articles
+Bus fares frozen for another year
+Library to open on Sundays
+Market traders count the cost of road works
+
+Subscribe to our newsletter for the latest local news
+
+4 comments
+
+Maria Lopez 12 March 2024 at 9:14 am
+This is a waste of money and nobody asked the people who actually live here.
+
+Reply
+"""
+
+
+def roles(text: str, title: str | None = None) -> dict[str, str]:
+    article = Article(id="p", text=text, title=title)
+    return {text[s.start:s.end]: s.role for s in segment_article(article)}
+
+
+def test_paragraph_offsets_cover_lines():
+    text = "First line here.\n\n  Second, indented.\nThird line.\n"
+    spans = split_paragraphs(text)
+    assert [text[s:e] for s, e in spans] == ["First line here.", "Second, indented.", "Third line."]
+
+
+def test_hard_wrapped_lines_are_joined():
+    text = "This sentence was wrapped by an old\ntext editor and goes on.\nA new sentence starts here."
+    spans = split_paragraphs(text)
+    assert [text[s:e] for s, e in spans] == [
+        "This sentence was wrapped by an old\ntext editor and goes on.",
+        "A new sentence starts here.",
+    ]
+
+
+def test_roles_on_a_page():
+    r = roles(PAGE)
+    assert r["Town hall approves new river crossing after long debate"] == "heading"
+    assert r["News"] in ("heading", "boilerplate")
+    # the standfirst right under the headline is not body
+    assert r["The council voted on Tuesday to build a second bridge, ending a decade of argument about traffic in the old town."] == "heading"
+    assert r["Photo: a view of the river at dusk (Credit: Jane Roe)"] == "caption"
+    assert r["Councillors met for four hours before the vote, and several residents spoke against the plan during the public session."] == "body"
+    assert r["Funding questions"] == "heading"
+    assert r["Opponents say the money would be better spent on buses, and a petition against the crossing has gathered 3,000 names."] == "body"
+    assert r["Share"] == "boilerplate"
+    assert r["Library to open on Sundays"] == "boilerplate"
+    assert r["Subscribe to our newsletter for the latest local news"] == "boilerplate"
+    assert r["4 comments"] == "comment"
+    assert r["Maria Lopez 12 March 2024 at 9:14 am"] == "comment"
+    assert r["This is a waste of money and nobody asked the people who actually live here."] == "comment"
+
+
+def test_every_paragraph_has_a_role_and_index():
+    article = Article(id="p", text=PAGE)
+    segments = segment_article(article)
+    assert [s.index for s in segments] == list(range(len(segments)))
+    assert all(s.article == "p" for s in segments)
+    assert [s.start for s in segments] == sorted(s.start for s in segments)
+    assert sum(s.role == "body" for s in segments) == 3
+
+
+def test_repeated_blocks_and_job_adverts_are_not_body():
+    text = (
+        "Ferry service cut to three sailings a day\n\n"
+        "Ferry service cut to three sailings a day\n\n"
+        "The operator said the winter timetable would start next week and run until the end of March next year.\n\n"
+        "Island residents have been told to book early, as the reduced service is expected to fill up quickly at weekends.\n\n"
+        "Job of the week\n\n"
+        "Harbour Master\n\n"
+        "£32,000 - £36,500\n\n"
+        "Apply now\n"
+    )
+    r = roles(text)
+    assert r["Ferry service cut to three sailings a day"] == "heading"
+    assert r["Job of the week"] == "boilerplate"
+    assert r["£32,000 - £36,500"] == "boilerplate"
+    assert r["Harbour Master"] == "boilerplate"
+
+
+def test_metadata_title_marks_the_headline_and_body_follows_a_byline():
+    text = (
+        "Latest\n\n"
+        "Schools to get new heating systems\n\n"
+        "By Sam Reed, 3 May 2024\n\n"
+        "Every school in the county will have its boilers replaced by 2026, the education committee has said.\n\n"
+        "The work will start with the oldest buildings in the north of the county.\n"
+    )
+    r = roles(text, title="Schools to get new heating systems")
+    assert r["Schools to get new heating systems"] == "heading"
+    assert r["Every school in the county will have its boilers replaced by 2026, the education committee has said."] == "body"
+
+
+def test_empty_article_gives_no_segments():
+    assert segment_article(Article(id="e", text="")) == []
+
+
+def test_standfirst_with_known_title_needs_evidence():
+    text = (
+        "Council backs new cycle lanes\n\n"
+        "The council has backed new cycle lanes across the city centre.\n\n"
+        "The council voted on Monday to back a network of new cycle lanes across the city centre, at a cost of £3m.\n\n"
+        "Work will begin in the spring and take two years.\n"
+    )
+    r = roles(text, title="Council backs new cycle lanes")
+    # restated by the next paragraph: a standfirst
+    assert r["The council has backed new cycle lanes across the city centre."] == "heading"
+    lede = (
+        "Council backs new cycle lanes\n\n"
+        "Shops on the high street fear a loss of trade during months of building work.\n\n"
+        "The council voted on Monday to back a network of new cycle lanes across the city centre, at a cost of £3m.\n"
+    )
+    r = roles(lede, title="Council backs new cycle lanes")
+    assert r["Shops on the high street fear a loss of trade during months of building work."] == "body"

@@ -1,0 +1,149 @@
+"""The speaker/organisation resolution stage, without spaCy: mentions are given by hand."""
+from __future__ import annotations
+
+from pipeline.resources import Actor, ActorTable
+from pipeline.speakers import Source, build_registry, looks_like_person, strip_honorifics
+
+ACTORS = ActorTable(
+    (
+        Actor(name="Guild of Lighthouse Keepers", kind="organisation", aliases=("GLK", "the guild")),
+        Actor(name="Owen Price", kind="person", organisation="Guild of Lighthouse Keepers", aliases=("Price",)),
+        Actor(name="Labour Party", kind="organisation", aliases=("Labour",)),
+    )
+)
+
+
+def spans(text: str, *names: str, label: str = "PERSON", subject: bool = True):
+    out = []
+    for name in names:
+        start = text.index(name)
+        out.append((start, start + len(name), label, subject))
+    return out
+
+
+def test_strip_honorifics():
+    assert strip_honorifics("Dame Rachel Smith") == "Rachel Smith"
+    assert strip_honorifics("Dr. Lucy Peake") == "Lucy Peake"
+    assert strip_honorifics("Cllr Tom Hart's") == "Tom Hart"
+
+
+def test_looks_like_person():
+    assert looks_like_person("Mina Castell")
+    assert looks_like_person("Arthur Labinjo-Hughes")
+    assert looks_like_person("Jane de Vries")
+    assert not looks_like_person("Harbour Homes")
+    assert not looks_like_person("Tenants Network")
+    assert not looks_like_person("NHS England")
+    assert not looks_like_person("Become")
+
+
+def test_fullest_name_and_surname():
+    text = "Jo Wells spoke first. Later Wells said more."
+    reg = build_registry(text, spans(text, "Jo Wells") + [(text.index("Wells said"), text.index("Wells said") + 5, "PERSON", True)], ACTORS)
+    assert reg.resolve_name("Wells") == Source("Jo Wells", None, "person")
+    assert reg.resolve_name("Jo") == Source("Jo Wells", None, "person")
+
+
+def test_acronym_defined_in_text():
+    text = "The Harbour Pilots Association (HPA) met. HPA said no."
+    reg = build_registry(text, [], ACTORS)
+    assert reg.acronyms == {"HPA": "Harbour Pilots Association"}
+    assert reg.org_name("HPA") == "Harbour Pilots Association"
+
+
+def test_acronym_that_does_not_fit_is_ignored():
+    text = "The meeting ran late (BST) again."
+    assert build_registry(text, [], ACTORS).acronyms == {}
+
+
+def test_alias_table_canonical_names():
+    reg = build_registry("", [], ACTORS)
+    assert reg.org_name("GLK") == "Guild of Lighthouse Keepers"
+    assert reg.org_name("the Quay Society") == "Quay Society"  # unknown bodies pass through
+    assert reg.org_name("The Quay Society") == "Quay Society"  # one spelling per body in an article
+
+
+def test_organisation_from_of_apposition():
+    text = "Nia Patel, chief executive of the Canal Homes Trust, spoke."
+    reg = build_registry(text, spans(text, "Nia Patel"), ACTORS)
+    assert reg.resolve_name("Patel") == Source("Nia Patel", "Canal Homes Trust", "person")
+
+
+def test_organisation_from_premodifier_title():
+    text = "The Canal Homes Trust chief executive Nia Patel spoke."
+    reg = build_registry(text, spans(text, "Nia Patel"), ACTORS)
+    assert reg.resolve_name("Nia Patel").organisation == "The Canal Homes Trust"
+
+
+def test_organisation_from_possessive_title():
+    text = "Tidewell's director Sam Hollis spoke."
+    reg = build_registry(text, spans(text, "Sam Hollis"), ACTORS)
+    assert reg.resolve_name("Sam Hollis").organisation == "Tidewell"
+
+
+def test_portfolio_is_not_an_organisation():
+    text = "Minister for Harbours, Ada Lamb, spoke. Housing minister Bo Chan spoke."
+    reg = build_registry(text, spans(text, "Ada Lamb", "Bo Chan"), ACTORS)
+    assert reg.resolve_name("Ada Lamb").organisation is None
+    assert reg.resolve_name("Bo Chan").organisation is None
+    assert "minister" in reg.people["chan"].roles
+
+
+def test_party_of_an_mp():
+    text = "Labour MP Rhys Dale asked a question."
+    reg = build_registry(text, spans(text, "Rhys Dale"), ACTORS)
+    assert reg.resolve_name("Rhys Dale").organisation == "Labour Party"
+
+
+def test_layout_header_line():
+    text = "Kit Moran, head of policy, Coastal Rescue League\nWe need more boats."
+    reg = build_registry(text, spans(text, "Kit Moran"), ACTORS)
+    assert reg.resolve_name("Kit Moran").organisation == "Coastal Rescue League"
+
+
+def test_alias_table_is_a_fallback_for_a_persons_organisation():
+    text = "Owen Price spoke."
+    reg = build_registry(text, spans(text, "Owen Price"), ACTORS)
+    assert reg.resolve_name("Owen Price").organisation == "Guild of Lighthouse Keepers"
+
+
+def test_pronoun_prefers_subject_and_gender():
+    text = "Mrs Ann Vale met Tom Reed. Reed's plan was read. She said it was good."
+    entities = spans(text, "Ann Vale") + [
+        (text.index("Tom Reed"), text.index("Tom Reed") + 8, "PERSON", False),
+        (text.index("Reed's"), text.index("Reed's") + 4, "PERSON", False),
+    ]
+    reg = build_registry(text, entities, ACTORS)
+    assert reg.resolve_pronoun("she", text.index("She")).speaker == "Ann Vale"
+    assert reg.resolve_pronoun("he", text.index("She")).speaker == "Tom Reed"
+
+
+def test_role_noun_resolution():
+    text = "Harbours minister Ada Lamb visited. The minister spoke."
+    reg = build_registry(text, spans(text, "Ada Lamb"), ACTORS)
+    assert reg.resolve_role("minister", text.index("The minister"), "The minister").speaker == "Ada Lamb"
+    assert reg.resolve_role("chair", text.index("The minister"), "The chair") is None
+
+
+def test_nominal_resolution_by_descriptor():
+    text = "Saltmarsh, the coastal charity, warned. The Quay Council met. The charity said no."
+    entities = spans(text, "The Quay Council", label="ORG")
+    reg = build_registry(text, entities, ACTORS)
+    where = text.index("The charity said")
+    assert reg.resolve_nominal("charity", where, "The charity") == Source(None, "Saltmarsh", "organisation")
+    assert reg.resolve_nominal("council", where, "the council").organisation == "The Quay Council"
+
+
+def test_nominal_alias_from_table():
+    reg = build_registry("The guild said so.", [], ACTORS)
+    assert reg.resolve_nominal("guild", 5, "The guild").organisation == "Guild of Lighthouse Keepers"
+
+
+def test_org_pronoun_prefers_recent_subject():
+    text = "The Dock Union met the Port Authority. It said talks would go on."
+    entities = [
+        (text.index("The Dock Union"), text.index("The Dock Union") + 14, "ORG", True),
+        (text.index("the Port Authority"), text.index("the Port Authority") + 18, "ORG", False),
+    ]
+    reg = build_registry(text, entities, ACTORS)
+    assert reg.resolve_pronoun("it", text.index("It said")).organisation == "The Dock Union"
