@@ -845,8 +845,8 @@ def _article_quotes(article: Article, paras: list[_Para], actors: ActorTable) ->
             )
             if unquoted_words <= 0:
                 continue  # the content is the quotation itself: handled as direct below
-            start = min(cs, *(para.offset + para.qspans[i].start for i in inside if para.offset + para.qspans[i].start >= cs - 2))
-            end = max(ce, *(min(para.offset + para.qspans[i].end, context[1]) for i in inside))
+            start = min([cs, *(para.offset + para.qspans[i].start for i in inside if para.offset + para.qspans[i].start >= cs - 2)])
+            end = max([ce, *(min(para.offset + para.qspans[i].end, context[1]) for i in inside)])
             para_raws.append(_Raw(start, end, "mixed", cue.source, cue.mention, cue.text, context, para.seg.index))
             consumed.update(inside)
         # 2. quotation marks

@@ -9,66 +9,261 @@ Everything is inline (CSS, a little JavaScript, SVG); the page fetches nothing. 
 * per-actor and per-target summaries;
 * network pictures (actor x target, signed; actor x actor, DNA subtract) as inline SVG drawn from a
   deterministic layout (networkx ``spring_layout`` with a fixed seed);
-* every article's text, with each quote span highlighted and anchored (``#q-<article>-<id>``);
+* article texts, with each quote span highlighted and anchored (``#q-<article>-<id>``);
   errored articles are listed with their error;
 * the run's metadata and model card from ``manifest.json``.
 
 The matrix shown is recomputed from ``quotes.jsonl`` over the whole run (no time window), with the
-run's ``weighting`` and ``duplicates`` options when ``manifest.json``'s ``config`` names them.
+run's ``weighting`` and ``duplicates`` options when ``manifest.json``'s ``config`` names them; it
+follows ``pipeline.matrix.build_matrix``'s rules exactly.
+
+The page stays bounded whatever the size of the run (``ReportLimits``; a note says so wherever
+something is left out, and points at the run's files that hold everything):
+
+* the heatmap and the actor cards show the ``rows`` actors with the most quotes (all targets);
+* each cell lists at most ``evidence`` quotes: the highest-confidence ones (the stance's score; a
+  stance without a score counts 1), shown in article order; "and N more" says how many are left;
+* full article texts only for ``texts`` articles (those cited by the shown evidence first, most
+  cited first, then the others in list order); the other articles are listed by title (at most
+  ``listed`` entries, always including every article the shown evidence cites), and evidence in an
+  article without its text links to that article's list entry;
+* the network pictures show the ``network`` actors with the most statements.
+
+``quotes.jsonl`` is streamed, never held whole: one pass counts (cells, actors, targets, the
+networks' statements), a second keeps the top evidence of the shown cells in small heaps (and
+the time periods' counts), a third collects the quotes of the articles whose text is shown.
+Memory grows with the number of distinct quote keys (a key -> cell ids table that makes quotes
+repeated under one key count once, as ``build_matrix`` does) and of cells, not with the text.
 """
 from __future__ import annotations
 
+import heapq
 import html
 import json
 import math
 import re
-from collections import defaultdict
+from bisect import insort
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import networkx as nx
 
-from pipeline.jsonl import iter_jsonl, write_text
-from pipeline.matrix import DUPLICATE_POLICIES, build_matrix
-from pipeline.networks import actor_graph, two_mode_graph
-from pipeline.records import ArticleStatus, MatrixCell, Quote, RecordError
+from pipeline.jsonl import atomic_writer, iter_jsonl
+from pipeline.matrix import DUPLICATE_POLICIES, _period_assigner, majority
+from pipeline.records import STANCES, ArticleStatus, MatrixCell, Quote, RecordError
 
 LAYOUT_SEED = 7
 _SUPPORT = (33, 102, 172)  # ColorBrewer RdBu ends
 _OPPOSE = (178, 24, 43)
 _NEUTRAL = (226, 226, 226)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_KIND_ORDER = {"organisation": 0, "person": 1}
+_MORE_FILES = "quotes.jsonl / networks/statements.csv"
+
+
+@dataclass(frozen=True)
+class ReportLimits:
+    """How much of a large run the page shows (see the module docstring)."""
+
+    rows: int = 60  # heatmap rows and actor cards
+    evidence: int = 20  # evidence quotes per cell
+    texts: int = 200  # articles shown with their full text
+    listed: int = 2000  # article list entries (articles cited by shown evidence always listed)
+    network: int = 60  # actors in the network pictures
+    names: int = 40  # actor names per target/stance (targets table) and per period cell
+    problems: int = 200  # problems listed
+    others: int = 300  # actors beyond the cards, listed by name
 
 
 def write_report(run_dir: Path, *, out: Path | None = None) -> Path:
     """Write the run's ``report.html`` (default RUN/report.html) and return its path."""
-    run_dir = Path(run_dir)
-    data = _load_run(run_dir)
-    page = render_report(data)
+    return _write_report(Path(run_dir), out=out, limits=ReportLimits())
+
+
+def _write_report(run_dir: Path, *, out: Path | None, limits: ReportLimits) -> Path:
+    data = _load_run(run_dir, limits)
     path = Path(out) if out is not None else run_dir / "report.html"
-    write_text(path, page)
+    with atomic_writer(path) as handle:
+        for part in _render_parts(data):
+            handle.write(part)
+            handle.write("\n")
     return path
+
+
+def render_report(data: "_Run") -> str:
+    """The page for a loaded run (``_load_run``) as one string."""
+    return "\n".join(_render_parts(data)) + "\n"
 
 
 # ------------------------------------------------------------------------------------ reading
 
 
-def _load_run(run_dir: Path) -> dict[str, Any]:
-    problems: list[str] = []
-    quotes: list[Quote] = []
-    articles: list[ArticleStatus] = []
-    path = run_dir / "quotes.jsonl"
-    if path.exists():
-        for _, item in iter_jsonl(path, Quote):
-            (problems.append(str(item)) if isinstance(item, RecordError) else quotes.append(item))
-    else:
-        problems.append(f"{path}: missing, so no quotes are shown")
-    path = run_dir / "articles.jsonl"
-    if path.exists():
-        for _, item in iter_jsonl(path, ArticleStatus):
-            (problems.append(str(item)) if isinstance(item, RecordError) else articles.append(item))
-    else:
-        problems.append(f"{path}: missing; articles are listed from quotes.jsonl only")
+def _name_key(name: str) -> tuple[str, str]:
+    """(spelling, grouping key) exactly as ``pipeline.matrix`` groups actor names."""
+    spelling = " ".join(name.split())
+    return spelling, spelling.replace("\u2019", "'").casefold()
+
+
+def _weight(score: Any) -> float:
+    """A stance's count under confidence weighting (as ``pipeline.matrix``): its score in [0, 1], or 1."""
+    if score is None:
+        return 1.0
+    try:
+        value = float(score)
+    except (TypeError, ValueError):
+        return 1.0
+    if math.isnan(value):
+        return 1.0
+    return min(max(value, 0.0), 1.0)
+
+
+def _number(value: float) -> int | float:
+    value = float(value)
+    return int(value) if value.is_integer() else round(value, 6)
+
+
+def _statements(quote: Quote) -> Iterator[tuple[str, str, Any]]:
+    """(target, stance, score) of a quote, each (target, stance) once (the matrix's rule)."""
+    seen: set[tuple[str, str]] = set()
+    for stance in quote.stances:
+        if stance.stance not in STANCES or (stance.target, stance.stance) in seen:
+            continue
+        seen.add((stance.target, stance.stance))
+        yield stance.target, stance.stance, stance.score
+
+
+class _Tally:
+    """One cell's counts under the run's duplicate policy (``pipeline.matrix._Cell`` without evidence)."""
+
+    __slots__ = ("counts", "best", "n_quotes")
+
+    def __init__(self) -> None:
+        self.counts = [0.0, 0.0, 0.0]
+        self.best: dict[tuple[str, int], float] | None = None
+        self.n_quotes = 0
+
+    def add(self, article: str, stance: int, weight: float, once_per_article: bool) -> None:
+        if once_per_article:
+            if self.best is None:
+                self.best = {}
+            slot = (article, stance)
+            previous = self.best.get(slot)
+            if previous is None or weight > previous:
+                self.counts[stance] += weight - (previous or 0.0)
+                self.best[slot] = weight
+        else:
+            self.counts[stance] += weight
+
+    def record(self, actor: str, kind: str, target: str, *, period: str | None = None, evidence=()) -> MatrixCell:
+        s, o, n = self.counts
+        return MatrixCell(
+            actor=actor, actor_kind=kind, target=target, support=_number(s), oppose=_number(o), neutral=_number(n),
+            n_quotes=self.n_quotes, stance=majority(s, o, n), evidence=tuple(evidence), period=period,
+        )
+
+
+_STANCE_INDEX = {s: i for i, s in enumerate(STANCES)}
+
+
+class _Names:
+    """Actor names grouped case- and space-insensitively; shows the most frequent spelling (first seen on ties)."""
+
+    def __init__(self) -> None:
+        self._spellings: dict[tuple[str, str], dict[str, int]] = {}
+
+    def add(self, kind: str, name: str) -> str:
+        spelling, key = _name_key(name)
+        counter = self._spellings.setdefault((kind, key), {})
+        counter[spelling] = counter.get(spelling, 0) + 1
+        return key
+
+    def display(self, kind: str, key: str) -> str:
+        counter = self._spellings[(kind, key)]
+        top = max(counter.values())
+        return next(s for s, n in counter.items() if n == top)
+
+
+class _Rev:
+    """Reverses the order of a sort key (heap entries: the worst evidence is the smallest)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key) -> None:
+        self.key = key
+
+    def __lt__(self, other: "_Rev") -> bool:
+        return other.key < self.key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Rev) and other.key == self.key
+
+
+@dataclass
+class _Run:
+    """What the page needs, computed from the run folder in bounded passes."""
+
+    name: str
+    limits: ReportLimits
+    manifest: dict[str, Any]
+    problems: list[str]
+    articles: list[ArticleStatus]
+    quote_counts: dict[str, int]  # article -> quotes in quotes.jsonl
+    n_quotes: int = 0
+    n_stance: int = 0
+    titles: dict[str, str] = field(default_factory=dict)
+    targets: list[str] = field(default_factory=list)
+    weighting: bool = False
+    duplicates: str = "every"
+    window: str | None = None
+    cells: list[MatrixCell] = field(default_factory=list)  # every cell, build_matrix order; shown ones with evidence
+    actor_quotes: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, display name) -> quotes
+    target_quotes: dict[str, int] = field(default_factory=dict)
+    person_orgs: dict[str, list[str]] = field(default_factory=dict)  # person display name -> organisations
+    shown_rows: list[tuple[str, str]] = field(default_factory=list)  # (kind, display name), ranked
+    n_rows: int = 0
+    evidence_quotes: dict[str, Quote] = field(default_factory=dict)
+    periods: dict[str, Any] | None = None
+    two_mode: nx.Graph | None = None
+    subtract: nx.Graph | None = None
+    n_network_actors: int = 0
+    included: list[str] = field(default_factory=list)  # articles shown with text, list order
+    listed: list[str] = field(default_factory=list)  # articles in the list, list order
+    article_quotes: dict[str, list[Quote]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    anchors: dict[str, str] = field(default_factory=dict)
+
+
+def _scan(path: Path, keep=None) -> Iterator[Quote]:
+    """The good quotes of a quotes.jsonl again (problems were reported by the first pass); with
+    ``keep``, only lines whose JSON object it accepts (the others are not turned into records)."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                if keep is not None and (not isinstance(data, dict) or not keep(data)):
+                    continue
+                yield Quote.from_json(data)
+            except (ValueError, TypeError, AttributeError):
+                continue
+
+
+def _raw_actor_keys(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for kind, field_name in (("organisation", "organisation"), ("person", "speaker")):
+        name = data.get(field_name)
+        if isinstance(name, str) and name.strip():
+            yield kind, _name_key(name)[1]
+
+
+def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
+    quote_problems: list[str] = []
+    article_problems: list[str] = []
+    manifest_problems: list[str] = []
+    key_problems: list[str] = []
+    text_problems: list[str] = []
     manifest: dict[str, Any] = {}
     path = run_dir / "manifest.json"
     if path.exists():
@@ -77,54 +272,333 @@ def _load_run(run_dir: Path) -> dict[str, Any]:
             if isinstance(loaded, dict):
                 manifest = loaded
             else:
-                problems.append(f"{path}: not a JSON object; run metadata not shown")
+                manifest_problems.append(f"{path}: not a JSON object; run metadata not shown")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            problems.append(f"{path}: not valid JSON ({exc}); run metadata not shown")
+            manifest_problems.append(f"{path}: not valid JSON ({exc}); run metadata not shown")
     else:
-        problems.append(f"{path}: missing; run metadata not shown")
-    keys: set[str] = set()
-    for quote in quotes:
-        if quote.key in keys:
-            problems.append(f"quotes.jsonl: quote {quote.key} appears more than once; links go to its first place")
-        keys.add(quote.key)
+        manifest_problems.append(f"{path}: missing; run metadata not shown")
+    weighting, duplicates, window = _options(manifest)
+    once = duplicates == "once-per-article"
+
+    # ---- pass 1: counts
+    names = _Names()
+    cell_index: dict[tuple[str, str, str], int] = {}
+    tallies: list[_Tally] = []
+    cell_keys: list[tuple[str, str, str]] = []
+    seen: dict[str, tuple[int, ...]] = {}  # quote key -> cells it is evidence of
+    repeated: set[str] = set()
+    actor_quotes: Counter = Counter()  # (kind, key)
+    target_quotes: Counter = Counter()
+    person_orgs: dict[str, set[str]] = defaultdict(set)
+    net_kinds: dict[str, str] = {}
+    net_counts: dict[tuple[str, str], list[int]] = {}
+    quote_counts: dict[str, int] = {}
+    n_quotes = n_stance = 0
+    quotes_path = run_dir / "quotes.jsonl"
+    if quotes_path.exists():
+        for _, quote in iter_jsonl(quotes_path, Quote):
+            if isinstance(quote, RecordError):
+                quote_problems.append(str(quote))
+                continue
+            n_quotes += 1
+            n_stance += bool(quote.stances)
+            quote_counts[quote.article] = quote_counts.get(quote.article, 0) + 1
+            key = quote.key
+            previous = seen.get(key)
+            if previous is not None:
+                key_problems.append(f"quotes.jsonl: quote {key} appears more than once; links go to its first place")
+                repeated.add(key)
+            actors = []
+            if quote.organisation and quote.organisation.strip():
+                actors.append(("organisation", names.add("organisation", quote.organisation)))
+            if quote.speaker and quote.speaker.strip():
+                actors.append(("person", names.add("person", quote.speaker)))
+            statements = list(_statements(quote))
+            touched: list[int] = []
+            if actors and statements:
+                for target, stance, score in statements:
+                    weight = _weight(score) if weighting else 1.0
+                    for kind, name in actors:
+                        ident = cell_index.get((kind, name, target))
+                        if ident is None:
+                            ident = cell_index[(kind, name, target)] = len(tallies)
+                            tallies.append(_Tally())
+                            cell_keys.append((kind, name, target))
+                        tallies[ident].add(quote.article, _STANCE_INDEX[stance], weight, once)
+                        if ident not in touched:
+                            touched.append(ident)
+                for kind, name in actors:
+                    if kind == "person" and quote.organisation:
+                        person_orgs[name].add(quote.organisation)
+            old = previous or ()
+            new = [i for i in touched if i not in old]
+            for ident in new:
+                tallies[ident].n_quotes += 1
+            old_actors = {cell_keys[i][:2] for i in old}
+            for actor in dict.fromkeys(cell_keys[i][:2] for i in new):
+                if actor not in old_actors:
+                    actor_quotes[actor] += 1
+            old_targets = {cell_keys[i][2] for i in old}
+            for target in dict.fromkeys(cell_keys[i][2] for i in new):
+                if target not in old_targets:
+                    target_quotes[target] += 1
+            seen[key] = old + tuple(new) if new or previous is None else old
+            # the network (organisation level, every statement; pipeline.networks' rules)
+            person = " ".join((quote.speaker or "").split())
+            org = " ".join((quote.organisation or "").split())
+            actor = (org, "organisation") if org else ((person, "person") if person else None)
+            if actor is not None:
+                for target, stance, _ in statements:
+                    net_kinds.setdefault(actor[0], actor[1])
+                    counts = net_counts.get((actor[0], target))
+                    if counts is None:
+                        counts = net_counts[(actor[0], target)] = [0, 0, 0]
+                    counts[_STANCE_INDEX[stance]] += 1
+    else:
+        quote_problems.append(f"{quotes_path}: missing, so no quotes are shown")
+
+    # ---- articles
+    statuses: list[ArticleStatus] = []
+    path = run_dir / "articles.jsonl"
+    if path.exists():
+        for _, item in iter_jsonl(path, ArticleStatus):
+            (article_problems.append(str(item)) if isinstance(item, RecordError) else statuses.append(item))
+    else:
+        article_problems.append(f"{path}: missing; articles are listed from quotes.jsonl only")
     unique: dict[str, ArticleStatus] = {}
-    for article in articles:
+    for article in statuses:
         if article.id in unique:
-            problems.append(f"articles.jsonl: article {article.id!r} listed more than once; the first line is shown")
+            key_problems.append(f"articles.jsonl: article {article.id!r} listed more than once; the first line is shown")
         else:
             unique[article.id] = article
+    del statuses
+    for article_id in quote_counts:  # articles that have quotes but no status line
+        if article_id not in unique:
+            unique[article_id] = ArticleStatus(id=article_id, status="ok")
     articles = list(unique.values())
-    known = set(unique)
-    for quote in quotes:  # articles that have quotes but no status line
-        if quote.article not in known:
-            known.add(quote.article)
-            articles.append(ArticleStatus(id=quote.article, status="ok"))
-    texts: dict[str, str] = {}
+
+    try:
+        from pipeline.resources import load_targets
+
+        loaded_targets = load_targets()
+        titles = {t.id: t.title for t in loaded_targets}
+        order = {t.id: i for i, t in enumerate(loaded_targets)}
+    except Exception:  # the report must not fail for want of the target list
+        titles, order = {}, {}
+
+    run = _Run(
+        name=run_dir.resolve().name, limits=limits, manifest=manifest, problems=[], articles=articles,
+        quote_counts=quote_counts, n_quotes=n_quotes, n_stance=n_stance, titles=titles,
+        weighting=weighting, duplicates=duplicates, window=window,
+    )
+
+    # ---- the matrix (all cells, build_matrix's order) and the rows shown
+    displays = {(kind, name): names.display(kind, name) for kind, name, _ in cell_keys}
+    cells = [tallies[i].record(displays[k[:2]], k[0], k[2]) for i, k in enumerate(cell_keys)]
+    ranked_cells = sorted(range(len(cells)), key=lambda i: (_KIND_ORDER[cells[i].actor_kind], cells[i].actor.casefold(), cells[i].target))
+    run.targets = sorted({c.target for c in cells}, key=lambda t: (order.get(t, len(order)), t))
+    run.actor_quotes = {(kind, displays[(kind, name)]): n for (kind, name), n in actor_quotes.items()}
+    run.target_quotes = dict(target_quotes)
+    run.person_orgs = {displays[("person", name)]: sorted(orgs) for name, orgs in person_orgs.items() if ("person", name) in displays}
+    actors_all = list(dict.fromkeys((cells[i].actor_kind, cells[i].actor) for i in ranked_cells))
+    position = {a: i for i, a in enumerate(actors_all)}
+    run.n_rows = len(actors_all)
+    run.shown_rows = sorted(actors_all, key=lambda a: (-run.actor_quotes.get(a, 0), position[a]))[: limits.rows]
+    shown = set(run.shown_rows)
+    shown_keys = {k[:2] for k in cell_keys if (k[0], displays[k[:2]]) in shown}
+
+    # ---- pass 2: top evidence of the shown cells; the periods' counts
+    heaps: dict[int, list] = defaultdict(list)
+    assigner = None
+    period_error = None
+    period_tallies: dict[tuple[str | None, str, str], _Tally] = {}
+    if window:
+        try:
+            articles_with_quotes = [_ArticleRef(a) for a in quote_counts]
+            assigner = _period_assigner(window, articles_with_quotes, {a.id: a.date for a in articles})
+        except ValueError as exc:
+            period_error = str(exc)
+    if quotes_path.exists() and (shown_keys or assigner is not None):
+        done: dict[str, set[int]] = {}
+        sequence = 0
+        if assigner is None:  # only the quotes of the shown actors are needed
+            keep = lambda data: any(a in shown_keys for a in _raw_actor_keys(data))  # noqa: E731
+        else:  # the periods need every organisation's quotes
+            keep = lambda data: any(a[0] == "organisation" or a in shown_keys for a in _raw_actor_keys(data))  # noqa: E731
+        for quote in _scan(quotes_path, keep):
+            statements = list(_statements(quote))
+            if not statements:
+                continue
+            actors = []
+            if quote.organisation and quote.organisation.strip():
+                actors.append(("organisation", _name_key(quote.organisation)[1]))
+            if quote.speaker and quote.speaker.strip():
+                actors.append(("person", _name_key(quote.speaker)[1]))
+            if assigner is not None and actors and actors[0][0] == "organisation":
+                org = actors[0][1]
+                for target, stance, score in statements:
+                    weight = _weight(score) if weighting else 1.0
+                    for period in assigner(quote):
+                        tally = period_tallies.get((period, org, target))
+                        if tally is None:
+                            tally = period_tallies[(period, org, target)] = _Tally()
+                        tally.add(quote.article, _STANCE_INDEX[stance], weight, once)
+            wanted = [a for a in actors if a in shown_keys]
+            if not wanted:
+                continue
+            scores: dict[str, float] = {}
+            for target, _, score in statements:
+                scores[target] = max(scores.get(target, -1.0), _weight(score))
+            handled = done.setdefault(quote.key, set()) if quote.key in repeated else None
+            rank = (quote.article, quote.start, quote.id)
+            for kind, name in wanted:
+                for target, score in scores.items():
+                    ident = cell_index[(kind, name, target)]
+                    if handled is not None:
+                        if ident in handled:
+                            continue
+                        handled.add(ident)
+                    sequence += 1
+                    entry = (score, _Rev(rank), sequence, quote)
+                    heap = heaps[ident]
+                    if len(heap) < limits.evidence:
+                        heapq.heappush(heap, entry)
+                    elif heap[0] < entry:
+                        heapq.heapreplace(heap, entry)
+    evidence_quotes: dict[str, Quote] = {}
+    citations: Counter = Counter()
+    for ident, heap in heaps.items():
+        chosen = sorted(heap, key=lambda e: e[1].key)
+        keys = []
+        for *_, quote in chosen:
+            keys.append(quote.key)
+            evidence_quotes.setdefault(quote.key, quote)
+            citations[quote.article] += 1
+        cells[ident] = replace(cells[ident], evidence=tuple(keys))
+    run.cells = [cells[i] for i in ranked_cells]
+    run.evidence_quotes = evidence_quotes
+    del heaps, tallies, cell_index, seen
+
+    if window:
+        run.periods = _period_table(period_tallies, assigner, names, period_error)
+
+    # ---- the networks, from the statement counts
+    run.two_mode, run.subtract, run.n_network_actors = _networks(net_kinds, net_counts, limits.network)
+
+    # ---- articles with text, articles listed
+    index = {a.id: i for i, a in enumerate(articles)}
+    cited = sorted(citations, key=lambda a: (-citations[a], index.get(a, len(index))))
+    chosen_articles = set(cited[: limits.texts])
+    for article in articles:
+        if len(chosen_articles) >= limits.texts:
+            break
+        chosen_articles.add(article.id)
+    run.included = [a.id for a in articles if a.id in chosen_articles]
+    if len(articles) <= limits.listed:
+        run.listed = [a.id for a in articles]
+    else:
+        must = chosen_articles | set(citations)
+        room = max(0, limits.listed - len(must))
+        listed = []
+        for article in articles:
+            if article.id in must:
+                listed.append(article.id)
+            elif room > 0:
+                listed.append(article.id)
+                room -= 1
+        run.listed = listed
+
+    # ---- pass 3: the quotes of the articles shown with their text
+    article_quotes: dict[str, list[Quote]] = defaultdict(list)
+    if quotes_path.exists() and chosen_articles:
+        for quote in _scan(quotes_path, lambda data: data.get("article") in chosen_articles):
+            article_quotes[quote.article].append(quote)
+    run.anchors = _anchor_ids(q for a in run.included for q in article_quotes.get(a, ()))
+    for key, quote in evidence_quotes.items():
+        if key not in run.anchors:
+            run.anchors[key] = _article_anchor(quote.article)
+    run.article_quotes = {a: sorted(qs, key=lambda q: (q.start, q.end, q.id)) for a, qs in article_quotes.items()}
+
     for article in articles:
         text_path = run_dir / "texts" / f"{article.id}.txt"
         try:
             with open(text_path, encoding="utf-8", newline="") as handle:  # exactly as stored: offsets
-                texts[article.id] = handle.read()
+                text = handle.read()
+            if article.id in chosen_articles:
+                run.texts[article.id] = text
         except (OSError, UnicodeDecodeError):
             if article.status == "ok":
-                problems.append(f"{text_path}: missing or unreadable; its quotes are listed without the text")
-    try:
-        from pipeline.resources import load_targets
+                text_problems.append(f"{text_path}: missing or unreadable; its quotes are listed without the text")
+    run.problems = quote_problems + article_problems + manifest_problems + key_problems + text_problems
+    return run
 
-        titles = {t.id: t.title for t in load_targets()}
-        order = [t.id for t in load_targets()]
-    except Exception:  # the report must not fail for want of the target list
-        titles, order = {}, []
-    return {
-        "name": run_dir.resolve().name,
-        "quotes": quotes,
-        "articles": articles,
-        "manifest": manifest,
-        "texts": texts,
-        "titles": titles,
-        "target_order": order,
-        "problems": problems,
-    }
+
+@dataclass(frozen=True)
+class _ArticleRef:
+    """Stands for an article's quotes when the period windows are laid out (only ``article`` is read)."""
+
+    article: str
+
+
+def _period_table(tallies, assigner, names: _Names, error: str | None) -> dict[str, Any]:
+    if error is not None:
+        return {"error": error}
+    order = {p: i for i, p in enumerate(assigner.order)}
+    cells = [
+        t.record(names.display("organisation", org), "organisation", target, period=period)
+        for (period, org, target), t in tallies.items()
+    ]
+    cells.sort(key=lambda c: (order.get(c.period, len(order)), c.actor.casefold(), c.target))
+    periods: list[str] = list(dict.fromkeys(c.period for c in cells))
+    grid: dict[tuple[str, str], list[MatrixCell]] = defaultdict(list)
+    for c in cells:
+        grid[(c.target, c.period)].append(c)
+    return {"periods": periods, "targets": sorted({c.target for c in cells}), "grid": grid}
+
+
+def _networks(kinds: dict[str, str], counts: dict[tuple[str, str], list[int]], cap: int):
+    """``two_mode_graph`` and ``actor_graph(mode="subtract")`` (organisation level) from statement
+    counts, for the ``cap`` actors with the most statements; and the number of actors in all."""
+    totals: Counter = Counter()
+    for (name, _), c in counts.items():
+        totals[name] += sum(c)
+    keep = set(sorted(kinds, key=lambda n: (-totals[n], n.casefold(), n))[:cap])
+    level = "organisation"
+    two = nx.Graph(name=f"actor x target ({level})", mode="two-mode", level=level)
+    for name in sorted((n for n in kinds if n in keep), key=str.casefold):
+        two.add_node(f"actor:{name}", label=name, type="actor", kind=kinds[name], bipartite=0)
+    own = {k: c for k, c in counts.items() if k[0] in keep}
+    for target in sorted({t for _, t in own}):
+        two.add_node(f"target:{target}", label=target, type="target", kind="target", bipartite=1)
+    for name, target in sorted(own, key=lambda k: (k[0].casefold(), k[1])):
+        s, o, n = own[(name, target)]
+        net = s - o
+        two.add_edge(
+            f"actor:{name}", f"target:{target}", weight=s + o + n, support=s, oppose=o, neutral=n,
+            net=net, sign=(net > 0) - (net < 0), stance=majority(s, o, n),
+        )
+    holds: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for (name, target), c in own.items():
+        for stance in ("support", "oppose"):
+            if c[_STANCE_INDEX[stance]]:
+                holds[name].add((target, stance))
+    sub = nx.Graph(name=f"actor x actor subtract ({level})", mode="subtract", level=level)
+    names = sorted((n for n in kinds if n in keep), key=str.casefold)
+    for name in names:
+        sub.add_node(f"actor:{name}", label=name, type="actor", kind=kinds[name])
+    opposite = {"support": "oppose", "oppose": "support"}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            agree = sorted(holds[a] & holds[b])
+            disagree = sorted((t, s) for t, s in holds[a] if (t, opposite[s]) in holds[b])
+            if not agree and not disagree:
+                continue
+            sub.add_edge(
+                f"actor:{a}", f"actor:{b}", weight=len(agree) - len(disagree), congruence=len(agree),
+                conflict=len(disagree), agree_on=" ".join(f"{t}:{s}" for t, s in agree),
+                disagree_on=" ".join(sorted({t for t, _ in disagree})),
+            )
+    return two, sub, len(kinds)
 
 
 def _options(manifest: dict[str, Any]) -> tuple[bool, str, str | None]:
@@ -142,7 +616,7 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _anchor_ids(quotes: list[Quote]) -> dict[str, str]:
+def _anchor_ids(quotes) -> dict[str, str]:
     ids: dict[str, str] = {}
     used: set[str] = set()
     for quote in quotes:
@@ -192,73 +666,65 @@ def _quote_label(quote: Quote) -> str:
     return who or "unattributed"
 
 
-def render_report(data: dict[str, Any]) -> str:
-    quotes: list[Quote] = data["quotes"]
-    articles: list[ArticleStatus] = data["articles"]
-    manifest: dict[str, Any] = data["manifest"]
-    titles: dict[str, str] = data["titles"]
-    anchors = _anchor_ids(quotes)
-    weighting, duplicates, window = _options(manifest)
-    cells = build_matrix(quotes, weighting=weighting, duplicates=duplicates)
-    by_key = {q.key: q for q in quotes}
-
-    order = {t: i for i, t in enumerate(data["target_order"])}
-    targets = sorted({c.target for c in cells}, key=lambda t: (order.get(t, len(order)), t))
-    n_ok = sum(1 for a in articles if a.status == "ok")
-    n_err = sum(1 for a in articles if a.status != "ok")
-    n_stance = sum(1 for q in quotes if q.stances)
-
-    parts = [
+def _render_parts(run: _Run) -> Iterator[str]:
+    manifest = run.manifest
+    limits = run.limits
+    cells = run.cells
+    n_ok = sum(1 for a in run.articles if a.status == "ok")
+    n_err = len(run.articles) - n_ok
+    yield from [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>stancemap report: {_e(data['name'])}</title>",
+        f"<title>stancemap report: {_e(run.name)}</title>",
         f"<style>{_CSS}</style></head><body>",
         "<header><h1>stancemap report</h1>",
-        f"<p class=\"sub\">Run <code>{_e(data['name'])}</code>"
+        f"<p class=\"sub\">Run <code>{_e(run.name)}</code>"
         + (f" ({_e(manifest['created'])})" if isinstance(manifest.get("created"), str) else "")
         + ": who said what about which proposal, and were they for or against it.</p>",
         "<nav><a href=\"#overview\">Overview</a><a href=\"#matrix\">Matrix</a><a href=\"#actors\">Actors</a>"
-        "<a href=\"#targets\">Targets</a>" + ("<a href=\"#periods\">Over time</a>" if window else "")
+        "<a href=\"#targets\">Targets</a>" + ("<a href=\"#periods\">Over time</a>" if run.window else "")
         + "<a href=\"#network\">Network</a><a href=\"#articles\">Articles</a>"
         "<a href=\"#run\">Run &amp; model</a></nav></header><main>",
         '<section id="overview"><h2>Overview</h2><div class="stats">',
-        _stat(len(articles), "articles"), _stat(n_ok, "read"), _stat(n_err, "errored"),
-        _stat(len(quotes), "quotes"), _stat(n_stance, "quotes with a stance"),
+        _stat(len(run.articles), "articles"), _stat(n_ok, "read"), _stat(n_err, "errored"),
+        _stat(run.n_quotes, "quotes"), _stat(run.n_stance, "quotes with a stance"),
         _stat(len({c.actor for c in cells if c.actor_kind == 'organisation'}), "organisations"),
         _stat(len({c.actor for c in cells if c.actor_kind == 'person'}), "people"),
-        _stat(len(targets), "targets addressed"),
+        _stat(len(run.targets), "targets addressed"),
         "</div>",
-        f"<p class=\"note\">Matrix options: duplicates <code>{_e(duplicates)}</code>, confidence weighting "
-        f"<code>{'on' if weighting else 'off'}</code>. Majority stance per cell; a tie is <em>mixed</em>.</p>",
+        f"<p class=\"note\">Matrix options: duplicates <code>{_e(run.duplicates)}</code>, confidence weighting "
+        f"<code>{'on' if run.weighting else 'off'}</code>. Majority stance per cell; a tie is <em>mixed</em>.</p>",
     ]
-    if data["problems"]:
-        parts.append('<details class="problems"><summary>' + _e(len(data["problems"])) + " problem(s) reading this run</summary><ul>")
-        parts.extend(f"<li>{_e(p)}</li>" for p in data["problems"])
-        parts.append("</ul></details>")
-    parts.append("</section>")
-    parts.append(_render_matrix(cells, targets, titles, by_key, anchors))
-    parts.append(_render_actors(cells, titles, by_key, anchors))
-    parts.append(_render_targets(cells, targets, titles))
-    if window:
-        parts.append(_render_periods(quotes, articles, titles, weighting=weighting, duplicates=duplicates, window=window))
-    parts.append(_render_networks(quotes, titles))
-    parts.append(_render_articles(articles, quotes, data["texts"], anchors))
-    parts.append(_render_manifest(manifest))
+    if run.problems:
+        shown = run.problems[: limits.problems]
+        yield '<details class="problems"><summary>' + _e(len(run.problems)) + " problem(s) reading this run</summary><ul>"
+        yield from (f"<li>{_e(p)}</li>" for p in shown)
+        if len(run.problems) > len(shown):
+            yield f"<li><em>and {len(run.problems) - len(shown)} more (not listed here)</em></li>"
+        yield "</ul></details>"
+    yield "</section>"
+    yield _render_matrix(run)
+    yield _render_actors(run)
+    yield _render_targets(run)
+    if run.window:
+        yield _render_periods(run)
+    yield _render_networks(run)
+    yield _render_articles(run)
+    yield _render_manifest(manifest)
     quote_data = {
         q.key: {
-            "a": anchors[q.key],
+            "a": run.anchors[q.key],
             "who": _quote_label(q),
             "text": q.text,
             "article": q.article,
             "stances": [[s.target, s.stance] + ([round(v, 3)] if (v := _score(s.score)) is not None else []) for s in q.stances],
         }
-        for q in quotes
+        for q in run.evidence_quotes.values()
     }
     blob = json.dumps(quote_data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    parts.append(f'</main><script type="application/json" id="quote-data">{blob}</script>')
-    parts.append(f"<script>{_JS}</script></body></html>")
-    return "\n".join(parts) + "\n"
+    yield f'</main><script type="application/json" id="quote-data">{blob}</script>'
+    yield f"<script>{_JS}</script></body></html>"
 
 
 def _score(value: Any) -> float | None:
@@ -278,7 +744,13 @@ def _fmt(value: float) -> str:
     return str(int(value)) if value.is_integer() else f"{value:.2f}"
 
 
-def _render_matrix(cells, targets, titles, by_key, anchors) -> str:
+
+def _more(n: int) -> str:
+    return f" <small class=\"more\">and {n} more: see {_MORE_FILES}</small>" if n > 0 else ""
+
+
+def _render_matrix(run: _Run) -> str:
+    cells, targets, titles, limits = run.cells, run.targets, run.titles, run.limits
     out = ['<section id="matrix"><h2>Stance matrix</h2>']
     if not cells:
         out.append('<p class="empty">No quote in this run takes a stance toward a target, so the matrix is empty.</p></section>')
@@ -291,9 +763,25 @@ def _render_matrix(cells, targets, titles, by_key, anchors) -> str:
         "Colour: net stance (support &minus; oppose) / statements. Number: quotes. "
         "Hover a cell for its evidence; click it to list the quotes with links into the articles.</p>"
     )
+    shown = set(run.shown_rows)
     grid: dict[tuple[str, str], dict[str, MatrixCell]] = defaultdict(dict)
     for c in cells:
-        grid[(c.actor_kind, c.actor)][c.target] = c
+        if (c.actor_kind, c.actor) in shown:
+            grid[(c.actor_kind, c.actor)][c.target] = c
+    capped_evidence = any(c.n_quotes > len(c.evidence) for row in grid.values() for c in row.values())
+    notes = []
+    if run.n_rows > len(shown):
+        notes.append(
+            f"Showing the {len(shown)} actors with the most quotes, of {run.n_rows}; every actor's row is in "
+            "<code>matrix.csv</code> (and listed under Actors below)."
+        )
+    if capped_evidence:
+        notes.append(
+            f"A cell lists at most {limits.evidence} evidence quotes (the highest-confidence ones, in article order); "
+            f"the rest are in <code>quotes.jsonl</code> and <code>networks/statements.csv</code>."
+        )
+    if notes:
+        out.append('<p class="note cap">' + " ".join(notes) + "</p>")
     out.append('<div class="matrix-layout"><div class="matrix-wrap"><table class="heatmap"><thead><tr><th class="corner">actor \\ target</th>')
     for t in targets:
         out.append(f'<th class="col" title="{_e(titles.get(t, t))}"><span>{_e(t)}</span></th>')
@@ -303,7 +791,7 @@ def _render_matrix(cells, targets, titles, by_key, anchors) -> str:
         if not rows:
             continue
         out.append(f'<tr class="group"><th colspan="{len(targets) + 1}">{heading}</th></tr>')
-        for key in rows:  # already sorted by build_matrix
+        for key in rows:  # already in build_matrix order
             out.append(f'<tr><th class="row" scope="row">{_e(key[1])}</th>')
             for t in targets:
                 c = grid[key].get(t)
@@ -314,20 +802,22 @@ def _render_matrix(cells, targets, titles, by_key, anchors) -> str:
                     f"{c.actor} on {t}: {c.stance} (support {_fmt(c.support)}, oppose {_fmt(c.oppose)}, neutral {_fmt(c.neutral)})"
                 ]
                 for k in c.evidence[:8]:
-                    q = by_key.get(k)
+                    q = run.evidence_quotes.get(k)
                     if q is not None:
                         text = q.text if len(q.text) <= 160 else q.text[:157] + "..."
                         lines.append(f"[{k}] {text}")
-                if len(c.evidence) > 8:
-                    lines.append(f"... and {len(c.evidence) - 8} more (click)")
+                if c.n_quotes > 8:
+                    lines.append(f"... and {c.n_quotes - 8} more (click)")
                 net = net_stance(c)
                 dark = abs(net) > 0.55
                 cls = "cell" + (" mixed" if c.stance == "mixed" else "") + (" dark" if dark else "")
+                more = c.n_quotes - len(c.evidence)
                 out.append(
                     f'<td class="{cls}" style="background-color:{cell_colour(c)}" tabindex="0" '
                     f'data-actor="{_e(c.actor)}" data-kind="{_e(c.actor_kind)}" data-target="{_e(t)}" '
                     f'data-stance="{_e(c.stance)}" data-evidence="{_e(" ".join(c.evidence))}" '
-                    f'title="{_e(chr(10).join(lines))}">{c.n_quotes}</td>'
+                    + (f'data-more="{more}" ' if more > 0 else "")
+                    + f'title="{_e(chr(10).join(lines))}">{c.n_quotes}</td>'
                 )
             out.append("</tr>")
     out.append("</tbody></table></div>")
@@ -340,59 +830,84 @@ def _evidence_links(keys, anchors) -> str:
     return " ".join(f'<a href="#{_e(anchors[k])}">{_e(k)}</a>' for k in keys if k in anchors)
 
 
-def _render_actors(cells, titles, by_key, anchors) -> str:
+def _render_actors(run: _Run) -> str:
+    cells, titles, limits = run.cells, run.titles, run.limits
     out = ['<section id="actors"><h2>Actors</h2>']
     if not cells:
         out.append('<p class="empty">No actors with stances.</p></section>')
         return "".join(out)
+    shown = set(run.shown_rows)
     actors: dict[tuple[str, str], list[MatrixCell]] = defaultdict(list)
     for c in cells:
         actors[(c.actor_kind, c.actor)].append(c)
+    if len(actors) > len(shown):
+        out.append(f'<p class="note cap">Cards for the {len(shown)} actors with the most quotes; the other '
+                   f"{len(actors) - len(shown)} are listed after them (every row is in <code>matrix.csv</code>).</p>")
     out.append('<div class="cards">')
     for (kind, name), own in actors.items():
-        evidence = {k for c in own for k in c.evidence}
-        orgs = sorted({by_key[k].organisation for k in evidence if k in by_key and by_key[k].organisation}) if kind == "person" else []
+        if (kind, name) not in shown:
+            continue
+        orgs = run.person_orgs.get(name, []) if kind == "person" else []
         out.append(f'<div class="card"><h3>{_e(name)} <small>{_e(kind)}</small></h3>')
         if orgs:
-            out.append(f'<p class="meta">{_e(", ".join(orgs))}</p>')
-        out.append(f'<p class="meta">{len(evidence)} quote(s), {len(own)} target(s)</p><ul class="stances">')
+            listed = ", ".join(orgs[: limits.names]) + (f" and {len(orgs) - limits.names} more" if len(orgs) > limits.names else "")
+            out.append(f'<p class="meta">{_e(listed)}</p>')
+        out.append(f'<p class="meta">{run.actor_quotes.get((kind, name), 0)} quote(s), {len(own)} target(s)</p><ul class="stances">')
         for c in sorted(own, key=lambda c: ("support", "oppose", "mixed", "neutral").index(c.stance)):
             out.append(
                 f'<li><span class="badge b-{_e(c.stance)}">{_e(c.stance)}</span> '
                 f'<span title="{_e(titles.get(c.target, c.target))}">{_e(c.target)}</span> '
-                f'<span class="ev">{_evidence_links(c.evidence, anchors)}</span></li>'
+                f'<span class="ev">{_evidence_links(c.evidence, run.anchors)}{_more(c.n_quotes - len(c.evidence))}</span></li>'
             )
         out.append("</ul></div>")
-    out.append("</div></section>")
+    out.append("</div>")
+    others = sorted((a for a in actors if a not in shown), key=lambda a: -run.actor_quotes.get(a, 0))  # stable: matrix order on ties
+    if others:
+        out.append('<ul class="others">')
+        for kind, name in others[: limits.others]:
+            own = actors[(kind, name)]
+            out.append(
+                f'<li><span class="{"org" if kind == "organisation" else "person"}">{_e(name)}</span> '
+                f"<small>{_e(kind)}: {run.actor_quotes.get((kind, name), 0)} quote(s), {len(own)} target(s)</small></li>"
+            )
+        if len(others) > limits.others:
+            out.append(f"<li><em>and {len(others) - limits.others} more: see <code>matrix.csv</code></em></li>")
+        out.append("</ul>")
+    out.append("</section>")
     return "".join(out)
 
 
-def _render_periods(quotes, articles, titles, *, weighting: bool, duplicates: str, window: str) -> str:
+def _top_names(cells: list[MatrixCell], run: _Run) -> tuple[list[MatrixCell], int]:
+    """At most ``limits.names`` cells (the actors with the most quotes), kept in their order."""
+    cap = run.limits.names
+    if len(cells) <= cap:
+        return cells, 0
+    keep = set(sorted(range(len(cells)), key=lambda i: -run.actor_quotes.get((cells[i].actor_kind, cells[i].actor), 0))[:cap])
+    return [c for i, c in enumerate(cells) if i in keep], len(cells) - cap
+
+
+def _render_periods(run: _Run) -> str:
     """Targets x periods (the run's ``--window``), organisation level: statements summed over actors."""
+    titles, window = run.titles, run.window
     out = [f'<section id="periods"><h2>Over time</h2><p class="note">Window <code>{_e(window)}</code> '
            "(from the run's options); article dates from articles.jsonl. Each cell sums the organisation rows "
            "of that period (a person without an organisation is not counted here); hover for who.</p>"]
-    try:
-        cells = build_matrix(quotes, dates={a.id: a.date for a in articles}, weighting=weighting, duplicates=duplicates, window=window)
-    except ValueError as exc:
-        out.append(f'<p class="error">{_e(exc)}</p></section>')
+    table = run.periods or {}
+    if "error" in table:
+        out.append(f'<p class="error">{_e(table["error"])}</p></section>')
         return "".join(out)
-    cells = [c for c in cells if c.actor_kind == "organisation"]
-    if not cells:
+    periods, grid = table.get("periods", []), table.get("grid", {})
+    if not periods:
         out.append('<p class="empty">No organisation took a stance.</p></section>')
         return "".join(out)
-    periods: list[str] = []
-    for c in cells:  # build_matrix sorts by period order
-        if c.period not in periods:
-            periods.append(c.period)
-    targets = sorted({c.target for c in cells})
+    cap = run.limits.names
     out.append('<div class="matrix-wrap"><table class="heatmap periods"><thead><tr><th class="corner">target \\ period</th>')
     out.extend(f'<th class="per">{_e(p)}</th>' for p in periods)
     out.append("</tr></thead><tbody>")
-    for t in targets:
+    for t in table["targets"]:
         out.append(f'<tr><th class="row" scope="row" title="{_e(titles.get(t, t))}">{_e(t)}</th>')
         for p in periods:
-            own = [c for c in cells if c.target == t and c.period == p]
+            own = grid.get((t, p), [])
             if not own:
                 out.append('<td class="blank"></td>')
                 continue
@@ -401,7 +916,8 @@ def _render_periods(quotes, articles, titles, *, weighting: bool, duplicates: st
                 support=sum(float(c.support) for c in own), oppose=sum(float(c.oppose) for c in own),
                 neutral=sum(float(c.neutral) for c in own),
             )
-            tip = f"{t}, {p}: " + "; ".join(f"{c.actor}: {c.stance}" for c in own)
+            named, rest = _top_names(own, run)
+            tip = f"{t}, {p}: " + "; ".join(f"{c.actor}: {c.stance}" for c in named) + (f"; and {rest} more" if rest else "")
             dark = " dark" if abs(net_stance(total)) > 0.55 else ""
             out.append(f'<td class="pcell{dark}" style="background-color:{cell_colour(total)}" title="{_e(tip)}">{len(own)}</td>')
         out.append("</tr>")
@@ -409,34 +925,43 @@ def _render_periods(quotes, articles, titles, *, weighting: bool, duplicates: st
     return "".join(out)
 
 
-def _render_targets(cells, targets, titles) -> str:
+def _render_targets(run: _Run) -> str:
+    targets, titles = run.targets, run.titles
     out = ['<section id="targets"><h2>Targets</h2>']
     if not targets:
         out.append('<p class="empty">No target was addressed.</p></section>')
         return "".join(out)
+    by_target: dict[str, list[MatrixCell]] = defaultdict(list)
+    for c in run.cells:
+        by_target[c.target].append(c)
     out.append(
         '<table class="summary"><thead><tr><th>target</th><th>quotes</th><th>support</th>'
         "<th>oppose</th><th>mixed</th><th>neutral</th></tr></thead><tbody>"
     )
+    capped = False
     for t in targets:
-        own = [c for c in cells if c.target == t]
-        n_quotes = len({k for c in own for k in c.evidence})
-        out.append(f'<tr><td><b>{_e(t)}</b><br><small>{_e(titles.get(t, ""))}</small></td><td>{n_quotes}</td>')
+        own = by_target[t]
+        out.append(f'<tr><td><b>{_e(t)}</b><br><small>{_e(titles.get(t, ""))}</small></td><td>{run.target_quotes.get(t, 0)}</td>')
         for stance in ("support", "oppose", "mixed", "neutral"):
-            names = [c for c in own if c.stance == stance]
+            names, rest = _top_names([c for c in own if c.stance == stance], run)
+            capped = capped or rest > 0
             listed = ", ".join(
                 f'<span class="{"org" if c.actor_kind == "organisation" else "person"}">{_e(c.actor)}</span>' for c in names
-            )
+            ) + (f" <small>and {rest} more</small>" if rest else "")
             out.append(f'<td class="t-{stance}">{listed}</td>')
         out.append("</tr>")
-    out.append("</tbody></table><p class=\"note\">Organisations in bold, people in italics.</p></section>")
+    note = "Organisations in bold, people in italics."
+    if capped:
+        note += f" At most {run.limits.names} actors per cell (those with the most quotes); all are in <code>matrix.csv</code>."
+    out.append(f"</tbody></table><p class=\"note\">{note}</p></section>")
     return "".join(out)
 
 
-def _render_networks(quotes, titles) -> str:
+def _render_networks(run: _Run) -> str:
+    titles = run.titles
     out = ['<section id="network"><h2>Networks</h2>']
-    two = two_mode_graph(quotes, level="organisation")
-    if two.number_of_edges() == 0:
+    two = run.two_mode
+    if two is None or two.number_of_edges() == 0:
         out.append('<p class="empty">No stances, so no network.</p></section>')
         return "".join(out)
     out.append(
@@ -445,9 +970,13 @@ def _render_networks(quotes, titles) -> str:
         "grey = neutral or balanced; width = number of statements. Layout: networkx spring_layout, seed "
         f"{LAYOUT_SEED}. The full networks (GraphML, GEXF, CSV) are in <code>networks/</code>.</p>"
     )
+    shown = sum(1 for _, d in two.nodes(data=True) if d.get("type") == "actor")
+    if run.n_network_actors > shown:
+        out.append(f'<p class="note cap">The pictures show the {shown} actors with the most statements, of '
+                   f"{run.n_network_actors}; the files in <code>networks/</code> hold them all.</p>")
     out.append(network_svg(two, titles=titles))
-    sub = actor_graph(quotes, mode="subtract", level="organisation")
-    if sub.number_of_edges():
+    sub = run.subtract
+    if sub is not None and sub.number_of_edges():
         out.append(
             "<h3>Actor agreement (DNA subtract)</h3><p class=\"note\">Blue: the two actors share more stances "
             "than they contradict (congruence &minus; conflict &gt; 0); red: the reverse. Width: |weight|.</p>"
@@ -470,7 +999,9 @@ def packed_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], tupl
         if len(nodes) == 1:
             boxes.append((side, {nodes[0]: (0.5, 0.5)}))
             continue
-        sub = graph.subgraph(nodes)
+        sub = nx.Graph()  # not graph.subgraph(): its node order follows a set, i.e. the hash seed
+        sub.add_nodes_from(nodes)
+        sub.add_edges_from((u, v, d) for u, v, d in graph.edges(nodes, data=True))
         pos = nx.spring_layout(sub, seed=LAYOUT_SEED, k=1.6 / math.sqrt(len(nodes)), weight="layout_weight", iterations=200)
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
@@ -557,26 +1088,35 @@ def network_svg(graph: nx.Graph, *, titles: dict[str, str] | None = None, width:
     return "".join(out)
 
 
+
+
 def _mark_text(text: str, quotes: list[Quote], anchors: dict[str, str]) -> tuple[str, list[Quote]]:
     """The article text as HTML with quote spans marked; returns it and the quotes that did not fit."""
     placed = [q for q in quotes if 0 <= q.start < q.end <= len(text)]
     unplaced = [q for q in quotes if not (0 <= q.start < q.end <= len(text))]
     bounds = sorted({0, len(text), *(q.start for q in placed), *(q.end for q in placed)})
-    starts: dict[int, list[Quote]] = defaultdict(list)
-    for q in placed:
-        starts[q.start].append(q)
+    starts: dict[int, list[int]] = defaultdict(list)
+    ends: dict[int, list[int]] = defaultdict(list)
+    for i, q in enumerate(placed):
+        starts[q.start].append(i)
+        ends[q.end].append(i)
     out = []
     emitted: set[str] = set()
+    active: list[int] = []  # indexes into placed of the quotes covering the current piece, in order
     for a, b in zip(bounds, bounds[1:]):
-        for q in starts.get(a, ()):
+        for i in ends.get(a, ()):
+            active.remove(i)
+        for i in starts.get(a, ()):
+            q = placed[i]
+            insort(active, i)
             if q.key not in emitted:  # a repeated quote key gets one anchor
                 emitted.add(q.key)
                 out.append(f'<a class="qa" id="{_e(anchors[q.key])}"></a>')
-        covering = [q for q in placed if q.start <= a and q.end >= b]
         piece = _e(text[a:b])
-        if not covering:
+        if not active:
             out.append(piece)
             continue
+        covering = [placed[i] for i in active]
         first = covering[0]
         stances = "; ".join(f"{s.target}: {s.stance}" for q in covering for s in q.stances) or "no target"
         cls = f"q s-{_stance_class(first)}" + (" overlap" if len(covering) > 1 else "")
@@ -598,24 +1138,50 @@ def _quote_list(quotes: list[Quote], anchors: dict[str, str], *, with_anchor: bo
     return "".join(out)
 
 
-def _render_articles(articles, quotes, texts, anchors) -> str:
+def _render_articles(run: _Run) -> str:
+    return "".join(_article_parts(run))
+
+
+def _article_parts(run: _Run) -> Iterator[str]:
+    articles, anchors, limits = run.articles, run.anchors, run.limits
     out = ['<section id="articles"><h2>Articles</h2>']
     if not articles:
         out.append('<p class="empty">No articles in this run.</p></section>')
-        return "".join(out)
-    by_article: dict[str, list[Quote]] = defaultdict(list)
-    for q in quotes:
-        by_article[q.article].append(q)
+        yield "".join(out)
+        return
+    included = set(run.included)
+    listed = set(run.listed)
+    if len(included) < len(articles):
+        out.append(
+            f'<p class="note cap">The full text, with the quotes marked, is shown for {len(included)} of the '
+            f"{len(articles)} articles (those cited by the evidence shown above first); the others are listed by "
+            "title only (their quotes are in <code>quotes.jsonl</code>, their texts in <code>texts/</code>).</p>"
+        )
     out.append('<ul class="toc">')
     for a in articles:
-        status = "" if a.status == "ok" else f' <span class="badge b-error">{_e(a.status)}</span>'
-        out.append(
-            f'<li><a href="#{_article_anchor(a.id)}">{_e(a.title or a.id)}</a>{status} '
-            f"<small>{_e(a.date or 'undated')}, {len(by_article.get(a.id, []))} quote(s)</small></li>"
-        )
+        if a.id not in listed:
+            continue
+        status = "" if a.status == "ok" else f' <span class="badge b-error" title="{_e(a.error or "")}">{_e(a.status)}</span>'
+        count = run.quote_counts.get(a.id, 0)
+        if a.id in included:
+            out.append(
+                f'<li><a href="#{_article_anchor(a.id)}">{_e(a.title or a.id)}</a>{status} '
+                f"<small>{_e(a.date or 'undated')}, {count} quote(s)</small></li>"
+            )
+        else:
+            out.append(
+                f'<li id="{_article_anchor(a.id)}" class="notext">{_e(a.title or a.id)}{status} '
+                f"<small>{_e(a.date or 'undated')}, {count} quote(s); text not shown</small></li>"
+            )
+    if len(listed) < len(articles):
+        out.append(f"<li><em>and {len(articles) - len(listed)} more articles: see <code>articles.jsonl</code></em></li>")
     out.append("</ul>")
+    yield "".join(out)
     for a in articles:
-        own = sorted(by_article.get(a.id, []), key=lambda q: (q.start, q.end, q.id))
+        if a.id not in included:
+            continue
+        out = []
+        own = run.article_quotes.get(a.id, [])
         meta = [a.id, a.date or "undated"]
         if a.publisher:
             meta.append(a.publisher)
@@ -628,7 +1194,7 @@ def _render_articles(articles, quotes, texts, anchors) -> str:
         )
         if a.status != "ok":
             out.append(f'<p class="error">This article was not processed ({_e(a.status)}): {_e(a.error or "no reason given")}</p>')
-        text = texts.get(a.id)
+        text = run.texts.get(a.id)
         if text is not None:
             body, unplaced = _mark_text(text, own, anchors)
             out.append(f'<div class="text">{body}</div>')
@@ -639,8 +1205,8 @@ def _render_articles(articles, quotes, texts, anchors) -> str:
             out.append('<p class="note">The article text is not in the run folder; its quotes:</p>')
             out.append(_quote_list(own, anchors, with_anchor=True))
         out.append('<p class="top"><a href="#matrix">back to the matrix</a></p></article>')
-    out.append("</section>")
-    return "".join(out)
+        yield "".join(out)
+    yield "</section>"
 
 
 def _render_value(value: Any, depth: int = 0) -> str:
@@ -762,6 +1328,9 @@ a.qa:target+mark,mark.hl,li:target>mark{outline:3px solid #f39c12;background:#ff
 .kv th{background:#f2f4f6;font-weight:600;white-space:nowrap}
 pre{white-space:pre-wrap;margin:0;font-size:12px}
 .top{font-size:12px}
+ul.others{columns:3 260px;font-size:13px}
+.toc li.notext{color:var(--muted)}
+.cap{background:#eef3f8;padding:3px 8px;border-radius:4px}
 """
 
 _JS = """
@@ -789,6 +1358,8 @@ _JS = """
       list.appendChild(li);
     });
     panel.appendChild(list);
+    var more = cell.getAttribute('data-more');
+    if (more) panel.appendChild(el('p', 'note', 'and ' + more + ' more: see quotes.jsonl / networks/statements.csv'));
   }
   document.querySelectorAll('td.cell').forEach(function(cell){
     cell.addEventListener('click', function(){ show(cell); });

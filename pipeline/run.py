@@ -7,6 +7,7 @@ completion records.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -114,12 +115,16 @@ def run_pipeline(
             _process_chunk(todo, out=out, work=work, nlp=nlp, actors=actors, model=model, options=options, timer=timer, progress=progress)
         progress(f"{len(order)} articles read ({summary.n_resumed} already done)")
 
+    card = getattr(model, "card_", None)
+    device = str(getattr(model, "device_", "cpu"))
+    del nlp, model  # the final phase needs neither: free their memory before the matrix and report
+    gc.collect()
     t = time.perf_counter()
     quotes, statuses = _assemble(out, work, order, summary)
     timer["assemble"] += time.perf_counter() - t
     _write_outputs(out, quotes, statuses, options=options, timer=timer, progress=progress)
     timer["total"] = time.perf_counter() - started
-    write_json(out / "manifest.json", _manifest(out, corpus, config, options, summary, model))
+    write_json(out / "manifest.json", _manifest(out, corpus, config, options, summary, card, device))
     t = time.perf_counter()
     try:
         from pipeline.report import write_report
@@ -341,7 +346,7 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _manifest(out: Path, corpus, config: dict, options: RunOptions, summary: RunSummary, model) -> dict:
+def _manifest(out: Path, corpus, config: dict, options: RunOptions, summary: RunSummary, card: dict | None, device: str) -> dict:
     return {
         "tool": "stancemap",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -351,8 +356,8 @@ def _manifest(out: Path, corpus, config: dict, options: RunOptions, summary: Run
         "python": sys.version.split()[0],
         "model_path": options.model,
         "model_hash": config["model_hash"],
-        "model": getattr(model, "card_", None),
-        "device": str(getattr(model, "device_", "cpu")),
+        "model": card,
+        "device": device,
         "seconds": {k: round(v, 3) for k, v in summary.seconds.items()},
         "counts": {
             "articles_ok": summary.n_ok,

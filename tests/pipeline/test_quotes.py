@@ -465,3 +465,9 @@ def test_former_employer_is_not_the_organisation(nlp):
     (q,) = quotes_of(nlp, "Ruth Okafor, former chief executive of the Marsh Trust, said the levy was unfair.")
     assert q.speaker == "Ruth Okafor"
     assert q.organisation is None
+
+
+def test_mixed_marks_in_odd_order_do_not_break_the_article(nlp):
+    # found by hypothesis: a reported clause whose quotation marks all open before its content
+    quotes = quotes_of(nlp, "“the plan’, said Maria Okafor. ‘the plan the plan ” the plan”, said Maria Okafor.")
+    assert quotes and all(q.speaker == "Maria Okafor" for q in quotes)

@@ -341,3 +341,144 @@ def test_repeated_quote_keys_and_odd_scores(tmp_path):
     assert "appears more than once" in page
     blob = re.search(r'<script type="application/json" id="quote-data">(.*?)</script>', page, re.S).group(1)
     assert json.loads(blob)["c1#q1"]["stances"] == [["plan-z", "support"]]  # no NaN, no string score
+
+
+# ------------------------------------------------------------------------- large runs stay bounded
+
+import math
+import random
+
+import networkx as nx
+
+from pipeline.matrix import build_matrix
+from pipeline.networks import actor_graph, two_mode_graph
+from pipeline.report import ReportLimits, _load_run, _write_report
+
+SYN_TARGETS = [f"target-{i:02d}" for i in range(30)]
+
+
+def write_synthetic_run(run: Path, *, n_articles: int, n_quotes: int, seed: int = 1, n_orgs: int = 300, n_people: int = 1200) -> None:
+    """A run folder of simple made-up articles: each article is a list of sentences
+    "Person P of Org O said that target T is good/bad." with one quote per sentence."""
+    rng = random.Random(seed)
+    (run / "texts").mkdir(parents=True)
+    per = [n_quotes // n_articles + (1 if i < n_quotes % n_articles else 0) for i in range(n_articles)]
+    with open(run / "quotes.jsonl", "w", encoding="utf-8") as fq, open(run / "articles.jsonl", "w", encoding="utf-8") as fa:
+        for a in range(n_articles):
+            aid = f"syn{a:05d}"
+            parts, pos = [], 0
+            for q in range(per[a]):
+                org = f"Org {int(rng.paretovariate(1.2)) % n_orgs}"
+                person = f"Person {rng.randrange(n_people)}"
+                target = SYN_TARGETS[int(rng.paretovariate(1.5)) % len(SYN_TARGETS)]
+                stance = rng.choice(("support", "oppose", "neutral"))
+                said = f"{target} is {'good' if stance == 'support' else 'bad' if stance == 'oppose' else 'there'}"
+                sentence = f"{person} of {org} said that {said}. "
+                start = pos + sentence.index(said)
+                fq.write(json.dumps({
+                    "article": aid, "id": f"q{q}", "start": start, "end": start + len(said), "text": said,
+                    "kind": "indirect", "speaker": person, "organisation": org, "cue": "said",
+                    "stances": [{"target": target, "stance": stance, "score": round(rng.random(), 3)}],
+                }) + "\n")
+                parts.append(sentence)
+                pos += len(sentence)
+            (run / "texts" / f"{aid}.txt").write_text("".join(parts), encoding="utf-8")
+            fa.write(json.dumps({"id": aid, "status": "ok", "title": f"Synthetic article {a}",
+                                 "date": f"2023-{a % 12 + 1:02d}-01", "n_quotes": per[a]}) + "\n")
+    write_json(run / "manifest.json", {"config": {"weighting": False, "duplicates": "every"}})
+
+
+def test_large_run_report_is_bounded(tmp_path):
+    run = tmp_path / "big"
+    write_synthetic_run(run, n_articles=3000, n_quotes=30_000)
+    path = write_report(run)
+    size = path.stat().st_size
+    assert size < 15_000_000, size
+    page = path.read_text(encoding="utf-8")
+    # every internal link still has its target
+    hrefs = set(re.findall(r'href="#([^"]*)"', page))
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    assert hrefs <= ids, sorted(hrefs - ids)[:5]
+    # heatmap: 60 rows, every target as a column; at most 20 evidence quotes per cell, the rest counted
+    heat = re.search(r'<table class="heatmap">.*?</table>', page, re.S).group(0)
+    assert len(re.findall(r'<th class="row"', heat)) == 60
+    assert len(re.findall(r'<th class="col"', heat)) == 30
+    cells = re.findall(r'data-evidence="([^"]*)" (?:data-more="(\d+)" )?title="[^"]*">(\d+)</td>', heat)
+    assert cells and all(len(ev.split()) == min(20, int(n)) for ev, _, n in cells)
+    assert all(int(more or 0) == int(n) - len(ev.split()) for ev, more, n in cells)
+    assert any(more for _, more, _ in cells)
+    assert "Showing the 60 actors with the most quotes, of 1" in page  # 300 organisations + 1200 people seen
+    assert "A cell lists at most 20 evidence quotes" in page
+    # full text for 200 articles, the rest listed by title; 3000 > 2000 list entries
+    assert page.count('<article id="article-') == 200
+    assert "The full text, with the quotes marked, is shown for 200 of the 3000 articles" in page
+    assert re.search(r"and \d+ more articles: see <code>articles.jsonl</code>", page)
+    assert 'class="notext"' in page
+    # evidence into an article without its text links to its list entry
+    blob = json.loads(re.search(r'<script type="application/json" id="quote-data">(.*?)</script>', page, re.S).group(1))
+    assert any(v["a"].startswith("article-") for v in blob.values())
+    assert all(v["a"] in ids for v in blob.values())
+    # the network pictures are capped too
+    assert "The pictures show the 60 actors with the most statements, of" in page
+    assert "Cards for the 60 actors with the most quotes" in page
+
+
+def test_caps_keep_the_best_evidence_and_link_to_listed_articles(tmp_path):
+    run = tmp_path / "small"
+    write_synthetic_run(run, n_articles=12, n_quotes=120, n_orgs=3, n_people=4, seed=5)
+    limits = ReportLimits(rows=2, evidence=3, texts=2, listed=6, network=2, names=1, problems=5, others=1)
+    page = _write_report(run, out=tmp_path / "r.html", limits=limits).read_text(encoding="utf-8")
+    quotes = [json.loads(line) for line in (run / "quotes.jsonl").read_text(encoding="utf-8").splitlines()]
+    # the cell shown for the busiest actor keeps the 3 highest-scored quotes, listed in article order
+    cells = re.findall(r'data-actor="([^"]*)" data-kind="organisation" data-target="([^"]*)" data-stance="[^"]*" '
+                       r'data-evidence="([^"]*)"', page)
+    assert cells
+    for actor, target, evidence in cells:
+        own = [q for q in quotes if q["organisation"] == actor and q["stances"][0]["target"] == target]
+        best = sorted(own, key=lambda q: (-q["stances"][0]["score"], q["article"], q["start"], q["id"]))[:3]
+        expected = [f"{q['article']}#{q['id']}" for q in sorted(best, key=lambda q: (q["article"], q["start"], q["id"]))]
+        assert evidence.split() == expected
+    assert page.count('<article id="article-') == 2
+    assert len(re.findall(r'<th class="row"', page)) == 2
+    hrefs = set(re.findall(r'href="#([^"]*)"', page))
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    assert hrefs <= ids
+    listed = re.findall(r'<ul class="toc">(.*?)</ul>', page, re.S)[0]
+    assert 'class="notext"' in listed and re.search(r"and \d+ more articles: see", listed)
+    assert "Cards for the 2 actors with the most quotes" in page
+
+
+def _random_quotes(rng: random.Random, n: int) -> list[Quote]:
+    orgs = ["Harbour Trust", "harbour  trust", "Valley Forum", "Ridge\u2019s Union", "Ridge's union", None]
+    people = ["Ada Brook", "ada brook", "Lev Ortiz", "Mira Solberg", None, "  "]
+    quotes = []
+    for i in range(n):
+        stances = []
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+            score = rng.choice((None, 0.2, 0.55, 0.9, float("nan"), 1.5))
+            stances.append(Stance(rng.choice(("t-a", "t-b", "t-c")), rng.choice(("support", "oppose", "neutral")), score))
+        article = f"r{rng.randrange(6)}"
+        qid = f"q{rng.randrange(40)}"  # repeated keys happen
+        start = rng.randrange(200)
+        quotes.append(Quote(article=article, id=qid, start=start, end=start + 5, text=f"text {i}", kind="direct",
+                            speaker=rng.choice(people), organisation=rng.choice(orgs), stances=tuple(stances)))
+    return quotes
+
+
+@pytest.mark.parametrize("seed,weighting,duplicates", [(1, False, "every"), (2, True, "every"), (3, False, "once-per-article"), (4, True, "once-per-article")])
+def test_streamed_matrix_and_networks_match_the_library(tmp_path, seed, weighting, duplicates):
+    rng = random.Random(seed)
+    quotes = _random_quotes(rng, 400)
+    run = tmp_path / "r"
+    run.mkdir()
+    write_jsonl(run / "quotes.jsonl", quotes)
+    write_json(run / "manifest.json", {"config": {"weighting": weighting, "duplicates": duplicates}})
+    loaded = _load_run(run, ReportLimits(rows=10_000, evidence=10_000, network=10_000))
+    expected = build_matrix(quotes, weighting=weighting, duplicates=duplicates)
+    assert len({q.key for q in quotes}) < len(quotes) and any(c.n_quotes > 1 for c in expected)
+    assert [(c.actor, c.actor_kind, c.target, c.support, c.oppose, c.neutral, c.n_quotes, c.stance, c.evidence) for c in loaded.cells] == [
+        (c.actor, c.actor_kind, c.target, c.support, c.oppose, c.neutral, c.n_quotes, c.stance, c.evidence) for c in expected
+    ]
+    for ours, theirs in ((loaded.two_mode, two_mode_graph(quotes)), (loaded.subtract, actor_graph(quotes, mode="subtract"))):
+        assert list(ours.nodes(data=True)) == list(theirs.nodes(data=True))
+        assert list(ours.edges(data=True)) == list(theirs.edges(data=True))

