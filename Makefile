@@ -30,7 +30,7 @@ test: install
 	HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(VENV)/bin/pytest
 
 bench: install
-	$(VENV)/bin/stancemap bench --out runs/bench
+	$(VENV)/bin/stancemap bench --sizes 1000 --out runs/bench/bench.json
 
 clean:
 	rm -rf $(VENV) runs

@@ -146,7 +146,10 @@ class StanceModel:
             optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
         )
         generator = torch.Generator().manual_seed(self.seed)
-        bce = nn.BCEWithLogitsLoss()
+        # hard negatives outnumber positives: weight positives so relevance is not pushed to "no"
+        n_pos = float(relevant.sum())
+        pos_weight = torch.tensor((len(pairs) - n_pos) / max(1.0, n_pos), device=self.device_)
+        bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
         ce = nn.CrossEntropyLoss(weight=weights)
         self.model_.train()
         started = time.perf_counter()
@@ -180,7 +183,30 @@ class StanceModel:
         self.train_seconds_ = round(time.perf_counter() - started, 1)
         self.train_pairs_ = len(pairs)
         self.model_.eval()
+        self.threshold_ = self._calibrate_threshold(examples, texts, pairs, relevant)
+        say(f"relevance threshold {self.threshold_:.2f} (best F1 on training pairs)")
         return self
+
+    @torch.inference_mode()
+    def _calibrate_threshold(self, examples, texts, pairs, relevant, *, sample: int = 800) -> float:
+        """The relevance threshold with the best F1 on (a seeded sample of) the training pairs."""
+        rng = random.Random(self.seed)
+        idx = sorted(rng.sample(range(len(pairs)), min(sample, len(pairs))))
+        probs = []
+        for s in range(0, len(idx), 64):
+            batch = self._encode([texts[j] for j in idx[s : s + 64]])
+            rel_logit, _ = self.model_(**batch)
+            probs.extend(torch.sigmoid(rel_logit.float()).cpu().tolist())
+        gold = [bool(relevant[j]) for j in idx]
+        best, best_f1 = self.relevance_threshold, -1.0
+        for threshold in [x / 20 for x in range(2, 19)]:
+            tp = sum(p >= threshold and g for p, g in zip(probs, gold))
+            fp = sum(p >= threshold and not g for p, g in zip(probs, gold))
+            fn = sum(p < threshold and g for p, g in zip(probs, gold))
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            if f1 > best_f1:
+                best, best_f1 = threshold, f1
+        return best
 
     def _training_pairs(self, examples: Sequence[Example]) -> list[Pair]:
         """Gold targets as positives; the retriever's top non-gold candidates as hard negatives
@@ -219,7 +245,7 @@ class StanceModel:
             pol[s : s + len(chunk)] = torch.softmax(pol_logit.float(), dim=-1).cpu().numpy()
         out: list[list[tuple[float, Stance]]] = [[] for _ in examples]
         for (i, target), r, p in zip(flat, rel, pol):
-            if r >= self.relevance_threshold:
+            if r >= getattr(self, "threshold_", self.relevance_threshold):
                 k = int(p.argmax())
                 out[i].append((float(r), Stance(target=target, stance=STANCES[k], score=round(float(p[k]), 4))))
         return [tuple(s for _, s in sorted(found, key=lambda x: -x[0])[: self.max_targets]) for found in out]
@@ -291,6 +317,7 @@ class StanceModel:
             "train_pairs": getattr(self, "train_pairs_", None),
             "train_seconds": getattr(self, "train_seconds_", None),
             "train_device": str(self.device_),
+            "relevance_threshold_calibrated": getattr(self, "threshold_", self.relevance_threshold),
             "history": getattr(self, "history_", []),
             **(card or {}),
         }
@@ -329,6 +356,7 @@ class StanceModel:
         # the retriever uses the frozen base encoder, as in training
         model.sentence_encoder_ = SentenceEncoder(default_encoder_path(), device=model.device_.type)
         model.retriever_ = TargetRetriever(top_k=model.top_k).fit(list(model.targets_.values()), model.sentence_encoder_)
+        model.threshold_ = float(card.get("relevance_threshold_calibrated", model.relevance_threshold))
         model.card_ = card
         return model
 

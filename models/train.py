@@ -124,6 +124,10 @@ def run_cv(
     result = cross_validate(gold, synthetic, targets, factories={k: factories[k] for k in models}, progress=progress)
     data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
     result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
+    if Path(out).exists():  # keep the other models' figures when they were made on the same data and folds
+        previous = json.loads(Path(out).read_text(encoding="utf-8"))
+        if previous.get("data_files") == result["data_files"] and previous.get("folds") == result["folds"]:
+            result["models"] = {**{k: v for k, v in previous["models"].items() if k not in result["models"]}, **result["models"]}
     result["params"] = {"finetuned": StanceModel(device=device, epochs=epochs, seed=seed).get_params()}
     write_json(out, result)
     write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")

