@@ -398,6 +398,10 @@ def markdown(report: dict) -> str:
         f"{', '.join(str(x) for x in m['load_average_at_start'])}; Python {m['python']}.",
         f"Seed articles from `{s['seeds']}` replicated; engine {s['engine']}; spaCy batch {s['batch_size']}, "
         f"{s['n_process']} process(es); chunk {s['chunk_size']}; stance model: {s['model'] or 'none (stance stage not measured)'}.",
+    ]
+    if s.get("code"):
+        lines.append(f"Code: {s['code']}.")
+    lines += [
         "",
         "| articles | words | articles/s | words/s | wall s | CPU s | peak RSS MiB | parse-only s | run / parse (goal <= 2.0) | run / parse, CPU | "
         "quote stage s | textacy s | quotes / textacy (goal <= 1.2) | quote stage alone / textacy, wall | same, CPU |",

@@ -216,7 +216,6 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
-    ctx.print_on_execution_start = False
     gpus = int(ray.cluster_resources().get("GPU", 0))
     cpus = int(ray.cluster_resources().get("CPU", 1))
     device = "cuda" if gpus and options.device in ("auto", "cuda") else options.device
