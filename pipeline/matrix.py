@@ -68,7 +68,7 @@ def build_matrix(
     if duplicates not in DUPLICATE_POLICIES:
         raise ValueError(f"duplicates={duplicates!r}: use one of {', '.join(DUPLICATE_POLICIES)}")
     quotes = list(quotes)
-    periods_of = _period_assigner(window, quotes, dates or {})
+    periods_of = period_assigner(window, quotes, dates or {})
 
     names = _NameGrouper()
     # (period, kind, actor key, target) -> accumulator
@@ -86,7 +86,7 @@ def build_matrix(
             if stance.stance not in STANCES or (stance.target, stance.stance) in seen:
                 continue
             seen.add((stance.target, stance.stance))
-            weight = _weight(stance.score) if weighting else 1.0
+            weight = stance_weight(stance.score) if weighting else 1.0
             for period in periods_of(quote):
                 for kind, key in actors:
                     cell = cells.setdefault((period, kind, key, stance.target), _Cell())
@@ -126,9 +126,9 @@ def matrix_rows(cells: Sequence[MatrixCell]) -> tuple[list[str], list[dict[str, 
             "actor": c.actor,
             "actor_kind": c.actor_kind,
             "target": c.target,
-            "support": _number(c.support),
-            "oppose": _number(c.oppose),
-            "neutral": _number(c.neutral),
+            "support": plain_number(c.support),
+            "oppose": plain_number(c.oppose),
+            "neutral": plain_number(c.neutral),
             "n_quotes": c.n_quotes,
             "stance": c.stance,
             "evidence": " ".join(c.evidence),
@@ -159,7 +159,8 @@ def matrix_frame(cells: Sequence[MatrixCell]):
 # --------------------------------------------------------------------------------------- helpers
 
 
-def _weight(score: float | None) -> float:
+def stance_weight(score: float | None) -> float:
+    """A stance's count under confidence weighting: its score clipped to [0, 1], or 1 without one."""
     if score is None:
         return 1.0
     try:
@@ -171,7 +172,8 @@ def _weight(score: float | None) -> float:
     return min(max(value, 0.0), 1.0)
 
 
-def _number(value: float) -> int | float:
+def plain_number(value: float) -> int | float:
+    """Integers as int, other counts rounded to 6 places (what matrix.csv prints)."""
     value = float(value)
     if value.is_integer():
         return int(value)
@@ -203,9 +205,9 @@ class _Cell:
             actor=actor,
             actor_kind=kind,
             target=target,
-            support=_number(s),
-            oppose=_number(o),
-            neutral=_number(n),
+            support=plain_number(s),
+            oppose=plain_number(o),
+            neutral=plain_number(n),
             n_quotes=len(evidence),
             stance=majority(s, o, n),
             evidence=tuple(evidence),
@@ -255,7 +257,7 @@ class _PeriodAssigner:
         return self._assign(quote)
 
 
-def _period_assigner(window: str | None, quotes: list[Quote], dates: Mapping[str, str | None]) -> _PeriodAssigner:
+def period_assigner(window: str | None, quotes: list[Quote], dates: Mapping[str, str | None]) -> _PeriodAssigner:
     if window is None or not str(window).strip():
         return _PeriodAssigner([None], lambda q: [None])
     window = str(window).strip()

@@ -51,7 +51,7 @@ from typing import Any, Iterator
 import networkx as nx
 
 from pipeline.jsonl import atomic_writer, iter_jsonl
-from pipeline.matrix import DUPLICATE_POLICIES, _period_assigner, majority
+from pipeline.matrix import DUPLICATE_POLICIES, majority, period_assigner, plain_number, stance_weight
 from pipeline.records import STANCES, ArticleStatus, MatrixCell, Quote, RecordError
 
 LAYOUT_SEED = 7
@@ -106,24 +106,6 @@ def _name_key(name: str) -> tuple[str, str]:
     return spelling, spelling.replace("\u2019", "'").casefold()
 
 
-def _weight(score: Any) -> float:
-    """A stance's count under confidence weighting (as ``pipeline.matrix``): its score in [0, 1], or 1."""
-    if score is None:
-        return 1.0
-    try:
-        value = float(score)
-    except (TypeError, ValueError):
-        return 1.0
-    if math.isnan(value):
-        return 1.0
-    return min(max(value, 0.0), 1.0)
-
-
-def _number(value: float) -> int | float:
-    value = float(value)
-    return int(value) if value.is_integer() else round(value, 6)
-
-
 def _statements(quote: Quote) -> Iterator[tuple[str, str, Any]]:
     """(target, stance, score) of a quote, each (target, stance) once (the matrix's rule)."""
     seen: set[tuple[str, str]] = set()
@@ -159,7 +141,7 @@ class _Tally:
     def record(self, actor: str, kind: str, target: str, *, period: str | None = None, evidence=()) -> MatrixCell:
         s, o, n = self.counts
         return MatrixCell(
-            actor=actor, actor_kind=kind, target=target, support=_number(s), oppose=_number(o), neutral=_number(n),
+            actor=actor, actor_kind=kind, target=target, support=plain_number(s), oppose=plain_number(o), neutral=plain_number(n),
             n_quotes=self.n_quotes, stance=majority(s, o, n), evidence=tuple(evidence), period=period,
         )
 
@@ -317,7 +299,7 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
             touched: list[int] = []
             if actors and statements:
                 for target, stance, score in statements:
-                    weight = _weight(score) if weighting else 1.0
+                    weight = stance_weight(score) if weighting else 1.0
                     for kind, name in actors:
                         ident = cell_index.get((kind, name, target))
                         if ident is None:
@@ -415,7 +397,7 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
     if window:
         try:
             articles_with_quotes = [_ArticleRef(a) for a in quote_counts]
-            assigner = _period_assigner(window, articles_with_quotes, {a.id: a.date for a in articles})
+            assigner = period_assigner(window, articles_with_quotes, {a.id: a.date for a in articles})
         except ValueError as exc:
             period_error = str(exc)
     if quotes_path.exists() and (shown_keys or assigner is not None):
@@ -437,7 +419,7 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
             if assigner is not None and actors and actors[0][0] == "organisation":
                 org = actors[0][1]
                 for target, stance, score in statements:
-                    weight = _weight(score) if weighting else 1.0
+                    weight = stance_weight(score) if weighting else 1.0
                     for period in assigner(quote):
                         tally = period_tallies.get((period, org, target))
                         if tally is None:
@@ -448,7 +430,7 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
                 continue
             scores: dict[str, float] = {}
             for target, _, score in statements:
-                scores[target] = max(scores.get(target, -1.0), _weight(score))
+                scores[target] = max(scores.get(target, -1.0), stance_weight(score))
             handled = done.setdefault(quote.key, set()) if quote.key in repeated else None
             rank = (quote.article, quote.start, quote.id)
             for kind, name in wanted:
