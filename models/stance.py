@@ -66,7 +66,8 @@ class StanceModel:
         max_length: int = 128,
         epochs: int = 2,
         batch_size: int = 16,
-        learning_rate: float = 5e-5,
+        learning_rate: float = 1e-4,
+        head_lr_multiplier: float = 20.0,
         weight_decay: float = 0.01,
         warmup: float = 0.1,
         top_k: int = 5,
@@ -85,6 +86,7 @@ class StanceModel:
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.head_lr_multiplier = head_lr_multiplier
         self.weight_decay = weight_decay
         self.warmup = warmup
         self.top_k = top_k
@@ -101,7 +103,7 @@ class StanceModel:
     # ------------------------------------------------------------------ settings
     def get_params(self) -> dict:
         keys = (
-            "encoder_path max_length epochs batch_size learning_rate weight_decay warmup top_k negatives random_negatives trainable_layers "
+            "encoder_path max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup top_k negatives random_negatives trainable_layers "
             "relevance_threshold max_targets seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
@@ -139,7 +141,16 @@ class StanceModel:
         weights = (counts.sum() / (len(STANCES) * counts.clamp(min=1))).clamp(max=5.0).to(self.device_)
 
         trainable = [p for p in self.model_.parameters() if p.requires_grad]
-        optimiser = torch.optim.AdamW(trainable, lr=self.learning_rate, weight_decay=self.weight_decay)
+        heads = [p for m in (self.model_.relevance, self.model_.polarity) for p in m.parameters()]
+        head_ids = {id(p) for p in heads}
+        # the freshly initialised heads need a far larger step than the pre-trained layers
+        optimiser = torch.optim.AdamW(
+            [
+                {"params": [p for p in trainable if id(p) not in head_ids], "lr": self.learning_rate},
+                {"params": heads, "lr": self.learning_rate * self.head_lr_multiplier},
+            ],
+            weight_decay=self.weight_decay,
+        )
         steps = self.epochs * math.ceil(len(pairs) / self.batch_size)
         warm = max(1, int(self.warmup * steps))
         schedule = torch.optim.lr_scheduler.LambdaLR(
