@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 
 import typer
 
+from evaluation.cli import fmt_value
 from evaluation.scoring import _figures, _prepare, load_quotes, read_records
 from pipeline.records import Quote
 from pipeline.resources import TARGETS_PATH, load_targets
@@ -301,14 +302,6 @@ def agreement(a: str | Path | Sequence[Quote], b: str | Path | Sequence[Quote]) 
     return result
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
 def render_agreement(result: dict) -> str:
     lines = [f"articles compared: {result['n_articles']}  quotes A: {result['n_a']}  B: {result['n_b']}  "
              f"matched: {result['n_matched']}  stance pairs both tag: {result['n_stance_pairs']}"]
@@ -316,12 +309,12 @@ def render_agreement(result: dict) -> str:
         lines.append(f"only in A: {', '.join(result['only_in_a']) or '-'}; only in B: {', '.join(result['only_in_b']) or '-'}")
     width = max(len(label) for label, _ in AGREE_KEYS)
     lines.append("")
-    lines += [f"{label.ljust(width)}  {_fmt(result.get(key))}" for label, key in AGREE_KEYS]
+    lines += [f"{label.ljust(width)}  {fmt_value(result.get(key))}" for label, key in AGREE_KEYS]
     lines.append("")
     header = ["article", "A", "B", "match", "span F1", "exact F1", "speaker", "org", "target F1", "raw", "kappa", "alpha"]
     keys = ["n_a", "n_b", "n_matched", "span_f1", "exact_f1", "speaker_agreement", "organisation_agreement",
             "target_f1", "stance_raw_agreement", "stance_kappa", "stance_alpha"]
-    rows = [[art, *(_fmt(f.get(k)) for k in keys)] for art, f in result["per_article"].items()]
+    rows = [[art, *(fmt_value(f.get(k)) for k in keys)] for art, f in result["per_article"].items()]
     widths = [max(len(x) for x in col) for col in zip(header, *rows)]
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
     lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]

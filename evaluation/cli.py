@@ -53,7 +53,8 @@ PER_ARTICLE = (
 )
 
 
-def _fmt(value: Any) -> str:
+def fmt_value(value: Any) -> str:
+    """A figure as the tables print it: n/a for undefined, 3 decimals for floats."""
     if value is None:
         return "n/a"
     if isinstance(value, float):
@@ -74,19 +75,19 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
     tables["Summary"] = (
         ["figure", "value", "95% CI", "majority baseline"],
         [
-            [label, _fmt(metrics.get(key)), _ci(metrics, key), _fmt(metrics.get(base)) if base else ""]
+            [label, fmt_value(metrics.get(key)), _ci(metrics, key), fmt_value(metrics.get(base)) if base else ""]
             for label, key, base in HEADLINE
         ],
     )
     counts = [
-        ["articles scored", _fmt(metrics.get("n_articles"))],
-        ["gold quotes", _fmt(metrics.get("n_gold"))],
-        ["predicted quotes", _fmt(metrics.get("n_pred"))],
-        ["matched (half overlap)", _fmt(metrics.get("n_matched"))],
-        ["matched (exact span)", _fmt(metrics.get("n_exact"))],
-        ["gold (quote, target) pairs on matched quotes", _fmt(metrics.get("n_stance_pairs"))],
-        ["gold matrix cells", _fmt(metrics.get("matrix_cells"))],
-        ["predictions for articles without gold (not scored)", _fmt(metrics.get("n_pred_unscored"))],
+        ["articles scored", fmt_value(metrics.get("n_articles"))],
+        ["gold quotes", fmt_value(metrics.get("n_gold"))],
+        ["predicted quotes", fmt_value(metrics.get("n_pred"))],
+        ["matched (half overlap)", fmt_value(metrics.get("n_matched"))],
+        ["matched (exact span)", fmt_value(metrics.get("n_exact"))],
+        ["gold (quote, target) pairs on matched quotes", fmt_value(metrics.get("n_stance_pairs"))],
+        ["gold matrix cells", fmt_value(metrics.get("matrix_cells"))],
+        ["predictions for articles without gold (not scored)", fmt_value(metrics.get("n_pred_unscored"))],
     ]
     tables["Counts"] = (["", "n"], counts)
     per_class = metrics.get("per_class", {})
@@ -94,8 +95,8 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
     tables["Stance per class"] = (
         ["class", "precision", "recall", "F1", "gold n", "baseline F1"],
         [
-            [c, _fmt(v.get("precision")), _fmt(v.get("recall")), _fmt(v.get("f1")), _fmt(v.get("support")),
-             _fmt(base_pc.get(c, {}).get("f1"))]
+            [c, fmt_value(v.get("precision")), fmt_value(v.get("recall")), fmt_value(v.get("f1")), fmt_value(v.get("support")),
+             fmt_value(base_pc.get(c, {}).get("f1"))]
             for c, v in per_class.items()
         ],
     )
@@ -108,7 +109,7 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
         )
     tables["Per article"] = (
         ["article", *(label for label, _ in PER_ARTICLE)],
-        [[a, *(_fmt(f.get(k)) for _, k in PER_ARTICLE)] for a, f in metrics.get("per_article", {}).items()],
+        [[a, *(fmt_value(f.get(k)) for _, k in PER_ARTICLE)] for a, f in metrics.get("per_article", {}).items()],
     )
     return tables
 

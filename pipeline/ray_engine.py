@@ -165,41 +165,15 @@ def run_ray(
         if started_here:
             ray.shutdown()
 
-    t = time.perf_counter()
-    quotes, statuses = local._assemble(out, work, order, summary)
-    timer["assemble"] += time.perf_counter() - t
-    local._write_outputs(out, quotes, statuses, options=options, timer=timer, progress=progress)
-    timer["total"] = time.perf_counter() - started
-    model_card = _model_card(options.model) if model_hash else None
-    manifest = local._manifest(out, corpus, config, options, summary, getattr(model_card, "card_", None), "ray")
-    manifest["engine"] = {"name": "ray", "ray": local._version("ray"), "address": address}
-    write_json(out / "manifest.json", manifest)
-    t = time.perf_counter()
-    try:
-        from pipeline.report import write_report
-
-        write_report(out)
-    except Exception as exc:  # the report must never lose the run's data files
-        progress(f"error: report.html could not be written: {exc}")
-    timer["report"] += time.perf_counter() - t
-    progress(
-        f"done (ray): {summary.n_ok} articles ok, {summary.n_error} failed, {summary.n_quotes} quotes, "
-        f"{summary.n_stances} stances in {timer['total']:.1f}s -> {out}"
-    )
-    return summary
-
-
-class _Card:
-    """What ``pipeline.run._manifest`` reads from a model (its card and device) without loading it."""
-
-    def __init__(self, card: dict, device: str):
-        self.card_ = card
-        self.device_ = device
+    card = _model_card(options.model) if model_hash else None
+    return local.finish_run(out, work, order, summary, corpus=corpus, config=config, options=options, card=card, device="ray",
+                            started=started, progress=progress,
+                            engine={"name": "ray", "ray": local._version("ray"), "address": address})
 
 
 def _model_card(path: str | None):
     try:
-        return _Card(json.loads((Path(path) / "model_card.json").read_text(encoding="utf-8")), "ray")
+        return json.loads((Path(path) / "model_card.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError):
         return None
 

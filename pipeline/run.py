@@ -119,12 +119,25 @@ def run_pipeline(
     device = str(getattr(model, "device_", "cpu"))
     del nlp, model  # the final phase needs neither: free their memory before the matrix and report
     gc.collect()
+    return finish_run(out, work, order, summary, corpus=corpus, config=config, options=options, card=card, device=device,
+                      started=started, progress=progress)
+
+
+def finish_run(out: Path, work: Path, order: list[str], summary: RunSummary, *, corpus, config: dict, options: RunOptions,
+               card: dict | None, device: str, started: float, progress: Callable[[str], None] = _say,
+               engine: dict | None = None) -> RunSummary:
+    """The final phase both engines share: assemble the completion records into the run's files,
+    then matrix, networks, manifest and report (a failing report never loses the data files)."""
+    timer = summary.seconds
     t = time.perf_counter()
     quotes, statuses = _assemble(out, work, order, summary)
     timer["assemble"] += time.perf_counter() - t
     _write_outputs(out, quotes, statuses, options=options, timer=timer, progress=progress)
     timer["total"] = time.perf_counter() - started
-    write_json(out / "manifest.json", _manifest(out, corpus, config, options, summary, card, device))
+    manifest = _manifest(out, corpus, config, options, summary, card, device)
+    if engine:
+        manifest["engine"] = engine
+    write_json(out / "manifest.json", manifest)
     t = time.perf_counter()
     try:
         from pipeline.report import write_report
@@ -133,8 +146,9 @@ def run_pipeline(
     except Exception as exc:  # the report must never lose the run's data files
         progress(f"error: report.html could not be written: {exc}")
     timer["report"] += time.perf_counter() - t
+    name = f" ({engine['name']})" if engine else ""
     progress(
-        f"done: {summary.n_ok} articles ok, {summary.n_error} failed, {summary.n_quotes} quotes, "
+        f"done{name}: {summary.n_ok} articles ok, {summary.n_error} failed, {summary.n_quotes} quotes, "
         f"{summary.n_stances} stances in {timer['total']:.1f}s -> {out}"
     )
     return summary
