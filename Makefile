@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Train the stance model when none is there, then run the whole pipeline on the corpus.
+# Train the stance model when none is there (or it was trained on other data, settings or an
+# older model format), then run the whole pipeline on the corpus.
 run: install
-	test -f $(MODEL)/model_card.json || $(VENV)/bin/stancemap train --out $(MODEL) --device $(DEVICE)
+	$(VENV)/bin/stancemap train --if-stale --out $(MODEL) --device $(DEVICE)
 	$(VENV)/bin/stancemap run $(CORPUS) --out $(RUN) --model $(MODEL) --device $(DEVICE)
 
 train: install

@@ -111,6 +111,29 @@ def load_synthetic(path: str | Path) -> list[Example]:
     return examples
 
 
+def training_dataset(examples: Sequence[Example], target_ids: Sequence[str], stances: Sequence[str]):
+    """The stance model's training table as a ``datasets.Dataset``, one row per quote:
+    ``text`` (what the relevance pass reads), ``relevant`` (multi-hot over ``target_ids``),
+    ``pair_targets`` / ``pair_labels`` (gold targets and stance indices for the polarity pass),
+    ``synthetic``. Targets not in ``target_ids`` are dropped."""
+    from datasets import Dataset
+
+    index = {t: j for j, t in enumerate(target_ids)}
+    rows = {"key": [], "text": [], "relevant": [], "pair_targets": [], "pair_labels": [], "synthetic": []}
+    for example in examples:
+        known = [s for s in example.stances if s.target in index]
+        hot = [0.0] * len(target_ids)
+        for s in known:
+            hot[index[s.target]] = 1.0
+        rows["key"].append(example.key)
+        rows["text"].append(example.source_text())
+        rows["relevant"].append(hot)
+        rows["pair_targets"].append([s.target for s in known])
+        rows["pair_labels"].append([stances.index(s.stance) for s in known])
+        rows["synthetic"].append(example.synthetic)
+    return Dataset.from_dict(rows)
+
+
 def file_hashes(paths: Sequence[Path]) -> dict[str, str]:
     """sha256 of each file, for the model card."""
     out = {}

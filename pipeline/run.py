@@ -35,6 +35,7 @@ class RunOptions:
 
     model: str | None = None
     device: str = "auto"
+    int8: bool = False
     encoding: str | None = None
     max_chars: int = DEFAULT_MAX_CHARS
     batch_size: int = 8
@@ -93,7 +94,7 @@ def run_pipeline(
     if options.model and model_hash:
         from models.stance import StanceModel
 
-        model = StanceModel.load(options.model, targets=targets, device=options.device)
+        model = StanceModel.load(options.model, targets=targets, device=options.device, quantize=options.int8)
     else:
         progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
     timer["load"] += time.perf_counter() - t

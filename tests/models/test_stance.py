@@ -1,13 +1,13 @@
-"""The stance model, its retriever and baselines on a tiny hand-made dataset (not seed text)."""
+"""The stance model, its alias matcher and baselines on a tiny hand-made dataset (not seed text)."""
 from __future__ import annotations
 
 import pytest
 import torch
 
 from models.baselines import LinearBaseline, MajorityBaseline
-from models.candidates import TargetRetriever, alias_patterns
+from models.candidates import alias_patterns
 from models.crossval import cross_validate, score_stances
-from models.encoder import SentenceEncoder, resolve_device
+from models.encoder import resolve_device
 from models.examples import Example, quote_context
 from models.stance import StanceModel
 from pipeline.records import Stance
@@ -59,16 +59,31 @@ def test_resolve_device():
         resolve_device("tpu")
 
 
-@pytest.fixture(scope="module")
-def encoder():
-    return SentenceEncoder(device="cpu")
+def test_untrained_relevance_head_is_a_zero_shot_retriever():
+    """Before any step the head scores cosine(quote, target gloss) plus alias hits, so the
+    target a quote names ranks first (epochs=0 builds the model without training it)."""
+    model = StanceModel(device="cpu", epochs=0).fit([], TARGETS)
+    quotes = [ex("x", "Nobody should oppose the new hospital."), ex("y", "The pay award is fair."),
+              ex("z", "Staff on the wards have waited years for better wages.")]
+    scores = model.relevance_scores(quotes)
+    assert scores.shape == (3, 2)
+    assert [model.target_ids_[int(row.argmax())] for row in scores] == ["new-hospital", "pay-rise", "pay-rise"]
+    assert model.history_ == []
 
 
-def test_retriever_ranks_the_named_target_first(encoder):
-    retriever = TargetRetriever(top_k=2).fit(TARGETS, encoder)
-    ranked = retriever.rank([ex("x", "Nobody should oppose the new hospital."), ex("y", "The pay award is fair.")], encoder)
-    assert ranked[0][0] == "new-hospital"
-    assert ranked[1][0] == "pay-rise"
+def test_long_target_text_is_cut_so_the_quote_keeps_half_the_pair():
+    long_target = Target(id="long", title="A very long proposal title", description=" ".join(["word"] * 200))
+    model = StanceModel(device="cpu", epochs=0, pair_max_length=24, max_targets=1, relevance_threshold=0.0).fit([], [long_target])
+    assert len(model.tokenizer_.tokenize(model._target_text("long"))) == 10
+    (given,) = model.predict_given([ex("a", "We back it.")], [["long"]])
+    assert [s.target for s in given] == ["long"] and given[0].stance in ("support", "oppose", "neutral")
+    assert [s.target for s in model.predict([ex("b", "No.")])[0]] == ["long"]
+
+
+def test_alias_hits_mark_quote_and_context():
+    model = StanceModel(device="cpu", epochs=0).fit([], TARGETS)
+    hits = model._alias_hits([ex("a", "The pay award is late."), ex("b", "It is late.", context="on the new hospital [QUOTE]"), ex("c", "Nothing.")])
+    assert hits.tolist() == [[1.0, 0.0], [0.0, 0.5], [0.0, 0.0]]
 
 
 def test_baselines_fit_and_predict():
@@ -91,7 +106,7 @@ def test_score_stances_counts_missing_pairs_as_wrong():
 
 @pytest.mark.slow
 def test_stance_model_learns_tiny_task_and_round_trips(tmp_path):
-    model = StanceModel(device="cpu", epochs=15, batch_size=8, learning_rate=2e-4, top_k=2, negatives=1, trainable_layers=-1, seed=3)
+    model = StanceModel(device="cpu", epochs=15, batch_size=8, learning_rate=2e-4, max_length=64, pair_max_length=64, seed=3)
     model.fit(TRAIN, TARGETS)
     assert [h["loss"] for h in model.history_][-1] < model.history_[0]["loss"]
     predicted = model.predict(TRAIN)
@@ -119,7 +134,7 @@ def test_cross_validate_reports_every_model_on_the_same_folds():
 @pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_stance_model_trains_and_predicts_on_cuda(tmp_path):
-    model = StanceModel(device="cuda", epochs=2, batch_size=8, top_k=2, negatives=1).fit(TRAIN, TARGETS)
+    model = StanceModel(device="cuda", epochs=2, batch_size=8).fit(TRAIN, TARGETS)
     assert model.device_.type == "cuda"
     assert len(model.predict(TRAIN)) == len(TRAIN)
 

@@ -22,21 +22,15 @@ SEEDS = ROOT / "corpus"
 def tiny_model(tmp_path_factory) -> Path:
     """An untrained stance model (base encoder, heads seeded at random) saved like a trained one:
     it exercises the stance stage and its actor pool without training. Relevance threshold 0
-    makes every retrieved candidate a stance, so the matrix is not empty."""
+    gives every quote its best target, so the matrix is not empty."""
     import torch
-    from transformers import AutoModel, AutoTokenizer
 
-    from models.encoder import default_encoder_path
-    from models.stance import PairClassifier, StanceModel
+    from models.stance import StanceModel
 
     torch.manual_seed(0)
-    path = default_encoder_path()
-    model = StanceModel(top_k=1, max_targets=1, max_length=48, relevance_threshold=0.0, bf16=False, device="cpu")  # small: fast
-    model.targets_ = {t.id: t for t in load_targets()}
-    model.device_ = torch.device("cpu")
-    model.tokenizer_ = AutoTokenizer.from_pretrained(path)
-    encoder = AutoModel.from_pretrained(path)
-    model.model_ = PairClassifier(encoder, encoder.config.hidden_size).eval()
+    # epochs=0: the base encoder with the zero-shot relevance head and a random polarity head
+    model = StanceModel(max_targets=1, max_length=48, pair_max_length=48, relevance_threshold=0.0, epochs=0, device="cpu")
+    model.fit([], load_targets())
     return model.save(tmp_path_factory.mktemp("model") / "stance")
 
 
