@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Sequence
 
 import numpy as np
@@ -28,7 +29,9 @@ def resolve_device(device: str = "auto") -> torch.device:
 
 def set_threads() -> int:
     """Use the cores that are free: OpenMP threads that share a core with another busy process
-    spin and wait, which was 3-4x slower here than one thread. ``STANCEMAP_THREADS`` overrides."""
+    spin and wait, which was 3-4x slower here than one thread. ``STANCEMAP_THREADS`` overrides.
+    Busy cores are measured now (``/proc/stat`` over a quarter second), not from the load
+    average, which still counts work that ended up to a minute ago (an install, a test run)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - non-Linux
@@ -37,10 +40,28 @@ def set_threads() -> int:
     if wanted:
         threads = max(1, int(wanted))
     else:
-        busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+        busy = busy_cores()
         threads = max(1, min(cores, int(cores - busy + 0.5)))
     torch.set_num_threads(threads)
     return threads
+
+
+def busy_cores(interval: float = 0.25) -> float:
+    """How many cores other processes keep busy right now (load average where /proc is absent)."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = [int(x) for x in handle.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields[:8]), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(interval)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    elapsed = total1 - total0
+    return 0.0 if elapsed <= 0 else (os.cpu_count() or 1) * (1 - (idle1 - idle0) / elapsed)
 
 
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -226,23 +226,24 @@ class StanceModel:
         """(n_examples, n_targets) probabilities that each quote addresses each target."""
         out = np.zeros((len(examples), len(self.target_ids_)), dtype=np.float32)
         aliases = self._alias_hits(examples)
-        for s in range(0, len(examples), batch_size):
-            batch = self._encode([e.source_text() for e in examples[s : s + batch_size]], max_length=self.max_length)
+        texts = [e.source_text() for e in examples]
+        for idx in _length_batches(texts, batch_size):
+            batch = self._encode([texts[i] for i in idx], max_length=self.max_length)
             with self._autocast():
-                logits = self._inference_model().relevance(aliases[s : s + batch_size].to(self.device_), **batch)
-            out[s : s + batch_size] = torch.sigmoid(logits.float()).cpu().numpy()
+                logits = self._inference_model().relevance(aliases[idx].to(self.device_), **batch)
+            out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
         return out
 
     @torch.inference_mode()
     def polarity_scores(self, examples: Sequence[Example], pairs: Sequence[tuple[int, str]], *, batch_size: int = 64) -> np.ndarray:
         """(n_pairs, 3) probabilities of support / oppose / neutral for each (example index, target)."""
         out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
-        for s in range(0, len(pairs), batch_size):
-            chunk = pairs[s : s + batch_size]
-            batch = self._encode([self._pair_texts(examples[i], t) for i, t in chunk], max_length=self.pair_max_length)
+        texts = [self._pair_texts(examples[i], t) for i, t in pairs]
+        for idx in _length_batches([a + b for a, b in texts], batch_size):
+            batch = self._encode([texts[i] for i in idx], max_length=self.pair_max_length)
             with self._autocast():
                 logits = self._inference_model().stance(**batch)
-            out[s : s + len(chunk)] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+            out[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         return out
 
     def predict(self, examples: Sequence[Example], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
@@ -397,6 +398,12 @@ class StanceModel:
         model.model_.to(model.device_).eval()
         model.card_ = card
         return model
+
+
+def _length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
+    """Indices in batches of similar length (longest first), so that padding wastes little."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
 
 
 def _freeze_lower_layers(encoder: nn.Module, trainable_layers: int) -> None:

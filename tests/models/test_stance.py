@@ -59,6 +59,23 @@ def test_resolve_device():
         resolve_device("tpu")
 
 
+def test_thread_count_follows_free_cores_or_the_override(monkeypatch):
+    import os
+
+    from models.encoder import busy_cores, set_threads
+
+    assert 0.0 <= busy_cores(interval=0.05) <= (os.cpu_count() or 1) + 1e-6
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("STANCEMAP_THREADS", "1")
+        assert set_threads() == 1 and torch.get_num_threads() == 1
+        monkeypatch.delenv("STANCEMAP_THREADS")
+        monkeypatch.setattr("models.encoder.busy_cores", lambda: 0.0)
+        assert set_threads() == len(os.sched_getaffinity(0))
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_untrained_relevance_head_is_a_zero_shot_retriever():
     """Before any step the head scores cosine(quote, target gloss) plus alias hits, so the
     target a quote names ranks first (epochs=0 builds the model without training it)."""
@@ -113,6 +130,9 @@ def test_stance_model_learns_tiny_task_and_round_trips(tmp_path):
     assert len(predicted) == len(TRAIN)
     exact = sum([(s.target, s.stance) for s in p] == [(g.target, g.stance) for g in e.stances] for e, p in zip(TRAIN, predicted))
     assert exact >= 8  # of 10 training quotes (2 with no target); a majority guess gets 2
+    # length-sorted batches put every result back in its example's place
+    small = model.predict(TRAIN, batch_size=3)
+    assert [[(s.target, s.stance) for s in p] for p in small] == [[(s.target, s.stance) for s in p] for p in predicted]
     given = model.predict_given(TRAIN[:4], [["pay-rise"]] * 4)
     assert all(0.0 <= s.score <= 1.0 for g in given for s in g)
     model.save(tmp_path / "m", card={"data": "tiny"})
