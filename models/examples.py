@@ -14,6 +14,9 @@ from typing import Iterable, Sequence
 
 from pipeline.records import Quote, Stance
 
+# what the model reads of a quote; bump when that changes so `train --if-stale` retrains
+# (2: synthetic contexts mark the quote as [QUOTE], like the contexts of real quotes)
+EXAMPLE_FORMAT = 2
 CONTEXT_BEFORE = 320
 CONTEXT_AFTER = 120
 
@@ -85,6 +88,14 @@ def examples_from_quotes(quotes: Iterable[Quote], texts: dict[str, str]) -> list
     return examples
 
 
+def _mark_quote(text: str, context: str) -> str:
+    """A synthetic context in the shape ``quote_context`` gives real ones: the quote's own words
+    replaced by ``[QUOTE]`` (synthetic lines often repeat them in the context sentence)."""
+    if text and text in context:
+        context = context.replace(text, " [QUOTE] ", 1)
+    return " ".join(context.split())
+
+
 def load_synthetic(path: str | Path) -> list[Example]:
     """Synthetic training lines (``"synthetic": true``); never used to report accuracy."""
     examples = []
@@ -99,7 +110,7 @@ def load_synthetic(path: str | Path) -> list[Example]:
                 Example(
                     key=str(data["id"]),
                     text=data["text"],
-                    context=data.get("context") or "",
+                    context=_mark_quote(data["text"], data.get("context") or ""),
                     speaker=data.get("speaker"),
                     organisation=data.get("organisation"),
                     cue=data.get("cue"),

@@ -9,7 +9,7 @@ from typing import Callable
 
 from models.baselines import LinearBaseline, MajorityBaseline
 from models.crossval import cross_validate, markdown_table
-from models.examples import Example, examples_from_quotes, file_hashes, load_synthetic
+from models.examples import EXAMPLE_FORMAT, Example, examples_from_quotes, file_hashes, load_synthetic
 from models.stance import CARD, MODEL_FORMAT, StanceModel
 from pipeline.jsonl import read_jsonl, write_json, write_text
 from pipeline.records import Quote
@@ -74,6 +74,7 @@ def train_model(
     card = {
         "data": {
             "files": {_rel(p): h for p, h in file_hashes(data_files).items()},
+            "example_format": EXAMPLE_FORMAT,
             "n_synthetic_quotes": sum(e.synthetic for e in examples),
             "n_gold_quotes": sum(not e.synthetic for e in examples),
         },
@@ -101,6 +102,8 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
         return f"saved in model format {card.get('format') or 1}, this version writes {MODEL_FORMAT}"
     if card.get("data", {}).get("files") != {_rel(p): h for p, h in file_hashes(data_files).items()}:
         return "the training data files changed"
+    if card.get("data", {}).get("example_format") != EXAMPLE_FORMAT:
+        return f"examples were built in format {card.get('data', {}).get('example_format') or 1}, this version builds {EXAMPLE_FORMAT}"
     ignore = {"device", "encoder_path"}
     old = {k: v for k, v in card.get("params", {}).items() if k not in ignore}
     new = {k: v for k, v in params.items() if k not in ignore}
@@ -170,7 +173,9 @@ def run_cv(
     if Path(out).exists():  # keep the other models' figures when they were made on the same data and folds
         previous = json.loads(Path(out).read_text(encoding="utf-8"))
         if previous.get("data_files") == result["data_files"] and previous.get("folds") == result["folds"]:
-            result["models"] = {**{k: v for k, v in previous["models"].items() if k not in result["models"]}, **result["models"]}
+            merged = {**previous["models"], **result["models"]}
+            order = [*factories, "finetuned-int8"]
+            result["models"] = {k: merged[k] for k in sorted(merged, key=lambda k: order.index(k) if k in order else len(order))}
     result["params"] = {"finetuned": StanceModel(**_settings(device, epochs, seed)).get_params()}
     write_json(out, result)
     write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")

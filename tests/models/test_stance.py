@@ -52,6 +52,22 @@ def test_quote_context_takes_previous_paragraph_when_quote_opens_paragraph():
     assert "Jo Bloggs" in context and "[QUOTE]" in context and "she said" in context
 
 
+def test_synthetic_context_marks_the_quote_like_real_contexts(tmp_path):
+    import json
+
+    from models.examples import load_synthetic
+
+    lines = [{"id": "s1", "text": "We back it", "context": "\"We back it,\" said Ann Lee of the union.", "synthetic": True,
+              "stances": [{"target": "pay-rise", "stance": "support"}]},
+             {"id": "s2", "text": "the plan was late", "context": "Ann Lee spoke at the rally.", "synthetic": True, "stances": []}]
+    path = tmp_path / "syn.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    first, second = load_synthetic(path)
+    assert first.context == '" [QUOTE] ," said Ann Lee of the union.'
+    assert second.context == "Ann Lee spoke at the rally."
+    assert first.synthetic and first.stances[0].stance == "support"
+
+
 def test_resolve_device():
     assert resolve_device("cpu").type == "cpu"
     assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")

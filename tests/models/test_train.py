@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from models.examples import file_hashes
+from models.examples import EXAMPLE_FORMAT, file_hashes
 from models.stance import CARD, MODEL_FORMAT, StanceModel
 from models.train import _rel, stale_reason
 
@@ -11,7 +11,7 @@ from models.train import _rel, stale_reason
 def _card(folder, data_files, **changes):
     params = StanceModel(device="cpu").get_params()
     card = {"format": MODEL_FORMAT, "params": {**params, "encoder_path": None},
-            "data": {"files": {_rel(p): h for p, h in file_hashes(data_files).items()}}}
+            "data": {"files": {_rel(p): h for p, h in file_hashes(data_files).items()}, "example_format": EXAMPLE_FORMAT}}
     card.update(changes)
     folder.mkdir(exist_ok=True)
     (folder / CARD).write_text(json.dumps(card), encoding="utf-8")
@@ -33,5 +33,7 @@ def test_stale_reasons_name_what_changed(tmp_path):
     assert stale_reason(tmp_path / "m", data_files=[data], params={**params, "epochs": 9}) == "settings changed (epochs)"
     data.write_text("{}\n{}\n", encoding="utf-8")
     assert stale_reason(tmp_path / "m", data_files=[data], params=params) == "the training data files changed"
+    _card(tmp_path / "older", [data], data={"files": {_rel(data): file_hashes([data])[str(data)]}})
+    assert stale_reason(tmp_path / "older", data_files=[data], params=params).startswith("examples were built in format 1")
     _card(tmp_path / "old", [data], format=None)
     assert stale_reason(tmp_path / "old", data_files=[data], params=params).startswith("saved in model format 1")
