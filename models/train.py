@@ -174,7 +174,7 @@ def run_cv(
         previous = json.loads(Path(out).read_text(encoding="utf-8"))
         if previous.get("data_files") == result["data_files"] and previous.get("folds") == result["folds"]:
             merged = {**previous["models"], **result["models"]}
-            order = [*factories, "finetuned-int8"]
+            order = [*factories, *variants]
             result["models"] = {k: merged[k] for k in sorted(merged, key=lambda k: order.index(k) if k in order else len(order))}
     result["params"] = {"finetuned": StanceModel(**_settings(device, epochs, seed)).get_params()}
     write_json(out, result)

@@ -172,6 +172,19 @@ def stance_weight(score: float | None) -> float:
     return min(max(value, 0.0), 1.0)
 
 
+def count_stance(counts, stance, weight: float, *, best: dict | None = None, article: str = "") -> None:
+    """Add one stance's weight to a cell's ``counts`` (indexed by ``stance``). With ``best`` (the
+    once-per-article policy) an (article, stance) slot counts only its highest weight so far."""
+    if best is None:
+        counts[stance] += weight
+        return
+    slot = (article, stance)
+    previous = best.get(slot)
+    if previous is None or weight > previous:
+        counts[stance] += weight - (previous or 0.0)
+        best[slot] = weight
+
+
 def plain_number(value: float) -> int | float:
     """Integers as int, other counts rounded to 6 places (what matrix.csv prints)."""
     value = float(value)
@@ -189,14 +202,7 @@ class _Cell:
 
     def add(self, quote: Quote, stance: str, weight: float, duplicates: str) -> None:
         self.evidence.setdefault(quote.key, (quote.article, quote.start, quote.id))
-        if duplicates == "once-per-article":
-            slot = (quote.article, stance)
-            previous = self.best.get(slot)
-            if previous is None or weight > previous:
-                self.counts[stance] += weight - (previous or 0.0)
-                self.best[slot] = weight
-        else:
-            self.counts[stance] += weight
+        count_stance(self.counts, stance, weight, best=self.best if duplicates == "once-per-article" else None, article=quote.article)
 
     def to_record(self, *, actor: str, kind: str, target: str, period: str | None) -> MatrixCell:
         evidence = sorted(self.evidence, key=lambda k: self.evidence[k])

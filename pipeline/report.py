@@ -51,7 +51,7 @@ from typing import Any, Iterator
 import networkx as nx
 
 from pipeline.jsonl import atomic_writer, iter_jsonl
-from pipeline.matrix import DUPLICATE_POLICIES, majority, period_assigner, plain_number, stance_weight
+from pipeline.matrix import DUPLICATE_POLICIES, count_stance, majority, period_assigner, plain_number, stance_weight
 from pipeline.records import STANCES, ArticleStatus, MatrixCell, Quote, RecordError
 
 LAYOUT_SEED = 7
@@ -127,16 +127,9 @@ class _Tally:
         self.n_quotes = 0
 
     def add(self, article: str, stance: int, weight: float, once_per_article: bool) -> None:
-        if once_per_article:
-            if self.best is None:
-                self.best = {}
-            slot = (article, stance)
-            previous = self.best.get(slot)
-            if previous is None or weight > previous:
-                self.counts[stance] += weight - (previous or 0.0)
-                self.best[slot] = weight
-        else:
-            self.counts[stance] += weight
+        if once_per_article and self.best is None:
+            self.best = {}
+        count_stance(self.counts, stance, weight, best=self.best if once_per_article else None, article=article)
 
     def record(self, actor: str, kind: str, target: str, *, period: str | None = None, evidence=()) -> MatrixCell:
         s, o, n = self.counts
