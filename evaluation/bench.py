@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -228,28 +229,36 @@ def textacy_available() -> str | None:
 
 
 # ------------------------------------------------------------------------------------ bench
+@dataclass(frozen=True)
+class BenchSettings:
+    """How the pipeline and the reference measurements run: the same at every corpus size."""
+
+    batch_size: int = 8  # spaCy batch size
+    n_process: int = 1  # spaCy worker processes
+    chunk_size: int = 64  # articles per completion chunk
+    engine: str = "local"  # local | ray
+    ratios: bool = True  # also time parse-only and textacy on the same texts
+
+
 def bench_size(
     n: int,
     *,
     seeds: Path,
     work: Path,
     model: Optional[Path],
-    batch_size: int = 8,
-    n_process: int = 1,
-    chunk_size: int = 64,
-    engine: str = "local",
-    ratios: bool = True,
+    settings: BenchSettings = BenchSettings(),
     progress=print,
     checkpoint=lambda result: None,
 ) -> dict:
     """Measure one corpus size; see the module docstring for what is measured. ``checkpoint``
     is called with the partial result after each measurement."""
+    batch_size, n_process, engine = settings.batch_size, settings.n_process, settings.engine
     corpus = replicate_corpus(seeds, n, work / f"corpus-{n}.jsonl")
     words = sum(len(t.split()) for t in iter_texts(corpus))
     run_dir = work / f"run-{n}"
     shutil.rmtree(run_dir, ignore_errors=True)
     argv = [sys.executable, "-m", "pipeline.cli", "run", str(corpus), "--out", str(run_dir), "--model", str(model or work / "no-model"),
-            "--batch-size", str(batch_size), "--n-process", str(n_process), "--chunk-size", str(chunk_size)]
+            "--batch-size", str(batch_size), "--n-process", str(n_process), "--chunk-size", str(settings.chunk_size)]
     if engine != "local":
         argv += ["--engine", engine]
     progress(f"bench {n}: running the pipeline ({words:,} words)")
@@ -275,7 +284,7 @@ def bench_size(
     }
     shutil.rmtree(run_dir, ignore_errors=True)
     checkpoint(result)
-    if ratios:
+    if settings.ratios:
         progress(f"bench {n}: spaCy parse only")
         parse = _worker("time_parse", corpus, batch_size, n_process)
         result["parse"] = parse
@@ -341,11 +350,7 @@ def run_bench(
     model: Optional[Path] = ROOT / "models" / "stance",
     out: Path = RESULTS / "bench.json",
     work: Optional[Path] = None,
-    batch_size: int = 8,
-    n_process: int = 1,
-    chunk_size: int = 64,
-    engine: str = "local",
-    ratios: bool = True,
+    settings: BenchSettings = BenchSettings(),
     progress=print,
 ) -> dict:
     """Benchmark every size, write ``out`` (JSON) and the Markdown table beside it; returns the figures."""
@@ -358,8 +363,8 @@ def run_bench(
     report = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine(),
-        "settings": {"seeds": str(seeds), "model": str(model) if model else None, "batch_size": batch_size, "n_process": n_process,
-                     "chunk_size": chunk_size, "engine": engine},
+        "settings": {"seeds": str(seeds), "model": str(model) if model else None,
+                     **{k: v for k, v in asdict(settings).items() if k != "ratios"}},
         "goals": GOALS,
         "sizes": [],
     }
@@ -372,8 +377,8 @@ def run_bench(
                 report["sizes"] = done + [partial]
                 _write(report, out)
 
-            checkpoint(bench_size(n, seeds=Path(seeds), work=work, model=model, batch_size=batch_size, n_process=n_process,
-                                  chunk_size=chunk_size, engine=engine, ratios=ratios, progress=progress, checkpoint=checkpoint))
+            checkpoint(bench_size(n, seeds=Path(seeds), work=work, model=model, settings=settings, progress=progress,
+                                  checkpoint=checkpoint))
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
@@ -482,8 +487,8 @@ def bench_command(
         numbers = tuple(int(x) for x in sizes.split(",") if x.strip())
     except ValueError:
         raise typer.BadParameter(f"--sizes {sizes!r}: give whole numbers separated by commas, e.g. 1000,10000")
-    report = run_bench(sizes=numbers, seeds=seeds, model=model, out=out, work=work, batch_size=batch_size, n_process=n_process,
-                       chunk_size=chunk_size, engine=engine, ratios=ratios,
+    settings = BenchSettings(batch_size=batch_size, n_process=n_process, chunk_size=chunk_size, engine=engine, ratios=ratios)
+    report = run_bench(sizes=numbers, seeds=seeds, model=model, out=out, work=work, settings=settings,
                        progress=lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", file=sys.stderr, flush=True))
     typer.echo(markdown(report))
 
