@@ -78,3 +78,16 @@ def read_jsonl(path: str | os.PathLike, cls: type[R], *, strict: bool = True) ->
 def iter_jsonl(path: str | os.PathLike, cls: type[R]) -> Iterator[tuple[int, R | RecordError]]:
     with open(path, encoding="utf-8") as handle:
         yield from parse_lines(handle, cls, where=str(path))
+
+
+def read_good_records(path: str | os.PathLike, cls: type[R], *, if_missing: str) -> tuple[list[R], list[str]]:
+    """The readable records of a JSONL file and one problem line per bad line; when the file is
+    absent, no records and the problem ``"<path>: missing; <if_missing>"`` (for readers that go on
+    without it, such as the report and the network export reading a run's articles.jsonl)."""
+    if not Path(path).exists():
+        return [], [f"{path}: missing; {if_missing}"]
+    records: list[R] = []
+    problems: list[str] = []
+    for _, item in iter_jsonl(path, cls):
+        (problems.append(str(item)) if isinstance(item, RecordError) else records.append(item))
+    return records, problems

@@ -42,7 +42,7 @@ from typing import Iterable, Mapping
 import networkx as nx
 import typer
 
-from pipeline.jsonl import atomic_writer, iter_jsonl
+from pipeline.jsonl import atomic_writer, iter_jsonl, read_good_records
 from pipeline.matrix import majority
 from pipeline.records import STANCES, ArticleStatus, Quote, RecordError
 
@@ -321,7 +321,6 @@ def read_run(run_dir: Path) -> tuple[list[Quote], list[ArticleStatus], list[str]
     run_dir = Path(run_dir)
     problems: list[str] = []
     quotes: list[Quote] = []
-    articles: list[ArticleStatus] = []
     quotes_path = run_dir / "quotes.jsonl"
     if not quotes_path.exists():
         raise FileNotFoundError(
@@ -329,13 +328,8 @@ def read_run(run_dir: Path) -> tuple[list[Quote], list[ArticleStatus], list[str]
         )
     for _, item in iter_jsonl(quotes_path, Quote):
         (problems.append(str(item)) if isinstance(item, RecordError) else quotes.append(item))
-    articles_path = run_dir / "articles.jsonl"
-    if articles_path.exists():
-        for _, item in iter_jsonl(articles_path, ArticleStatus):
-            (problems.append(str(item)) if isinstance(item, RecordError) else articles.append(item))
-    else:
-        problems.append(f"{articles_path}: missing; article dates unknown")
-    return quotes, articles, problems
+    articles, article_problems = read_good_records(run_dir / "articles.jsonl", ArticleStatus, if_missing="article dates unknown")
+    return quotes, articles, problems + article_problems
 
 
 def export_run(run_dir: Path, *, out: Path | None = None) -> list[Path]:

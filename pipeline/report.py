@@ -50,7 +50,7 @@ from typing import Any, Iterator
 
 import networkx as nx
 
-from pipeline.jsonl import atomic_writer, iter_jsonl
+from pipeline.jsonl import atomic_writer, iter_jsonl, read_good_records
 from pipeline.matrix import DUPLICATE_POLICIES, count_stance, majority, period_assigner, plain_number, stance_weight
 from pipeline.records import STANCES, ArticleStatus, MatrixCell, Quote, RecordError
 
@@ -333,13 +333,9 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
         quote_problems.append(f"{quotes_path}: missing, so no quotes are shown")
 
     # ---- articles
-    statuses: list[ArticleStatus] = []
-    path = run_dir / "articles.jsonl"
-    if path.exists():
-        for _, item in iter_jsonl(path, ArticleStatus):
-            (article_problems.append(str(item)) if isinstance(item, RecordError) else statuses.append(item))
-    else:
-        article_problems.append(f"{path}: missing; articles are listed from quotes.jsonl only")
+    statuses, problems = read_good_records(run_dir / "articles.jsonl", ArticleStatus,
+                                           if_missing="articles are listed from quotes.jsonl only")
+    article_problems.extend(problems)
     unique: dict[str, ArticleStatus] = {}
     for article in statuses:
         if article.id in unique:
