@@ -32,12 +32,11 @@ statement table (one row per quote and target).
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import networkx as nx
 import typer
@@ -65,35 +64,36 @@ def statements(quotes: Iterable[Quote], *, dates: Mapping[str, str | None] | Non
     (the stance score, empty when the stance has none)."""
     import pandas as pd
 
+    frame = pd.DataFrame(list(statement_rows(quotes, dates=dates)), columns=list(STATEMENT_COLUMNS))
+    frame["confidence"] = frame["confidence"].astype("float64")
+    return frame
+
+
+def statement_rows(quotes: Iterable[Quote], *, dates: Mapping[str, str | None] | None = None) -> Iterator[dict]:
+    """The rows of ``statements``, one at a time (``write_networks`` streams them to CSV)."""
     dates = dates or {}
-    rows = []
     for quote in quotes:
         seen = set()
         for stance in quote.stances:
             if stance.stance not in STANCES or (stance.target, stance.stance) in seen:
                 continue
             seen.add((stance.target, stance.stance))
-            rows.append(
-                {
-                    "statement": f"{quote.key}:{stance.target}",
-                    "article": quote.article,
-                    "quote": quote.id,
-                    "date": dates.get(quote.article) or "",
-                    "person": quote.speaker or "",
-                    "organisation": quote.organisation or "",
-                    "target": stance.target,
-                    "agreement": stance.stance,
-                    "text": quote.text,
-                    "start": quote.start,
-                    "end": quote.end,
-                    "kind": quote.kind,
-                    "cue": quote.cue or "",
-                    "confidence": _confidence(stance.score),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=list(STATEMENT_COLUMNS))
-    frame["confidence"] = frame["confidence"].astype("float64")
-    return frame
+            yield {
+                "statement": f"{quote.key}:{stance.target}",
+                "article": quote.article,
+                "quote": quote.id,
+                "date": dates.get(quote.article) or "",
+                "person": quote.speaker or "",
+                "organisation": quote.organisation or "",
+                "target": stance.target,
+                "agreement": stance.stance,
+                "text": quote.text,
+                "start": quote.start,
+                "end": quote.end,
+                "kind": quote.kind,
+                "cue": quote.cue or "",
+                "confidence": _confidence(stance.score),
+            }
 
 
 def _confidence(value) -> float | None:
@@ -306,12 +306,11 @@ def write_networks(quotes: Iterable[Quote], out_dir: str | Path, *, dates: Mappi
     written: list[Path] = []
     for stem, graph in network_set(quotes).items():
         written.extend(_write_graph(graph, out_dir, stem))
-    table = statements(quotes, dates=dates)
     path = out_dir / "statements.csv"
-    buffer = io.StringIO()
-    table.to_csv(buffer, index=False, lineterminator="\n")
-    with atomic_writer(path) as handle:
-        handle.write(buffer.getvalue())
+    with atomic_writer(path) as handle:  # streamed: one row per statement, never the whole table in memory
+        writer = csv.DictWriter(handle, fieldnames=list(STATEMENT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(statement_rows(quotes, dates=dates))
     written.append(path)
     return written
 

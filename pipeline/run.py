@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -259,11 +259,19 @@ def _assemble(out: Path, work: Path, order: list[str], summary: RunSummary) -> t
                 fs.write(json.dumps(segment, ensure_ascii=False) + "\n")
             for data in record["quotes"]:
                 quote = Quote.from_json(data)
-                quotes.append(quote)
+                quotes.append(final_phase_copy(quote))
                 summary.n_quotes += 1
                 summary.n_stances += len(quote.stances)
                 fq.write(json.dumps(data, ensure_ascii=False) + "\n")
     return quotes, statuses
+
+
+def final_phase_copy(quote: Quote) -> Quote:
+    """What the matrix and networks read of a quote, so that the final phase does not hold every
+    quote's context (``extra``, the largest field) and words: a quote with stances keeps its words
+    (the statement table cites them); one without keeps only who said it and where (it still
+    counts for actor names and period windows)."""
+    return replace(quote, text=quote.text if quote.stances else "", extra={})
 
 
 def _write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus], *, options: RunOptions, timer, progress) -> None:

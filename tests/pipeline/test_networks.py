@@ -1,6 +1,7 @@
 """Discourse networks: statements, two-mode, congruence/conflict/subtract, co-occurrence, files."""
 from __future__ import annotations
 
+from dataclasses import replace
 import csv
 import json
 import re
@@ -192,3 +193,13 @@ def test_export_run_and_command(tmp_path):
     missing = CliRunner().invoke(app, [str(tmp_path / "nothing")])
     assert missing.exit_code == 1
     assert "quotes.jsonl" in missing.output
+
+
+def test_streamed_statements_csv_is_the_statement_table(tmp_path):
+    """write_networks streams statements.csv row by row; it must be what pandas writes of the table."""
+    scored = [replace(q, stances=tuple(replace(s, score=0.8125 if i % 2 else None) for i, s in enumerate(q.stances)))
+              for q in QUOTES]
+    write_networks(scored, tmp_path, dates=DATES)
+    expected = statements(scored, dates=DATES).to_csv(index=False, lineterminator="\n")
+    assert (tmp_path / "statements.csv").read_text(encoding="utf-8") == expected
+    assert "0.8125" in expected and expected.count("\n") == len(statements(scored, dates=DATES)) + 1

@@ -254,3 +254,29 @@ def test_encoding_option_decodes_and_jsonl_broken_line_is_one_error(tmp_path):
     statuses = read_lines(tmp_path / "out2" / "articles.jsonl")
     assert [(s["id"], s["status"]) for s in statuses] == [("one", "ok"), ("line-2", "error"), ("three", "ok")]
     assert "articles.jsonl:2" in statuses[1]["error"]
+
+
+def test_final_phase_copies_give_the_same_matrix_and_networks(tmp_path):
+    """The final phase keeps stance-less quotes without their words; matrix cells, display names,
+    moving windows and the statement table must not change."""
+    from pipeline.matrix import build_matrix
+    from pipeline.networks import statements
+    from pipeline.records import Quote, Stance
+    from pipeline.run import final_phase_copy
+
+    quotes = [
+        Quote(article="a1", id="q1", start=0, end=10, text="We back it.", kind="direct", speaker="Jo Byrne",
+              organisation="Kin First", stances=(Stance("t1", "support", score=0.9),), extra={"context": "x" * 500}),
+        Quote(article="a0", id="q1", start=5, end=30, text="Nothing on any target here.", kind="direct",
+              speaker="JO BYRNE", organisation="Kin First", extra={"context": "y" * 500}),
+        Quote(article="a0", id="q2", start=40, end=60, text="Not that either.", kind="indirect", speaker="Jo Byrne"),
+        Quote(article="a2", id="q1", start=0, end=9, text="It fails.", kind="direct", organisation="Kin First",
+              stances=(Stance("t1", "oppose"),)),
+    ]
+    dates = {"a0": "2023-01-01", "a1": "2023-02-15", "a2": "2023-04-20"}
+    slim = [final_phase_copy(q) for q in quotes]
+    assert slim[0] == quotes[0] and slim[0].text == "We back it." and slim[0].extra == {}
+    assert slim[1].text == "" and slim[1].extra == {} and slim[1].speaker == "JO BYRNE"
+    for window in (None, "moving:30d:30d", "2023-02-01"):
+        assert build_matrix(slim, dates=dates, window=window) == build_matrix(quotes, dates=dates, window=window)
+    assert statements(slim, dates=dates).equals(statements(quotes, dates=dates))
