@@ -18,6 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from models.examples import Example
+from models.linker import frozen_features, target_regressions
 from pipeline.records import STANCES, Stance
 from pipeline.resources import Target
 
@@ -55,7 +56,6 @@ class LinearBaseline:
             return self.vectoriser_.transform(texts)
         if self.features == "embedding":
             from models.encoder import SentenceEncoder
-            from models.linker import frozen_features
 
             if fit:
                 self.encoder_ = SentenceEncoder(device="cpu")
@@ -72,13 +72,7 @@ class LinearBaseline:
     def fit(self, examples: Sequence[Example], targets: Sequence[Target]) -> "LinearBaseline":
         X = self._featurise(examples, fit=True)
         self.target_index_ = {t.id: i for i, t in enumerate(targets)}
-        self.linkers_ = {}
-        for target in targets:
-            y = np.array([any(s.target == target.id for s in e.stances) for e in examples], dtype=int)
-            if y.sum() == 0 or y.sum() == len(y):
-                continue
-            clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
-            self.linkers_[target.id] = clf.fit(X, y)
+        self.linkers_ = target_regressions(X, examples, [t.id for t in targets], C=self.C, seed=self.seed)
         rows, labels, tids = [], [], []
         for i, e in enumerate(examples):
             for s in e.stances:

@@ -27,6 +27,17 @@ def frozen_features(encoder, examples: Sequence[Example]) -> np.ndarray:
     return np.hstack([quote, context])
 
 
+def target_regressions(X, examples: Sequence[Example], target_ids: Sequence[str], *, C: float, seed: int) -> dict[str, LogisticRegression]:
+    """One balanced logistic regression per target (does the quote address it?) over the rows of
+    ``X``, for each target that some but not all of ``examples`` address."""
+    fitted = {}
+    for target in target_ids:
+        y = np.array([any(s.target == target for s in e.stances) for e in examples], dtype=int)
+        if 0 < y.sum() < len(y):
+            fitted[target] = LogisticRegression(C=C, max_iter=2000, class_weight="balanced", random_state=seed).fit(X, y)
+    return fitted
+
+
 class FrozenLinker:
     """Per-target logistic regression on frozen embeddings (scikit-learn's contract)."""
 
@@ -49,13 +60,13 @@ class FrozenLinker:
         self.coef_ = np.zeros((len(target_ids), X.shape[1]), dtype=np.float32)
         # a target no training quote addresses (or every one does) gets a constant probability
         self.intercept_ = np.full(len(target_ids), -30.0, dtype=np.float32)
+        fitted = target_regressions(X, examples, target_ids, C=self.C, seed=self.seed)
+        addressed = {s.target for e in examples for s in e.stances}
         for j, target in enumerate(target_ids):
-            y = np.array([any(s.target == target for s in e.stances) for e in examples], dtype=int)
-            if 0 < y.sum() < len(y):
-                clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed).fit(X, y)
-                self.coef_[j] = clf.coef_[0]
-                self.intercept_[j] = clf.intercept_[0]
-            elif y.sum():
+            if target in fitted:
+                self.coef_[j] = fitted[target].coef_[0]
+                self.intercept_[j] = fitted[target].intercept_[0]
+            elif target in addressed:
                 self.intercept_[j] = 30.0
         return self
 

@@ -248,7 +248,7 @@ class StanceModel:
             with self._autocast():
                 logits = self._inference_model().relevance(aliases[idx].to(self.device_), **batch)
             out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
-        if getattr(self, "linker_", None) is not None:
+        if self.linker_ is not None:
             out = (1 - self.linker_weight) * out + self.linker_weight * self.linker_.predict_proba(examples)
         return out
 
@@ -364,7 +364,7 @@ class StanceModel:
         self.tokenizer_.save_pretrained(out / "encoder")
         heads = {k: v for k, v in self.model_.state_dict().items() if not k.startswith("encoder.")}
         torch.save(heads, out / HEADS)
-        linker = getattr(self, "linker_", None)
+        linker = self.linker_
         if linker is not None:
             linker.save(out / LINKER)
         elif (out / LINKER).exists():

@@ -30,8 +30,8 @@ from typing import Callable
 
 from pipeline import run as local
 from pipeline.corpus import iter_corpus
-from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config
 from pipeline.records import Article, Quote, Segment
+from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config
 
 DEFAULT_WINDOW = 2000
 

@@ -235,7 +235,6 @@ def _raw_actor_keys(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
     quote_problems: list[str] = []
-    article_problems: list[str] = []
     manifest_problems: list[str] = []
     key_problems: list[str] = []
     text_problems: list[str] = []
@@ -333,9 +332,8 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
         quote_problems.append(f"{quotes_path}: missing, so no quotes are shown")
 
     # ---- articles
-    statuses, problems = read_good_records(run_dir / "articles.jsonl", ArticleStatus,
-                                           if_missing="articles are listed from quotes.jsonl only")
-    article_problems.extend(problems)
+    statuses, article_problems = read_good_records(run_dir / "articles.jsonl", ArticleStatus,
+                                                   if_missing="articles are listed from quotes.jsonl only")
     unique: dict[str, ArticleStatus] = {}
     for article in statuses:
         if article.id in unique:
