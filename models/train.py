@@ -9,6 +9,7 @@ from typing import Callable
 
 from models.baselines import LinearBaseline, MajorityBaseline
 from models.crossval import cross_validate, markdown_table
+from models.encoder import MINILM, MPNET, shared_encoder
 from models.examples import EXAMPLE_FORMAT, Example, examples_from_quotes, file_hashes, load_synthetic
 from models.stance import CARD, MODEL_FORMAT, StanceModel
 from pipeline.jsonl import read_jsonl, write_json, write_text
@@ -149,7 +150,7 @@ def run_cv(
     device: str = "auto",
     epochs: int | None = None,
     seed: int = 13,
-    models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "finetuned", "finetuned-int8"),
+    models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "embedding-lr-mpnet", "finetuned", "finetuned-int8", "finetuned-bf16"),
     progress: Callable[[str], None] = _say,
 ) -> dict:
     """Leave-one-article-out CV of the fine-tuned model and the three baselines; writes JSON + markdown."""
@@ -161,13 +162,27 @@ def run_cv(
     factories = {
         "majority": MajorityBaseline,
         "tfidf-lr": lambda: LinearBaseline(features="tfidf", seed=seed),
-        "embedding-lr": lambda: LinearBaseline(features="embedding", seed=seed),
+        "embedding-lr": lambda: LinearBaseline(features="embedding", encoder=MINILM, seed=seed),
+        "embedding-lr-mpnet": lambda: LinearBaseline(features="embedding", encoder=MPNET, seed=seed),
         "finetuned": lambda: StanceModel(**_settings(device, epochs, seed)),
     }
-    # the same fitted weights with dynamic int8 quantisation of the Linear layers (CPU inference)
-    variants = {"finetuned-int8": ("finetuned", lambda model: model.quantized_copy())}
-    result = cross_validate(gold, synthetic, targets, factories={k: factories[k] for k in models if k in factories},
-                            variants={k: v for k, v in variants.items() if k in models}, progress=progress)
+    # the same fitted weights with dynamic int8 quantisation of the Linear layers, or under
+    # bfloat16 autocast (CPU inference)
+    variants = {
+        "finetuned-int8": ("finetuned", lambda model: model.quantized_copy()),
+        "finetuned-bf16": ("finetuned", lambda model: model.bf16_copy()),
+    }
+    # every fold and model embeds a text once with each frozen encoder (same vectors, less time)
+    users = {MINILM: {"embedding-lr"}, MPNET: {"embedding-lr-mpnet", "finetuned"}}
+    memos = [shared_encoder(name, "cpu") for name, names in users.items() if names & set(models)]
+    for encoder in memos:
+        encoder.memo = {}
+    try:
+        result = cross_validate(gold, synthetic, targets, factories={k: factories[k] for k in models if k in factories},
+                                variants={k: v for k, v in variants.items() if k in models}, progress=progress)
+    finally:
+        for encoder in memos:
+            encoder.memo = None
     data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
     result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
     if Path(out).exists():  # keep the other models' figures when they were made on the same data and folds

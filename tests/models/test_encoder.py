@@ -1,0 +1,43 @@
+"""Encoders by name, the embedding memo, and bfloat16 embeddings."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.encoder import MINILM, MPNET, SentenceEncoder, default_encoder_path, encoder_path
+
+
+def test_names_resolve_and_a_missing_encoder_says_how_to_install_it(tmp_path, monkeypatch):
+    assert encoder_path(None) == encoder_path(MINILM) == default_encoder_path()
+    monkeypatch.setenv("STANCEMAP_ENCODERS", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="stancemap install-encoder"):
+        encoder_path(MPNET)
+    (tmp_path / MPNET).mkdir()
+    (tmp_path / MPNET / "model.safetensors").write_bytes(b"")
+    (tmp_path / MPNET / "tokenizer.json").write_text("{}")
+    assert encoder_path(MPNET) == str(tmp_path / MPNET)
+    assert encoder_path(str(tmp_path)) == str(tmp_path)
+    with pytest.raises(ValueError, match="use all-MiniLM-L6-v2"):
+        encoder_path("no-such-encoder")
+
+
+def test_memo_embeds_each_text_once_and_bf16_stays_close():
+    encoder = SentenceEncoder(device="cpu")
+    texts = ["Councils back the reforms.", "The minister rejected the plan outright.", "Councils back the reforms."]
+    plain = encoder.encode(texts)
+    assert plain.shape == (3, 384)
+    np.testing.assert_allclose(plain[0], plain[2])
+    np.testing.assert_allclose(np.linalg.norm(plain, axis=1), 1.0, atol=1e-5)
+    calls = []
+    original = encoder._encode
+    encoder._encode = lambda batch, bf16: calls.append(list(batch)) or original(batch, bf16=bf16)
+    encoder.memo = {}
+    np.testing.assert_allclose(encoder.encode(texts, memo=True), plain, atol=1e-6)
+    np.testing.assert_allclose(encoder.encode(texts[:2], memo=True), plain[:2], atol=1e-6)
+    assert calls == [texts[:2]]  # the repeat and the second call came from the memo
+    encoder.encode(texts[:1])
+    assert calls[-1] == texts[:1]  # without memo=True (prediction) it embeds again
+    low = encoder.encode(texts, bf16=True, memo=True)
+    assert calls[-1] == texts[:2]  # a bf16 embedding is not taken for a float one
+    assert float((low * plain).sum(1).min()) > 0.98
+    assert encoder.encode([]).shape == (0, 384)
