@@ -237,7 +237,7 @@ class BenchSettings:
     n_process: int = 1  # spaCy worker processes
     chunk_size: int = 64  # articles per completion chunk
     engine: str = "local"  # local | ray
-    bf16: bool = False  # the stance model under bfloat16 autocast (stancemap run --bf16)
+    bf16: bool | None = None  # stancemap run --bf16 / --no-bf16; None: the run's default (auto)
     ratios: bool = True  # also time parse-only and textacy on the same texts
 
 
@@ -262,8 +262,8 @@ def bench_size(
             "--batch-size", str(batch_size), "--n-process", str(n_process), "--chunk-size", str(settings.chunk_size)]
     if engine != "local":
         argv += ["--engine", engine]
-    if settings.bf16:
-        argv += ["--bf16"]
+    if settings.bf16 is not None:
+        argv += ["--bf16" if settings.bf16 else "--no-bf16"]
     progress(f"bench {n}: running the pipeline ({words:,} words)")
     run = _measure(argv, progress_dir=run_dir / "work")
     result: dict = {"articles": n, "words": words, "engine": engine}
@@ -284,6 +284,7 @@ def bench_size(
         "stage_seconds": seconds,
         "counts": manifest.get("counts", {}),
         "stance_model": bool(manifest.get("model_hash")),
+        "stance_device": manifest.get("device") if manifest.get("model_hash") else None,  # e.g. "cpu, bfloat16"
     }
     shutil.rmtree(run_dir, ignore_errors=True)
     checkpoint(result)
@@ -406,8 +407,11 @@ def markdown(report: dict) -> str:
         f"{', '.join(str(x) for x in m['load_average_at_start'])}; Python {m['python']}.",
         f"Seed articles from `{s['seeds']}` replicated; engine {s['engine']}; spaCy batch {s['batch_size']}, "
         f"{s['n_process']} process(es); chunk {s['chunk_size']}; stance model: {s['model'] or 'none (stance stage not measured)'}"
-        f"{' under bfloat16 autocast (--bf16)' if s.get('bf16') and s['model'] else ''}.",
+        f"{'' if s.get('bf16') is None or not s['model'] else ' with --bf16' if s['bf16'] else ' with --no-bf16'}.",
     ]
+    devices = sorted({r["run"]["stance_device"] for r in report["sizes"] if r.get("run", {}).get("stance_device")})
+    if devices:
+        lines.append(f"Stance model ran on: {'; '.join(devices)}.")
     if s.get("code"):
         lines.append(f"Code: {s['code']}.")
     lines += [
@@ -483,7 +487,7 @@ def bench_command(
     n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes."),
     chunk_size: int = typer.Option(64, "--chunk-size", help="Articles per completion chunk."),
     engine: str = typer.Option("local", "--engine", help="local | ray"),
-    bf16: bool = typer.Option(False, "--bf16/--no-bf16", help="Run the stance model under bfloat16 autocast (stancemap run --bf16)."),
+    bf16: Optional[bool] = typer.Option(None, "--bf16/--no-bf16", help="Passed to stancemap run (default: the run's own, auto)."),
     ratios: bool = typer.Option(True, "--ratios/--no-ratios", help="Also time spaCy parse-only and textacy on the same texts."),
 ) -> None:
     """Speed and memory on the seed corpus replicated to each size: articles/s, seconds per stage,

@@ -64,6 +64,17 @@ def resolve_device(device: str = "auto") -> torch.device:
     return torch.device(device)
 
 
+def native_bf16(device: torch.device) -> bool:
+    """Whether bfloat16 autocast is fast here: on CUDA, and on CPUs with AVX512-BF16 or AMX
+    (elsewhere the CPU emulates it and it is slower than float32)."""
+    if device.type == "cuda":
+        return True
+    try:
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except AttributeError:  # pragma: no cover - other torch builds
+        return False
+
+
 def set_threads() -> int:
     """Use the cores that are free: OpenMP threads that share a core with another busy process
     spin and wait, which was 3-4x slower here than one thread. ``STANCEMAP_THREADS`` overrides.

@@ -38,7 +38,7 @@ from torch import nn
 
 from models.candidates import alias_patterns
 from models.linker import LINKER, FrozenLinker
-from models.encoder import MINILM, MPNET, default_encoder_path, mean_pool, resolve_device, set_threads
+from models.encoder import MINILM, MPNET, default_encoder_path, mean_pool, native_bf16, resolve_device, set_threads
 from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
@@ -150,6 +150,7 @@ class StanceModel:
         progress: Callable[[str], None] | None = None,
     ) -> "StanceModel":
         say = progress or (lambda _msg: None)
+        started = time.perf_counter()  # train_seconds_ covers the linker's fit too
         _seed_everything(self.seed)
         set_threads()
         self.device_ = resolve_device(self.device)
@@ -206,7 +207,6 @@ class StanceModel:
         )
         generator = torch.Generator().manual_seed(self.seed)
         self.model_.train()
-        started = time.perf_counter()
         self.history_ = []
         step = 0
         for epoch in range(self.epochs):
@@ -318,6 +318,13 @@ class StanceModel:
             return self.quantized_
         return self.model_
 
+    @property
+    def precision(self) -> str:
+        """How inference computes: ``int8``, ``bfloat16`` (autocast) or ``float32``."""
+        if self.quantize and self.device_.type == "cpu":
+            return "int8"
+        return "bfloat16" if self._uses_bf16() else "float32"
+
     def _uses_bf16(self) -> bool:
         """bfloat16 autocast: always on CUDA; on the CPU when ``bf16`` is set (not with int8)."""
         return self.device_.type == "cuda" or (self.bf16 and self.device_.type == "cpu" and not self.quantize)
@@ -403,8 +410,9 @@ class StanceModel:
 
     @classmethod
     def load(cls, path: str | Path, *, targets: Sequence[Target], device: str = "auto", quantize: bool | None = None,
-             bf16: bool | None = None) -> "StanceModel":
-        """``quantize`` / ``bf16``: override the saved settings for inference (None keeps them)."""
+             bf16: bool | str | None = None) -> "StanceModel":
+        """``quantize`` / ``bf16``: override the saved settings for inference (None keeps them);
+        ``bf16="auto"``: bfloat16 autocast where the hardware runs it natively (``native_bf16``)."""
         from transformers import AutoModel, AutoTokenizer
 
         path = Path(path)
@@ -416,8 +424,10 @@ class StanceModel:
         params["device"] = device
         if quantize is not None:
             params["quantize"] = quantize
+        if bf16 == "auto":
+            bf16 = native_bf16(resolve_device(device)) and not params.get("quantize")
         if bf16 is not None:
-            params["bf16"] = bf16
+            params["bf16"] = bool(bf16)
         params["encoder_path"] = str(path / "encoder")
         # a card written before linker_encoder was a setting: its linker used MiniLM
         params.setdefault("linker_encoder", card.get("linker_encoder") or MINILM)

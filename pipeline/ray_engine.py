@@ -91,11 +91,12 @@ class _StanceStage:
     """Ray Data batch map: quotes in, quotes with stances out (``pipeline.run.add_stances``; the
     stance model is loaded once per actor, on a GPU when the pool was given one)."""
 
-    def __init__(self, model_path: str, device: str, int8: bool = False, bf16: bool = False):
+    def __init__(self, model_path: str, device: str, int8: bool = False, bf16: bool | None = None):
         from models.stance import StanceModel
         from pipeline.resources import load_targets
 
-        self.model = StanceModel.load(model_path, targets=load_targets(), device=device, quantize=int8, bf16=bf16)
+        self.model = StanceModel.load(model_path, targets=load_targets(), device=device, quantize=int8,
+                                      bf16="auto" if bf16 is None else bf16)
 
     def __call__(self, batch: dict) -> dict:
         articles, results, failed = _from_rows(batch)

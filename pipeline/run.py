@@ -32,7 +32,7 @@ class RunOptions:
     model: str | None = None
     device: str = "auto"
     int8: bool = False
-    bf16: bool = False
+    bf16: bool | None = None  # None: where the hardware runs bfloat16 natively (StanceModel.load "auto")
     encoding: str | None = None
     max_chars: int = DEFAULT_MAX_CHARS
     batch_size: int = 8
@@ -91,7 +91,8 @@ def run_pipeline(
     if options.model and model_hash:
         from models.stance import StanceModel
 
-        model = StanceModel.load(options.model, targets=targets, device=options.device, quantize=options.int8, bf16=options.bf16)
+        model = StanceModel.load(options.model, targets=targets, device=options.device, quantize=options.int8,
+                                 bf16="auto" if options.bf16 is None else options.bf16)
     else:
         progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
     timer["load"] += time.perf_counter() - t
@@ -106,7 +107,7 @@ def run_pipeline(
         progress(f"{len(order)} articles read ({summary.n_resumed} already done)")
 
     card = getattr(model, "card_", None)
-    device = str(getattr(model, "device_", "cpu"))
+    device = f"{model.device_}, {model.precision}" if model is not None else "cpu"
     del nlp, model  # the final phase needs neither: free their memory before the matrix and report
     if card is not None:
         from models.encoder import shared_encoder

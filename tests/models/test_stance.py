@@ -229,3 +229,10 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
     assert twin.bf16 and not loaded.bf16 and twin._uses_bf16() and not loaded._uses_bf16()
     assert twin.relevance_scores(quotes) == pytest.approx(float_scores, abs=0.05)
     assert twin.relevance_scores(quotes).tolist() != float_scores.tolist()  # it did run in bfloat16
+    assert StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16=True).precision == "bfloat16"  # run --bf16
+    assert loaded.precision == "float32" and loaded.quantized_copy().precision == "int8"
+    from models.encoder import native_bf16
+
+    auto = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto")  # stancemap run's default
+    assert auto.precision == ("bfloat16" if native_bf16(torch.device("cpu")) else "float32")
+    assert StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto", quantize=True).precision == "int8"
