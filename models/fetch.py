@@ -10,7 +10,6 @@ pieces, checks the archive's SHA-256 against the one pinned here, and unpacks th
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 import tempfile

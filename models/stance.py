@@ -38,7 +38,7 @@ from torch import nn
 
 from models.candidates import alias_patterns
 from models.linker import LINKER, FrozenLinker
-from models.encoder import MINILM, MPNET, default_encoder_path, mean_pool, native_bf16, resolve_device, set_threads
+from models.encoder import MINILM, MPNET, default_encoder_path, encoder_path, mean_pool, native_bf16, resolve_device, set_threads
 from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
@@ -455,6 +455,7 @@ class StanceModel:
             raise FileNotFoundError(f"{path}: the model card names a frozen linker but {LINKER} is missing; "
                                     f"copy the whole model folder or retrain with `stancemap train --out {path}`")
         if card.get("linker"):
+            encoder_path(model.linker_encoder)  # fail here, naming the fix, not at the first batch
             model.linker_ = FrozenLinker.load(path / LINKER, encoder=model.linker_encoder, device=model.device_.type)
             if model.linker_.target_ids_ != model.target_ids_:
                 raise ValueError(f"{path}: {LINKER} was saved for other targets than the model; retrain")

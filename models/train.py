@@ -49,6 +49,7 @@ def train_model(
     device: str = "auto",
     epochs: int | None = None,
     seed: int = 13,
+    linker_encoder: str | None = None,
     max_examples: int | None = None,
     if_stale: bool = False,
     progress: Callable[[str], None] = _say,
@@ -61,7 +62,7 @@ def train_model(
     gold, gold_files = gold_examples(gold_dir, corpus_dir)
     data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
     if if_stale:
-        reason = stale_reason(out, data_files=data_files, params=StanceModel(**_settings(device, epochs, seed)).get_params())
+        reason = stale_reason(out, data_files=data_files, params=StanceModel(**_settings(device, epochs, seed, linker_encoder)).get_params())
         if reason is None:
             progress(f"{out}: trained on the same data and settings; not retraining (drop --if-stale to force)")
             return Path(out)
@@ -71,7 +72,7 @@ def train_model(
         examples = examples[:max_examples]
     if not examples:
         raise ValueError(f"no training data: {synthetic_path} and {gold_dir} are empty")
-    model = StanceModel(**_settings(device, epochs, seed)).fit(examples, targets, progress=progress)
+    model = StanceModel(**_settings(device, epochs, seed, linker_encoder)).fit(examples, targets, progress=progress)
     card = {
         "data": {
             "files": {_rel(p): h for p, h in file_hashes(data_files).items()},
@@ -114,9 +115,10 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
     return None
 
 
-def _settings(device: str, epochs: int | None, seed: int) -> dict:
+def _settings(device: str, epochs: int | None, seed: int, linker_encoder: str | None = None) -> dict:
     """StanceModel settings from the command line; unset ones keep the model's defaults."""
-    return {"device": device, "seed": seed, **({"epochs": epochs} if epochs is not None else {})}
+    return {"device": device, "seed": seed, **({"epochs": epochs} if epochs is not None else {}),
+            **({"linker_encoder": linker_encoder} if linker_encoder else {})}
 
 
 def _rel(path: Path) -> str:

@@ -189,7 +189,7 @@ def test_freezing_keeps_only_the_top_layers_trainable():
     assert all(p.requires_grad for layer in layers[-2:] for p in layer.parameters())
 
 
-def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_path):
+def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_path, monkeypatch):
     model = StanceModel(device="cpu", epochs=0, linker_weight=0.5).fit(TRAIN, TARGETS)
     quotes = [ex("x", "Nurses need more money in their pay packets."), ex("y", "The hospital plans were approved.")]
     both = model.relevance_scores(quotes)
@@ -200,6 +200,10 @@ def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_
     model.save(tmp_path / "m")
     loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
     assert loaded.relevance_scores(quotes) == pytest.approx(both, abs=1e-5)
+    with monkeypatch.context() as patch:  # all-mpnet-base-v2 not installed: loading says how to fix it
+        patch.setenv("STANCEMAP_ENCODERS", str(tmp_path / "no-encoders"))
+        with pytest.raises(FileNotFoundError, match="install-encoder"):
+            StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
     (tmp_path / "m" / "linker.npz").unlink()
     with pytest.raises(FileNotFoundError, match="linker.npz is missing"):
         StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")

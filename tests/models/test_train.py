@@ -31,6 +31,10 @@ def test_stale_reasons_name_what_changed(tmp_path):
     assert stale_reason(tmp_path / "none", data_files=[data], params={}) == f"no {CARD}"
     params = _card(tmp_path / "m", [data])
     assert stale_reason(tmp_path / "m", data_files=[data], params={**params, "epochs": 9}) == "settings changed (epochs)"
+    from models.train import _settings
+
+    minilm = StanceModel(**_settings("cpu", None, 13, "all-MiniLM-L6-v2")).get_params()  # train --linker-encoder
+    assert stale_reason(tmp_path / "m", data_files=[data], params=minilm) == "settings changed (linker_encoder)"
     data.write_text("{}\n{}\n", encoding="utf-8")
     assert stale_reason(tmp_path / "m", data_files=[data], params=params) == "the training data files changed"
     _card(tmp_path / "older", [data], data={"files": {_rel(data): file_hashes([data])[str(data)]}})
