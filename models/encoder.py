@@ -124,7 +124,9 @@ class SentenceEncoder:
     cross-validation turns it on so that every fold and model embeds each training text once.
     Only calls with ``memo=True`` (fitting) use it, so prediction times stay honest."""
 
-    def __init__(self, path: str | None = None, *, device: str = "auto", batch_size: int = 64, max_length: int = 128):
+    def __init__(self, path: str | None = None, *, device: str = "auto", batch_size: int = 64, max_length: int = 128,
+                 bf16_weights: bool = False):
+        """``bf16_weights``: hold the weights in bfloat16 (half the memory; for bfloat16 inference)."""
         from transformers import AutoModel, AutoTokenizer
 
         self.path = path or default_encoder_path()
@@ -133,6 +135,8 @@ class SentenceEncoder:
         self.max_length = max_length
         self.tokenizer = AutoTokenizer.from_pretrained(self.path)
         self.model = AutoModel.from_pretrained(self.path).to(self.device).eval()
+        if bf16_weights:
+            self.model.to(torch.bfloat16)
         self.memo: dict[tuple[str, bool], np.ndarray] | None = None
 
     def encode(self, texts: Sequence[str], *, bf16: bool = False, memo: bool = False) -> np.ndarray:
@@ -166,7 +170,7 @@ class SentenceEncoder:
 
 
 @functools.lru_cache(maxsize=4)
-def shared_encoder(name: str | None = None, device: str = "cpu") -> SentenceEncoder:
-    """One loaded copy per (encoder, device) in this process: every fold of a cross-validation and
-    every model that embeds with the same frozen encoder shares its weights."""
-    return SentenceEncoder(encoder_path(name), device=device)
+def shared_encoder(name: str | None = None, device: str = "cpu", bf16_weights: bool = False) -> SentenceEncoder:
+    """One loaded copy per (encoder, device, weight type) in this process: every fold of a
+    cross-validation and every model that embeds with the same frozen encoder shares its weights."""
+    return SentenceEncoder(encoder_path(name), device=device, bf16_weights=bf16_weights)

@@ -50,10 +50,12 @@ class FrozenLinker:
         self.encoder = encoder
         self.device = device
 
-    def _encoder(self):
+    def _encoder(self, *, bf16: bool = False):
+        """The frozen encoder; for bfloat16 inference a copy whose weights are held in bfloat16
+        (half the memory; the same decisions on the gold quotes as float weights under autocast)."""
         from models.encoder import shared_encoder
 
-        return shared_encoder(self.encoder, self.device)
+        return shared_encoder(self.encoder, self.device, bf16)
 
     def fit(self, examples: Sequence[Example], target_ids: Sequence[str]) -> "FrozenLinker":
         X = frozen_features(self._encoder(), examples, fit=True)
@@ -75,7 +77,7 @@ class FrozenLinker:
         """(n_examples, n_targets) probabilities that each quote addresses each target."""
         if not examples:
             return np.zeros((0, len(self.target_ids_)), dtype=np.float32)
-        logits = frozen_features(self._encoder(), examples, bf16=bf16) @ self.coef_.T + self.intercept_
+        logits = frozen_features(self._encoder(bf16=bf16), examples, bf16=bf16) @ self.coef_.T + self.intercept_
         return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
 
     def save(self, path: str | Path) -> Path:

@@ -40,3 +40,16 @@ def test_linker_ranks_the_target_a_new_quote_is_about(tmp_path):
 def test_no_examples_predict_an_empty_table():
     linker = FrozenLinker().fit(TRAIN, ["pay"])
     assert linker.predict_proba([]).shape == (0, 1)
+
+
+def test_bf16_prediction_uses_a_bf16_copy_of_the_encoder_and_agrees():
+    import torch
+
+    linker = FrozenLinker(C=4.0).fit(TRAIN, ["pay", "hospital"])
+    quotes = [ex("x", "Wages for nurses must go up this year."), ex("y", "Plans for the hospital were approved.")]
+    float_probs = linker.predict_proba(quotes)
+    low = linker.predict_proba(quotes, bf16=True)
+    assert next(linker._encoder(bf16=True).model.parameters()).dtype == torch.bfloat16
+    assert next(linker._encoder().model.parameters()).dtype == torch.float32  # the float copy is untouched
+    np.testing.assert_allclose(low, float_probs, atol=0.05)
+    assert (low > 0.5).tolist() == (float_probs > 0.5).tolist()
