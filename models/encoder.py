@@ -112,6 +112,12 @@ def busy_cores(interval: float = 0.25) -> float:
     return 0.0 if elapsed <= 0 else (os.cpu_count() or 1) * (1 - (idle1 - idle0) / elapsed)
 
 
+def length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
+    """Indices in batches of similar length (longest first), so that padding wastes little."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+
+
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     mask = mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
@@ -155,10 +161,7 @@ class SentenceEncoder:
     @torch.inference_mode()
     def _encode(self, texts: Sequence[str], *, bf16: bool) -> np.ndarray:
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
-        # batches of similar length, so that padding wastes little
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for b in range(0, len(order), self.batch_size):
-            idx = order[b : b + self.batch_size]
+        for idx in length_batches(texts, self.batch_size):
             batch = self.tokenizer(
                 [texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
             ).to(self.device)

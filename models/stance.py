@@ -38,7 +38,7 @@ from torch import nn
 
 from models.candidates import alias_patterns
 from models.linker import LINKER, FrozenLinker
-from models.encoder import MINILM, MPNET, default_encoder_path, encoder_path, mean_pool, native_bf16, resolve_device, set_threads
+from models.encoder import MINILM, MPNET, default_encoder_path, encoder_path, length_batches, mean_pool, native_bf16, resolve_device, set_threads
 from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
@@ -247,7 +247,7 @@ class StanceModel:
         out = np.zeros((len(examples), len(self.target_ids_)), dtype=np.float32)
         aliases = self._alias_hits(examples)
         texts = [e.source_text() for e in examples]
-        for idx in _length_batches(texts, batch_size):
+        for idx in length_batches(texts, batch_size):
             batch = self._encode([texts[i] for i in idx], max_length=self.max_length)
             with self._autocast():
                 logits = self._inference_model().relevance(aliases[idx].to(self.device_), **batch)
@@ -262,7 +262,7 @@ class StanceModel:
         """(n_pairs, 3) probabilities of support / oppose / neutral for each (example index, target)."""
         out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
         texts = [self._pair_texts(examples[i], t) for i, t in pairs]
-        for idx in _length_batches([a + b for a, b in texts], batch_size):
+        for idx in length_batches([a + b for a, b in texts], batch_size):
             batch = self._encode([texts[i] for i in idx], max_length=self.pair_max_length)
             with self._autocast():
                 logits = self._inference_model().stance(**batch)
@@ -461,12 +461,6 @@ class StanceModel:
                 raise ValueError(f"{path}: {LINKER} was saved for other targets than the model; retrain")
         model.card_ = card
         return model
-
-
-def _length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
-    """Indices in batches of similar length (longest first), so that padding wastes little."""
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
 
 
 def _freeze_lower_layers(encoder: nn.Module, trainable_layers: int) -> None:
