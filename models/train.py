@@ -136,10 +136,27 @@ def _matching_cv(data_files: list[Path], params: dict) -> dict | None:
     hashes = {_rel(p): h for p, h in file_hashes(data_files).items()}
     if result.get("data_files") != hashes:
         return {"status": "stale: data changed since the last `stancemap cv`; rerun it", "file": _rel(CV_RESULTS)}
+    ignore = {"device", "encoder_path"}
+    cv_params = {k: v for k, v in result.get("params", {}).get("finetuned", {}).items() if k not in ignore}
+    if cv_params != {k: v for k, v in params.items() if k not in ignore}:
+        return {"status": "stale: the model's settings differ from those of the last `stancemap cv`; rerun it", "file": _rel(CV_RESULTS)}
     return {
         "file": _rel(CV_RESULTS),
         **{k: {**v["pooled"], **{x: v[x] for x in ("stances_per_second", "variant_of") if x in v}} for k, v in result["models"].items()},
     }
+
+
+def merge_models(previous: dict, result: dict, *, order: list[str]) -> dict:
+    """``result``'s models plus the rows of ``previous`` (an earlier CV file) that are still valid:
+    made on the same data files and folds and, for the fine-tuned model and its variants, with the
+    same settings. In ``order`` (unknown names last)."""
+    kept: dict = {}
+    if previous.get("data_files") == result["data_files"] and previous.get("folds") == result["folds"]:
+        kept = previous.get("models", {})
+        if previous.get("params", {}).get("finetuned") != result["params"]["finetuned"]:
+            kept = {k: v for k, v in kept.items() if k != "finetuned" and v.get("variant_of") != "finetuned"}
+    merged = {**kept, **result["models"]}
+    return {k: merged[k] for k in sorted(merged, key=lambda k: order.index(k) if k in order else len(order))}
 
 
 def run_cv(
@@ -152,7 +169,8 @@ def run_cv(
     device: str = "auto",
     epochs: int | None = None,
     seed: int = 13,
-    models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "embedding-lr-mpnet", "finetuned", "finetuned-int8", "finetuned-bf16"),
+    models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "embedding-lr-mpnet", "finetuned", "finetuned-int8", "finetuned-bf16",
+                          "finetuned-crossenc-polarity"),
     progress: Callable[[str], None] = _say,
 ) -> dict:
     """Leave-one-article-out CV of the fine-tuned model and the three baselines; writes JSON + markdown."""
@@ -173,6 +191,8 @@ def run_cv(
     variants = {
         "finetuned-int8": ("finetuned", lambda model: model.quantized_copy()),
         "finetuned-bf16": ("finetuned", lambda model: model.bf16_copy()),
+        # ablation: polarity from the fine-tuned cross-encoder alone (no frozen-embedding LR)
+        "finetuned-crossenc-polarity": ("finetuned", lambda model: model.crossencoder_polarity_copy()),
     }
     # every fold and model embeds a text once with each frozen encoder (same vectors, less time)
     users = {MINILM: {"embedding-lr"}, MPNET: {"embedding-lr-mpnet", "finetuned"}}
@@ -187,13 +207,9 @@ def run_cv(
             encoder.memo = None
     data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
     result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
-    if Path(out).exists():  # keep the other models' figures when they were made on the same data and folds
-        previous = json.loads(Path(out).read_text(encoding="utf-8"))
-        if previous.get("data_files") == result["data_files"] and previous.get("folds") == result["folds"]:
-            merged = {**previous["models"], **result["models"]}
-            order = [*factories, *variants]
-            result["models"] = {k: merged[k] for k in sorted(merged, key=lambda k: order.index(k) if k in order else len(order))}
     result["params"] = {"finetuned": StanceModel(**_settings(device, epochs, seed)).get_params()}
+    if Path(out).exists():
+        result["models"] = merge_models(json.loads(Path(out).read_text(encoding="utf-8")), result, order=[*factories, *variants])
     write_json(out, result)
     write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")
     progress("\n" + markdown_table(result))

@@ -91,8 +91,9 @@ def cv(
     device: str = typer.Option("auto", "--device"),
     epochs: Optional[int] = typer.Option(None, "--epochs", help="Default: the model's (3)."),
     seed: int = typer.Option(13, "--seed"),
-    models: str = typer.Option("majority,tfidf-lr,embedding-lr,embedding-lr-mpnet,finetuned,finetuned-int8,finetuned-bf16", "--models",
-                               help="Comma-separated subset; finetuned-int8 and -bf16 reuse each fold's finetuned weights."),
+    models: str = typer.Option("majority,tfidf-lr,embedding-lr,embedding-lr-mpnet,finetuned,finetuned-int8,finetuned-bf16,finetuned-crossenc-polarity",
+                               "--models", help="Comma-separated subset; finetuned-int8, -bf16 and -crossenc-polarity reuse each "
+                                                "fold's finetuned weights."),
 ) -> None:
     """Leave-one-article-out evaluation of the stance model beside three baselines."""
     from models.train import run_cv

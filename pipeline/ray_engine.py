@@ -110,6 +110,7 @@ class _StanceStage:
         out["seconds_quotes"] = list(batch["seconds_quotes"])
         out["seconds_stance"] = [seconds] * len(rows)
         out["message"] = ["; ".join(messages)] * len(rows)
+        out["device"] = [f"{self.model.device_}, {self.model.precision}"] * len(rows)  # for the manifest
         return out
 
 
@@ -159,15 +160,18 @@ def run_ray(
                      runtime_env={"env_vars": {"PYTHONPATH": str(code)}})
         started_here = True
     timer["load"] += time.perf_counter() - t
+    devices: set[str] = set()
     try:
         order = _run_windows(corpus, out=out, work=work, options=options, model_hash=model_hash, window=window,
-                             summary=summary, progress=progress)
+                             summary=summary, progress=progress, devices=devices)
     finally:
         if started_here:
             ray.shutdown()
 
     card = _model_card(options.model) if model_hash else None
-    return local.finish_run(out, work, order, summary, corpus=corpus, config=config, options=options, card=card, device="ray",
+    # where and at which precision the stance actors computed, e.g. "ray: cpu, bfloat16"
+    device = f"ray: {'; '.join(sorted(devices))}" if devices else "ray"
+    return local.finish_run(out, work, order, summary, corpus=corpus, config=config, options=options, card=card, device=device,
                             started=started, progress=progress,
                             engine={"name": "ray", "ray": package_version("ray"), "address": address})
 
@@ -179,7 +183,9 @@ def _model_card(path: str | None):
         return None
 
 
-def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: int, summary, progress) -> list[str]:
+def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: int, summary, progress,
+                 devices: set[str] | None = None) -> list[str]:
+    """Process the corpus window by window; ``devices`` collects the stance actors' device and precision."""
     import ray
 
     import logging
@@ -225,6 +231,8 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
                     if message and message != last_message:  # one line per failed stance batch
                         progress(message)
                         last_message = message
+                if devices is not None:
+                    devices.update(str(d) for d in batch["device"])
             articles, results, failed = _from_rows(batch)
             w = time.perf_counter()
             local.record_results(out, work, articles, results, failed, progress=progress)

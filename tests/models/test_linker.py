@@ -53,3 +53,47 @@ def test_bf16_prediction_uses_a_bf16_copy_of_the_encoder_and_agrees():
     assert next(linker._encoder().model.parameters()).dtype == torch.float32  # the float copy is untouched
     np.testing.assert_allclose(low, float_probs, atol=0.05)
     assert (low > 0.5).tolist() == (float_probs > 0.5).tolist()
+
+
+def sx(key, text, stance, target="pay"):
+    return Example(key=key, text=text, context="", stances=(Stance(target, stance),))
+
+
+POLAR = [
+    sx("p1", "Nurses deserve the pay rise and we back it fully.", "support"),
+    sx("p2", "We strongly welcome the pay award for nurses.", "support"),
+    sx("p3", "This pay rise is exactly right and long overdue.", "support"),
+    sx("o1", "The pay rise is reckless and we reject it outright.", "oppose"),
+    sx("o2", "We oppose the pay award: it is unaffordable.", "oppose"),
+    sx("o3", "This pay rise is wrong and must be scrapped.", "oppose"),
+    sx("h1", "The new hospital is a great idea and we support it.", "support", "hospital"),
+    sx("h2", "We are against building the new hospital there.", "oppose", "hospital"),
+]
+
+
+def test_polarity_regression_reads_the_same_features_and_round_trips(tmp_path):
+    linker = FrozenLinker(C=4.0).fit(POLAR, ["pay", "hospital", "unused"])
+    assert linker.has_polarity and linker.polarity_coef_.shape == (3, 2 * 384 + 3)
+    quotes = [ex("x", "We welcome this pay rise with open arms."), ex("y", "We reject the pay award completely.")]
+    X = linker.features(quotes)
+    probs = linker.polarity_proba(X, [(0, "pay"), (1, "pay"), (1, "hospital")])
+    assert probs.shape == (3, 3)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    # columns follow STANCES (support, oppose, neutral); no training pair was neutral
+    assert probs[0, 0] > probs[0, 1] and probs[1, 1] > probs[1, 0]
+    assert probs[:, 2].max() < 1e-6
+    assert linker.polarity_proba(X, []).shape == (0, 3)
+    again = FrozenLinker.load(linker.save(tmp_path / "linker.npz"))
+    np.testing.assert_allclose(again.polarity_proba(X, [(0, "pay"), (1, "pay"), (1, "hospital")]), probs, atol=1e-6)
+    np.testing.assert_allclose(again.predict_proba(quotes, X=X), linker.predict_proba(quotes), atol=1e-6)
+
+
+def test_a_linker_without_polarity_says_so():
+    import pytest
+
+    off = FrozenLinker(polarity=False).fit(POLAR, ["pay", "hospital"])
+    assert not off.has_polarity
+    with pytest.raises(ValueError, match="without polarity"):
+        off.polarity_proba(off.features(POLAR[:1]), [(0, "pay")])
+    one_stance = FrozenLinker().fit([e for e in POLAR if e.stances[0].stance == "support"], ["pay", "hospital"])
+    assert not one_stance.has_polarity

@@ -193,7 +193,7 @@ def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_
     model = StanceModel(device="cpu", epochs=0, linker_weight=0.5).fit(TRAIN, TARGETS)
     quotes = [ex("x", "Nurses need more money in their pay packets."), ex("y", "The hospital plans were approved.")]
     both = model.relevance_scores(quotes)
-    head_only = StanceModel(device="cpu", epochs=0, linker_weight=0.0).fit(TRAIN, TARGETS)
+    head_only = StanceModel(device="cpu", epochs=0, linker_weight=0.0, polarity_weight=0.0).fit(TRAIN, TARGETS)
     assert head_only.linker_ is None
     linker = model.linker_.predict_proba(quotes)
     assert both == pytest.approx(0.5 * head_only.relevance_scores(quotes) + 0.5 * linker, abs=1e-5)
@@ -240,3 +240,35 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
     auto = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto")  # stancemap run's default
     assert auto.precision == ("bfloat16" if native_bf16(torch.device("cpu")) else "float32")
     assert StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto", quantize=True).precision == "int8"
+
+
+def test_polarity_averages_the_cross_encoder_with_the_frozen_regression(tmp_path):
+    from models.encoder import MINILM
+
+    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, polarity_weight=0.5).fit(TRAIN, TARGETS)
+    quotes = [ex("x", "The pay rise is a disgrace and we oppose it."), ex("y", "We warmly welcome the new hospital.")]
+    pairs = [(0, "pay-rise"), (1, "new-hospital"), (1, "pay-rise")]
+    cross = model.crossencoder_polarity_copy()
+    assert cross.polarity_weight == 0.0 and model.polarity_weight == 0.5  # the copy leaves the model alone
+    frozen = model.linker_.polarity_proba(model.linker_.features(quotes), pairs)
+    both = model.polarity_scores(quotes, pairs)
+    assert both == pytest.approx(0.5 * cross.polarity_scores(quotes, pairs) + 0.5 * frozen, abs=1e-5)
+    assert both.sum(axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-5)
+    # predict embeds each quote once with the frozen encoder, for relevance and polarity together
+    calls = []
+    original = model.linker_.features
+    model.linker_.features = lambda examples, **kw: calls.append(len(examples)) or original(examples, **kw)
+    predicted = model.predict(quotes)
+    assert calls == [2]
+    assert [tuple(s.target for s in p) for p in predicted] == [tuple(s.target for s in p) for p in cross.predict(quotes)]
+    model.linker_.features = original
+    model.save(tmp_path / "m")
+    loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
+    assert loaded.polarity_weight == 0.5 and loaded.linker_.has_polarity
+    assert loaded.polarity_scores(quotes, pairs) == pytest.approx(both, abs=1e-5)
+    # relevance alone can be switched off and the linker still decides polarity
+    no_rel = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0).fit(TRAIN, TARGETS)
+    assert no_rel.linker_ is not None and no_rel.linker_.has_polarity
+    head_only = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0, polarity_weight=0.0).fit(TRAIN, TARGETS)
+    assert head_only.linker_ is None
+    assert no_rel.relevance_scores(quotes) == pytest.approx(head_only.relevance_scores(quotes), abs=1e-5)

@@ -41,3 +41,40 @@ def test_stale_reasons_name_what_changed(tmp_path):
     assert stale_reason(tmp_path / "older", data_files=[data], params=params).startswith("examples were built in format 1")
     _card(tmp_path / "old", [data], format=None)
     assert stale_reason(tmp_path / "old", data_files=[data], params=params).startswith("saved in model format 1")
+
+
+def test_cv_keeps_earlier_rows_only_when_they_describe_the_same_model():
+    from models.train import merge_models
+
+    old_params = {"finetuned": {"polarity_weight": 0.0}}
+    new_params = {"finetuned": {"polarity_weight": 0.5}}
+    previous = {"data_files": {"g": "1"}, "folds": ["a", "b"], "params": old_params,
+                "models": {"majority": {"x": 1}, "finetuned": {"x": 2}, "finetuned-int8": {"x": 3, "variant_of": "finetuned"}}}
+    order = ["majority", "finetuned", "finetuned-int8", "finetuned-bf16"]
+    result = {"data_files": {"g": "1"}, "folds": ["a", "b"], "params": new_params,
+              "models": {"finetuned-bf16": {"x": 5, "variant_of": "finetuned"}, "finetuned": {"x": 4}}}
+    # the fine-tuned settings changed: its old int8 row is dropped, the baseline's kept, in order
+    assert merge_models(previous, result, order=order) == {"majority": {"x": 1}, "finetuned": {"x": 4},
+                                                           "finetuned-bf16": {"x": 5, "variant_of": "finetuned"}}
+    same = {**result, "params": old_params}
+    assert list(merge_models(previous, same, order=order)) == ["majority", "finetuned", "finetuned-int8", "finetuned-bf16"]
+    other_data = {**result, "data_files": {"g": "2"}}
+    assert list(merge_models(previous, other_data, order=order)) == ["finetuned", "finetuned-bf16"]
+
+
+def test_the_model_card_takes_cv_figures_only_for_the_same_data_and_settings(tmp_path, monkeypatch):
+    import models.train as train
+
+    data = tmp_path / "gold.jsonl"
+    data.write_text("{}\n", encoding="utf-8")
+    params = StanceModel(device="cpu").get_params()
+    cv = {"data_files": {_rel(p): h for p, h in file_hashes([data]).items()},
+          "params": {"finetuned": {**params, "device": "auto"}},
+          "models": {"finetuned": {"pooled": {"stance_macro_f1": 0.5}, "stances_per_second": 9.0}}}
+    monkeypatch.setattr(train, "CV_RESULTS", tmp_path / "cv.json")
+    (tmp_path / "cv.json").write_text(json.dumps(cv), encoding="utf-8")
+    found = train._matching_cv([data], params)
+    assert found["finetuned"] == {"stance_macro_f1": 0.5, "stances_per_second": 9.0}
+    assert "stale" in train._matching_cv([data], {**params, "polarity_weight": 0.0})["status"]
+    data.write_text("{}\n{}\n", encoding="utf-8")
+    assert "data changed" in train._matching_cv([data], params)["status"]

@@ -76,6 +76,8 @@ def test_ray_and_local_engines_give_identical_quotes_and_matrix(tmp_path, tiny_m
     manifest = json.loads((tmp_path / "ray" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["engine"]["name"] == "ray"
     assert manifest["counts"]["quotes"] == local.n_quotes
+    local_manifest = json.loads((tmp_path / "local" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["device"] == f"ray: {local_manifest['device']}"  # e.g. "ray: cpu, bfloat16"
 
 
 def test_ray_run_resumes_and_reports_bad_input(tmp_path, local_ray):
