@@ -305,7 +305,8 @@ class StanceModel:
         return self._assemble(len(examples), pairs, self.polarity_scores(examples, pairs, batch_size=batch_size, frozen=frozen))
 
     def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
-        """Polarity only, for the given targets of each example (scores the stance head alone)."""
+        """Polarity only, for the given targets of each example (no relevance decision; the
+        polarity average as in ``predict``)."""
         pairs = [(i, t) for i, ts in enumerate(targets) for t in ts if t in self.targets_]
         return self._assemble(len(examples), pairs, self.polarity_scores(examples, pairs, batch_size=batch_size))
 
