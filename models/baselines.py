@@ -16,10 +16,9 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from models.examples import Example
-from models.linker import frozen_features, target_regressions
+from models.linker import frozen_features, polarity_regression, target_regressions, with_targets
 from pipeline.records import STANCES, Stance
 from pipeline.resources import Target
 
@@ -62,29 +61,13 @@ class LinearBaseline:
             return sparse.csr_matrix(frozen_features(shared_encoder(self.encoder, "cpu"), examples, fit=fit))
         raise ValueError(f"features={self.features!r}: use tfidf or embedding")
 
-    def _with_target(self, X, targets: Sequence[str]):
-        onehot = sparse.csr_matrix(
-            ([1.0] * len(targets), (range(len(targets)), [self.target_index_[t] for t in targets])),
-            shape=(len(targets), len(self.target_index_)),
-        )
-        return sparse.hstack([X, onehot]).tocsr()
-
     def fit(self, examples: Sequence[Example], targets: Sequence[Target]) -> "LinearBaseline":
         X = self._featurise(examples, fit=True)
         self.target_index_ = {t.id: i for i, t in enumerate(targets)}
         self.linkers_ = target_regressions(X, examples, [t.id for t in targets], C=self.C, seed=self.seed)
-        rows, labels, tids = [], [], []
-        for i, e in enumerate(examples):
-            for s in e.stances:
-                if s.target in self.target_index_:
-                    rows.append(i)
-                    tids.append(s.target)
-                    labels.append(s.stance)
-        self.polarity_ = None
+        labels = [s.stance for e in examples for s in e.stances if s.target in self.target_index_]
         self.fallback_ = Counter(labels).most_common(1)[0][0] if labels else "neutral"
-        if len(set(labels)) > 1:
-            clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
-            self.polarity_ = clf.fit(self._with_target(X[rows], tids), labels)
+        self.polarity_ = polarity_regression(X, examples, list(self.target_index_), C=self.C, seed=self.seed, max_iter=2000)
         return self
 
     def _polarity(self, X, pairs: list[tuple[int, str]]) -> list[str]:
@@ -93,7 +76,7 @@ class LinearBaseline:
         if self.polarity_ is None:
             return [self.fallback_] * len(pairs)
         rows = [i for i, _ in pairs]
-        return list(self.polarity_.predict(self._with_target(X[rows], [t for _, t in pairs])))
+        return list(self.polarity_.predict(with_targets(X, rows, [t for _, t in pairs], list(self.target_index_))))
 
     def predict(self, examples: Sequence[Example]) -> list[tuple[Stance, ...]]:
         X = self._featurise(examples)

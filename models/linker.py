@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from models.examples import Example
@@ -44,12 +45,27 @@ def target_regressions(X, examples: Sequence[Example], target_ids: Sequence[str]
     return fitted
 
 
-def with_targets(X: np.ndarray, rows: Sequence[int], targets: Sequence[str], target_ids: Sequence[str]) -> np.ndarray:
-    """Rows of ``X`` (one per (quote, target) pair) with the target's one-hot appended."""
+def with_targets(X, rows: Sequence[int], targets: Sequence[str], target_ids: Sequence[str]):
+    """Rows of ``X`` (one per (quote, target) pair) with the target's one-hot appended; sparse
+    in, sparse out."""
     index = {t: j for j, t in enumerate(target_ids)}
     onehot = np.zeros((len(rows), len(target_ids)), dtype=np.float32)
     onehot[np.arange(len(rows)), [index[t] for t in targets]] = 1.0
+    if sparse.issparse(X):
+        return sparse.hstack([X[list(rows)], sparse.csr_matrix(onehot)]).tocsr()
     return np.hstack([X[list(rows)], onehot])
+
+
+def polarity_regression(X, examples: Sequence[Example], target_ids: Sequence[str], *, C: float, seed: int,
+                        max_iter: int = 3000) -> LogisticRegression | None:
+    """One class-balanced logistic regression for the stance of each gold (quote, target) pair
+    of ``examples``, over the quote's row of ``X`` plus the target one-hot (``with_targets``);
+    None when the pairs hold fewer than two stances."""
+    pairs = [(i, s.target, s.stance) for i, e in enumerate(examples) for s in e.stances if s.target in target_ids]
+    if len({k for _, _, k in pairs}) < 2:
+        return None
+    clf = LogisticRegression(C=C, max_iter=max_iter, class_weight="balanced", random_state=seed)
+    return clf.fit(with_targets(X, [i for i, _, _ in pairs], [t for _, t, _ in pairs], target_ids), [k for _, _, k in pairs])
 
 
 class FrozenLinker:
@@ -91,11 +107,9 @@ class FrozenLinker:
             elif target in addressed:
                 self.intercept_[j] = 30.0
         self.polarity_coef_ = self.polarity_intercept_ = None
-        pairs = [(i, s.target, s.stance) for i, e in enumerate(examples) for s in e.stances if s.target in self.target_ids_]
-        if self.polarity and len({k for _, _, k in pairs}) > 1:
-            # class-balanced multinomial LR; a class with no training pair keeps a -30 intercept
-            clf = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", random_state=self.seed)
-            clf.fit(with_targets(X, [i for i, _, _ in pairs], [t for _, t, _ in pairs], self.target_ids_), [k for _, _, k in pairs])
+        clf = polarity_regression(X, examples, self.target_ids_, C=self.C, seed=self.seed) if self.polarity else None
+        if clf is not None:
+            # a class with no training pair keeps a -30 intercept
             width = X.shape[1] + len(self.target_ids_)
             self.polarity_coef_ = np.zeros((len(STANCES), width), dtype=np.float32)
             self.polarity_intercept_ = np.full(len(STANCES), -30.0, dtype=np.float32)

@@ -106,9 +106,7 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
         return "the training data files changed"
     if card.get("data", {}).get("example_format") != EXAMPLE_FORMAT:
         return f"examples were built in format {card.get('data', {}).get('example_format') or 1}, this version builds {EXAMPLE_FORMAT}"
-    ignore = {"device", "encoder_path"}
-    old = {k: v for k, v in card.get("params", {}).items() if k not in ignore}
-    new = {k: v for k, v in params.items() if k not in ignore}
+    old, new = _model_settings(card.get("params", {})), _model_settings(params)
     if old != new:
         changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
         return f"settings changed ({', '.join(changed)})"
@@ -119,6 +117,12 @@ def _settings(device: str, epochs: int | None, seed: int, linker_encoder: str | 
     """StanceModel settings from the command line; unset ones keep the model's defaults."""
     return {"device": device, "seed": seed, **({"epochs": epochs} if epochs is not None else {}),
             **({"linker_encoder": linker_encoder} if linker_encoder else {})}
+
+
+def _model_settings(params: dict) -> dict:
+    """The settings that make two stance models the same model (where they run and where the
+    base encoder was read from aside)."""
+    return {k: v for k, v in params.items() if k not in ("device", "encoder_path")}
 
 
 def _rel(path: Path) -> str:
@@ -136,9 +140,7 @@ def _matching_cv(data_files: list[Path], params: dict) -> dict | None:
     hashes = {_rel(p): h for p, h in file_hashes(data_files).items()}
     if result.get("data_files") != hashes:
         return {"status": "stale: data changed since the last `stancemap cv`; rerun it", "file": _rel(CV_RESULTS)}
-    ignore = {"device", "encoder_path"}
-    cv_params = {k: v for k, v in result.get("params", {}).get("finetuned", {}).items() if k not in ignore}
-    if cv_params != {k: v for k, v in params.items() if k not in ignore}:
+    if _model_settings(result.get("params", {}).get("finetuned", {})) != _model_settings(params):
         return {"status": "stale: the model's settings differ from those of the last `stancemap cv`; rerun it", "file": _rel(CV_RESULTS)}
     return {
         "file": _rel(CV_RESULTS),
