@@ -3,11 +3,19 @@
 Every fold trains on the synthetic lines plus the gold of the other articles and is scored on the
 held-out article's gold quotes (gold spans, so extraction errors do not blur the stance figures).
 Synthetic lines are never scored.
+
+Beside the pooled figures it keeps every model's prediction for every gold pair, and a paired
+bootstrap of the stance macro-F1 differences between the fine-tuned model and each other model
+(resampling gold quotes with replacement, the same resample for both models): with 12 neutral
+and 39 oppose pairs, one pair moves macro-F1 by about 0.03, so a difference is reported with its
+interval.
 """
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+
+import numpy as np
 from typing import Callable, Sequence
 
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
@@ -104,8 +112,11 @@ def cross_validate(
                 pooled[label][0].extend(test)
                 pooled[label][1].extend(predicted)
                 pooled[label][2].extend(given)
+    table = pair_table(pooled)
     return {
         "folds": groups,
+        "pairs": table,
+        "bootstrap": paired_bootstrap(table, reference=next(iter(factories)) if "finetuned" not in names else "finetuned"),
         "n_gold_quotes": len(gold),
         "n_synthetic_training_quotes": len(synthetic),
         "models": {
@@ -123,6 +134,65 @@ def cross_validate(
     }
 
 
+def pair_table(pooled: dict[str, tuple[list, list, list]]) -> dict:
+    """Every gold (quote, target) pair once, with its gold stance and each model's stance end to
+    end and with the gold targets given (``none`` where the model did not link the target)."""
+    first = next(iter(pooled.values()))
+    keys = sorted({(e.key, s.target) for e in first[0] for s in e.stances})
+    gold = {(e.key, s.target): s.stance for e in first[0] for s in e.stances}
+    models = {}
+    for name, (examples, predicted, given) in pooled.items():
+        e2e = {(e.key, s.target): s.stance for e, ps in zip(examples, predicted) for s in ps}
+        with_gold = {(e.key, s.target): s.stance for e, ps in zip(examples, given) for s in ps}
+        models[name] = {"end_to_end": [e2e.get(k, NONE) for k in keys], "gold_targets": [with_gold.get(k, NONE) for k in keys]}
+    return {"quote": [k for k, _ in keys], "target": [t for _, t in keys], "gold": [gold[k] for k in keys], "models": models}
+
+
+def _macro_counts(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Macro-F1 over ``STANCES`` for each row of ``weights`` (how often each pair was drawn);
+    labels are indices into STANCES + (none,)."""
+    scores = []
+    for k in range(len(STANCES)):
+        tp = weights @ ((y_true == k) & (y_pred == k))
+        fp = weights @ ((y_true != k) & (y_pred == k))
+        fn = weights @ ((y_true == k) & (y_pred != k))
+        denominator = 2 * tp + fp + fn
+        scores.append(np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1e-12), 0.0))
+    return np.mean(scores, axis=0)
+
+
+def paired_bootstrap(table: dict, *, reference: str, n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> dict:
+    """For each other model, ``reference``'s stance macro-F1 minus that model's (end to end and
+    with gold targets): the difference on the data, its percentile interval and the share of
+    resamples where ``reference`` is ahead. Resamples gold quotes (all pairs of a drawn quote
+    together) with replacement; both models are scored on the same resample."""
+    if not table["gold"] or reference not in table["models"]:
+        return {}
+    labels = list(STANCES) + [NONE]
+    quotes = sorted(set(table["quote"]))
+    position = {q: j for j, q in enumerate(quotes)}
+    owner = np.array([position[q] for q in table["quote"]])
+    rng = np.random.default_rng(seed)
+    draws = np.stack([np.bincount(rng.integers(0, len(quotes), len(quotes)), minlength=len(quotes)) for _ in range(n_boot)])
+    weights = np.vstack([np.ones(len(owner)), draws[:, owner]]).astype(float)  # row 0: the data as it is
+    y_true = np.array([labels.index(g) for g in table["gold"]])
+    alpha = (1 - level) / 2
+    out: dict = {"n_boot": n_boot, "seed": seed, "level": level, "resample": "gold quotes", "reference": reference, "versus": {}}
+    scores = {name: {kind: _macro_counts(y_true, np.array([labels.index(x) for x in preds[kind]]), weights)
+                     for kind in ("end_to_end", "gold_targets")} for name, preds in table["models"].items()}
+    for name in table["models"]:
+        if name == reference:
+            continue
+        entry = {}
+        for kind in ("end_to_end", "gold_targets"):
+            diff = scores[reference][kind] - scores[name][kind]
+            low, high = np.quantile(diff[1:], [alpha, 1 - alpha])
+            entry[kind] = {"difference": round(float(diff[0]), 4), "low": round(float(low), 4), "high": round(float(high), 4),
+                           "reference_ahead": round(float(np.mean(diff[1:] > 0)), 3)}
+        out["versus"][name] = entry
+    return out
+
+
 def markdown_table(result: dict) -> str:
     rows = [
         "| model | target F1 | stance macro-F1 (end to end) | stance macro-F1 (gold targets) | support F1 | oppose F1 | neutral F1 |",
@@ -136,4 +206,18 @@ def markdown_table(result: dict) -> str:
             + " | ".join(f"{per.get(c, {}).get('f1', 0):.3f}" for c in STANCES)
             + " |"
         )
+    boot = result.get("bootstrap") or {}
+    if boot.get("versus"):
+        rows += [
+            "",
+            f"{boot['reference']} minus each model, stance macro-F1, paired bootstrap over gold quotes "
+            f"({boot['n_boot']} resamples, {boot['level']:.0%} interval; ahead: share of resamples where {boot['reference']} is higher):",
+            "",
+            "| model | end to end | ahead | gold targets | ahead |",
+            "|---|---|---|---|---|",
+        ]
+        for name, entry in boot["versus"].items():
+            cells = [f"{d['difference']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}] | {d['reference_ahead']:.2f}"
+                     for d in (entry["end_to_end"], entry["gold_targets"])]
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)

@@ -153,11 +153,14 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 class SentenceEncoder:
-    """Frozen mean-pooled, L2-normalised sentence embeddings (as sentence-transformers computes them).
+    """Frozen mean-pooled, L2-normalised sentence embeddings (as sentence-transformers computes them),
+    and on request the token states one layer outputs in the same pass (``layer``), which the
+    split cross-encoder (``models.polarity``) reads.
 
     ``memo``: a dict from (text, bf16) to its embedding, or None (the default) to keep nothing;
-    cross-validation turns it on so that every fold and model embeds each training text once.
-    Only calls with ``memo=True`` (fitting) use it, so prediction times stay honest."""
+    cross-validation turns it on so that every fold and model embeds each training text once
+    (token states are kept beside it in ``state_memo``). Only calls with ``memo=True`` (fitting)
+    use it, so prediction times stay honest."""
 
     def __init__(self, path: str | None = None, *, device: str = "auto", batch_size: int = 64, max_length: int = 128,
                  bf16_weights: bool = False):
@@ -173,33 +176,51 @@ class SentenceEncoder:
         dtype = torch.bfloat16 if bf16_weights else torch.float32
         self.model = AutoModel.from_pretrained(self.path, dtype=dtype).to(self.device).eval()
         self.memo: dict[tuple[str, bool], np.ndarray] | None = None
+        self.state_memo: dict[tuple[str, bool, int], torch.Tensor] = {}
 
-    def encode(self, texts: Sequence[str], *, bf16: bool = False, memo: bool = False) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, bf16: bool = False, memo: bool = False, layer: int | None = None,
+               max_length: int | None = None):
         """Embeddings of ``texts`` in order; ``bf16`` runs the encoder under bfloat16 autocast;
-        ``memo`` takes and keeps embeddings in ``self.memo`` when there is one."""
-        if self.memo is None or not memo:
-            return self._encode(texts, bf16=bf16)
-        todo = [t for t in dict.fromkeys(texts) if (t, bf16) not in self.memo]
+        ``memo`` takes and keeps embeddings in ``self.memo`` when there is one. With ``layer``
+        (0: the embeddings, n: the n-th transformer layer's output) it returns (embeddings, token
+        states): one float32 (tokens, hidden) tensor per text, padding removed, from the same pass."""
+        if self.memo is None or not memo or max_length is not None:
+            return self._encode(texts, bf16=bf16, layer=layer, max_length=max_length)
+        if layer is None:
+            todo = [t for t in dict.fromkeys(texts) if (t, bf16) not in self.memo]
+        else:
+            todo = [t for t in dict.fromkeys(texts) if (t, bf16) not in self.memo or (t, bf16, layer) not in self.state_memo]
         if todo:
-            for text, vector in zip(todo, self._encode(todo, bf16=bf16)):
+            found = self._encode(todo, bf16=bf16, layer=layer)
+            vectors, states = found if layer is not None else (found, None)
+            for j, (text, vector) in enumerate(zip(todo, vectors)):
                 self.memo[(text, bf16)] = vector
+                if states is not None:
+                    self.state_memo[(text, bf16, layer)] = states[j]
         if not texts:
-            return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
-        return np.stack([self.memo[(t, bf16)] for t in texts])
+            empty = np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+            return empty if layer is None else (empty, [])
+        vectors = np.stack([self.memo[(t, bf16)] for t in texts])
+        return vectors if layer is None else (vectors, [self.state_memo[(t, bf16, layer)] for t in texts])
 
     @torch.inference_mode()
-    def _encode(self, texts: Sequence[str], *, bf16: bool) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], *, bf16: bool, layer: int | None = None, max_length: int | None = None):
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
+        states: list[torch.Tensor | None] = [None] * len(texts)
         for idx in length_batches(texts, self.batch_size):
             release_free_memory()
             batch = self.tokenizer(
-                [texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
+                [texts[i] for i in idx], padding=True, truncation=True, max_length=max_length or self.max_length, return_tensors="pt"
             ).to(self.device)
             with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16 or self.device.type == "cuda"):
-                hidden = self.model(**batch).last_hidden_state
-            pooled = torch.nn.functional.normalize(mean_pool(hidden.float(), batch["attention_mask"]), dim=-1)
+                result = self.model(**batch, output_hidden_states=layer is not None)
+            pooled = torch.nn.functional.normalize(mean_pool(result.last_hidden_state.float(), batch["attention_mask"]), dim=-1)
             out[idx] = pooled.cpu().numpy()
-        return out
+            if layer is not None:
+                lengths = batch["attention_mask"].sum(1).tolist()
+                for row, i in enumerate(idx):
+                    states[i] = result.hidden_states[layer][row, : int(lengths[row])].float().clone()
+        return out if layer is None else (out, states)
 
 
 @functools.lru_cache(maxsize=4)

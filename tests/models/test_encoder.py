@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 import pytest
 
 from models.encoder import MINILM, MPNET, SentenceEncoder, default_encoder_path, encoder_path
@@ -30,7 +31,7 @@ def test_memo_embeds_each_text_once_and_bf16_stays_close():
     np.testing.assert_allclose(np.linalg.norm(plain, axis=1), 1.0, atol=1e-5)
     calls = []
     original = encoder._encode
-    encoder._encode = lambda batch, bf16: calls.append(list(batch)) or original(batch, bf16=bf16)
+    encoder._encode = lambda batch, bf16, **kw: calls.append(list(batch)) or original(batch, bf16=bf16, **kw)
     encoder.memo = {}
     np.testing.assert_allclose(encoder.encode(texts, memo=True), plain, atol=1e-6)
     np.testing.assert_allclose(encoder.encode(texts[:2], memo=True), plain[:2], atol=1e-6)
@@ -41,6 +42,17 @@ def test_memo_embeds_each_text_once_and_bf16_stays_close():
     assert calls[-1] == texts[:2]  # a bf16 embedding is not taken for a float one
     assert float((low * plain).sum(1).min()) > 0.98
     assert encoder.encode([]).shape == (0, 384)
+    # token states of one layer come from the same pass, padding removed, and are memoised too
+    vectors, states = encoder.encode(texts, layer=3)
+    np.testing.assert_allclose(vectors, plain, atol=1e-6)
+    lengths = [len(encoder.tokenizer(t)["input_ids"]) for t in texts]
+    assert [tuple(s.shape) for s in states] == [(n, 384) for n in lengths]
+    calls.clear()
+    again, memo_states = encoder.encode(texts, memo=True, layer=3)  # the vectors are memoised, the states not yet
+    assert calls == [texts[:2]]
+    assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(memo_states, states))
+    encoder.encode(texts, memo=True, layer=3)
+    assert calls == [texts[:2]]
 
 
 def _rss_anon_mib() -> float:

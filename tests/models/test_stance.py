@@ -165,6 +165,10 @@ def test_cross_validate_reports_every_model_on_the_same_folds():
     assert result["folds"] == ["art0", "art1"]
     assert set(result["models"]) == {"majority", "tfidf"}
     assert result["models"]["majority"]["pooled"]["n_gold_pairs"] == 8
+    assert len(result["pairs"]["gold"]) == 8 and result["pairs"]["quote"] == [f"g{i}" for i in range(8)]
+    # each fold's majority: art0 is scored by a model trained on art1 (2 oppose of 4), art1 the other way (2 support)
+    assert result["pairs"]["models"]["majority"]["gold_targets"] == ["oppose", "support"] * 4
+    assert result["bootstrap"]["reference"] == "majority" and set(result["bootstrap"]["versus"]) == {"tfidf"}
 
 
 @pytest.mark.cuda
@@ -193,7 +197,7 @@ def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_
     model = StanceModel(device="cpu", epochs=0, linker_weight=0.5).fit(TRAIN, TARGETS)
     quotes = [ex("x", "Nurses need more money in their pay packets."), ex("y", "The hospital plans were approved.")]
     both = model.relevance_scores(quotes)
-    head_only = StanceModel(device="cpu", epochs=0, linker_weight=0.0, polarity_weight=0.0).fit(TRAIN, TARGETS)
+    head_only = StanceModel(device="cpu", epochs=0, linker_weight=0.0, polarity_weight=0.0, polarity_layers=0).fit(TRAIN, TARGETS)
     assert head_only.linker_ is None
     linker = model.linker_.predict_proba(quotes)
     assert both == pytest.approx(0.5 * head_only.relevance_scores(quotes) + 0.5 * linker, abs=1e-5)
@@ -269,6 +273,90 @@ def test_polarity_averages_the_cross_encoder_with_the_frozen_regression(tmp_path
     # relevance alone can be switched off and the linker still decides polarity
     no_rel = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0).fit(TRAIN, TARGETS)
     assert no_rel.linker_ is not None and no_rel.linker_.has_polarity
-    head_only = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0, polarity_weight=0.0).fit(TRAIN, TARGETS)
+    head_only = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0, polarity_weight=0.0, polarity_layers=0).fit(TRAIN, TARGETS)
     assert head_only.linker_ is None
     assert no_rel.relevance_scores(quotes) == pytest.approx(head_only.relevance_scores(quotes), abs=1e-5)
+
+
+def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path, monkeypatch):
+    import models.stance
+    from models.encoder import MINILM
+    from models.polarity import SplitCrossEncoder
+
+    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, polarity_epochs=20, polarity_lr=1e-4).fit(TRAIN, TARGETS)
+    assert isinstance(model.splitter_, SplitCrossEncoder) and model.splitter_.start_ == 4  # top 2 of MiniLM's 6 layers
+    assert set(model.splitter_.targets_) == {"pay-rise", "new-hospital"}
+    assert model.splitter_.history_[-1]["loss"] < model.splitter_.history_[0]["loss"]
+    quotes = [ex("x", "The pay rise is a disgrace and we oppose it."), ex("y", "We warmly welcome the new hospital.")]
+    pairs = [(0, "pay-rise"), (1, "new-hospital"), (1, "pay-rise")]
+    X, states = model.linker_.features(quotes, layer=4)
+    both = model.polarity_scores(quotes, pairs)
+    expected = 0.5 * model.splitter_.predict_proba(states, pairs) + 0.5 * model.linker_.polarity_proba(X, pairs)
+    assert both == pytest.approx(expected, abs=1e-5)
+    assert model.crossencoder_polarity_copy().polarity_scores(quotes, pairs) == pytest.approx(model.splitter_.predict_proba(states, pairs), abs=1e-5)
+    # predict and predict_given work through blocks of quotes; one frozen pass per block
+    whole = model.predict(TRAIN)
+    given = model.predict_given(TRAIN, [[s.target for s in e.stances] for e in TRAIN])
+    calls = []
+    original = model.linker_.features
+    monkeypatch.setattr(model.linker_, "features", lambda examples, **kw: calls.append(len(examples)) or original(examples, **kw))
+    monkeypatch.setattr(models.stance, "BLOCK", 4)
+    assert model.predict(TRAIN) == whole
+    assert calls == [4, 4, 2]
+    assert model.predict_given(TRAIN, [[s.target for s in e.stances] for e in TRAIN]) == given
+    monkeypatch.undo()
+    model.save(tmp_path / "m")
+    import json
+
+    card = json.loads((tmp_path / "m" / "model_card.json").read_text())
+    assert card["polarity_model"]["kind"] == "split cross-encoder" and card["polarity_model"]["layers"] == 2
+    assert len(card["polarity_history"]) == 20
+    loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
+    assert loaded.polarity_scores(quotes, pairs) == pytest.approx(both, abs=1e-5)
+    assert loaded.predict(TRAIN) == whole
+    twin = loaded.bf16_copy()
+    assert twin.polarity_scores(quotes, pairs) == pytest.approx(both, abs=0.05)
+    (tmp_path / "m" / "polarity.pt").unlink()
+    with pytest.raises(FileNotFoundError, match="polarity.pt or linker.npz is missing"):
+        StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
+
+
+def test_without_split_layers_the_minilm_cross_encoder_learns_polarity():
+    from models.encoder import MINILM
+
+    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, polarity_layers=0).fit(TRAIN, TARGETS)
+    assert model.splitter_ is None
+    start = model.model_.polarity.weight.detach().clone()
+    trained = StanceModel(device="cpu", epochs=1, batch_size=8, linker_encoder=MINILM, polarity_layers=0, seed=13).fit(TRAIN, TARGETS)
+    split = StanceModel(device="cpu", epochs=1, batch_size=8, linker_encoder=MINILM, polarity_epochs=1, seed=13).fit(TRAIN, TARGETS)
+    # same seed, same start: the MiniLM polarity head moves only when it is the one in use
+    assert torch.equal(split.model_.polarity.weight, start)
+    assert not torch.equal(trained.model_.polarity.weight, start)
+
+
+def test_paired_bootstrap_reports_differences_with_intervals():
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    from models.crossval import _macro_counts, paired_bootstrap
+
+    rng = np.random.default_rng(1)
+    labels = ["support", "oppose", "neutral", "none"]
+    y_true, y_pred = rng.integers(0, 3, 60), rng.integers(0, 4, 60)
+    expected = f1_score(y_true, y_pred, labels=[0, 1, 2], average="macro", zero_division=0)
+    assert _macro_counts(y_true, y_pred, np.ones((1, 60)))[0] == pytest.approx(expected)
+    # drawing a pair twice counts it twice
+    doubled = np.ones(60)
+    doubled[:10] = 2
+    twice = np.concatenate([y_true, y_true[:10]]), np.concatenate([y_pred, y_pred[:10]])
+    assert _macro_counts(y_true, y_pred, doubled[None])[0] == pytest.approx(f1_score(*twice, labels=[0, 1, 2], average="macro", zero_division=0))
+    gold = [labels[k] for k in y_true]
+    table = {"quote": [f"q{i // 2}" for i in range(60)], "target": ["t"] * 60, "gold": gold,
+             "models": {"finetuned": {"end_to_end": gold, "gold_targets": gold},
+                        "noisy": {"end_to_end": [labels[k] for k in y_pred], "gold_targets": gold}}}
+    boot = paired_bootstrap(table, reference="finetuned", n_boot=300)
+    e2e, given = boot["versus"]["noisy"]["end_to_end"], boot["versus"]["noisy"]["gold_targets"]
+    assert e2e["difference"] == pytest.approx(1 - expected, abs=1e-4)
+    assert e2e["low"] <= e2e["difference"] <= e2e["high"] and e2e["low"] > 0 and e2e["reference_ahead"] == 1.0
+    assert given == {"difference": 0.0, "low": 0.0, "high": 0.0, "reference_ahead": 0.0}  # identical predictions
+    assert "noisy" in boot["versus"] and "finetuned" not in boot["versus"]
