@@ -141,6 +141,19 @@ def release_free_memory() -> bool:
     return True
 
 
+def balanced_class_weights(labels: torch.Tensor, n_classes: int, *, cap: float) -> torch.Tensor:
+    """Cross-entropy weights inversely proportional to each class's count (1 for a balanced set),
+    capped at ``cap`` so that a class with a handful of examples cannot dominate the loss."""
+    counts = torch.bincount(labels, minlength=n_classes).float()
+    return (counts.sum() / (n_classes * counts.clamp(min=1))).clamp(max=cap)
+
+
+def warmup_linear_schedule(optimiser: torch.optim.Optimizer, *, steps: int, warmup: float) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up over the first ``warmup`` share of ``steps``, then linear decay to 0."""
+    warm = max(1, int(warmup * steps))
+    return torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+
+
 def length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
     """Indices in batches of similar length (longest first), so that padding wastes little."""
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))

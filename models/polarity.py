@@ -27,7 +27,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.encoder import mean_pool, release_free_memory
+from models.encoder import balanced_class_weights, mean_pool, release_free_memory, warmup_linear_schedule
 from pipeline.records import STANCES
 
 POLARITY = "polarity.pt"
@@ -110,15 +110,13 @@ class SplitCrossEncoder:
         self.targets_ = {t: s.detach().float().cpu() for t, s in target_states.items()}
         self.net_ = _Top(encoder, self.start_).to(self.device_)
         y = torch.tensor([STANCES.index(k) for k in labels], dtype=torch.long)
-        counts = torch.bincount(y, minlength=len(STANCES)).float()
-        weights = (counts.sum() / (len(STANCES) * counts.clamp(min=1))).clamp(max=self.max_class_weight)
+        weights = balanced_class_weights(y, len(STANCES), cap=self.max_class_weight)
         loss_fn = nn.CrossEntropyLoss(weight=weights.to(self.device_))
         head = list(self.net_.head.parameters())
         optimiser = torch.optim.AdamW([{"params": list(self.net_.layers.parameters()), "lr": self.learning_rate},
                                        {"params": head, "lr": self.head_learning_rate}], weight_decay=self.weight_decay)
         steps = max(1, self.epochs * math.ceil(len(pairs) / self.batch_size))
-        warm = max(1, int(self.warmup * steps))
-        schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+        schedule = warmup_linear_schedule(optimiser, steps=steps, warmup=self.warmup)
         generator = torch.Generator().manual_seed(self.seed)
         trainable = [p for p in self.net_.parameters() if p.requires_grad]
         self.history_ = []

@@ -45,8 +45,8 @@ from torch import nn
 from models.candidates import alias_patterns
 from models.linker import LINKER, FrozenLinker
 from models.polarity import POLARITY, SplitCrossEncoder, split_layer
-from models.encoder import (MINILM, MPNET, default_encoder_path, encoder_path, length_batches, mean_pool, native_bf16,
-                            release_free_memory, resolve_device, set_threads)
+from models.encoder import (MINILM, MPNET, balanced_class_weights, default_encoder_path, encoder_path, length_batches, mean_pool, native_bf16,
+                            release_free_memory, resolve_device, set_threads, warmup_linear_schedule)
 from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
@@ -211,8 +211,7 @@ class StanceModel:
         positives = y_rel.sum(0)
         pos_weight = ((len(examples) - positives) / positives.clamp(min=1)).clamp(1.0, self.max_pos_weight).to(self.device_)
         polarity = torch.tensor([k for p in pairs.values() for _, k in p], dtype=torch.long)
-        counts = torch.bincount(polarity, minlength=len(STANCES)).float()
-        class_weights = (counts.sum() / (len(STANCES) * counts.clamp(min=1))).clamp(max=5.0).to(self.device_)
+        class_weights = balanced_class_weights(polarity, len(STANCES), cap=5.0).to(self.device_)
         bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
         ce = nn.CrossEntropyLoss(weight=class_weights)
 
@@ -228,10 +227,7 @@ class StanceModel:
             weight_decay=self.weight_decay,
         )
         steps = self.epochs * math.ceil(len(examples) / self.batch_size)
-        warm = max(1, int(self.warmup * steps))
-        schedule = torch.optim.lr_scheduler.LambdaLR(
-            optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
-        )
+        schedule = warmup_linear_schedule(optimiser, steps=steps, warmup=self.warmup)
         generator = torch.Generator().manual_seed(self.seed)
         self.model_.train()
         self.history_ = []

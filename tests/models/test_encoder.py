@@ -78,3 +78,18 @@ def test_release_free_memory_returns_a_fragmented_heap_to_the_system():
     after = _rss_anon_mib()
     assert before - after > 150, (before, after)  # ~240 MiB were free inside the heap
     assert len(kept) == 256
+
+
+def test_class_weights_and_warmup_schedule():
+    from models.encoder import balanced_class_weights, warmup_linear_schedule
+
+    weights = balanced_class_weights(torch.tensor([0, 0, 0, 1]), 3, cap=1.2)
+    assert weights.tolist() == pytest.approx([4 / 9, 1.2, 1.2])  # 4/3 capped; an absent class counts as one
+    optimiser = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    schedule = warmup_linear_schedule(optimiser, steps=10, warmup=0.2)
+    rates = []
+    for _ in range(10):
+        rates.append(optimiser.param_groups[0]["lr"])
+        optimiser.step()
+        schedule.step()
+    assert rates == pytest.approx([0.5, 1.0, 1.0, 0.875, 0.75, 0.625, 0.5, 0.375, 0.25, 0.125])
