@@ -32,15 +32,11 @@ def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False,
     ``fit``: training examples, which may come from the encoder's memo. With ``layer``, returns
     (features, token states of quote + context at that layer), both from the same passes."""
     quote = encoder.encode([e.text for e in examples], bf16=bf16, memo=fit)
-    context = encoder.encode(context_texts(examples), bf16=bf16, memo=fit, layer=layer)
+    context = encoder.encode([f"{e.text} {e.context}" for e in examples], bf16=bf16, memo=fit, layer=layer)
     if layer is None:
         return np.hstack([quote, context])
     return np.hstack([quote, context[0]]), context[1]
 
-
-def context_texts(examples: Sequence[Example]) -> list[str]:
-    """What the second frozen pass reads: the quote, then its context."""
-    return [f"{e.text} {e.context}" for e in examples]
 
 
 def target_regressions(X, examples: Sequence[Example], target_ids: Sequence[str], *, C: float, seed: int) -> dict[str, LogisticRegression]:

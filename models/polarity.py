@@ -107,7 +107,7 @@ class SplitCrossEncoder:
         torch.manual_seed(self.seed)
         self.start_ = split_layer(encoder, self.layers)
         self.device_ = torch.device(self.device)
-        self.targets_ = {t: s.detach().float().cpu() for t, s in target_states.items()}
+        self.targets_ = {t: s.detach().float().to(self.device_) for t, s in target_states.items()}
         self.net_ = _Top(encoder, self.start_).to(self.device_)
         y = torch.tensor([STANCES.index(k) for k in labels], dtype=torch.long)
         weights = balanced_class_weights(y, len(STANCES), cap=self.max_class_weight)
@@ -163,7 +163,7 @@ class SplitCrossEncoder:
     def _join(self, quote_states: Sequence[torch.Tensor], pairs: Sequence[tuple[int, str]]) -> tuple[torch.Tensor, torch.Tensor]:
         """Target states then quote states per pair, padded at the end: positions run on from the
         target into the quote, as in a pair input."""
-        rows = [torch.cat([self.targets_[t].to(self.device_), quote_states[i].to(self.device_, torch.float32)]) for i, t in pairs]
+        rows = [torch.cat([self.targets_[t], quote_states[i].to(self.device_, torch.float32)]) for i, t in pairs]
         width = max(len(r) for r in rows)
         states = torch.zeros(len(rows), width, rows[0].shape[-1], device=self.device_)
         mask = torch.zeros(len(rows), width, dtype=torch.long, device=self.device_)
@@ -174,7 +174,7 @@ class SplitCrossEncoder:
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
-        torch.save({"params": self.get_params(), "start": self.start_, "targets": self.targets_,
+        torch.save({"params": self.get_params(), "start": self.start_, "targets": {t: v.cpu() for t, v in self.targets_.items()},
                     "net": {k: v.cpu() for k, v in self.net_.state_dict().items()}, "history": self.history_}, path)
         return path
 
@@ -187,7 +187,7 @@ class SplitCrossEncoder:
         if model.start_ != split_layer(encoder, model.layers):
             raise ValueError(f"{path}: fitted on an encoder with another number of layers; retrain the model")
         model.device_ = torch.device(device)
-        model.targets_ = dict(data["targets"])
+        model.targets_ = {t: v.to(model.device_) for t, v in data["targets"].items()}
         model.net_ = _Top(encoder, model.start_)
         model.net_.load_state_dict(data["net"])
         model.net_.to(model.device_).eval()

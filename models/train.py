@@ -161,6 +161,14 @@ def merge_models(previous: dict, result: dict, *, order: list[str]) -> dict:
     return {k: merged[k] for k in sorted(merged, key=lambda k: order.index(k) if k in order else len(order))}
 
 
+def merge_pairs(previous: dict, current: dict, *, keep: list[str]) -> dict:
+    """Per-pair predictions of the models in ``keep``: ``current``'s, else ``previous``'s when that
+    table holds the same gold pairs."""
+    same = {k: v for k, v in previous.items() if k != "models"} == {k: v for k, v in current.items() if k != "models"}
+    merged = {**(previous.get("models", {}) if same else {}), **current["models"]}
+    return {k: merged[k] for k in keep if k in merged}
+
+
 def run_cv(
     *,
     out: Path = CV_RESULTS,
@@ -215,10 +223,7 @@ def run_cv(
         previous = json.loads(Path(out).read_text(encoding="utf-8"))
         result["models"] = merge_models(previous, result, order=[*factories, *variants])
         # the kept rows' per-pair predictions too, so that the bootstrap compares every row
-        same_pairs = {k: v for k, v in (previous.get("pairs") or {}).items() if k != "models"} == \
-            {k: v for k, v in result["pairs"].items() if k != "models"}
-        kept = {k: v for k, v in (previous.get("pairs") or {}).get("models", {}).items() if same_pairs and k in result["models"]}
-        result["pairs"]["models"] = {k: {**kept, **result["pairs"]["models"]}[k] for k in result["models"] if k in {**kept, **result["pairs"]["models"]}}
+        result["pairs"]["models"] = merge_pairs(previous.get("pairs") or {}, result["pairs"], keep=list(result["models"]))
         result["bootstrap"] = paired_bootstrap(result["pairs"], reference="finetuned")
     write_json(out, result)
     write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")
