@@ -192,43 +192,60 @@ class SentenceEncoder:
         self.state_memo: dict[tuple[str, bool, int], torch.Tensor] = {}
 
     def encode(self, texts: Sequence[str], *, bf16: bool = False, memo: bool = False, layer: int | None = None,
-               max_length: int | None = None):
+               max_length: int | None = None, prefix: Sequence[int] | None = None):
         """Embeddings of ``texts`` in order; ``bf16`` runs the encoder under bfloat16 autocast;
         ``memo`` takes and keeps embeddings in ``self.memo`` when there is one. With ``layer``
         (0: the embeddings, n: the n-th transformer layer's output) it returns (embeddings, token
-        states): one float32 (tokens, hidden) tensor per text, padding removed, from the same pass."""
+        states): one float32 (tokens, hidden) tensor per text, padding removed, from the same pass.
+        With ``prefix`` (a length in characters per text) each row is twice as wide: the mean of
+        the token states of the text's first ``prefix[i]`` characters (with the special tokens),
+        normalised, then the embedding of the whole text, both from one pass."""
+        keys = [(t, bf16) if prefix is None else (t, bf16, int(p)) for t, p in zip(texts, prefix or [None] * len(texts))]
         if self.memo is None or not memo or max_length is not None:
-            return self._encode(texts, bf16=bf16, layer=layer, max_length=max_length)
-        if layer is None:
-            todo = [t for t in dict.fromkeys(texts) if (t, bf16) not in self.memo]
-        else:
-            todo = [t for t in dict.fromkeys(texts) if (t, bf16) not in self.memo or (t, bf16, layer) not in self.state_memo]
+            return self._encode(texts, bf16=bf16, layer=layer, max_length=max_length, prefix=prefix)
+        first: dict[tuple, int] = {}  # each missing text once
+        for j, key in enumerate(keys):
+            if key not in self.memo or (layer is not None and (texts[j], bf16, layer) not in self.state_memo):
+                first.setdefault(key, j)
+        todo = list(first.values())
         if todo:
-            found = self._encode(todo, bf16=bf16, layer=layer)
+            found = self._encode([texts[j] for j in todo], bf16=bf16, layer=layer,
+                                 prefix=None if prefix is None else [prefix[j] for j in todo])
             vectors, states = found if layer is not None else (found, None)
-            for j, (text, vector) in enumerate(zip(todo, vectors)):
-                self.memo[(text, bf16)] = vector
+            for row, j in enumerate(todo):
+                self.memo[keys[j]] = vectors[row]
                 if states is not None:
-                    self.state_memo[(text, bf16, layer)] = states[j]
+                    self.state_memo[(texts[j], bf16, layer)] = states[row]
         if not texts:
-            empty = np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+            empty = np.zeros((0, self.model.config.hidden_size * (1 if prefix is None else 2)), dtype=np.float32)
             return empty if layer is None else (empty, [])
-        vectors = np.stack([self.memo[(t, bf16)] for t in texts])
+        vectors = np.stack([self.memo[key] for key in keys])
         return vectors if layer is None else (vectors, [self.state_memo[(t, bf16, layer)] for t in texts])
 
     @torch.inference_mode()
-    def _encode(self, texts: Sequence[str], *, bf16: bool, layer: int | None = None, max_length: int | None = None):
-        out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
+    def _encode(self, texts: Sequence[str], *, bf16: bool, layer: int | None = None, max_length: int | None = None,
+                prefix: Sequence[int] | None = None):
+        hidden = self.model.config.hidden_size
+        out = np.zeros((len(texts), hidden * (1 if prefix is None else 2)), dtype=np.float32)
         states: list[torch.Tensor | None] = [None] * len(texts)
         for idx in length_batches(texts, self.batch_size):
             release_free_memory()
-            batch = self.tokenizer(
-                [texts[i] for i in idx], padding=True, truncation=True, max_length=max_length or self.max_length, return_tensors="pt"
-            ).to(self.device)
+            batch = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=max_length or self.max_length,
+                                   return_tensors="pt", return_offsets_mapping=prefix is not None)
+            offsets = batch.pop("offset_mapping", None)
+            batch = batch.to(self.device)
             with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16 or self.device.type == "cuda"):
                 result = self.model(**batch, output_hidden_states=layer is not None)
-            pooled = torch.nn.functional.normalize(mean_pool(result.last_hidden_state.float(), batch["attention_mask"]), dim=-1)
-            out[idx] = pooled.cpu().numpy()
+            last = result.last_hidden_state.float()
+            pooled = torch.nn.functional.normalize(mean_pool(last, batch["attention_mask"]), dim=-1)
+            if prefix is None:
+                out[idx] = pooled.cpu().numpy()
+            else:
+                # the prefix's tokens end within it; special tokens have the offsets (0, 0)
+                ends = torch.tensor([prefix[i] for i in idx])[:, None]
+                inside = (offsets[..., 1] <= ends).to(self.device) & batch["attention_mask"].bool()
+                part = torch.nn.functional.normalize(mean_pool(last, inside.long()), dim=-1)
+                out[idx] = torch.cat([part, pooled], dim=-1).cpu().numpy()
             if layer is not None:
                 lengths = batch["attention_mask"].sum(1).tolist()
                 for row, i in enumerate(idx):

@@ -4,8 +4,9 @@ the quote and of the quote with its context, from an encoder as shipped (not fin
 regression for polarity over the same embeddings plus the target (one-hot). The stance model
 averages the first with its fine-tuned relevance head and the second with its fine-tuned
 polarity cross-encoder. Both read the same two embeddings per quote, so the polarity part costs
-no extra encoder pass; the second pass (quote + context) can also return the token states of
-one layer, which the split cross-encoder (``models.polarity``) reads.
+no extra encoder pass. In the stance model both embeddings come from one pass over the quote
+followed by its context (``passes=1``, see ``frozen_features``), which also returns the token
+states of one layer for the split cross-encoder (``models.polarity``).
 
 Why keep it beside the fine-tuned head: trained on a few hundred quotes, most of them synthetic,
 fine-tuning moves the encoder toward the synthetic lines' wording; a linear model on the frozen
@@ -27,12 +28,21 @@ from pipeline.records import STANCES
 LINKER = "linker.npz"
 
 
-def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False, fit: bool = False, layer: int | None = None):
+def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False, fit: bool = False, layer: int | None = None,
+                    passes: int = 2):
     """[embedding of the quote, embedding of quote + context] per example (``SentenceEncoder``);
     ``fit``: training examples, which may come from the encoder's memo. With ``layer``, returns
-    (features, token states of quote + context at that layer), both from the same passes."""
+    (features, token states of quote + context at that layer), both from the same passes.
+    ``passes=2`` embeds the quote in a pass of its own (as sentence-transformers would);
+    ``passes=1`` pools the quote's tokens within the quote + context pass (the quote comes first),
+    a third less encoder work per quote."""
+    if passes not in (1, 2):
+        raise ValueError(f"frozen features: passes={passes}; use 1 (quote pooled within its context's pass) or 2")
+    joined = [f"{e.text} {e.context}" for e in examples]
+    if passes == 1:
+        return encoder.encode(joined, bf16=bf16, memo=fit, layer=layer, prefix=[len(e.text) for e in examples])
     quote = encoder.encode([e.text for e in examples], bf16=bf16, memo=fit)
-    context = encoder.encode([f"{e.text} {e.context}" for e in examples], bf16=bf16, memo=fit, layer=layer)
+    context = encoder.encode(joined, bf16=bf16, memo=fit, layer=layer)
     if layer is None:
         return np.hstack([quote, context])
     return np.hstack([quote, context[0]]), context[1]
@@ -77,13 +87,16 @@ class FrozenLinker:
     """Per-target logistic regression (relevance) and one multinomial logistic regression
     (polarity, ``polarity=True``) on frozen embeddings (scikit-learn's contract)."""
 
-    def __init__(self, *, C: float = 4.0, seed: int = 13, encoder: str | None = None, device: str = "cpu", polarity: bool = True):
-        """``encoder``: a name known to ``models.encoder.encoder_path`` or a folder; None is MiniLM."""
+    def __init__(self, *, C: float = 4.0, seed: int = 13, encoder: str | None = None, device: str = "cpu", polarity: bool = True,
+                 passes: int = 2):
+        """``encoder``: a name known to ``models.encoder.encoder_path`` or a folder; None is MiniLM;
+        ``passes``: encoder passes per quote (``frozen_features``)."""
         self.C = C
         self.seed = seed
         self.encoder = encoder
         self.device = device
         self.polarity = polarity
+        self.passes = passes
 
     def _encoder(self, *, bf16: bool = False):
         """The frozen encoder; for bfloat16 inference a copy whose weights are held in bfloat16
@@ -93,14 +106,14 @@ class FrozenLinker:
         return shared_encoder(self.encoder, self.device, bf16)
 
     def features(self, examples: Sequence[Example], *, bf16: bool = False, layer: int | None = None, fit: bool = False):
-        """The frozen features of ``examples`` (two encoder passes per quote), which
+        """The frozen features of ``examples`` (``passes`` encoder passes per quote), which
         ``predict_proba`` and ``polarity_proba`` take, so that one computation serves both;
         with ``layer``, (features, token states at that layer), as ``frozen_features``."""
-        return frozen_features(self._encoder(bf16=bf16), examples, bf16=bf16, fit=fit, layer=layer)
+        return frozen_features(self._encoder(bf16=bf16), examples, bf16=bf16, fit=fit, layer=layer, passes=self.passes)
 
     def fit(self, examples: Sequence[Example], target_ids: Sequence[str], *, X: np.ndarray | None = None) -> "FrozenLinker":
         """``X``: the examples' ``features(..., fit=True)``, when already computed."""
-        X = frozen_features(self._encoder(), examples, fit=True) if X is None else X
+        X = self.features(examples, fit=True) if X is None else X
         self.target_ids_ = list(target_ids)
         self.coef_ = np.zeros((len(target_ids), X.shape[1]), dtype=np.float32)
         # a target no training quote addresses (or every one does) gets a constant probability
@@ -156,13 +169,16 @@ class FrozenLinker:
     def save(self, path: str | Path) -> Path:
         path = Path(path)
         extra = {"polarity_coef": self.polarity_coef_, "polarity_intercept": self.polarity_intercept_} if self.has_polarity else {}
-        np.savez(path, coef=self.coef_, intercept=self.intercept_, targets=np.array(self.target_ids_), C=self.C, seed=self.seed, **extra)
+        np.savez(path, coef=self.coef_, intercept=self.intercept_, targets=np.array(self.target_ids_), C=self.C, seed=self.seed,
+                 passes=self.passes, **extra)
         return path
 
     @classmethod
     def load(cls, path: str | Path, *, encoder: str | None = None, device: str = "cpu") -> "FrozenLinker":
         data = np.load(path, allow_pickle=False)
-        linker = cls(C=float(data["C"]), seed=int(data["seed"]), encoder=encoder, device=device)
+        # a linker saved before the one-pass features existed embedded in two passes
+        passes = int(data["passes"]) if "passes" in data.files else 2
+        linker = cls(C=float(data["C"]), seed=int(data["seed"]), encoder=encoder, device=device, passes=passes)
         linker.coef_ = data["coef"]
         linker.intercept_ = data["intercept"]
         linker.target_ids_ = [str(t) for t in data["targets"]]

@@ -19,9 +19,11 @@ as shipped, ``linker_encoder``: all-mpnet-base-v2 by default), weighted by ``lin
 logistic regression on the same frozen embeddings plus the target, weighted by
 ``polarity_weight`` (0: the cross-encoder alone); it reuses the linker's embeddings.
 
-Inference costs one MiniLM pass per quote and the frozen linker's two passes per quote through
-its encoder, plus, per linked target, two mpnet layers over the joined states (with
-``polarity_layers=0``: one MiniLM pass per linked target instead). ``bf16`` runs them
+Inference costs one MiniLM pass per quote and the frozen linker's pass per quote through its
+encoder (``linker_passes=1``: the quote's embedding is pooled from its tokens in the quote +
+context pass; 2 embeds the quote alone in a second pass), plus, per linked target, two mpnet
+layers over the joined states (with ``polarity_layers=0``: one MiniLM pass per linked target
+instead). ``bf16`` runs them
 under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin of a fitted model).
 
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
@@ -126,6 +128,7 @@ class StanceModel:
         polarity_lr: float = 2e-5,
         linker_C: float = 4.0,
         linker_encoder: str = MPNET,
+        linker_passes: int = 1,
         seed: int = 13,
         device: str = "auto",
         bf16: bool = False,
@@ -151,6 +154,7 @@ class StanceModel:
         self.polarity_lr = polarity_lr
         self.linker_C = linker_C
         self.linker_encoder = linker_encoder
+        self.linker_passes = linker_passes
         self.seed = seed
         self.device = device
         self.bf16 = bf16
@@ -160,7 +164,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -193,7 +197,7 @@ class StanceModel:
         if (self.linker_weight > 0 or self.polarity_weight > 0 or self.polarity_layers > 0) and examples:
             say(f"fitting the frozen-embedding linker on {len(examples)} quotes")
             self.linker_ = FrozenLinker(C=self.linker_C, seed=self.seed, encoder=self.linker_encoder, device=self.device_.type,
-                                        polarity=self.polarity_weight > 0)
+                                        polarity=self.polarity_weight > 0, passes=self.linker_passes)
             if self.polarity_layers > 0:
                 self._fit_splitter(examples, say)
             else:
@@ -554,6 +558,7 @@ class StanceModel:
         if card.get("linker"):
             encoder_path(model.linker_encoder)  # fail here, naming the fix, not at the first batch
             model.linker_ = FrozenLinker.load(path / LINKER, encoder=model.linker_encoder, device=model.device_.type)
+            model.linker_passes = model.linker_.passes  # a linker saved before the setting existed: 2
             if model.linker_.target_ids_ != model.target_ids_:
                 raise ValueError(f"{path}: {LINKER} was saved for other targets than the model; retrain")
         if card.get("polarity_model", {}).get("kind") == "split cross-encoder":

@@ -93,3 +93,32 @@ def test_class_weights_and_warmup_schedule():
         optimiser.step()
         schedule.step()
     assert rates == pytest.approx([0.5, 1.0, 1.0, 0.875, 0.75, 0.625, 0.5, 0.375, 0.25, 0.125])
+
+
+def test_prefix_pooling_takes_the_prefix_tokens_of_the_same_pass():
+    encoder = SentenceEncoder(device="cpu")
+    quote, context = "We back the reforms.", "The council leader spoke after the vote on Tuesday evening."
+    joined = f"{quote} {context}"
+    both = encoder.encode([joined, joined], prefix=[len(quote), len(joined)])
+    assert both.shape == (2, 768)
+    whole = encoder.encode([joined])[0]
+    np.testing.assert_allclose(both[0, 384:], whole, atol=1e-5)  # the second half: the usual embedding
+    np.testing.assert_allclose(both[1, :384], whole, atol=1e-5)  # a prefix of the whole text is the whole text
+    # the first half by hand: the mean of the last layer over [CLS], the quote's tokens and [SEP]
+    batch = encoder.tokenizer([joined], return_tensors="pt")
+    with torch.inference_mode():
+        states = encoder.model(**batch).last_hidden_state[0]
+    n_quote = len(encoder.tokenizer(quote, add_special_tokens=False)["input_ids"])
+    rows = [0, *range(1, 1 + n_quote), len(states) - 1]
+    by_hand = torch.nn.functional.normalize(states[rows].mean(0), dim=-1).numpy()
+    np.testing.assert_allclose(both[0, :384], by_hand, atol=1e-5)
+    assert float(both[0, :384] @ whole) < 0.99  # it is not the whole text's embedding
+    # memoised under the prefix too: the same text with another prefix is embedded again
+    encoder.memo = {}
+    calls = []
+    original = encoder._encode
+    encoder._encode = lambda batch, bf16, **kw: calls.append((list(batch), kw.get("prefix"))) or original(batch, bf16=bf16, **kw)
+    np.testing.assert_allclose(encoder.encode([joined], memo=True, prefix=[len(quote)]), both[:1], atol=1e-6)
+    encoder.encode([joined, joined], memo=True, prefix=[len(quote), len(joined)])
+    assert calls == [([joined], [len(quote)]), ([joined], [len(joined)])]
+    assert encoder.encode([], prefix=[]).shape == (0, 768)

@@ -97,3 +97,34 @@ def test_a_linker_without_polarity_says_so():
         off.polarity_proba(off.features(POLAR[:1]), [(0, "pay")])
     one_stance = FrozenLinker().fit([e for e in POLAR if e.stances[0].stance == "support"], ["pay", "hospital"])
     assert not one_stance.has_polarity
+
+
+def test_one_pass_features_pool_the_quote_inside_its_context_and_round_trip(tmp_path):
+    from models.encoder import shared_encoder
+    from models.linker import frozen_features
+
+    quotes = [Example(key="x", text="We welcome this pay rise.", context="Union leaders met on Monday."),
+              Example(key="y", text="It is a mistake.", context="The hospital plan was approved by the board.")]
+    encoder = shared_encoder(None, "cpu")
+    one = frozen_features(encoder, quotes, passes=1)
+    two = frozen_features(encoder, quotes)
+    assert one.shape == two.shape == (2, 768)
+    np.testing.assert_allclose(one[:, 384:], two[:, 384:], atol=1e-5)  # the same quote + context embedding
+    assert float((one[:, :384] * two[:, :384]).sum(1).max()) < 0.999  # the quote read in its context
+    vectors, states = frozen_features(encoder, quotes, passes=1, layer=2)
+    np.testing.assert_allclose(vectors, one, atol=1e-5)
+    assert len(states) == 2 and states[0].shape[-1] == 384
+    import pytest
+
+    with pytest.raises(ValueError, match="passes=3"):
+        frozen_features(encoder, quotes, passes=3)
+    linker = FrozenLinker(C=4.0, passes=1).fit(POLAR, ["pay", "hospital"])
+    np.testing.assert_allclose(linker.features(quotes), one, atol=1e-6)
+    again = FrozenLinker.load(linker.save(tmp_path / "linker.npz"))
+    assert again.passes == 1
+    np.testing.assert_allclose(again.predict_proba(quotes), linker.predict_proba(quotes), atol=1e-6)
+    # a linker saved before the setting existed embedded in two passes
+    saved = dict(np.load(tmp_path / "linker.npz"))
+    del saved["passes"]
+    np.savez(tmp_path / "old.npz", **saved)
+    assert FrozenLinker.load(tmp_path / "old.npz").passes == 2

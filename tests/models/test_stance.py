@@ -225,12 +225,13 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
     model.save(tmp_path / "m")
     card = json.loads((tmp_path / "m" / "model_card.json").read_text())
     assert card["linker_encoder"] == card["params"]["linker_encoder"] == MINILM
+    assert card["params"]["linker_passes"] == model.linker_.passes == 1  # the quote pooled inside its context's pass
     # a card from before the setting existed: its linker embedded with MiniLM
     del card["params"]["linker_encoder"]
     card["linker_encoder"] = None
     (tmp_path / "m" / "model_card.json").write_text(json.dumps(card))
     loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
-    assert loaded.linker_encoder == MINILM
+    assert loaded.linker_encoder == MINILM and loaded.linker_passes == loaded.linker_.passes == 1
     float_scores = loaded.relevance_scores(quotes)
     assert float_scores == pytest.approx(model.relevance_scores(quotes), abs=1e-5)
     twin = loaded.bf16_copy()
