@@ -200,9 +200,11 @@ class SentenceEncoder:
         With ``prefix`` (a length in characters per text) each row is twice as wide: the mean of
         the token states of the text's first ``prefix[i]`` characters (with the special tokens),
         normalised, then the embedding of the whole text, both from one pass."""
-        keys = [(t, bf16) if prefix is None else (t, bf16, int(p)) for t, p in zip(texts, prefix or [None] * len(texts))]
+        if prefix is not None and len(prefix) != len(texts):
+            raise ValueError(f"encode: {len(prefix)} prefix lengths for {len(texts)} texts; give one per text")
         if self.memo is None or not memo or max_length is not None:
             return self._encode(texts, bf16=bf16, layer=layer, max_length=max_length, prefix=prefix)
+        keys = [(t, bf16) if prefix is None else (t, bf16, int(p)) for t, p in zip(texts, prefix or [None] * len(texts))]
         first: dict[tuple, int] = {}  # each missing text once
         for j, key in enumerate(keys):
             if key not in self.memo or (layer is not None and (texts[j], bf16, layer) not in self.state_memo):

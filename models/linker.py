@@ -34,8 +34,8 @@ def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False,
     ``fit``: training examples, which may come from the encoder's memo. With ``layer``, returns
     (features, token states of quote + context at that layer), both from the same passes.
     ``passes=2`` embeds the quote in a pass of its own (as sentence-transformers would);
-    ``passes=1`` pools the quote's tokens within the quote + context pass (the quote comes first),
-    a third less encoder work per quote."""
+    ``passes=1`` pools the quote's tokens within the quote + context pass (the quote comes first):
+    one pass instead of two."""
     if passes not in (1, 2):
         raise ValueError(f"frozen features: passes={passes}; use 1 (quote pooled within its context's pass) or 2")
     joined = [f"{e.text} {e.context}" for e in examples]

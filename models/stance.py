@@ -23,8 +23,8 @@ Inference costs one MiniLM pass per quote and the frozen linker's pass per quote
 encoder (``linker_passes=1``: the quote's embedding is pooled from its tokens in the quote +
 context pass; 2 embeds the quote alone in a second pass), plus, per linked target, two mpnet
 layers over the joined states (with ``polarity_layers=0``: one MiniLM pass per linked target
-instead). ``bf16`` runs them
-under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin of a fitted model).
+instead). ``bf16`` runs them under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin
+of a fitted model).
 
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
 attributes ending in ``_``; ``save``/``load`` write and read the weights, tokenizer and model card.

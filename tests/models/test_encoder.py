@@ -122,3 +122,5 @@ def test_prefix_pooling_takes_the_prefix_tokens_of_the_same_pass():
     encoder.encode([joined, joined], memo=True, prefix=[len(quote), len(joined)])
     assert calls == [([joined], [len(quote)]), ([joined], [len(joined)])]
     assert encoder.encode([], prefix=[]).shape == (0, 768)
+    with pytest.raises(ValueError, match="1 prefix lengths for 2 texts"):
+        encoder.encode([joined, joined], prefix=[3])
