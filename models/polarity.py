@@ -27,7 +27,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.encoder import balanced_class_weights, mean_pool, release_free_memory, warmup_linear_schedule
+from models.encoder import balanced_class_weights, inference_batch_size, mean_pool, release_free_memory, warmup_linear_schedule
 from pipeline.records import STANCES
 
 POLARITY = "polarity.pt"
@@ -143,8 +143,10 @@ class SplitCrossEncoder:
 
     @torch.inference_mode()
     def predict_proba(self, quote_states: Sequence[torch.Tensor], pairs: Sequence[tuple[int, str]], *, bf16: bool = False,
-                      batch_size: int = 64) -> np.ndarray:
-        """(n_pairs, 3) probabilities in ``STANCES`` order; a target it was not fitted with is an error."""
+                      batch_size: int | None = None) -> np.ndarray:
+        """(n_pairs, 3) probabilities in ``STANCES`` order; a target it was not fitted with is an
+        error. ``batch_size``: pairs per pass, None for ``inference_batch_size`` of the device."""
+        batch_size = batch_size or inference_batch_size(self.device_)
         out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
         unknown = sorted({t for _, t in pairs} - set(self.targets_))
         if unknown:

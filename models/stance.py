@@ -47,8 +47,9 @@ from torch import nn
 from models.candidates import alias_patterns
 from models.linker import LINKER, FrozenLinker
 from models.polarity import POLARITY, SplitCrossEncoder, split_layer
-from models.encoder import (MINILM, MPNET, balanced_class_weights, default_encoder_path, encoder_path, length_batches, mean_pool, native_bf16,
-                            release_free_memory, resolve_device, set_threads, warmup_linear_schedule)
+from models.encoder import (MINILM, MPNET, balanced_class_weights, default_encoder_path, encoder_path, inference_batch_size,
+                            length_batches, mean_pool, native_bf16, release_free_memory, resolve_device, set_threads,
+                            warmup_linear_schedule)
 from models.examples import Example, training_dataset
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
@@ -297,9 +298,11 @@ class StanceModel:
         return self.polarity_weight > 0 and self.linker_ is not None and self.linker_.has_polarity
 
     @torch.inference_mode()
-    def relevance_scores(self, examples: Sequence[Example], *, batch_size: int = 64, frozen: tuple | None = None) -> np.ndarray:
+    def relevance_scores(self, examples: Sequence[Example], *, batch_size: int | None = None, frozen: tuple | None = None) -> np.ndarray:
         """(n_examples, n_targets) probabilities that each quote addresses each target
-        (``frozen``: the linker's features of ``examples``, when already computed)."""
+        (``frozen``: the linker's features of ``examples``, when already computed; ``batch_size``:
+        quotes per pass, None for ``inference_batch_size`` of the device)."""
+        batch_size = batch_size or inference_batch_size(self.device_)
         out = np.zeros((len(examples), len(self.target_ids_)), dtype=np.float32)
         aliases = self._alias_hits(examples)
         texts = [e.source_text() for e in examples]
@@ -315,12 +318,13 @@ class StanceModel:
         return out
 
     @torch.inference_mode()
-    def polarity_scores(self, examples: Sequence[Example], pairs: Sequence[tuple[int, str]], *, batch_size: int = 64,
+    def polarity_scores(self, examples: Sequence[Example], pairs: Sequence[tuple[int, str]], *, batch_size: int | None = None,
                         frozen: tuple | None = None) -> np.ndarray:
         """(n_pairs, 3) probabilities of support / oppose / neutral for each (example index, target)
         (``frozen``: ``_frozen(examples)``, when already computed)."""
         if not pairs:
             return np.zeros((0, len(STANCES)), dtype=np.float32)
+        batch_size = batch_size or inference_batch_size(self.device_)
         if frozen is None and (self.splitter_ is not None or self._frozen_polarity()):
             frozen = self._frozen(examples)
         if self.splitter_ is not None:
@@ -338,7 +342,7 @@ class StanceModel:
             out = (1 - self.polarity_weight) * out + self.polarity_weight * self.linker_.polarity_proba(frozen[0], pairs)
         return out
 
-    def predict(self, examples: Sequence[Example], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
+    def predict(self, examples: Sequence[Example], *, batch_size: int | None = None) -> list[tuple[Stance, ...]]:
         """For each example, the stances toward the targets judged relevant (possibly none),
         most relevant first, at most ``max_targets``."""
         out: list[tuple[Stance, ...]] = []
@@ -353,7 +357,7 @@ class StanceModel:
             out.extend(self._assemble(len(block), pairs, self.polarity_scores(block, pairs, batch_size=batch_size, frozen=frozen)))
         return out
 
-    def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]], *, batch_size: int = 64) -> list[tuple[Stance, ...]]:
+    def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]], *, batch_size: int | None = None) -> list[tuple[Stance, ...]]:
         """Polarity only, for the given targets of each example (no relevance decision; the
         polarity average as in ``predict``)."""
         out: list[tuple[Stance, ...]] = []

@@ -9,8 +9,10 @@ from models.stance import StanceModel
 from pipeline.records import Quote
 
 
-def classify_stances(quotes: Sequence[Quote], *, texts: Mapping[str, str], model: StanceModel, batch_size: int = 64) -> list[Quote]:
-    """The same quotes with ``stances`` filled in (each with the model's probability as ``score``)."""
+def classify_stances(quotes: Sequence[Quote], *, texts: Mapping[str, str], model: StanceModel,
+                     batch_size: int | None = None) -> list[Quote]:
+    """The same quotes with ``stances`` filled in (each with the model's probability as ``score``;
+    ``batch_size``: sequences per model pass, None for the device's default)."""
     if not quotes:
         return []
     examples = examples_from_quotes(quotes, dict(texts))

@@ -5,7 +5,7 @@ import numpy as np
 import torch
 import pytest
 
-from models.encoder import MINILM, MPNET, SentenceEncoder, default_encoder_path, encoder_path
+from models.encoder import MINILM, MPNET, SentenceEncoder, default_encoder_path, encoder_path, inference_batch_size
 
 
 def test_names_resolve_and_a_missing_encoder_says_how_to_install_it(tmp_path, monkeypatch):
@@ -53,6 +53,18 @@ def test_memo_embeds_each_text_once_and_bf16_stays_close():
     assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(memo_states, states))
     encoder.encode(texts, memo=True, layer=3)
     assert calls == [texts[:2]]
+
+
+def test_inference_batches_are_small_on_cpu_and_do_not_change_embeddings():
+    assert inference_batch_size("cpu") == 16 and inference_batch_size(torch.device("cuda")) == 64
+    texts = [f"Council {i} {'strongly ' * (i % 7)}backs the plan for regional care cooperatives." for i in range(20)]
+    default = SentenceEncoder(device="cpu")
+    assert default.batch_size == 16
+    whole = SentenceEncoder(device="cpu", batch_size=64)
+    np.testing.assert_allclose(default.encode(texts), whole.encode(texts), atol=1e-5)  # padding is masked out
+    vectors, states = default.encode(texts, layer=2)
+    _, wide = whole.encode(texts, layer=2)
+    assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(states, wide))
 
 
 def _rss_anon_mib() -> float:
