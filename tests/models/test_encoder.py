@@ -62,7 +62,7 @@ def test_inference_batches_are_small_on_cpu_and_do_not_change_embeddings():
     assert default.batch_size == 16
     whole = SentenceEncoder(device="cpu", batch_size=64)
     np.testing.assert_allclose(default.encode(texts), whole.encode(texts), atol=1e-5)  # padding is masked out
-    vectors, states = default.encode(texts, layer=2)
+    _, states = default.encode(texts, layer=2)
     _, wide = whole.encode(texts, layer=2)
     assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(states, wide))
 
