@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from evaluation.scoring import evaluate
 from pipeline.corpus import InputProblem, iter_corpus
 from pipeline.records import Article, Quote, Segment
 from pipeline.resources import ANNOTATIONS, CORPUS_DIR, GOLD_DIR, load_actors
@@ -37,45 +38,8 @@ QUOTE_MARKS = "“”‘’\"'«»„"
 
 
 def _evaluate(gold: list[Quote], pred: list[Quote], articles: list[str]) -> dict[str, Any]:
-    try:
-        from evaluation.scoring import evaluate
-    except ImportError:  # the scorer is another module; keep a minimal matcher as a fallback
-        return _fallback_evaluate(gold, pred)
     result = evaluate(gold, pred, gold_articles=articles, n_boot=0)
     return {k: result.get(k) for k in ("quote_precision", "quote_recall", "quote_f1", "exact_f1", "speaker_accuracy", "organisation_accuracy", "n_gold", "n_pred", "n_matched")}
-
-
-def _fallback_evaluate(gold: list[Quote], pred: list[Quote]) -> dict[str, Any]:
-    pairs, used = [], set()
-    for g in gold:
-        best = None
-        for j, p in enumerate(pred):
-            if j in used or p.article != g.article:
-                continue
-            shared = min(g.end, p.end) - max(g.start, p.start)
-            if shared > 0 and 2 * shared >= min(g.end - g.start, p.end - p.start) and (best is None or shared > best[0]):
-                best = (shared, j)
-        if best:
-            used.add(best[1])
-            pairs.append((g, pred[best[1]]))
-    tp = len(pairs)
-    precision = tp / len(pred) if pred else None
-    recall = tp / len(gold) if gold else None
-    f1 = 2 * precision * recall / (precision + recall) if precision and recall else 0.0
-
-    def norm(x):
-        return " ".join(str(x).replace("’", "'").split()).casefold() if x else None
-
-    return {
-        "quote_precision": precision,
-        "quote_recall": recall,
-        "quote_f1": f1,
-        "speaker_accuracy": sum(norm(g.speaker) == norm(p.speaker) for g, p in pairs) / tp if tp else None,
-        "organisation_accuracy": sum(norm(g.organisation) == norm(p.organisation) for g, p in pairs) / tp if tp else None,
-        "n_gold": len(gold),
-        "n_pred": len(pred),
-        "n_matched": tp,
-    }
 
 
 def load_gold_sets(paths: list[str] | None) -> list[tuple[str, list[Quote]]]:

@@ -48,7 +48,10 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from pipeline.matrix import build_matrix
+from pipeline.names import name_key
 from pipeline.records import KINDS, STANCES, Quote, RecordError
+from pipeline.statements import quote_stances
 
 MISSING = "none"  # the label of a gold (quote, target) pair or matrix cell the prediction leaves out
 MIXED = "mixed"  # the majority stance of a matrix cell with tied top counts
@@ -79,16 +82,6 @@ CI_KEYS = (
 
 # --------------------------------------------------------------------------------------------
 # matching
-
-
-def normalise_name(name: Any) -> str | None:
-    """Compare key of a speaker or organisation: casefolded, apostrophes straightened,
-    whitespace collapsed; ``None`` for null or blank."""
-    if name is None:
-        return None
-    text = str(name).replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
-    text = " ".join(text.split()).casefold()
-    return text or None
 
 
 def overlap(a: Quote, b: Quote) -> int:
@@ -151,13 +144,8 @@ def match_exact(gold: Sequence[Quote], pred: Sequence[Quote]) -> list[tuple[Quot
 
 
 def stance_map(quote: Quote) -> dict[str, str]:
-    """target -> stance of one quote; a target listed twice keeps its highest-scored (else first) stance."""
-    chosen: dict[str, tuple[float, str]] = {}
-    for s in quote.stances:
-        score = s.score if s.score is not None else -math.inf
-        if s.target not in chosen or score > chosen[s.target][0]:
-            chosen[s.target] = (score, s.stance)
-    return {t: v for t, (_, v) in chosen.items()}
+    """target -> stance of one quote, one stance per target (``pipeline.statements.quote_stances``)."""
+    return {s.target: s.stance for s in quote_stances(quote)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -192,8 +180,8 @@ def _prepare(article: str, gold: list[Quote], pred: list[Quote]) -> _Article:
     item.n_exact = len(match_exact(gold, pred))
     matched_gold = {id(g): p for g, p in pairs}
     for g, p in pairs:
-        item.speaker_pairs.append((normalise_name(g.speaker) or _NULL, normalise_name(p.speaker) or _NULL))
-        item.org_pairs.append((normalise_name(g.organisation) or _NULL, normalise_name(p.organisation) or _NULL))
+        item.speaker_pairs.append((name_key(g.speaker) or _NULL, name_key(p.speaker) or _NULL))
+        item.org_pairs.append((name_key(g.organisation) or _NULL, name_key(p.organisation) or _NULL))
         gs, ps = stance_map(g), stance_map(p)
         item.target_rows.append((frozenset(gs), frozenset(ps)))
         for target, label in gs.items():
@@ -343,28 +331,19 @@ def krippendorff_alpha(rows: Sequence[Sequence[str | None]]) -> float | None:
 
 
 def matrix_cells(quotes: Iterable[Quote], level: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """(actor key, target) -> {actor, stance, counts, n_quotes} for one level (person|organisation)."""
+    """(actor key, target) -> {actor, target, stance, counts} for one level (person|organisation):
+    the cells of ``pipeline.matrix.build_matrix``, the matrix a run ships."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    names: dict[str, str] = {}
-    for q in quotes:
-        actor = q.speaker if level == "person" else q.organisation
-        key = normalise_name(actor)
-        if key is None:
-            continue
-        names.setdefault(key, " ".join(str(actor).split()))
-        for target, label in stance_map(q).items():
-            counts[(key, target)][label] += 1
     cells = {}
-    for (key, target), c in counts.items():
-        top = max(c.values())
-        winners = [s for s in STANCES if c.get(s) == top]
-        cells[(key, target)] = {
-            "actor": names[key],
-            "target": target,
-            "stance": winners[0] if len(winners) == 1 else MIXED,
-            "counts": {s: c.get(s, 0) for s in STANCES},
+    for cell in build_matrix(quotes):
+        if cell.actor_kind != level:
+            continue
+        cells[(name_key(cell.actor), cell.target)] = {
+            "actor": cell.actor,
+            "target": cell.target,
+            "stance": cell.stance,
+            "counts": {s: getattr(cell, s) for s in STANCES},
         }
     return cells
 

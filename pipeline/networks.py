@@ -44,8 +44,8 @@ import typer
 from pipeline.jsonl import atomic_writer, iter_jsonl, read_good_records
 from pipeline.matrix import majority
 from pipeline.records import STANCES, ArticleStatus, Quote, RecordError
+from pipeline.statements import LEVELS, at_level, quote_stances, quote_statements
 
-LEVELS = ("organisation", "person")
 ACTOR_MODES = ("congruence", "conflict", "subtract")
 STATEMENT_COLUMNS = (
     "statement", "article", "quote", "date", "person", "organisation", "target", "agreement",
@@ -73,11 +73,7 @@ def statement_rows(quotes: Iterable[Quote], *, dates: Mapping[str, str | None] |
     """The rows of ``statements``, one at a time (``write_networks`` streams them to CSV)."""
     dates = dates or {}
     for quote in quotes:
-        seen = set()
-        for stance in quote.stances:
-            if stance.stance not in STANCES or (stance.target, stance.stance) in seen:
-                continue
-            seen.add((stance.target, stance.stance))
+        for stance in quote_stances(quote):
             yield {
                 "statement": f"{quote.key}:{stance.target}",
                 "article": quote.article,
@@ -103,31 +99,13 @@ def _confidence(value) -> float | None:
         return None
 
 
-def _actor(quote: Quote, level: str) -> tuple[str, str] | None:
-    """(name, kind) of a quote's actor at this level, or None."""
-    if level not in LEVELS:
-        raise ValueError(f"level={level!r}: use one of {', '.join(LEVELS)}")
-    person = " ".join((quote.speaker or "").split())
-    org = " ".join((quote.organisation or "").split())
-    if level == "organisation":
-        return (org, "organisation") if org else ((person, "person") if person else None)
-    return (person, "person") if person else ((org, "organisation") if org else None)
-
-
-def _pairs(quotes: Iterable[Quote], level: str) -> list[tuple[tuple[str, str], str, str, Quote]]:
-    """(actor, target, stance, quote) for every statement, each (target, stance) once per quote."""
-    out = []
-    for quote in quotes:
-        actor = _actor(quote, level)
-        if actor is None:
-            continue
-        seen = set()
-        for stance in quote.stances:
-            if stance.stance not in STANCES or (stance.target, stance.stance) in seen:
-                continue
-            seen.add((stance.target, stance.stance))
-            out.append((actor, stance.target, stance.stance, quote))
-    return out
+def _pairs(quotes: Iterable[Quote], level: str) -> list[tuple[tuple[str, str], str, str, str]]:
+    """(actor (name, kind), target, stance, quote key) for every statement at this level."""
+    return [
+        ((st.actor, st.actor_kind), st.target, st.stance, st.quote)
+        for quote in quotes
+        for st in at_level(quote_statements(quote), level)
+    ]
 
 
 def _actor_node(name: str) -> str:
@@ -143,13 +121,36 @@ def _target_node(target: str) -> str:
 
 def two_mode_graph(quotes: Iterable[Quote], *, level: str = "organisation") -> nx.Graph:
     """Actor x target network, signed by stance (see the module docstring for attributes)."""
-    pairs = _pairs(quotes, level)
-    graph = nx.Graph(name=f"actor x target ({level})", mode="two-mode", level=level)
-    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {s: 0 for s in STANCES})
+    kinds, counts = statement_counts(_pairs(quotes, level))
+    return two_mode_from_counts(kinds, counts, level=level)
+
+
+def actor_graph(quotes: Iterable[Quote], *, mode: str = "congruence", level: str = "organisation") -> nx.Graph:
+    """Actor x actor network by DNA's congruence, conflict or subtract (see the module docstring)."""
+    if mode not in ACTOR_MODES:
+        raise ValueError(f"mode={mode!r}: use one of {', '.join(ACTOR_MODES)}")
+    kinds, counts = statement_counts(_pairs(quotes, level))
+    return actor_graph_from_counts(kinds, counts, mode=mode, level=level)
+
+
+def statement_counts(pairs) -> tuple[dict[str, str], dict[tuple[str, str], dict[str, int]]]:
+    """From (actor (name, kind), target, stance, ...) rows: each actor's kind (the first seen) and
+    the stance counts of every (actor, target)."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
     kinds: dict[str, str] = {}
-    for (name, kind), target, stance, _ in pairs:
+    for (name, kind), target, stance, *_ in pairs:
         kinds.setdefault(name, kind)
-        counts[(name, target)][stance] += 1
+        cell = counts.get((name, target))
+        if cell is None:
+            cell = counts[(name, target)] = {s: 0 for s in STANCES}
+        cell[stance] += 1
+    return kinds, counts
+
+
+def two_mode_from_counts(kinds: Mapping[str, str], counts: Mapping[tuple[str, str], Mapping[str, int]], *,
+                         level: str = "organisation") -> nx.Graph:
+    """``two_mode_graph`` from ``statement_counts``: the report draws it from counts it streamed."""
+    graph = nx.Graph(name=f"actor x target ({level})", mode="two-mode", level=level)
     for name in sorted(kinds, key=str.casefold):
         graph.add_node(_actor_node(name), label=name, type="actor", kind=kinds[name], bipartite=0)
     for target in sorted({t for _, t in counts}):
@@ -171,17 +172,16 @@ def two_mode_graph(quotes: Iterable[Quote], *, level: str = "organisation") -> n
     return graph
 
 
-def actor_graph(quotes: Iterable[Quote], *, mode: str = "congruence", level: str = "organisation") -> nx.Graph:
-    """Actor x actor network by DNA's congruence, conflict or subtract (see the module docstring)."""
+def actor_graph_from_counts(kinds: Mapping[str, str], counts: Mapping[tuple[str, str], Mapping[str, int]], *,
+                            mode: str = "congruence", level: str = "organisation") -> nx.Graph:
+    """``actor_graph`` from ``statement_counts``."""
     if mode not in ACTOR_MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(ACTOR_MODES)}")
-    pairs = _pairs(quotes, level)
     holds: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    kinds: dict[str, str] = {}
-    for (name, kind), target, stance, _ in pairs:
-        kinds.setdefault(name, kind)
-        if stance != "neutral":
-            holds[name].add((target, stance))
+    for (name, target), c in counts.items():
+        for stance in ("support", "oppose"):  # neutral is no lean: neither agreement nor conflict
+            if c[stance]:
+                holds[name].add((target, stance))
     graph = nx.Graph(name=f"actor x actor {mode} ({level})", mode=mode, level=level)
     names = sorted(kinds, key=str.casefold)
     for name in names:
@@ -213,8 +213,8 @@ def target_graph(quotes: Iterable[Quote], *, by: str = "quote", level: str = "or
     pairs = _pairs(quotes, level)
     by_quote: dict[str, set[str]] = defaultdict(set)
     by_actor: dict[str, set[str]] = defaultdict(set)
-    for (name, _), target, _, quote in pairs:
-        by_quote[quote.key].add(target)
+    for (name, _), target, _, quote_key in pairs:
+        by_quote[quote_key].add(target)
         by_actor[name].add(target)
     graph = nx.Graph(name=f"target x target co-occurrence (by {by})", mode="co-occurrence", by=by)
     for target in sorted({t for ts in by_quote.values() for t in ts}):

@@ -224,6 +224,37 @@ class MatrixCell(Record):
         object.__setattr__(self, "evidence", tuple(self.evidence))
 
 
+@dataclass(frozen=True)
+class Statement(Record):
+    """One actor's stance toward one target in one quote (Discourse Network Analyzer's statement):
+    the unit that the matrix, the networks, the report and the scorer's matrix figures count.
+    ``pipeline.statements`` makes them; ``period`` is set when the run splits time."""
+
+    REQUIRED: ClassVar[tuple[str, ...]] = ("actor", "actor_kind", "target", "stance", "quote", "article")
+    actor: str
+    actor_kind: str
+    target: str
+    stance: str
+    quote: str  # article#id
+    article: str
+    start: int = 0  # the quote's offset: evidence is cited in text order
+    score: float | None = None
+    date: str | None = None
+    period: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.actor_kind not in ACTOR_KINDS:
+            raise RecordError(f"actor_kind {self.actor_kind!r} is not one of {', '.join(ACTOR_KINDS)}")
+        if self.stance not in STANCES:
+            raise RecordError(f"stance {self.stance!r} is not one of {', '.join(STANCES)}")
+        if not str(self.actor).strip():
+            raise RecordError("actor is blank")
+
+    @property
+    def quote_id(self) -> str:
+        return self.quote.partition("#")[2]
+
+
 def parse_lines(lines: Iterable[str], cls: type[R], *, where: str = "<input>") -> Iterator[tuple[int, R | RecordError]]:
     """Yield (line number, record or the error for that line); blank lines are skipped."""
     for number, line in enumerate(lines, start=1):

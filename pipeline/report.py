@@ -51,8 +51,12 @@ from typing import Any, Iterator
 import networkx as nx
 
 from pipeline.jsonl import atomic_writer, iter_jsonl, read_good_records
-from pipeline.matrix import DUPLICATE_POLICIES, count_stance, majority, period_assigner, plain_number, stance_weight
+from pipeline.matrix import DUPLICATE_POLICIES, CellCounts, stance_weight
+from pipeline.names import NameGrouper, name_key
+from pipeline.networks import actor_graph_from_counts, two_mode_from_counts
+from pipeline.periods import period_assigner
 from pipeline.records import STANCES, ArticleStatus, MatrixCell, Quote, RecordError
+from pipeline.statements import at_level, quote_statements
 
 LAYOUT_SEED = 7
 _SUPPORT = (33, 102, 172)  # ColorBrewer RdBu ends
@@ -98,66 +102,6 @@ def render_report(data: "_Run") -> str:
 
 
 # ------------------------------------------------------------------------------------ reading
-
-
-def _name_key(name: str) -> tuple[str, str]:
-    """(spelling, grouping key) exactly as ``pipeline.matrix`` groups actor names."""
-    spelling = " ".join(name.split())
-    return spelling, spelling.replace("\u2019", "'").casefold()
-
-
-def _statements(quote: Quote) -> Iterator[tuple[str, str, Any]]:
-    """(target, stance, score) of a quote, each (target, stance) once (the matrix's rule)."""
-    seen: set[tuple[str, str]] = set()
-    for stance in quote.stances:
-        if stance.stance not in STANCES or (stance.target, stance.stance) in seen:
-            continue
-        seen.add((stance.target, stance.stance))
-        yield stance.target, stance.stance, stance.score
-
-
-class _Tally:
-    """One cell's counts under the run's duplicate policy (``pipeline.matrix._Cell`` without evidence)."""
-
-    __slots__ = ("counts", "best", "n_quotes")
-
-    def __init__(self) -> None:
-        self.counts = [0.0, 0.0, 0.0]
-        self.best: dict[tuple[str, int], float] | None = None
-        self.n_quotes = 0
-
-    def add(self, article: str, stance: int, weight: float, once_per_article: bool) -> None:
-        if once_per_article and self.best is None:
-            self.best = {}
-        count_stance(self.counts, stance, weight, best=self.best if once_per_article else None, article=article)
-
-    def record(self, actor: str, kind: str, target: str, *, period: str | None = None, evidence=()) -> MatrixCell:
-        s, o, n = self.counts
-        return MatrixCell(
-            actor=actor, actor_kind=kind, target=target, support=plain_number(s), oppose=plain_number(o), neutral=plain_number(n),
-            n_quotes=self.n_quotes, stance=majority(s, o, n), evidence=tuple(evidence), period=period,
-        )
-
-
-_STANCE_INDEX = {s: i for i, s in enumerate(STANCES)}
-
-
-class _Names:
-    """Actor names grouped case- and space-insensitively; shows the most frequent spelling (first seen on ties)."""
-
-    def __init__(self) -> None:
-        self._spellings: dict[tuple[str, str], dict[str, int]] = {}
-
-    def add(self, kind: str, name: str) -> str:
-        spelling, key = _name_key(name)
-        counter = self._spellings.setdefault((kind, key), {})
-        counter[spelling] = counter.get(spelling, 0) + 1
-        return key
-
-    def display(self, kind: str, key: str) -> str:
-        counter = self._spellings[(kind, key)]
-        top = max(counter.values())
-        return next(s for s, n in counter.items() if n == top)
 
 
 class _Rev:
@@ -229,8 +173,9 @@ def _scan(path: Path, keep=None) -> Iterator[Quote]:
 def _raw_actor_keys(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for kind, field_name in (("organisation", "organisation"), ("person", "speaker")):
         name = data.get(field_name)
-        if isinstance(name, str) and name.strip():
-            yield kind, _name_key(name)[1]
+        key = name_key(name) if isinstance(name, str) else None
+        if key is not None:
+            yield kind, key
 
 
 def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
@@ -252,12 +197,12 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
     else:
         manifest_problems.append(f"{path}: missing; run metadata not shown")
     weighting, duplicates, window = _options(manifest)
-    once = duplicates == "once-per-article"
 
     # ---- pass 1: counts
-    names = _Names()
+    names = NameGrouper()
     cell_index: dict[tuple[str, str, str], int] = {}
-    tallies: list[_Tally] = []
+    tallies: list[CellCounts] = []
+    n_cell_quotes: list[int] = []
     cell_keys: list[tuple[str, str, str]] = []
     seen: dict[str, tuple[int, ...]] = {}  # quote key -> cells it is evidence of
     repeated: set[str] = set()
@@ -265,7 +210,7 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
     target_quotes: Counter = Counter()
     person_orgs: dict[str, set[str]] = defaultdict(set)
     net_kinds: dict[str, str] = {}
-    net_counts: dict[tuple[str, str], list[int]] = {}
+    net_counts: dict[tuple[str, str], dict[str, int]] = {}
     quote_counts: dict[str, int] = {}
     n_quotes = n_stance = 0
     quotes_path = run_dir / "quotes.jsonl"
@@ -282,32 +227,27 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
             if previous is not None:
                 key_problems.append(f"quotes.jsonl: quote {key} appears more than once; links go to its first place")
                 repeated.add(key)
-            actors = []
-            if quote.organisation and quote.organisation.strip():
-                actors.append(("organisation", names.add("organisation", quote.organisation)))
-            if quote.speaker and quote.speaker.strip():
-                actors.append(("person", names.add("person", quote.speaker)))
-            statements = list(_statements(quote))
+            statements = quote_statements(quote)
             touched: list[int] = []
-            if actors and statements:
-                for target, stance, score in statements:
-                    weight = stance_weight(score) if weighting else 1.0
-                    for kind, name in actors:
-                        ident = cell_index.get((kind, name, target))
-                        if ident is None:
-                            ident = cell_index[(kind, name, target)] = len(tallies)
-                            tallies.append(_Tally())
-                            cell_keys.append((kind, name, target))
-                        tallies[ident].add(quote.article, _STANCE_INDEX[stance], weight, once)
-                        if ident not in touched:
-                            touched.append(ident)
-                for kind, name in actors:
-                    if kind == "person" and quote.organisation:
-                        person_orgs[name].add(quote.organisation)
+            actor_keys: dict[str, str] = {}  # kind -> key
+            for statement in statements:
+                kind = statement.actor_kind
+                actor_keys[kind] = names.add(kind, statement.actor)  # each statement's spelling counts, as in the matrix
+                ident = cell_index.get((kind, actor_keys[kind], statement.target))
+                if ident is None:
+                    ident = cell_index[(kind, actor_keys[kind], statement.target)] = len(tallies)
+                    tallies.append(CellCounts(duplicates=duplicates, keep_evidence=False))
+                    cell_keys.append((kind, actor_keys[kind], statement.target))
+                    n_cell_quotes.append(0)
+                tallies[ident].add(statement, stance_weight(statement.score) if weighting else 1.0)
+                if ident not in touched:
+                    touched.append(ident)
+            if "person" in actor_keys and quote.organisation:
+                person_orgs[actor_keys["person"]].add(quote.organisation)
             old = previous or ()
             new = [i for i in touched if i not in old]
             for ident in new:
-                tallies[ident].n_quotes += 1
+                n_cell_quotes[ident] += 1
             old_actors = {cell_keys[i][:2] for i in old}
             for actor in dict.fromkeys(cell_keys[i][:2] for i in new):
                 if actor not in old_actors:
@@ -318,16 +258,12 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
                     target_quotes[target] += 1
             seen[key] = old + tuple(new) if new or previous is None else old
             # the network (organisation level, every statement; pipeline.networks' rules)
-            person = " ".join((quote.speaker or "").split())
-            org = " ".join((quote.organisation or "").split())
-            actor = (org, "organisation") if org else ((person, "person") if person else None)
-            if actor is not None:
-                for target, stance, _ in statements:
-                    net_kinds.setdefault(actor[0], actor[1])
-                    counts = net_counts.get((actor[0], target))
-                    if counts is None:
-                        counts = net_counts[(actor[0], target)] = [0, 0, 0]
-                    counts[_STANCE_INDEX[stance]] += 1
+            for statement in at_level(statements, "organisation"):
+                net_kinds.setdefault(statement.actor, statement.actor_kind)
+                counts = net_counts.get((statement.actor, statement.target))
+                if counts is None:
+                    counts = net_counts[(statement.actor, statement.target)] = {st: 0 for st in STANCES}
+                counts[statement.stance] += 1
     else:
         quote_problems.append(f"{quotes_path}: missing, so no quotes are shown")
 
@@ -363,7 +299,10 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
 
     # ---- the matrix (all cells, build_matrix's order) and the rows shown
     displays = {(kind, name): names.display(kind, name) for kind, name, _ in cell_keys}
-    cells = [tallies[i].record(displays[k[:2]], k[0], k[2]) for i, k in enumerate(cell_keys)]
+    cells = [
+        tallies[i].to_record(actor=displays[k[:2]], kind=k[0], target=k[2], evidence=(), n_quotes=n_cell_quotes[i])
+        for i, k in enumerate(cell_keys)
+    ]
     ranked_cells = sorted(range(len(cells)), key=lambda i: (_KIND_ORDER[cells[i].actor_kind], cells[i].actor.casefold(), cells[i].target))
     run.targets = sorted({c.target for c in cells}, key=lambda t: (order.get(t, len(order)), t))
     run.actor_quotes = {(kind, displays[(kind, name)]): n for (kind, name), n in actor_quotes.items()}
@@ -380,7 +319,7 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
     heaps: dict[int, list] = defaultdict(list)
     assigner = None
     period_error = None
-    period_tallies: dict[tuple[str | None, str, str], _Tally] = {}
+    period_tallies: dict[tuple[str | None, str, str], CellCounts] = {}
     if window:
         try:
             articles_with_quotes = [_ArticleRef(a) for a in quote_counts]
@@ -395,29 +334,27 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
         else:  # the periods need every organisation's quotes
             keep = lambda data: any(a[0] == "organisation" or a in shown_keys for a in _raw_actor_keys(data))  # noqa: E731
         for quote in _scan(quotes_path, keep):
-            statements = list(_statements(quote))
+            statements = quote_statements(quote)
             if not statements:
                 continue
-            actors = []
-            if quote.organisation and quote.organisation.strip():
-                actors.append(("organisation", _name_key(quote.organisation)[1]))
-            if quote.speaker and quote.speaker.strip():
-                actors.append(("person", _name_key(quote.speaker)[1]))
-            if assigner is not None and actors and actors[0][0] == "organisation":
-                org = actors[0][1]
-                for target, stance, score in statements:
-                    weight = stance_weight(score) if weighting else 1.0
-                    for period in assigner(quote):
-                        tally = period_tallies.get((period, org, target))
+            actors = list(dict.fromkeys((st.actor_kind, name_key(st.actor)) for st in statements))
+            if assigner is not None:
+                periods = assigner(quote)
+                for statement in statements:
+                    if statement.actor_kind != "organisation":
+                        continue
+                    org = name_key(statement.actor)
+                    for period in periods:
+                        tally = period_tallies.get((period, org, statement.target))
                         if tally is None:
-                            tally = period_tallies[(period, org, target)] = _Tally()
-                        tally.add(quote.article, _STANCE_INDEX[stance], weight, once)
+                            tally = period_tallies[(period, org, statement.target)] = CellCounts(duplicates=duplicates, keep_evidence=False)
+                        tally.add(statement, stance_weight(statement.score) if weighting else 1.0)
             wanted = [a for a in actors if a in shown_keys]
             if not wanted:
                 continue
             scores: dict[str, float] = {}
-            for target, _, score in statements:
-                scores[target] = max(scores.get(target, -1.0), stance_weight(score))
+            for statement in statements:
+                scores[statement.target] = max(scores.get(statement.target, -1.0), stance_weight(statement.score))
             handled = done.setdefault(quote.key, set()) if quote.key in repeated else None
             rank = (quote.article, quote.start, quote.id)
             for kind, name in wanted:
@@ -509,12 +446,12 @@ class _ArticleRef:
     article: str
 
 
-def _period_table(tallies, assigner, names: _Names, error: str | None) -> dict[str, Any]:
+def _period_table(tallies, assigner, names: NameGrouper, error: str | None) -> dict[str, Any]:
     if error is not None:
         return {"error": error}
     order = {p: i for i, p in enumerate(assigner.order)}
     cells = [
-        t.record(names.display("organisation", org), "organisation", target, period=period)
+        t.to_record(actor=names.display("organisation", org), kind="organisation", target=target, period=period, evidence=(), n_quotes=0)
         for (period, org, target), t in tallies.items()
     ]
     cells.sort(key=lambda c: (order.get(c.period, len(order)), c.actor.casefold(), c.target))
@@ -525,48 +462,17 @@ def _period_table(tallies, assigner, names: _Names, error: str | None) -> dict[s
     return {"periods": periods, "targets": sorted({c.target for c in cells}), "grid": grid}
 
 
-def _networks(kinds: dict[str, str], counts: dict[tuple[str, str], list[int]], cap: int):
+def _networks(kinds: dict[str, str], counts: dict[tuple[str, str], dict[str, int]], cap: int):
     """``two_mode_graph`` and ``actor_graph(mode="subtract")`` (organisation level) from statement
     counts, for the ``cap`` actors with the most statements; and the number of actors in all."""
     totals: Counter = Counter()
     for (name, _), c in counts.items():
-        totals[name] += sum(c)
+        totals[name] += sum(c.values())
     keep = set(sorted(kinds, key=lambda n: (-totals[n], n.casefold(), n))[:cap])
-    level = "organisation"
-    two = nx.Graph(name=f"actor x target ({level})", mode="two-mode", level=level)
-    for name in sorted((n for n in kinds if n in keep), key=str.casefold):
-        two.add_node(f"actor:{name}", label=name, type="actor", kind=kinds[name], bipartite=0)
+    kept = {n: k for n, k in kinds.items() if n in keep}
     own = {k: c for k, c in counts.items() if k[0] in keep}
-    for target in sorted({t for _, t in own}):
-        two.add_node(f"target:{target}", label=target, type="target", kind="target", bipartite=1)
-    for name, target in sorted(own, key=lambda k: (k[0].casefold(), k[1])):
-        s, o, n = own[(name, target)]
-        net = s - o
-        two.add_edge(
-            f"actor:{name}", f"target:{target}", weight=s + o + n, support=s, oppose=o, neutral=n,
-            net=net, sign=(net > 0) - (net < 0), stance=majority(s, o, n),
-        )
-    holds: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for (name, target), c in own.items():
-        for stance in ("support", "oppose"):
-            if c[_STANCE_INDEX[stance]]:
-                holds[name].add((target, stance))
-    sub = nx.Graph(name=f"actor x actor subtract ({level})", mode="subtract", level=level)
-    names = sorted((n for n in kinds if n in keep), key=str.casefold)
-    for name in names:
-        sub.add_node(f"actor:{name}", label=name, type="actor", kind=kinds[name])
-    opposite = {"support": "oppose", "oppose": "support"}
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            agree = sorted(holds[a] & holds[b])
-            disagree = sorted((t, s) for t, s in holds[a] if (t, opposite[s]) in holds[b])
-            if not agree and not disagree:
-                continue
-            sub.add_edge(
-                f"actor:{a}", f"actor:{b}", weight=len(agree) - len(disagree), congruence=len(agree),
-                conflict=len(disagree), agree_on=" ".join(f"{t}:{s}" for t, s in agree),
-                disagree_on=" ".join(sorted({t for t, _ in disagree})),
-            )
+    two = two_mode_from_counts(kept, own, level="organisation")
+    sub = actor_graph_from_counts(kept, own, mode="subtract", level="organisation")
     return two, sub, len(kinds)
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.names import name_key
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ANNOTATIONS = PROJECT_ROOT / "annotations"
 TARGETS_PATH = ANNOTATIONS / "targets.yaml"
@@ -56,17 +58,17 @@ class ActorTable:
         owners: dict[str, set[int]] = {}
         for index, actor in enumerate(self.actors):
             for name in (actor.name, *actor.aliases):
-                owners.setdefault(normalise_name(name), set()).add(index)
+                owners.setdefault(name_key(name), set()).add(index)
         # an alias shared by several actors (e.g. "former children's minister") is ambiguous: dropped
         table = {key: self.actors[next(iter(ids))] for key, ids in owners.items() if len(ids) == 1}
         for actor in self.actors:  # canonical names always win
-            table[normalise_name(actor.name)] = actor
+            table[name_key(actor.name)] = actor
         object.__setattr__(self, "_by_alias", table)
 
     def lookup(self, name: str | None) -> Actor | None:
         if not name:
             return None
-        return self._by_alias.get(normalise_name(name))
+        return self._by_alias.get(name_key(name))
 
     def canonical_organisation(self, name: str | None) -> str | None:
         """The canonical name of an organisation, or the name as given when it is not listed."""
@@ -84,10 +86,6 @@ class ActorTable:
     @property
     def organisations(self) -> tuple[Actor, ...]:
         return tuple(a for a in self.actors if a.kind == "organisation")
-
-
-def normalise_name(name: str) -> str:
-    return " ".join(name.replace("’", "'").replace("‘", "'").lower().split()).strip(" .,'")
 
 
 def load_targets(path: str | Path = TARGETS_PATH) -> tuple[Target, ...]:

@@ -2,7 +2,7 @@
 per article (so a killed run resumes where it stopped), and writes every output atomically.
 
 Run folder (names and shapes are a contract): articles.jsonl, segments.jsonl, quotes.jsonl,
-texts/<id>.txt, matrix.csv, networks/, report.html, manifest.json; work/ holds the per-article
+statements.jsonl, texts/<id>.txt, matrix.csv, networks/, report.html, manifest.json; work/ holds the per-article
 completion records.
 """
 from __future__ import annotations
@@ -284,12 +284,16 @@ def _write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus]
     dates = {s.id: s.date for s in statuses}
     t = time.perf_counter()
     try:
-        from pipeline.matrix import build_matrix, write_matrix_csv
+        from pipeline.matrix import matrix_from_statements, write_matrix_csv
+        from pipeline.statements import FILE, make_statements, write_statements
 
-        cells = build_matrix(quotes, dates=dates, weighting=options.weighting, duplicates=options.duplicates, window=options.window)
+        statements = make_statements(quotes, dates=dates, window=options.window)
+        write_statements(out / FILE, statements)
+        cells = matrix_from_statements(statements, weighting=options.weighting, duplicates=options.duplicates)
+        del statements
         write_matrix_csv(cells, out / "matrix.csv")
     except Exception as exc:
-        progress(f"error: matrix.csv could not be written: {type(exc).__name__}: {exc}")
+        progress(f"error: statements.jsonl and matrix.csv could not be written: {type(exc).__name__}: {exc}")
     timer["matrix"] += time.perf_counter() - t
     t = time.perf_counter()
     try:

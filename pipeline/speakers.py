@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from pipeline.resources import ActorTable, normalise_name
+from pipeline.names import name_key
+from pipeline.resources import ActorTable
 
 HONORIFICS = {
     "mr", "mrs", "ms", "miss", "mx", "dr", "dame", "sir", "lord", "lady", "baroness", "baron", "cllr",
@@ -298,7 +299,7 @@ class Registry:
         if len(words) > 1 and words[0] in self.acronyms:
             return self.org_name(words[0])
         # one spelling per body within an article ("The King's Fund" / "King's Fund")
-        key = normalise_name(re.sub(r"^the\s+", "", name, flags=re.I))
+        key = name_key(re.sub(r"^the\s+", "", name, flags=re.I))
         return self.org_forms.setdefault(key, name)
 
     def person_source(self, key: str) -> Source:

@@ -5,7 +5,8 @@ import csv
 
 import pytest
 
-from pipeline.matrix import build_matrix, majority, matrix_frame, parse_date, write_matrix_csv
+from pipeline.matrix import build_matrix, majority, matrix_frame, write_matrix_csv
+from pipeline.periods import parse_date
 from pipeline.records import Quote, Stance
 
 _counter = {"n": 0}
@@ -124,10 +125,13 @@ def test_duplicate_policy_once_per_article():
         build_matrix(quotes, duplicates="never")
 
 
-def test_same_stance_twice_in_one_quote_counts_once_and_two_stances_both_count():
+def test_one_stance_per_quote_and_target_the_highest_scored_or_first():
     quotes = [q("a1", "Gil Ho", None, [("t1", "support"), ("t1", "support"), ("t1", "oppose")])]
     c = cell(build_matrix(quotes), "Gil Ho", "t1")
-    assert (c.support, c.oppose, c.n_quotes, c.stance) == (1, 1, 1, "mixed")
+    assert (c.support, c.oppose, c.n_quotes, c.stance) == (1, 0, 1, "support")  # no scores: the first
+    scored = q("a1", "Gil Ho", None, [("t1", "support", 0.4), ("t1", "oppose", 0.7), ("t1", "neutral", 0.7)])
+    c = cell(build_matrix([scored]), "Gil Ho", "t1")
+    assert (c.support, c.oppose, c.stance) == (0, 1, "oppose")
 
 
 def test_names_grouped_case_and_space_insensitively():
@@ -248,8 +252,8 @@ def test_matrix_invariants(rows):
     once = {(c.actor_kind, c.actor, c.target): c for c in build_matrix(quotes, duplicates="once-per-article")}
     weighted = {(c.actor_kind, c.actor, c.target): c for c in build_matrix(quotes, weighting=True)}
     assert every.keys() == once.keys() == weighted.keys()
-    # person rows count each distinct (quote, target, stance) of quotes with a speaker exactly once
-    statements = {(q.key, s.target, s.stance) for q in quotes if q.speaker for s in q.stances}
+    # person rows count each (quote, target) of quotes with a speaker exactly once
+    statements = {(q.key, s.target) for q in quotes if q.speaker for s in q.stances}
     assert sum(c.support + c.oppose + c.neutral for k, c in every.items() if k[0] == "person") == len(statements)
     for key, c in every.items():
         assert once[key].evidence == c.evidence == weighted[key].evidence
