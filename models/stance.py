@@ -51,12 +51,14 @@ from models.encoder import (MINILM, MPNET, balanced_class_weights, default_encod
                             length_batches, mean_pool, native_bf16, release_free_memory, resolve_device, set_threads,
                             warmup_linear_schedule)
 from models.examples import Example, training_dataset
+from pipeline.domain import targets_hash
 from pipeline.jsonl import write_json
 from pipeline.records import STANCES, Stance
 from pipeline.resources import Target
 
 CARD = "model_card.json"
 HEADS = "heads.pt"
+TARGETS_COPY = "targets.yaml"  # the targets file the model was trained on, copied at save
 # 1: pair-only cross-encoder over retrieved candidates; 2: relevance head + polarity cross-encoder;
 # 3: as 2, relevance averaged with the frozen-embedding linker (linker.npz)
 # 4: as 3, polarity from the split cross-encoder over the linker's encoder (polarity.pt)
@@ -501,6 +503,7 @@ class StanceModel:
             if splitter is not None else {"kind": "MiniLM cross-encoder"},
             "params": params,
             "targets": self.target_ids_,
+            "targets_hash": targets_hash([self.targets_[t] for t in self.target_ids_]),
             "train_quotes": getattr(self, "train_quotes_", None),
             "train_pairs": getattr(self, "train_pairs_", None),
             "train_seconds": getattr(self, "train_seconds_", None),
@@ -514,9 +517,11 @@ class StanceModel:
 
     @classmethod
     def load(cls, path: str | Path, *, targets: Sequence[Target], device: str = "auto", quantize: bool | None = None,
-             bf16: bool | str | None = None) -> "StanceModel":
+             bf16: bool | str | None = None, targets_path: str | Path | None = None) -> "StanceModel":
         """``quantize`` / ``bf16``: override the saved settings for inference (None keeps them);
-        ``bf16="auto"``: bfloat16 autocast where the hardware runs it natively (``native_bf16``)."""
+        ``bf16="auto"``: bfloat16 autocast where the hardware runs it natively (``native_bf16``).
+        ``targets_path``: the targets file ``targets`` were read from; a model trained on another
+        file is refused (``targets_problem``)."""
         from transformers import AutoModel, AutoTokenizer
 
         path = Path(path)
@@ -524,6 +529,10 @@ class StanceModel:
         if not card_path.exists():
             raise FileNotFoundError(f"{path}: no {CARD}; train one with `stancemap train --out {path}`")
         card = json.loads(card_path.read_text(encoding="utf-8"))
+        if targets_path is not None:
+            problem = targets_problem(path, targets, targets_path)
+            if problem:
+                raise ValueError(problem)
         params = {k: v for k, v in card["params"].items() if k in cls().get_params()}
         params["device"] = device
         if quantize is not None:
@@ -574,6 +583,27 @@ class StanceModel:
                                                      device=model.device_.type)
         model.card_ = card
         return model
+
+
+def targets_problem(path: str | Path, targets: Sequence[Target], targets_path: str | Path) -> str | None:
+    """Why the model at ``path`` must not classify toward ``targets`` (read from ``targets_path``),
+    or None: the model card records the hash of the targets it was trained on."""
+    path = Path(path)
+    try:
+        card = json.loads((path / CARD).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        return f"{path / CARD}: unreadable ({error}); retrain with `stancemap train --out {path}`"
+    trained = card.get("targets_hash")
+    if not trained:
+        return (f"{path}: the model card does not record the targets the model was trained on (an older stancemap made "
+                f"it); retrain with `stancemap train --out {path}`")
+    if trained != targets_hash(targets):
+        copy = path / TARGETS_COPY
+        source = f"{copy} (the targets the model was trained on)" if copy.exists() else f"the targets recorded in {path / CARD}"
+        return (f"{source} differ from {targets_path}: the model would classify toward targets it never learned; "
+                f"retrain with `stancemap train --domain {Path(targets_path).parent} --out {path}`, or run with the domain "
+                f"it was trained on")
+    return None
 
 
 def _freeze_lower_layers(encoder: nn.Module, trainable_layers: int) -> None:

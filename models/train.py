@@ -11,8 +11,8 @@ from models.baselines import LinearBaseline, MajorityBaseline
 from models.crossval import cross_validate, markdown_table, paired_bootstrap
 from models.encoder import MINILM, MPNET, shared_encoder
 from models.examples import EXAMPLE_FORMAT, Example, examples_from_quotes, file_hashes, load_synthetic
-from models.stance import CARD, MODEL_FORMAT, StanceModel
-from pipeline.jsonl import read_jsonl, write_json, write_text
+from models.stance import CARD, MODEL_FORMAT, TARGETS_COPY, StanceModel
+from pipeline.jsonl import read_jsonl, write_bytes, write_json, write_text
 from pipeline.records import Quote
 from pipeline.resources import ANNOTATIONS, CORPUS_DIR, GOLD_DIR, TARGETS_PATH, load_targets
 
@@ -54,7 +54,8 @@ def train_model(
     if_stale: bool = False,
     progress: Callable[[str], None] = _say,
 ) -> Path:
-    """Fit the stance model on synthetic lines plus all gold, and save it with its model card.
+    """Fit the stance model on synthetic lines plus all gold, and save it with its model card and
+    a copy of its targets file (a run refuses the model for other targets).
     With ``if_stale``, keep a model at ``out`` that was trained on the same data files and
     settings by this version of the model (what `make run` wants) and only say so."""
     targets = load_targets(targets_path)
@@ -82,10 +83,12 @@ def train_model(
         },
         "seed": seed,
         "cross_validation": _matching_cv(data_files, model.get_params()),
-        "intended_use": "Stance of quotes toward the targets of annotations/targets.yaml (English news, 2022-23 debate).",
+        "targets_file": TARGETS_COPY,
+        "intended_use": f"Stance of quotes toward the targets of {_rel(Path(targets_path))} (English news).",
         "evaluation_note": "Figures are leave-one-article-out on gold articles the fold did not train on; synthetic lines are never scored.",
     }
     model.save(out, card=card)
+    write_bytes(Path(out) / TARGETS_COPY, Path(targets_path).read_bytes())
     progress(f"saved model to {out} ({model.train_seconds_}s training)")
     return Path(out)
 
@@ -102,6 +105,8 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
         return f"{CARD} unreadable ({error})"
     if card.get("format") != MODEL_FORMAT:
         return f"saved in model format {card.get('format') or 1}, this version writes {MODEL_FORMAT}"
+    if not card.get("targets_hash") or not (Path(out) / TARGETS_COPY).exists():
+        return f"it keeps no copy of the targets it was trained on ({TARGETS_COPY})"
     if card.get("data", {}).get("files") != {_rel(p): h for p, h in file_hashes(data_files).items()}:
         return "the training data files changed"
     if card.get("data", {}).get("example_format") != EXAMPLE_FORMAT:

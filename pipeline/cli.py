@@ -1,12 +1,34 @@
 """`stancemap`: one typer app, each command a thin wrapper over an importable function."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Who said what about which policy proposal, for or against.")
+DOMAIN_HELP = "Domain folder with targets.yaml and actors.yaml (default: the bundled annotations/)."
+
+
+@contextmanager
+def _refusals():
+    """A run or training that cannot start (bad domain folder, a model for other targets, a missing
+    model file) exits 2 with its message: file, what, and the fix."""
+    from pipeline.domain import DomainError
+    from pipeline.run import RunRefused
+
+    try:
+        yield
+    except (DomainError, RunRefused, FileNotFoundError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _targets_path(domain: Optional[Path]) -> Path:
+    from pipeline.domain import DEFAULT_DOMAIN, TARGETS_FILE
+
+    return (domain if domain is not None else DEFAULT_DOMAIN) / TARGETS_FILE
 
 
 @app.command()
@@ -14,6 +36,7 @@ def run(
     corpus: Path = typer.Argument(..., help="Folder of .txt/.html articles (metadata.csv optional) or a .jsonl file (id, text, title, date, publisher, url)."),
     out: Path = typer.Option(Path("runs/latest"), "--out", help="Run folder to write (resumed when it holds a run of the same options)."),
     model: Optional[Path] = typer.Option(Path("models/stance"), "--model", help="Trained stance model folder."),
+    domain: Optional[Path] = typer.Option(None, "--domain", help=DOMAIN_HELP),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda: where the stance model runs."),
     int8: bool = typer.Option(False, "--int8/--no-int8", help="Dynamic int8 quantisation of the stance model's Linear layers (CPU only)."),
     bf16: Optional[bool] = typer.Option(None, "--bf16/--no-bf16", show_default="on where the CPU has AVX512-BF16 or AMX, and on CUDA",
@@ -35,6 +58,7 @@ def run(
 
     options = RunOptions(
         model=str(model) if model else None,
+        domain=str(domain) if domain else None,
         device=device,
         int8=int8,
         bf16=bf16,
@@ -48,14 +72,15 @@ def run(
         window=window,
         strict=strict,
     )
-    if engine == "ray":
-        from pipeline.ray_engine import run_ray
-
-        summary = run_ray(corpus, out=out, options=options, address=address)
-    elif engine == "local":
-        summary = run_pipeline(corpus, out=out, options=options)
-    else:
+    if engine not in ("local", "ray"):
         raise typer.BadParameter(f"--engine {engine!r}: use local or ray")
+    with _refusals():
+        if engine == "ray":
+            from pipeline.ray_engine import run_ray
+
+            summary = run_ray(corpus, out=out, options=options, address=address)
+        else:
+            summary = run_pipeline(corpus, out=out, options=options)
     code = summary.exit_code
     if strict and summary.n_error:
         code = 1
@@ -66,6 +91,7 @@ def run(
 def train(
     out: Path = typer.Option(Path("models/stance"), "--out", help="Folder for weights, tokenizer and model card."),
     gold: Path = typer.Option(Path("annotations/gold"), "--gold", help="Gold annotation folder."),
+    domain: Optional[Path] = typer.Option(None, "--domain", help=DOMAIN_HELP + " The model keeps a copy of its targets."),
     synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic", help="Synthetic training lines."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="Article texts the gold offsets refer to."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
@@ -78,14 +104,16 @@ def train(
     """Fine-tune the stance model on the synthetic lines and all gold labels."""
     from models.train import train_model
 
-    train_model(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, device=device, epochs=epochs, seed=seed,
-                if_stale=if_stale, linker_encoder=linker_encoder)
+    with _refusals():
+        train_model(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, targets_path=_targets_path(domain),
+                    device=device, epochs=epochs, seed=seed, if_stale=if_stale, linker_encoder=linker_encoder)
 
 
 @app.command()
 def cv(
     out: Path = typer.Option(Path("evaluation/results/stance_cv.json"), "--out", help="Where to write the figures (JSON, and .md beside it)."),
     gold: Path = typer.Option(Path("annotations/gold"), "--gold"),
+    domain: Optional[Path] = typer.Option(None, "--domain", help=DOMAIN_HELP),
     synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic"),
     corpus: Path = typer.Option(Path("corpus"), "--corpus"),
     device: str = typer.Option("auto", "--device"),
@@ -98,8 +126,33 @@ def cv(
     """Leave-one-article-out evaluation of the stance model beside three baselines."""
     from models.train import run_cv
 
-    run_cv(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, device=device, epochs=epochs, seed=seed,
-           models=tuple(m.strip() for m in models.split(",") if m.strip()))
+    with _refusals():
+        run_cv(out=out, gold_dir=gold, corpus_dir=corpus, synthetic_path=synthetic, targets_path=_targets_path(domain), device=device,
+               epochs=epochs, seed=seed, models=tuple(m.strip() for m in models.split(",") if m.strip()))
+
+
+@app.command()
+def stance(
+    run: Path = typer.Argument(..., help="A run folder written by `stancemap run`."),
+    model: Path = typer.Option(Path("models/stance"), "--model", help="Trained stance model folder."),
+    device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
+    int8: bool = typer.Option(False, "--int8/--no-int8", help="Dynamic int8 quantisation (CPU only)."),
+    bf16: Optional[bool] = typer.Option(None, "--bf16/--no-bf16", show_default="on where the hardware runs bfloat16 natively"),
+) -> None:
+    """Classify a run's quotes again with a stance model (no parsing), then rebuild its outputs."""
+    from pipeline.rerun import classify_run
+
+    with _refusals():
+        classify_run(run, model=model, device=device, int8=int8, bf16=bf16)
+
+
+@app.command()
+def report(run: Path = typer.Argument(..., help="A run folder written by `stancemap run`.")) -> None:
+    """Rebuild statements.jsonl, matrix.csv, networks/ and report.html from a run's files."""
+    from pipeline.rerun import rebuild_run
+
+    with _refusals():
+        rebuild_run(run)
 
 
 @app.command("install-encoder")

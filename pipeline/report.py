@@ -283,9 +283,10 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
     articles = list(unique.values())
 
     try:
-        from pipeline.resources import load_targets
+        from pipeline.domain import load_domain
 
-        loaded_targets = load_targets()
+        config = manifest.get("config") if isinstance(manifest.get("config"), dict) else {}
+        loaded_targets = load_domain(config.get("domain")).targets
         titles = {t.id: t.title for t in loaded_targets}
         order = {t.id: i for i, t in enumerate(loaded_targets)}
     except Exception:  # the report must not fail for want of the target list

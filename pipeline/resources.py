@@ -1,13 +1,11 @@
-"""The project's own knowledge files: stance targets and the actor alias table.
+"""Stance targets and the actor alias table as records, and where the bundled files live.
 
-They live in ``annotations/`` (adopted from the shared folder; the project owns these copies).
+The bundled domain is ``annotations/`` (``pipeline.domain`` reads and checks domain folders).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from pipeline.names import name_key
 
@@ -89,39 +87,22 @@ class ActorTable:
 
 
 def load_targets(path: str | Path = TARGETS_PATH) -> tuple[Target, ...]:
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    targets = []
-    for item in data["targets"]:
-        targets.append(
-            Target(
-                id=item["id"],
-                title=" ".join(str(item.get("title", "")).split()),
-                description=" ".join(str(item.get("description", "")).split()),
-                aliases=tuple(str(a) for a in item.get("aliases") or ()),
-                numbers=tuple(str(n) for n in item.get("numbers") or ()),
-                proposed_by=tuple(item.get("proposed_by") or ()),
-                government_position=" ".join(str(item.get("government_position") or "").split()),
-                related=tuple(item.get("related_targets") or ()),
-            )
-        )
-    return tuple(targets)
+    """The targets of one ``targets.yaml``, checked (``pipeline.domain``; DomainError lists problems)."""
+    from pipeline.domain import DomainError, load_targets_file
+
+    problems: list[str] = []
+    targets = load_targets_file(Path(path), problems)
+    if problems:
+        raise DomainError(problems)
+    return targets
 
 
 def load_actors(path: str | Path = ACTORS_PATH) -> ActorTable:
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    actors = []
-    for item in data["actors"]:
-        actors.append(
-            Actor(
-                name=item["name"],
-                kind=item.get("kind", "person"),
-                organisation=item.get("organisation"),
-                role=" ".join(str(item.get("role") or "").split()),
-                actor_type=item.get("actor_type") or "",
-                party=item.get("party"),
-                aliases=tuple(str(a) for a in item.get("aliases") or ()),
-            )
-        )
-    return ActorTable(tuple(actors))
+    """The alias table of one ``actors.yaml``, checked (``pipeline.domain``; DomainError lists problems)."""
+    from pipeline.domain import DomainError, load_actors_file
+
+    problems: list[str] = []
+    actors = load_actors_file(Path(path), problems)
+    if problems:
+        raise DomainError(problems)
+    return actors

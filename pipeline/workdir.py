@@ -25,7 +25,19 @@ CONFIG = "config.json"
 def run_config(corpus: str | Path, options) -> dict:
     """What must be the same for a run to resume: options (a dataclass), corpus path, model weights, version."""
     return {"options": asdict(options), "corpus": str(Path(corpus).resolve()), "model_hash": model_hash(options.model),
-            "version": package_version("stancemap")}
+            "domain_hash": domain_hash(getattr(options, "domain", None)), "version": package_version("stancemap")}
+
+
+def domain_hash(path: str | Path | None) -> str:
+    """sha256 over a domain folder's files (the bundled one for None): editing them restarts a run."""
+    from pipeline.domain import ACTORS_FILE, DEFAULT_DOMAIN, TARGETS_FILE
+
+    folder = Path(path) if path is not None else DEFAULT_DOMAIN
+    digest = hashlib.sha256()
+    for name in (TARGETS_FILE, ACTORS_FILE):
+        file = folder / name
+        digest.update(name.encode() + b"\0" + (file.read_bytes() if file.exists() else b""))
+    return digest.hexdigest()
 
 
 def prepare_work(work: Path, config: dict, progress: Callable[[str], None]) -> None:

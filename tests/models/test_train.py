@@ -4,17 +4,18 @@ from __future__ import annotations
 import json
 
 from models.examples import EXAMPLE_FORMAT, file_hashes
-from models.stance import CARD, MODEL_FORMAT, StanceModel
+from models.stance import CARD, MODEL_FORMAT, TARGETS_COPY, StanceModel
 from models.train import _rel, stale_reason
 
 
 def _card(folder, data_files, **changes):
     params = StanceModel(device="cpu").get_params()
-    card = {"format": MODEL_FORMAT, "params": {**params, "encoder_path": None},
+    card = {"format": MODEL_FORMAT, "params": {**params, "encoder_path": None}, "targets_hash": "0" * 64,
             "data": {"files": {_rel(p): h for p, h in file_hashes(data_files).items()}, "example_format": EXAMPLE_FORMAT}}
     card.update(changes)
     folder.mkdir(exist_ok=True)
     (folder / CARD).write_text(json.dumps(card), encoding="utf-8")
+    (folder / TARGETS_COPY).write_text("targets: []\n", encoding="utf-8")
     return params
 
 
@@ -41,6 +42,9 @@ def test_stale_reasons_name_what_changed(tmp_path):
     assert stale_reason(tmp_path / "older", data_files=[data], params=params).startswith("examples were built in format 1")
     _card(tmp_path / "old", [data], format=None)
     assert stale_reason(tmp_path / "old", data_files=[data], params=params).startswith("saved in model format 1")
+    _card(tmp_path / "uncopied", [data])
+    (tmp_path / "uncopied" / TARGETS_COPY).unlink()
+    assert stale_reason(tmp_path / "uncopied", data_files=[data], params=params).startswith("it keeps no copy of the targets")
 
 
 def test_cv_keeps_earlier_rows_only_when_they_describe_the_same_model():
