@@ -53,6 +53,7 @@ from models.encoder import (MINILM, MPNET, balanced_class_weights, default_encod
 from models.examples import Example, training_dataset
 from pipeline.domain import targets_hash
 from pipeline.jsonl import write_json
+from pipeline.progress import Progress
 from pipeline.records import STANCES, Stance
 from pipeline.resources import Target
 
@@ -239,6 +240,7 @@ class StanceModel:
         self.model_.train()
         self.history_ = []
         step = 0
+        bar = Progress(steps, label="relevance training", unit="steps", say=say, every=30.0)
         for epoch in range(self.epochs):
             order = torch.randperm(len(examples), generator=generator).tolist()
             total = 0.0
@@ -261,8 +263,7 @@ class StanceModel:
                 schedule.step()
                 total += loss.item() * len(idx)
                 step += 1
-                if step % 20 == 0:
-                    say(f"epoch {epoch + 1}/{self.epochs} step {step}/{steps} loss {loss.item():.3f}")
+                bar.advance(note=f"(epoch {epoch + 1}/{self.epochs}, loss {loss.item():.3f})")
             self.history_.append({"epoch": epoch + 1, "loss": round(total / len(examples), 4)})
         self.train_seconds_ = round(time.perf_counter() - started, 1)
         self.train_quotes_ = len(examples)

@@ -85,6 +85,21 @@ def iter_corpus(
         raise FileNotFoundError(f"{path}: no such corpus; give a folder of .txt/.html files or a .jsonl file")
 
 
+def count_corpus(path: str | Path) -> int | None:
+    """How many articles ``iter_corpus`` will yield (for progress), without reading them; None
+    when the path is not a corpus."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return sum(1 for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES)
+        if path.suffix == ".jsonl":
+            with open(path, "rb") as handle:
+                return sum(1 for line in handle if line.strip())
+        return 1 if path.is_file() else None
+    except OSError:
+        return None
+
+
 def _iter_folder(folder: Path, *, encoding: str | None, max_chars: int) -> Iterator[Article | InputProblem]:
     try:
         metadata = read_metadata(folder / "metadata.csv")

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline import run as local
-from pipeline.corpus import iter_corpus
+from pipeline.corpus import count_corpus, iter_corpus
 from pipeline.domain import load_domain
+from pipeline.progress import Progress
 from pipeline.records import Article, Quote, Segment
 from pipeline.stages import ArticleResult, QuoteStage, StanceStage
 from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config
@@ -205,10 +206,12 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
     stance_cpus = 1 if model_hash and device != "cuda" and cpus > 1 else 0  # 0: may share a core, never waits for one
     spacy_actors = max(1, min(options.n_process, cpus - stance_cpus))
 
+    bar = Progress(count_corpus(corpus), label="articles", say=progress)
     for items in chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), window):
         order.extend(item.id for item in items)
         todo, resumed = pending(items, work, progress=progress)
         summary.n_resumed += resumed
+        bar.advance(len(items) - len(todo) - resumed, skipped=resumed)  # input problems are done at once
         if not todo:
             continue
         t = time.perf_counter()
@@ -239,7 +242,7 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
             w = time.perf_counter()
             local.record_results(out, work, articles, results, failed, progress=progress)
             timer["write"] += time.perf_counter() - w
+            bar.advance(len(articles))
         timer["ray"] += time.perf_counter() - t
-        progress(f"{len(order)} articles read ({summary.n_resumed} already done)")
     return order
 

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from pipeline.corpus import DEFAULT_MAX_CHARS, iter_corpus
+from pipeline.corpus import DEFAULT_MAX_CHARS, count_corpus, iter_corpus
 from pipeline.jsonl import atomic_writer, write_json, write_text
+from pipeline.progress import Progress
 from pipeline.records import Article, ArticleStatus, Quote, Segment
 from pipeline.stages import ArticleResult, QuoteStage, StanceStage
 from pipeline.domain import Domain, load_domain
@@ -97,13 +98,14 @@ def run_pipeline(
     timer["load"] += time.perf_counter() - t
 
     order: list[str] = []
+    bar = Progress(count_corpus(corpus), label="articles", say=progress)
     for chunk in chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), options.chunk_size):
         order.extend(item.id for item in chunk)
         todo, resumed = pending(chunk, work, progress=progress)
         summary.n_resumed += resumed
         if todo:
             _process_chunk(todo, out=out, work=work, quote_stage=quote_stage, stance_stage=stance_stage, timer=timer, progress=progress)
-        progress(f"{len(order)} articles read ({summary.n_resumed} already done)")
+        bar.advance(len(chunk) - resumed, skipped=resumed, note=f"({summary.n_resumed} already done)" if summary.n_resumed else "")
 
     card = stance_stage.card if stance_stage is not None else None
     device = stance_stage.device if stance_stage is not None else "cpu"
