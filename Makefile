@@ -34,6 +34,8 @@ train: install
 	$(VENV)/bin/stancemap train --out $(MODEL) --device $(DEVICE)
 
 test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(VENV)/bin/pytest
 
 bench: install

@@ -6,6 +6,7 @@
 ``annotate_app`` is the typer app the lead mounts as ``stancemap annotate``; other modules may
 add commands to it.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -21,15 +22,17 @@ from evaluation.scoring import _figures, _prepare, load_quotes, read_records
 from pipeline.records import Quote
 from pipeline.resources import TARGETS_PATH, load_targets
 
-annotate_app = typer.Typer(help="Gold annotations: check them, measure agreement between passes.", no_args_is_help=True)
+annotate_app = typer.Typer(
+    help="Gold annotations: check them, measure agreement between passes.", no_args_is_help=True
+)
 
 DEFAULT_GOLD = Path("annotations/gold")
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_TARGETS = Path("annotations/targets.yaml")
 # marks that never open or close a direct quote's own words; single marks are left out because
 # \u2019 is also an apostrophe and \u2018 can open a quote nested at the start of the span
-OPEN_MARKS = "\u201c\""
-CLOSE_MARKS = "\u201d\""
+OPEN_MARKS = '\u201c"'
+CLOSE_MARKS = '\u201d"'
 
 
 # --------------------------------------------------------------------------------------------
@@ -45,12 +48,16 @@ def _files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, bool, int]], l
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix == ".jsonl" and p.is_file())
             if not found:
-                problems.append(f"{path}: no .jsonl files; fix: write one <article>.jsonl per annotated article")
+                problems.append(
+                    f"{path}: no .jsonl files; fix: write one <article>.jsonl per annotated article"
+                )
             files += [(p, True, k) for p in found]
         elif path.is_file():
             files.append((path, False, k))
         else:
-            problems.append(f"{path}: no such file or directory; fix: give a gold directory or .jsonl file")
+            problems.append(
+                f"{path}: no such file or directory; fix: give a gold directory or .jsonl file"
+            )
     return files, problems
 
 
@@ -76,7 +83,9 @@ def _span_hint(text: str, article: str) -> str:
     if hits:
         where = ", ".join(f"{h}..{h + len(text)}" for h in hits)
         return f"the text occurs at {where}: pick the right occurrence"
-    return "copy text = article[start:end] or correct the offsets (read the article with newline='')"
+    return (
+        "copy text = article[start:end] or correct the offsets (read the article with newline='')"
+    )
 
 
 def _check(
@@ -88,13 +97,19 @@ def _check(
     try:
         target_ids = {t.id for t in load_targets(targets_path)}
     except (OSError, KeyError, TypeError, ValueError) as exc:
-        return [f"{targets_path}: cannot read the target list ({exc}); fix: give --targets annotations/targets.yaml"], stats
+        return [
+            f"{targets_path}: cannot read the target list ({exc}); fix: give --targets annotations/targets.yaml"
+        ], stats
     if not corpus_dir.is_dir():
-        problems.append(f"{corpus_dir}: corpus directory not found; fix: give --corpus DIR holding <article>.txt")
+        problems.append(
+            f"{corpus_dir}: corpus directory not found; fix: give --corpus DIR holding <article>.txt"
+        )
     files, found = _files(paths)
     problems += found
     texts: dict[str, str | None] = {}
-    seen_ids: dict[tuple[int, str, str], str] = {}  # ids are unique within one annotation set (path)
+    seen_ids: dict[
+        tuple[int, str, str], str
+    ] = {}  # ids are unique within one annotation set (path)
     articles: set[str] = set()
     for file, from_dir, set_index in files:
         stats["files"] += 1
@@ -126,10 +141,17 @@ def _check(
                 else:
                     seen_ids[key] = where
             for k, s in enumerate(data.get("stances") or []):
-                if isinstance(s, dict) and isinstance(s.get("target"), str) and s["target"] and s["target"] not in target_ids:
+                if (
+                    isinstance(s, dict)
+                    and isinstance(s.get("target"), str)
+                    and s["target"]
+                    and s["target"] not in target_ids
+                ):
                     close = difflib.get_close_matches(s["target"], sorted(target_ids), n=1)
                     hint = f"did you mean {close[0]!r}?" if close else "use an id from targets.yaml"
-                    problems.append(f"{where}: stances[{k}].target {s['target']!r} is not a target id; fix: {hint}")
+                    problems.append(
+                        f"{where}: stances[{k}].target {s['target']!r} is not a target id; fix: {hint}"
+                    )
             text = _read_article(corpus_dir, article_id, texts)
             if text is None:
                 if expect is None or article_id != expect:
@@ -158,7 +180,9 @@ def _check(
                     problems.append(
                         f"{where}: the span has leading or trailing whitespace; fix: trim start/end to the words"
                     )
-                if data.get("kind") == "direct" and (quoted[0] in OPEN_MARKS or quoted[-1] in CLOSE_MARKS):
+                if data.get("kind") == "direct" and (
+                    quoted[0] in OPEN_MARKS or quoted[-1] in CLOSE_MARKS
+                ):
                     problems.append(
                         f"{where}: a direct quote's span includes its quotation marks; "
                         "fix: mark only the words inside the marks (codebook \u00a71)"
@@ -210,16 +234,24 @@ def check_gold(
 
 @annotate_app.command("check")
 def check_command(
-    paths: list[Path] | None = typer.Argument(None, help="Gold directories or .jsonl files (default annotations/gold)."),
-    corpus: Path = typer.Option(DEFAULT_CORPUS, "--corpus", help="Directory of <article>.txt files."),
-    targets: Path | None = typer.Option(None, "--targets", help="targets.yaml (default annotations/targets.yaml)."),
+    paths: list[Path] | None = typer.Argument(
+        None, help="Gold directories or .jsonl files (default annotations/gold)."
+    ),
+    corpus: Path = typer.Option(
+        DEFAULT_CORPUS, "--corpus", help="Directory of <article>.txt files."
+    ),
+    targets: Path | None = typer.Option(
+        None, "--targets", help="targets.yaml (default annotations/targets.yaml)."
+    ),
 ) -> None:
     """Validate gold annotation files; one line per problem naming file, line and the fix."""
     targets_path = targets or (DEFAULT_TARGETS if DEFAULT_TARGETS.is_file() else TARGETS_PATH)
     problems, stats = _check(paths or [DEFAULT_GOLD], corpus_dir=corpus, targets_path=targets_path)
     for problem in problems:
         typer.echo(problem)
-    summary = f"{stats['files']} file(s), {stats['quotes']} record(s), {stats['articles']} article(s)"
+    summary = (
+        f"{stats['files']} file(s), {stats['quotes']} record(s), {stats['articles']} article(s)"
+    )
     if problems:
         typer.echo(f"{len(problems)} problem(s) in {summary}", err=True)
         raise typer.Exit(1)
@@ -303,17 +335,45 @@ def agreement(a: str | Path | Sequence[Quote], b: str | Path | Sequence[Quote]) 
 
 
 def render_agreement(result: dict) -> str:
-    lines = [f"articles compared: {result['n_articles']}  quotes A: {result['n_a']}  B: {result['n_b']}  "
-             f"matched: {result['n_matched']}  stance pairs both tag: {result['n_stance_pairs']}"]
+    lines = [
+        f"articles compared: {result['n_articles']}  quotes A: {result['n_a']}  B: {result['n_b']}  "
+        f"matched: {result['n_matched']}  stance pairs both tag: {result['n_stance_pairs']}"
+    ]
     if result["only_in_a"] or result["only_in_b"]:
-        lines.append(f"only in A: {', '.join(result['only_in_a']) or '-'}; only in B: {', '.join(result['only_in_b']) or '-'}")
+        lines.append(
+            f"only in A: {', '.join(result['only_in_a']) or '-'}; only in B: {', '.join(result['only_in_b']) or '-'}"
+        )
     width = max(len(label) for label, _ in AGREE_KEYS)
     lines.append("")
     lines += [f"{label.ljust(width)}  {fmt_value(result.get(key))}" for label, key in AGREE_KEYS]
     lines.append("")
-    header = ["article", "A", "B", "match", "span F1", "exact F1", "speaker", "org", "target F1", "raw", "kappa", "alpha"]
-    keys = ["n_a", "n_b", "n_matched", "span_f1", "exact_f1", "speaker_agreement", "organisation_agreement",
-            "target_f1", "stance_raw_agreement", "stance_kappa", "stance_alpha"]
+    header = [
+        "article",
+        "A",
+        "B",
+        "match",
+        "span F1",
+        "exact F1",
+        "speaker",
+        "org",
+        "target F1",
+        "raw",
+        "kappa",
+        "alpha",
+    ]
+    keys = [
+        "n_a",
+        "n_b",
+        "n_matched",
+        "span_f1",
+        "exact_f1",
+        "speaker_agreement",
+        "organisation_agreement",
+        "target_f1",
+        "stance_raw_agreement",
+        "stance_kappa",
+        "stance_alpha",
+    ]
     rows = [[art, *(fmt_value(f.get(k)) for k in keys)] for art, f in result["per_article"].items()]
     widths = [max(len(x) for x in col) for col in zip(header, *rows)]
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
@@ -323,7 +383,9 @@ def render_agreement(result: dict) -> str:
 
 @annotate_app.command("agree")
 def agree_command(
-    a: Path = typer.Argument(..., help="First annotation set (directory of <article>.jsonl or a .jsonl file)."),
+    a: Path = typer.Argument(
+        ..., help="First annotation set (directory of <article>.jsonl or a .jsonl file)."
+    ),
     b: Path = typer.Argument(..., help="Second annotation set."),
     format: str = typer.Option("table", "--format", help="table | json"),
     out: Path | None = typer.Option(None, "--out", help="Also write the figures as JSON here."),
@@ -334,7 +396,10 @@ def agree_command(
         raise typer.Exit(2)
     for path in (a, b):
         if not path.exists():
-            typer.echo(f"error: {path}: no such file or directory; fix: give an annotation directory or .jsonl file", err=True)
+            typer.echo(
+                f"error: {path}: no such file or directory; fix: give an annotation directory or .jsonl file",
+                err=True,
+            )
             raise typer.Exit(2)
     result = agreement(a, b)
     for side in ("a", "b"):

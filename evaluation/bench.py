@@ -17,6 +17,7 @@ minus model loading) / parse seconds (loading excluded); goal <= 2.0. ``quotes_o
 direct_quotations); goal <= 1.2. When textacy cannot be imported the ratio is reported as
 unavailable with the reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,14 +48,22 @@ def replicate_corpus(source: str | Path, n: int, out: str | Path) -> Path:
 
     seeds = [a for a in iter_corpus(source) if not isinstance(a, InputProblem)]
     if not seeds:
-        raise ValueError(f"{source}: no readable article to replicate; give a corpus folder or .jsonl with at least one article")
+        raise ValueError(
+            f"{source}: no readable article to replicate; give a corpus folder or .jsonl with at least one article"
+        )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8") as handle:
         for i in range(n):
             seed = seeds[i % len(seeds)]
-            data = {"id": f"{seed.id}-r{i // len(seeds):05d}", "text": seed.text, "title": seed.title, "date": seed.date,
-                    "publisher": seed.publisher, "url": seed.url}
+            data = {
+                "id": f"{seed.id}-r{i // len(seeds):05d}",
+                "text": seed.text,
+                "title": seed.title,
+                "date": seed.date,
+                "publisher": seed.publisher,
+                "url": seed.url,
+            }
             handle.write(json.dumps(data, ensure_ascii=False) + "\n")
     return out
 
@@ -81,7 +90,12 @@ def time_parse(corpus: str | Path, *, batch_size: int = 8, n_process: int = 1) -
     for doc in nlp.pipe(iter_texts(corpus), batch_size=batch_size, n_process=n_process):
         n_docs += 1
         n_tokens += len(doc)
-    return {"load_seconds": round(load, 3), "seconds": round(time.perf_counter() - t, 3), "docs": n_docs, "tokens": n_tokens}
+    return {
+        "load_seconds": round(load, 3),
+        "seconds": round(time.perf_counter() - t, 3),
+        "docs": n_docs,
+        "tokens": n_tokens,
+    }
 
 
 def time_textacy(corpus: str | Path, *, batch_size: int = 8, n_process: int = 1) -> dict:
@@ -102,8 +116,14 @@ def time_textacy(corpus: str | Path, *, batch_size: int = 8, n_process: int = 1)
         except Exception as exc:  # textacy raises on some texts; counted, not fatal
             n_failed += 1
             first_error = first_error or f"{type(exc).__name__}: {str(exc)[:200]}"
-    return {"load_seconds": round(load, 3), "seconds": round(time.perf_counter() - t, 3), "docs": n_docs, "quotes": n_quotes,
-            "docs_failed": n_failed, "first_error": first_error}
+    return {
+        "load_seconds": round(load, 3),
+        "seconds": round(time.perf_counter() - t, 3),
+        "docs": n_docs,
+        "quotes": n_quotes,
+        "docs_failed": n_failed,
+        "first_error": first_error,
+    }
 
 
 def time_quote_stage(corpus: str | Path, *, batch_size: int = 8, n_process: int = 1) -> dict:
@@ -123,14 +143,26 @@ def time_quote_stage(corpus: str | Path, *, batch_size: int = 8, n_process: int 
     t = time.perf_counter()
     articles = (a for a in iter_corpus(corpus) if not isinstance(a, InputProblem))
     n_docs = n_quotes = 0
-    for quotes in extract_quotes(((a, segment_article(a)) for a in articles), nlp=nlp, actors=actors, batch_size=batch_size,
-                                 n_process=n_process):
+    for quotes in extract_quotes(
+        ((a, segment_article(a)) for a in articles),
+        nlp=nlp,
+        actors=actors,
+        batch_size=batch_size,
+        n_process=n_process,
+    ):
         n_docs += 1
         n_quotes += len(quotes)
-    return {"load_seconds": round(load, 3), "seconds": round(time.perf_counter() - t, 3), "docs": n_docs, "quotes": n_quotes}
+    return {
+        "load_seconds": round(load, 3),
+        "seconds": round(time.perf_counter() - t, 3),
+        "docs": n_docs,
+        "quotes": n_quotes,
+    }
 
 
-def _measure(argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, progress_dir: Path | None = None) -> dict:
+def _measure(
+    argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, progress_dir: Path | None = None
+) -> dict:
     """Run ``argv`` as a child process: wall and CPU seconds, exit code, peak RSS (this child and
     the grandchildren it waited for), stdout and the tail of stderr. The child's RSS is sampled
     every second; with ``progress_dir`` each sample also counts the ``*.json`` files there (the
@@ -146,11 +178,20 @@ def _measure(argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, prog
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        rss, hwm = _rss_mib(proc.pid) if _runs(proc.pid, argv) else (None, None)  # not before exec: the fork shows our memory
+        rss, hwm = (
+            _rss_mib(proc.pid) if _runs(proc.pid, argv) else (None, None)
+        )  # not before exec: the fork shows our memory
         high_water = max(high_water, hwm or 0.0)
         if rss is not None:
-            done = sum(1 for _ in progress_dir.glob("*.json")) - 1 if progress_dir and progress_dir.exists() else None
-            samples.append([round(time.perf_counter() - t, 1), rss] + ([max(done, 0)] if done is not None else []))
+            done = (
+                sum(1 for _ in progress_dir.glob("*.json")) - 1
+                if progress_dir and progress_dir.exists()
+                else None
+            )
+            samples.append(
+                [round(time.perf_counter() - t, 1), rss]
+                + ([max(done, 0)] if done is not None else [])
+            )
         time.sleep(0.2 if time.perf_counter() - t < 5 else 1.0)
     wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -166,7 +207,10 @@ def _measure(argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, prog
         "peak_rss_mib": round(max(high_water, 0.0), 1) or round(usage.ru_maxrss / 1024, 1),
         "ru_maxrss_mib": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # before, after: other jobs on the machine
+        "load_average_1min": [
+            round(load_before, 2),
+            round(os.getloadavg()[0], 2),
+        ],  # before, after: other jobs on the machine
         "rss_samples": _thin(samples, 60),
         "stdout": out_file.read().decode("utf-8", "replace"),
         "stderr_tail": stderr[-2000:],
@@ -176,7 +220,9 @@ def _measure(argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, prog
 def _runs(pid: int, argv: list[str]) -> bool:
     """Whether process ``pid`` is running ``argv`` (has exec'd) rather than still being our fork."""
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[1:3] == [a.encode() for a in argv[1:3]]
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[1:3] == [
+            a.encode() for a in argv[1:3]
+        ]
     except OSError:
         return False
 
@@ -198,7 +244,10 @@ def _thin(samples: list, keep: int) -> list:
     if len(samples) <= keep:
         return samples
     step = len(samples) / keep
-    chosen = {int(i * step) for i in range(keep)} | {len(samples) - 1, max(range(len(samples)), key=lambda i: samples[i][1])}
+    chosen = {int(i * step) for i in range(keep)} | {
+        len(samples) - 1,
+        max(range(len(samples)), key=lambda i: samples[i][1]),
+    }
     return [samples[i] for i in sorted(chosen)]
 
 
@@ -210,13 +259,29 @@ def _worker(function: str, corpus: Path, batch_size: int, n_process: int) -> dic
     )
     result = _measure([sys.executable, "-c", code, str(corpus)])
     if result["returncode"] != 0:
-        return {"error": f"{function} exited {result['returncode']}: {result['stderr_tail'][-600:]}", **_slim(result)}
+        return {
+            "error": f"{function} exited {result['returncode']}: {result['stderr_tail'][-600:]}",
+            **_slim(result),
+        }
     lines = [line for line in result["stdout"].splitlines() if line.startswith("{")]
     return {**json.loads(lines[-1]), **_slim(result)}
 
 
 def _slim(result: dict) -> dict:
-    return {k: v for k, v in result.items() if k in ("wall_seconds", "cpu_seconds", "returncode", "peak_rss_mib", "ru_maxrss_mib", "load_average_1min", "rss_samples")}
+    return {
+        k: v
+        for k, v in result.items()
+        if k
+        in (
+            "wall_seconds",
+            "cpu_seconds",
+            "returncode",
+            "peak_rss_mib",
+            "ru_maxrss_mib",
+            "load_average_1min",
+            "rss_samples",
+        )
+    }
 
 
 def textacy_available() -> str | None:
@@ -258,8 +323,23 @@ def bench_size(
     words = sum(len(t.split()) for t in iter_texts(corpus))
     run_dir = work / f"run-{n}"
     shutil.rmtree(run_dir, ignore_errors=True)
-    argv = [sys.executable, "-m", "pipeline.cli", "run", str(corpus), "--out", str(run_dir), "--model", str(model or work / "no-model"),
-            "--batch-size", str(batch_size), "--n-process", str(n_process), "--chunk-size", str(settings.chunk_size)]
+    argv = [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "run",
+        str(corpus),
+        "--out",
+        str(run_dir),
+        "--model",
+        str(model or work / "no-model"),
+        "--batch-size",
+        str(batch_size),
+        "--n-process",
+        str(n_process),
+        "--chunk-size",
+        str(settings.chunk_size),
+    ]
     if engine != "local":
         argv += ["--engine", engine]
     if settings.bf16 is not None:
@@ -284,7 +364,9 @@ def bench_size(
         "stage_seconds": seconds,
         "counts": manifest.get("counts", {}),
         "stance_model": bool(manifest.get("model_hash")),
-        "stance_device": manifest.get("device") if manifest.get("model_hash") else None,  # e.g. "cpu, bfloat16"
+        "stance_device": manifest.get("device")
+        if manifest.get("model_hash")
+        else None,  # e.g. "cpu, bfloat16"
     }
     shutil.rmtree(run_dir, ignore_errors=True)
     checkpoint(result)
@@ -295,7 +377,9 @@ def bench_size(
         checkpoint(result)
         if "seconds" in parse and parse["seconds"]:
             result["run_over_parse"] = round(processing / parse["seconds"], 3)
-        if parse.get("cpu_seconds"):  # whole processes, loading included: robust to other jobs on the machine
+        if parse.get(
+            "cpu_seconds"
+        ):  # whole processes, loading included: robust to other jobs on the machine
             result["run_over_parse_cpu"] = round(run["cpu_seconds"] / parse["cpu_seconds"], 3)
         reason = textacy_available()
         if reason:
@@ -315,7 +399,9 @@ def bench_size(
             if qs.get("seconds") and tx.get("seconds"):
                 result["quote_stage_over_textacy"] = round(qs["seconds"] / tx["seconds"], 3)
             if qs.get("cpu_seconds") and tx.get("cpu_seconds"):
-                result["quote_stage_over_textacy_cpu"] = round(qs["cpu_seconds"] / tx["cpu_seconds"], 3)
+                result["quote_stage_over_textacy_cpu"] = round(
+                    qs["cpu_seconds"] / tx["cpu_seconds"], 3
+                )
     corpus.unlink(missing_ok=True)
     return result
 
@@ -367,8 +453,11 @@ def run_bench(
     report = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine(),
-        "settings": {"seeds": str(seeds), "model": str(model) if model else None,
-                     **{k: v for k, v in asdict(settings).items() if k != "ratios"}},
+        "settings": {
+            "seeds": str(seeds),
+            "model": str(model) if model else None,
+            **{k: v for k, v in asdict(settings).items() if k != "ratios"},
+        },
         "goals": GOALS,
         "sizes": [],
     }
@@ -381,8 +470,17 @@ def run_bench(
                 report["sizes"] = done + [partial]
                 _write(report, out)
 
-            checkpoint(bench_size(n, seeds=Path(seeds), work=work, model=model, settings=settings, progress=progress,
-                                  checkpoint=checkpoint))
+            checkpoint(
+                bench_size(
+                    n,
+                    seeds=Path(seeds),
+                    work=work,
+                    model=model,
+                    settings=settings,
+                    progress=progress,
+                    checkpoint=checkpoint,
+                )
+            )
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
@@ -409,7 +507,13 @@ def markdown(report: dict) -> str:
         f"{s['n_process']} process(es); chunk {s['chunk_size']}; stance model: {s['model'] or 'none (stance stage not measured)'}"
         f"{'' if s.get('bf16') is None or not s['model'] else ' with --bf16' if s['bf16'] else ' with --no-bf16'}.",
     ]
-    devices = sorted({r["run"]["stance_device"] for r in report["sizes"] if r.get("run", {}).get("stance_device")})
+    devices = sorted(
+        {
+            r["run"]["stance_device"]
+            for r in report["sizes"]
+            if r.get("run", {}).get("stance_device")
+        }
+    )
     if devices:
         lines.append(f"Stance model ran on: {'; '.join(devices)}.")
     if s.get("code"):
@@ -430,7 +534,12 @@ def markdown(report: dict) -> str:
         if "error" in r:
             lines.append(f"| {r['articles']} | {r.get('words', '')} | error: {r['error'][:200]} |")
             continue
-        run, parse, tx, qs = r["run"], r.get("parse", {}), r.get("textacy", {}), r.get("quote_stage", {})
+        run, parse, tx, qs = (
+            r["run"],
+            r.get("parse", {}),
+            r.get("textacy", {}),
+            r.get("quote_stage", {}),
+        )
         lines.append(
             f"| {r['articles']:,} | {r['words']:,} | {run['articles_per_second']} | {run['words_per_second']:,} | {run['wall_seconds']} | "
             f"{get(run, 'cpu_seconds')} | {run['peak_rss_mib']:,} | {get(parse, 'seconds')} | {get(r, 'run_over_parse')} | "
@@ -442,10 +551,15 @@ def markdown(report: dict) -> str:
         if "unavailable" in tx:
             notes.append(f"textacy: {tx['unavailable']}")
         elif tx.get("docs_failed"):
-            notes.append(f"textacy's direct_quotations raised on {tx['docs_failed']} of {tx['docs']} docs at {r['articles']:,} articles "
-                         f"({tx.get('first_error') or 'an exception inside textacy'}); their parse time is counted, their quotes are not.")
-        memory = [f"run {run['peak_rss_mib']:,}"] + [f"{name} {d['peak_rss_mib']:,}" for name, d in
-                                                      (("parse-only", parse), ("textacy", tx), ("quote stage alone", qs)) if d.get("peak_rss_mib")]
+            notes.append(
+                f"textacy's direct_quotations raised on {tx['docs_failed']} of {tx['docs']} docs at {r['articles']:,} articles "
+                f"({tx.get('first_error') or 'an exception inside textacy'}); their parse time is counted, their quotes are not."
+            )
+        memory = [f"run {run['peak_rss_mib']:,}"] + [
+            f"{name} {d['peak_rss_mib']:,}"
+            for name, d in (("parse-only", parse), ("textacy", tx), ("quote stage alone", qs))
+            if d.get("peak_rss_mib")
+        ]
         curve = run.get("rss_samples") or []
         with_done = [c for c in curve if len(c) == 3]
         if with_done:
@@ -455,50 +569,99 @@ def markdown(report: dict) -> str:
                 hit = next((c for c in with_done if c[2] >= fraction * n), None)
                 if hit:
                     points.append(f"{hit[2]:,} done: {hit[1]:,}")
-            curves.append(f"{n:,} articles: peak RSS MiB {', '.join(memory)}; run RSS as articles complete: {'; '.join(points)}.")
+            curves.append(
+                f"{n:,} articles: peak RSS MiB {', '.join(memory)}; run RSS as articles complete: {'; '.join(points)}."
+            )
         else:
             curves.append(f"{r['articles']:,} articles: peak RSS MiB {', '.join(memory)}.")
     if notes:
         lines += [""] + notes
     if curves:
-        lines += ["", "Memory (RSS sampled every second while the run works):", ""] + [f"- {c}" for c in curves]
+        lines += ["", "Memory (RSS sampled every second while the run works):", ""] + [
+            f"- {c}" for c in curves
+        ]
     if stages:
         names = sorted({k for _, st in stages for k in st}, key=lambda k: (k == "total", k))
-        lines += ["", "Seconds per stage (from the run's manifest.json):", "", "| articles | " + " | ".join(names) + " |",
-                  "|---:|" + "---:|" * len(names)]
+        lines += [
+            "",
+            "Seconds per stage (from the run's manifest.json):",
+            "",
+            "| articles | " + " | ".join(names) + " |",
+            "|---:|" + "---:|" * len(names),
+        ]
         for n, st in stages:
             lines.append(f"| {n:,} | " + " | ".join(str(st.get(k, "")) for k in names) + " |")
-    lines += ["", "Peak RSS: the highest VmHWM sampled from each measured process (falling back to `ru_maxrss` from wait4).",
-              "run / parse: pipeline seconds without model loading over `nlp.pipe` seconds on the same texts without loading;",
-              "the CPU column divides the two processes' CPU seconds (loading included), which other jobs on the machine do not inflate.",
-              "quotes / textacy: the run's quote stage (its own parse included) over parse + `direct_quotations` on the same texts;",
-              "quote stage alone: segmentation + `extract_quotes` in a process of its own, like textacy's (wall and CPU seconds).", ""]
+    lines += [
+        "",
+        "Peak RSS: the highest VmHWM sampled from each measured process (falling back to `ru_maxrss` from wait4).",
+        "run / parse: pipeline seconds without model loading over `nlp.pipe` seconds on the same texts without loading;",
+        "the CPU column divides the two processes' CPU seconds (loading included), which other jobs on the machine do not inflate.",
+        "quotes / textacy: the run's quote stage (its own parse included) over parse + `direct_quotations` on the same texts;",
+        "quote stage alone: segmentation + `extract_quotes` in a process of its own, like textacy's (wall and CPU seconds).",
+        "",
+    ]
     return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------ CLI
 def bench_command(
-    sizes: str = typer.Option("1000,10000", "--sizes", help="Comma-separated corpus sizes (articles) to measure."),
-    seeds: Path = typer.Option(ROOT / "corpus", "--seeds", help="Corpus whose articles are replicated."),
-    model: Optional[Path] = typer.Option(ROOT / "models" / "stance", "--model", help="Stance model (its stage is skipped when absent)."),
-    out: Path = typer.Option(RESULTS / "bench.json", "--out", help="Where to write the figures (JSON; Markdown beside it)."),
-    work: Optional[Path] = typer.Option(None, "--work", help="Scratch folder (default: a temporary one, removed after)."),
+    sizes: str = typer.Option(
+        "1000,10000", "--sizes", help="Comma-separated corpus sizes (articles) to measure."
+    ),
+    seeds: Path = typer.Option(
+        ROOT / "corpus", "--seeds", help="Corpus whose articles are replicated."
+    ),
+    model: Optional[Path] = typer.Option(
+        ROOT / "models" / "stance",
+        "--model",
+        help="Stance model (its stage is skipped when absent).",
+    ),
+    out: Path = typer.Option(
+        RESULTS / "bench.json",
+        "--out",
+        help="Where to write the figures (JSON; Markdown beside it).",
+    ),
+    work: Optional[Path] = typer.Option(
+        None, "--work", help="Scratch folder (default: a temporary one, removed after)."
+    ),
     batch_size: int = typer.Option(8, "--batch-size", help="spaCy batch size."),
     n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes."),
     chunk_size: int = typer.Option(64, "--chunk-size", help="Articles per completion chunk."),
     engine: str = typer.Option("local", "--engine", help="local | ray"),
-    bf16: Optional[bool] = typer.Option(None, "--bf16/--no-bf16", help="Passed to stancemap run (default: the run's own, auto)."),
-    ratios: bool = typer.Option(True, "--ratios/--no-ratios", help="Also time spaCy parse-only and textacy on the same texts."),
+    bf16: Optional[bool] = typer.Option(
+        None, "--bf16/--no-bf16", help="Passed to stancemap run (default: the run's own, auto)."
+    ),
+    ratios: bool = typer.Option(
+        True,
+        "--ratios/--no-ratios",
+        help="Also time spaCy parse-only and textacy on the same texts.",
+    ),
 ) -> None:
     """Speed and memory on the seed corpus replicated to each size: articles/s, seconds per stage,
     peak memory, run/parse and quotes/textacy ratios."""
     try:
         numbers = tuple(int(x) for x in sizes.split(",") if x.strip())
     except ValueError:
-        raise typer.BadParameter(f"--sizes {sizes!r}: give whole numbers separated by commas, e.g. 1000,10000")
-    settings = BenchSettings(batch_size=batch_size, n_process=n_process, chunk_size=chunk_size, engine=engine, bf16=bf16, ratios=ratios)
-    report = run_bench(sizes=numbers, seeds=seeds, model=model, out=out, work=work, settings=settings,
-                       progress=lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", file=sys.stderr, flush=True))
+        raise typer.BadParameter(
+            f"--sizes {sizes!r}: give whole numbers separated by commas, e.g. 1000,10000"
+        ) from None
+    settings = BenchSettings(
+        batch_size=batch_size,
+        n_process=n_process,
+        chunk_size=chunk_size,
+        engine=engine,
+        bf16=bf16,
+        ratios=ratios,
+    )
+    report = run_bench(
+        sizes=numbers,
+        seeds=seeds,
+        model=model,
+        out=out,
+        work=work,
+        settings=settings,
+        progress=lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", file=sys.stderr, flush=True),
+    )
     typer.echo(markdown(report))
 
 

@@ -3,6 +3,7 @@
 The lead registers :func:`evaluate_command` on the main typer app; :func:`render` turns the
 metrics dict into a table, markdown or JSON.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,7 +76,12 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
     tables["Summary"] = (
         ["figure", "value", "95% CI", "majority baseline"],
         [
-            [label, fmt_value(metrics.get(key)), _ci(metrics, key), fmt_value(metrics.get(base)) if base else ""]
+            [
+                label,
+                fmt_value(metrics.get(key)),
+                _ci(metrics, key),
+                fmt_value(metrics.get(base)) if base else "",
+            ]
             for label, key, base in HEADLINE
         ],
     )
@@ -87,7 +93,10 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
         ["matched (exact span)", fmt_value(metrics.get("n_exact"))],
         ["gold (quote, target) pairs on matched quotes", fmt_value(metrics.get("n_stance_pairs"))],
         ["gold matrix cells", fmt_value(metrics.get("matrix_cells"))],
-        ["predictions for articles without gold (not scored)", fmt_value(metrics.get("n_pred_unscored"))],
+        [
+            "predictions for articles without gold (not scored)",
+            fmt_value(metrics.get("n_pred_unscored")),
+        ],
     ]
     tables["Counts"] = (["", "n"], counts)
     per_class = metrics.get("per_class", {})
@@ -95,8 +104,14 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
     tables["Stance per class"] = (
         ["class", "precision", "recall", "F1", "gold n", "baseline F1"],
         [
-            [c, fmt_value(v.get("precision")), fmt_value(v.get("recall")), fmt_value(v.get("f1")), fmt_value(v.get("support")),
-             fmt_value(base_pc.get(c, {}).get("f1"))]
+            [
+                c,
+                fmt_value(v.get("precision")),
+                fmt_value(v.get("recall")),
+                fmt_value(v.get("f1")),
+                fmt_value(v.get("support")),
+                fmt_value(base_pc.get(c, {}).get("f1")),
+            ]
             for c, v in per_class.items()
         ],
     )
@@ -109,7 +124,10 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
         )
     tables["Per article"] = (
         ["article", *(label for label, _ in PER_ARTICLE)],
-        [[a, *(fmt_value(f.get(k)) for _, k in PER_ARTICLE)] for a, f in metrics.get("per_article", {}).items()],
+        [
+            [a, *(fmt_value(f.get(k)) for _, k in PER_ARTICLE)]
+            for a, f in metrics.get("per_article", {}).items()
+        ],
     )
     return tables
 
@@ -117,7 +135,11 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
 def render_table(metrics: dict) -> str:
     parts = []
     for title, (header, rows) in _rows(metrics).items():
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)] if rows else [len(h) for h in header]
+        widths = (
+            [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+            if rows
+            else [len(h) for h in header]
+        )
         lines = [title, "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
@@ -145,11 +167,25 @@ def render(metrics: dict, fmt: str) -> str:
 
 
 def evaluate_command(
-    gold: Path = typer.Option(..., "--gold", help="Gold: a directory of <article>.jsonl files or one .jsonl file."),
-    pred: Path = typer.Option(..., "--pred", help="Predicted quotes: a .jsonl file, a directory of them, or a run folder with quotes.jsonl."),
-    out: Path | None = typer.Option(None, "--out", help="Also write the metrics here: JSON for .json, markdown for .md, else --format."),
-    format: str = typer.Option("table", "--format", help="table | json | markdown (printed to stdout)."),
-    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples of articles for the 95% CIs (0 = none)."),
+    gold: Path = typer.Option(
+        ..., "--gold", help="Gold: a directory of <article>.jsonl files or one .jsonl file."
+    ),
+    pred: Path = typer.Option(
+        ...,
+        "--pred",
+        help="Predicted quotes: a .jsonl file, a directory of them, or a run folder with quotes.jsonl.",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Also write the metrics here: JSON for .json, markdown for .md, else --format.",
+    ),
+    format: str = typer.Option(
+        "table", "--format", help="table | json | markdown (printed to stdout)."
+    ),
+    n_boot: int = typer.Option(
+        1000, "--n-boot", help="Bootstrap resamples of articles for the 95% CIs (0 = none)."
+    ),
 ) -> None:
     """Score predicted quotes against gold annotations (codebook §5): quote detection, attribution,
     targets, stance, matrix; per article, with bootstrap CIs and a majority baseline."""
@@ -157,10 +193,16 @@ def evaluate_command(
         typer.echo(f"error: --format {format!r} is not one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(2)
     if not gold.exists():
-        typer.echo(f"error: {gold}: no such file or directory; fix: point --gold at the gold annotations", err=True)
+        typer.echo(
+            f"error: {gold}: no such file or directory; fix: point --gold at the gold annotations",
+            err=True,
+        )
         raise typer.Exit(2)
     if not pred.exists():
-        typer.echo(f"error: {pred}: no such file or directory; fix: point --pred at a run's quotes.jsonl", err=True)
+        typer.echo(
+            f"error: {pred}: no such file or directory; fix: point --pred at a run's quotes.jsonl",
+            err=True,
+        )
         raise typer.Exit(2)
     if pred.is_dir() and (pred / "quotes.jsonl").is_file():  # a run folder: score its quotes
         pred = pred / "quotes.jsonl"
@@ -171,7 +213,9 @@ def evaluate_command(
     for problem in pred_problems:
         typer.echo(f"pred: {problem}", err=True)
     if not gold_articles:
-        typer.echo(f"error: {gold}: no gold articles to score; fix: add <article>.jsonl files", err=True)
+        typer.echo(
+            f"error: {gold}: no gold articles to score; fix: add <article>.jsonl files", err=True
+        )
         raise typer.Exit(1)
     metrics = evaluate(gold_quotes, pred_quotes, gold_articles=gold_articles, n_boot=n_boot)
     metrics["problems"] = {"gold": gold_problems, "pred": pred_problems}

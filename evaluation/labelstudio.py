@@ -23,6 +23,7 @@ Pure functions: :func:`labeling_config`, :func:`tasks_from_quotes`, :func:`gold_
 (and :func:`read_export`, which collects problems instead of raising). Typer commands:
 :func:`prepare_command`, :func:`import_command`.
 """
+
 from __future__ import annotations
 
 import json
@@ -88,13 +89,19 @@ def labeling_config(targets: Sequence[Target | str] | None = None) -> str:
         targets = load_targets()
     items = [(t, "") if isinstance(t, str) else (t.id, t.title) for t in targets]
     if not items:
-        raise ValueError("labeling_config needs at least one target; fix: pass the targets from targets.yaml")
+        raise ValueError(
+            "labeling_config needs at least one target; fix: pass the targets from targets.yaml"
+        )
     kind_choices = "\n".join(
         f"          <Choice value={quoteattr(k)} hint={quoteattr(KIND_HINTS[k])}/>" for k in KINDS
     )
-    leaves = "".join(f"<Choice value={quoteattr(s)} hint={quoteattr(STANCE_HINTS[s])}/>" for s in STANCES)
+    leaves = "".join(
+        f"<Choice value={quoteattr(s)} hint={quoteattr(STANCE_HINTS[s])}/>" for s in STANCES
+    )
     target_choices = "\n".join(
-        f"          <Choice value={quoteattr(tid)}" + (f" hint={quoteattr(title)}" if title else "") + f">{leaves}</Choice>"
+        f"          <Choice value={quoteattr(tid)}"
+        + (f" hint={quoteattr(title)}" if title else "")
+        + f">{leaves}</Choice>"
         for tid, title in items
     )
     text_areas = "\n".join(
@@ -102,9 +109,21 @@ def labeling_config(targets: Sequence[Target | str] | None = None) -> str:
         f'        <TextArea name="{name}" toName="{TEXT}" perRegion="true" editable="true" maxSubmissions="1" rows="1"'
         f" placeholder={quoteattr(placeholder)}/>"
         for name, header, placeholder in (
-            (SPEAKER, "Speaker: full name of the person (leave empty for an organisation or document only)", "e.g. Claire Coutinho"),
-            (ORGANISATION, "Organisation: the body the source speaks for (canonical name from actors.yaml)", "e.g. Department for Education"),
-            (CUE, "Cue: the attributing word as written (empty for block and colon-only quotes)", "e.g. said"),
+            (
+                SPEAKER,
+                "Speaker: full name of the person (leave empty for an organisation or document only)",
+                "e.g. Claire Coutinho",
+            ),
+            (
+                ORGANISATION,
+                "Organisation: the body the source speaks for (canonical name from actors.yaml)",
+                "e.g. Department for Education",
+            ),
+            (
+                CUE,
+                "Cue: the attributing word as written (empty for block and colon-only quotes)",
+                "e.g. said",
+            ),
             (NOTE, "Note (optional): anything a reviewer should know", ""),
         )
     )
@@ -177,18 +196,30 @@ def _textarea(rid: str, start: int, end: int, name: str, value: str) -> dict[str
 def _quote_problems(quote: Quote, text: str | None, targets: set[str] | None) -> list[str]:
     where = f"{quote.article}#{quote.id}"
     if text is None:
-        return [f"{where}: no article text for {quote.article!r}; fix: give the text of every article that has quotes"]
+        return [
+            f"{where}: no article text for {quote.article!r}; fix: give the text of every article that has quotes"
+        ]
     problems = []
     if quote.end > len(text):
-        problems.append(f"{where}: span {quote.start}..{quote.end} runs past the article ({len(text)} chars); fix: correct the offsets")
-    elif text[quote.start:quote.end] != quote.text:
-        problems.append(f"{where}: text != article[{quote.start}:{quote.end}]; fix: the quote and the article text must come from the same run")
-    if quote.speaker_start is not None and not 0 <= quote.speaker_start < quote.speaker_end <= len(text):  # type: ignore[operator]
-        problems.append(f"{where}: speaker mention {quote.speaker_start}..{quote.speaker_end} is not a span of the article; fix: correct it or set both to null")
+        problems.append(
+            f"{where}: span {quote.start}..{quote.end} runs past the article ({len(text)} chars); fix: correct the offsets"
+        )
+    elif text[quote.start : quote.end] != quote.text:
+        problems.append(
+            f"{where}: text != article[{quote.start}:{quote.end}]; fix: the quote and the article text must come from the same run"
+        )
+    if quote.speaker_start is not None and not 0 <= quote.speaker_start < quote.speaker_end <= len(
+        text
+    ):  # type: ignore[operator]
+        problems.append(
+            f"{where}: speaker mention {quote.speaker_start}..{quote.speaker_end} is not a span of the article; fix: correct it or set both to null"
+        )
     if targets is not None:
         for s in quote.stances:
             if s.target not in targets:
-                problems.append(f"{where}: unknown target {s.target!r}; fix: use an id from targets.yaml")
+                problems.append(
+                    f"{where}: unknown target {s.target!r}; fix: use an id from targets.yaml"
+                )
     return problems
 
 
@@ -230,7 +261,9 @@ def tasks_from_quotes(
         result: list[dict[str, Any]] = []
         mentions: dict[tuple[int, int], str] = {}
         prefix = f"a{index}"
-        for k, quote in enumerate(sorted(by_article.get(article, []), key=lambda q: (q.start, q.end)), start=1):
+        for k, quote in enumerate(
+            sorted(by_article.get(article, []), key=lambda q: (q.start, q.end)), start=1
+        ):
             qid = f"{prefix}q{k}"
             s, e = quote.start, quote.end
             result.append(_region(qid, s, e, quote.text, QUOTE_LABEL))
@@ -240,48 +273,83 @@ def tasks_from_quotes(
                 if isinstance(value, str) and value.strip():
                     result.append(_textarea(qid, s, e, name, value))
             if quote.stances:
-                result.append(_per_region(qid, s, e, STANCE, "taxonomy", [[st.target, st.stance] for st in quote.stances]))
+                result.append(
+                    _per_region(
+                        qid,
+                        s,
+                        e,
+                        STANCE,
+                        "taxonomy",
+                        [[st.target, st.stance] for st in quote.stances],
+                    )
+                )
             if quote.speaker_start is not None:
                 span = (quote.speaker_start, quote.speaker_end)
                 if span not in mentions:
                     mentions[span] = f"{prefix}m{len(mentions) + 1}"
-                    result.append(_region(mentions[span], span[0], span[1], text[span[0]:span[1]], SPEAKER_LABEL))  # type: ignore[index]
-                result.append({
-                    "from_id": qid, "to_id": mentions[span], "type": "relation",
-                    "direction": "right", "labels": [],
-                })
-        scores = [st.score for q in by_article.get(article, []) for st in q.stances if st.score is not None]
+                    result.append(
+                        _region(
+                            mentions[span], span[0], span[1], text[span[0] : span[1]], SPEAKER_LABEL
+                        )
+                    )  # type: ignore[index]
+                result.append(
+                    {
+                        "from_id": qid,
+                        "to_id": mentions[span],
+                        "type": "relation",
+                        "direction": "right",
+                        "labels": [],
+                    }
+                )
+        scores = [
+            st.score
+            for q in by_article.get(article, [])
+            for st in q.stances
+            if st.score is not None
+        ]
         prediction: dict[str, Any] = {"model_version": model_version, "result": result}
         if scores:
-            prediction["score"] = round(min(scores), 4)  # the least confident stance: sort tasks by it
+            prediction["score"] = round(
+                min(scores), 4
+            )  # the least confident stance: sort tasks by it
         title = (titles or {}).get(article)
-        tasks.append({
-            "data": {"article": article, "title": title or article, "text": text},
-            "predictions": [prediction],
-        })
+        tasks.append(
+            {
+                "data": {"article": article, "title": title or article, "text": text},
+                "predictions": [prediction],
+            }
+        )
     return tasks
 
 
-def read_run(run: str | Path) -> tuple[list[Quote], dict[str, str], dict[str, str | None], list[str]]:
+def read_run(
+    run: str | Path,
+) -> tuple[list[Quote], dict[str, str], dict[str, str | None], list[str]]:
     """(quotes, texts, titles, problems) of a run folder: ``quotes.jsonl``, ``texts/<id>.txt``
     and ``articles.jsonl`` (articles whose status is not ok are left out, as a problem)."""
     run = Path(run)
     problems: list[str] = []
     for name in ("articles.jsonl", "quotes.jsonl", "texts"):
         if not (run / name).exists():
-            raise LabelStudioError([f"{run}: no {name}; fix: give a run folder written by `stancemap run`"])
+            raise LabelStudioError(
+                [f"{run}: no {name}; fix: give a run folder written by `stancemap run`"]
+            )
     texts: dict[str, str] = {}
     titles: dict[str, str | None] = {}
     for status in read_jsonl(run / "articles.jsonl", ArticleStatus, strict=False):
         if status.status != "ok":
-            problems.append(f"{run}/articles.jsonl: article {status.id} failed in the run ({status.error}); it gets no task")
+            problems.append(
+                f"{run}/articles.jsonl: article {status.id} failed in the run ({status.error}); it gets no task"
+            )
             continue
         path = run / "texts" / f"{status.id}.txt"
         try:
             with open(path, encoding="utf-8", newline="") as handle:
                 texts[status.id] = handle.read()
         except OSError as exc:
-            problems.append(f"{path}: cannot read ({exc.strerror}); fix: re-run the pipeline on this article")
+            problems.append(
+                f"{path}: cannot read ({exc.strerror}); fix: re-run the pipeline on this article"
+            )
             continue
         titles[status.id] = status.title
     quotes = []
@@ -306,13 +374,21 @@ def _annotator(annotation: Mapping[str, Any]) -> str | None:
     return None if who is None else str(who)
 
 
-def _choose_annotation(task: Mapping[str, Any], where: str, annotator: str | None, notes: list[str]) -> Mapping[str, Any] | None:
-    annotations = [a for a in task.get("annotations") or [] if isinstance(a, Mapping) and not a.get("was_cancelled")]
+def _choose_annotation(
+    task: Mapping[str, Any], where: str, annotator: str | None, notes: list[str]
+) -> Mapping[str, Any] | None:
+    annotations = [
+        a
+        for a in task.get("annotations") or []
+        if isinstance(a, Mapping) and not a.get("was_cancelled")
+    ]
     if annotator is not None:
         annotations = [a for a in annotations if _annotator(a) == annotator]
     if not annotations:
         return None
-    annotations.sort(key=lambda a: (str(a.get("updated_at") or a.get("created_at") or ""), a.get("id") or 0))
+    annotations.sort(
+        key=lambda a: (str(a.get("updated_at") or a.get("created_at") or ""), a.get("id") or 0)
+    )
     if len(annotations) > 1:
         who = ", ".join(sorted({_annotator(a) or "?" for a in annotations}))
         notes.append(
@@ -340,12 +416,27 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _task_quotes(
-    task: Mapping[str, Any], where: str, *, annotator: str | None, targets: set[str] | None, notes: list[str]
+    task: Mapping[str, Any],
+    where: str,
+    *,
+    annotator: str | None,
+    targets: set[str] | None,
+    notes: list[str],
 ) -> tuple[str | None, list[Quote] | None, list[str]]:
     """(article id, quotes or None, problems) for one exported task."""
     data = task.get("data")
-    if not isinstance(data, Mapping) or not isinstance(data.get("text"), str) or not data.get("article"):
-        return None, None, [f"{where}: task data has no 'article' and 'text'; fix: export a project made from `stancemap annotate prepare` tasks"]
+    if (
+        not isinstance(data, Mapping)
+        or not isinstance(data.get("text"), str)
+        or not data.get("article")
+    ):
+        return (
+            None,
+            None,
+            [
+                f"{where}: task data has no 'article' and 'text'; fix: export a project made from `stancemap annotate prepare` tasks"
+            ],
+        )
     article, text = str(data["article"]), data["text"]
     where = f"{where} ({article})"
     annotation = _choose_annotation(task, where, annotator, notes)
@@ -357,14 +448,18 @@ def _task_quotes(
     relations: list[tuple[str, str]] = []
     for n, item in enumerate(annotation.get("result") or []):
         if not isinstance(item, Mapping):
-            problems.append(f"{where}: result[{n}] is not an object; fix: re-export the project as JSON")
+            problems.append(
+                f"{where}: result[{n}] is not an object; fix: re-export the project as JSON"
+            )
             continue
         if item.get("type") == "relation":
             relations.append((str(item.get("from_id")), str(item.get("to_id"))))
             continue
         rid, value, name = item.get("id"), item.get("value") or {}, item.get("from_name")
         if rid is None or not isinstance(value, Mapping):
-            problems.append(f"{where}: result[{n}] has no region id or value; fix: re-export the project as JSON")
+            problems.append(
+                f"{where}: result[{n}] has no region id or value; fix: re-export the project as JSON"
+            )
             continue
         region = regions[str(rid)]
         if "start" in value and "end" in value and (name == SPAN or "start" not in region):
@@ -379,18 +474,24 @@ def _task_quotes(
         elif name == STANCE:
             region["stances"] = value.get("taxonomy") or []
         else:
-            notes.append(f"{where}: result from {name!r} is not part of the stancemap config; ignored")
+            notes.append(
+                f"{where}: result from {name!r} is not part of the stancemap config; ignored"
+            )
 
     # check spans
     for rid, region in regions.items():
         label = region.get("label")
         rwhere = f"{where} region {rid}"
         if label not in (QUOTE_LABEL, SPEAKER_LABEL):
-            problems.append(f"{rwhere}: has {', '.join(k for k in region if k not in ('start', 'end'))} but no Quote/Speaker span; fix: label the region Quote or Speaker")
+            problems.append(
+                f"{rwhere}: has {', '.join(k for k in region if k not in ('start', 'end'))} but no Quote/Speaker span; fix: label the region Quote or Speaker"
+            )
             continue
         s, e = region.get("start"), region.get("end")
         if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text)):
-            problems.append(f"{rwhere}: {label} span {s}..{e} is not inside the article ({len(text)} chars); fix: redraw the region")
+            problems.append(
+                f"{rwhere}: {label} span {s}..{e} is not inside the article ({len(text)} chars); fix: redraw the region"
+            )
             region["label"] = None
             continue
         if region.get("span_text") is not None and region["span_text"] != text[s:e]:
@@ -402,7 +503,9 @@ def _task_quotes(
             continue
         ts, te = _trim(text, s, e)
         if ts == te:
-            problems.append(f"{rwhere}: {label} span {s}..{e} is only whitespace; fix: delete or redraw it")
+            problems.append(
+                f"{rwhere}: {label} span {s}..{e} is only whitespace; fix: delete or redraw it"
+            )
             region["label"] = None
             continue
         region["start"], region["end"] = ts, te
@@ -415,14 +518,20 @@ def _task_quotes(
             a, b, la, lb = b, a, lb, la
         if la == QUOTE_LABEL and lb == SPEAKER_LABEL:
             if a in mention_of and mention_of[a] != b:
-                problems.append(f"{where} region {a}: quote is related to two Speaker mentions; fix: keep one relation, to the nearest attributing mention")
+                problems.append(
+                    f"{where} region {a}: quote is related to two Speaker mentions; fix: keep one relation, to the nearest attributing mention"
+                )
             mention_of[a] = b
         elif la is None or lb is None:
             if a in regions and b in regions:
                 continue  # an endpoint already reported as a bad region
-            problems.append(f"{where}: relation {a} -> {b} points at a region that is not in the annotation; fix: delete the relation")
+            problems.append(
+                f"{where}: relation {a} -> {b} points at a region that is not in the annotation; fix: delete the relation"
+            )
         else:
-            problems.append(f"{where}: relation between two {la} regions ({a}, {b}); fix: relate a Quote to a Speaker mention")
+            problems.append(
+                f"{where}: relation between two {la} regions ({a}, {b}); fix: relate a Quote to a Speaker mention"
+            )
 
     quotes: list[tuple[str, dict[str, Any]]] = []
     for rid, region in regions.items():
@@ -430,34 +539,51 @@ def _task_quotes(
         if region.get("label") == SPEAKER_LABEL:
             extra = [k for k in (KIND, STANCE, *TEXT_FIELDS) if region.get(k)]
             if extra:
-                problems.append(f"{rwhere}: {', '.join(extra)} set on a Speaker mention; fix: set them on the Quote region it attributes")
+                problems.append(
+                    f"{rwhere}: {', '.join(extra)} set on a Speaker mention; fix: set them on the Quote region it attributes"
+                )
             continue
         if region.get("label") != QUOTE_LABEL:
             continue
         kind = region.get("kind")
         if kind not in KINDS:
-            problems.append(f"{rwhere}: quote {text[region['start']:region['end']][:40]!r} has no kind; fix: choose one of {', '.join(KINDS)}")
+            problems.append(
+                f"{rwhere}: quote {text[region['start'] : region['end']][:40]!r} has no kind; fix: choose one of {', '.join(KINDS)}"
+            )
             continue
         stances: list[Stance] = []
         seen: set[str] = set()
         for path in region.get("stances", []):
             if not (isinstance(path, list) and len(path) == 2 and path[1] in STANCES):
-                problems.append(f"{rwhere}: stance {path!r} is not target / stance; fix: pick a leaf (support, oppose or neutral) under a target")
+                problems.append(
+                    f"{rwhere}: stance {path!r} is not target / stance; fix: pick a leaf (support, oppose or neutral) under a target"
+                )
                 continue
             target, stance = str(path[0]), str(path[1])
             if targets is not None and target not in targets:
-                problems.append(f"{rwhere}: unknown target {target!r}; fix: use the labeling config made from targets.yaml")
+                problems.append(
+                    f"{rwhere}: unknown target {target!r}; fix: use the labeling config made from targets.yaml"
+                )
                 continue
             if target in seen:
-                problems.append(f"{rwhere}: target {target!r} has two stances; fix: keep one stance per target")
+                problems.append(
+                    f"{rwhere}: target {target!r} has two stances; fix: keep one stance per target"
+                )
                 continue
             seen.add(target)
             stances.append(Stance(target=target, stance=stance))
         record: dict[str, Any] = {
-            "article": article, "start": region["start"], "end": region["end"],
-            "text": text[region["start"]:region["end"]], "kind": kind,
-            "speaker": region.get(SPEAKER), "organisation": region.get(ORGANISATION), "cue": region.get(CUE),
-            "speaker_start": None, "speaker_end": None, "stances": stances,
+            "article": article,
+            "start": region["start"],
+            "end": region["end"],
+            "text": text[region["start"] : region["end"]],
+            "kind": kind,
+            "speaker": region.get(SPEAKER),
+            "organisation": region.get(ORGANISATION),
+            "cue": region.get(CUE),
+            "speaker_start": None,
+            "speaker_end": None,
+            "stances": stances,
         }
         mention = regions.get(mention_of.get(rid, ""), {})
         if mention.get("label") == SPEAKER_LABEL:
@@ -474,7 +600,9 @@ def _task_quotes(
     spans = [(r["start"], r["end"]) for _, r in quotes]
     for (rid, r), prev in zip(quotes[1:], spans):
         if (r["start"], r["end"]) == prev:
-            problems.append(f"{where} region {rid}: two Quote regions on the same span {prev[0]}..{prev[1]}; fix: delete one")
+            problems.append(
+                f"{where} region {rid}: two Quote regions on the same span {prev[0]}..{prev[1]}; fix: delete one"
+            )
     records = [Quote(id=f"q{k:02d}", **r) for k, (_, r) in enumerate(quotes, start=1)]
     return article, records, problems
 
@@ -499,14 +627,20 @@ def read_export(
     problems: list[str] = []
     notes: list[str] = []
     if not isinstance(export, Sequence) or isinstance(export, (str, bytes)):
-        return gold, ["export: expected a JSON list of tasks; fix: export the project with format JSON"], notes
+        return (
+            gold,
+            ["export: expected a JSON list of tasks; fix: export the project with format JSON"],
+            notes,
+        )
     unannotated = []
     for n, task in enumerate(export):
         where = f"task {task.get('id', n) if isinstance(task, Mapping) else n}"
         if not isinstance(task, Mapping):
             problems.append(f"{where}: not a JSON object; fix: export the project with format JSON")
             continue
-        article, quotes, found = _task_quotes(task, where, annotator=annotator, targets=known, notes=notes)
+        article, quotes, found = _task_quotes(
+            task, where, annotator=annotator, targets=known, notes=notes
+        )
         if found:
             problems += found
             continue
@@ -516,13 +650,17 @@ def read_export(
             unannotated.append(article)
             continue
         if article in gold:
-            problems.append(f"{where}: article {article} appears in two tasks; fix: delete the duplicate task in Label Studio")
+            problems.append(
+                f"{where}: article {article} appears in two tasks; fix: delete the duplicate task in Label Studio"
+            )
             gold.pop(article)
             continue
         gold[article] = quotes
     if unannotated:
         who = f" by {annotator}" if annotator else ""
-        notes.append(f"{len(unannotated)} task(s) not annotated{who} (skipped): {', '.join(unannotated[:10])}{' ...' if len(unannotated) > 10 else ''}")
+        notes.append(
+            f"{len(unannotated)} task(s) not annotated{who} (skipped): {', '.join(unannotated[:10])}{' ...' if len(unannotated) > 10 else ''}"
+        )
     return gold, problems, notes
 
 
@@ -549,18 +687,42 @@ def _echo(message: str) -> None:
 
 
 def prepare_command(
-    articles: Path | None = typer.Argument(None, help="Corpus to pre-annotate: a folder of .txt/.html files or a .jsonl file."),
-    out: Path = typer.Option(..., "--out", help="Label Studio tasks to write (JSON); the labeling config goes beside it as <name>.xml."),
-    run: Path | None = typer.Option(None, "--run", help="Run folder: convert it (alone), or write/resume the pipeline run there (with ARTICLES)."),
-    model: Path | None = typer.Option(Path("models/stance"), "--model", help="Stance model for the pipeline run (ignored with --run alone)."),
-    config: Path | None = typer.Option(None, "--config", help="Where to write the labeling config (default OUT with suffix .xml)."),
-    targets: Path = typer.Option(TARGETS_PATH, "--targets", help="targets.yaml: the stance targets offered to annotators."),
-    predictions: bool = typer.Option(True, "--predictions/--no-predictions", help="Suggest the pipeline's quotes (default), or give annotators bare articles (for an unbiased agreement pass)."),
+    articles: Path | None = typer.Argument(
+        None, help="Corpus to pre-annotate: a folder of .txt/.html files or a .jsonl file."
+    ),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="Label Studio tasks to write (JSON); the labeling config goes beside it as <name>.xml.",
+    ),
+    run: Path | None = typer.Option(
+        None,
+        "--run",
+        help="Run folder: convert it (alone), or write/resume the pipeline run there (with ARTICLES).",
+    ),
+    model: Path | None = typer.Option(
+        Path("models/stance"),
+        "--model",
+        help="Stance model for the pipeline run (ignored with --run alone).",
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="Where to write the labeling config (default OUT with suffix .xml)."
+    ),
+    targets: Path = typer.Option(
+        TARGETS_PATH, "--targets", help="targets.yaml: the stance targets offered to annotators."
+    ),
+    predictions: bool = typer.Option(
+        True,
+        "--predictions/--no-predictions",
+        help="Suggest the pipeline's quotes (default), or give annotators bare articles (for an unbiased agreement pass).",
+    ),
 ) -> None:
     """Pre-annotate articles with the pipeline and write Label Studio import tasks plus the labeling config."""
     target_list = load_targets(targets)
     if articles is None and run is None:
-        _echo("give ARTICLES (a corpus to run the pipeline on) or --run RUN (an existing run folder)")
+        _echo(
+            "give ARTICLES (a corpus to run the pipeline on) or --run RUN (an existing run folder)"
+        )
         raise typer.Exit(2)
     if articles is not None and not articles.exists():
         _echo(f"{articles}: no such file or directory; fix: give a corpus folder or .jsonl file")
@@ -595,16 +757,25 @@ def prepare_command(
             quotes, texts, titles, problems = read_run(run_dir)
         except LabelStudioError as exc:
             _echo(str(exc))
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         version = "stancemap"
         manifest = run_dir / "manifest.json"
         if manifest.exists():
             try:
                 info = json.loads(manifest.read_text(encoding="utf-8"))
-                version = f"stancemap {info.get('versions', {}).get('stancemap') or ''} model {str(info.get('model_hash') or 'none')[:12]}".replace("  ", " ")
+                version = f"stancemap {info.get('versions', {}).get('stancemap') or ''} model {str(info.get('model_hash') or 'none')[:12]}".replace(
+                    "  ", " "
+                )
             except (OSError, ValueError):
                 pass
-        tasks = tasks_from_quotes(quotes, texts, titles=titles, targets=[t.id for t in target_list], model_version=version, problems=problems)
+        tasks = tasks_from_quotes(
+            quotes,
+            texts,
+            titles=titles,
+            targets=[t.id for t in target_list],
+            model_version=version,
+            problems=problems,
+        )
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -614,7 +785,13 @@ def prepare_command(
     _write_tasks(tasks, out, config, target_list, problems)
 
 
-def _write_tasks(tasks: list[dict[str, Any]], out: Path, config: Path | None, target_list: Sequence[Target], problems: list[str]) -> None:
+def _write_tasks(
+    tasks: list[dict[str, Any]],
+    out: Path,
+    config: Path | None,
+    target_list: Sequence[Target],
+    problems: list[str],
+) -> None:
     for problem in problems:
         _echo(problem)
     with atomic_writer(out) as handle:
@@ -622,44 +799,80 @@ def _write_tasks(tasks: list[dict[str, Any]], out: Path, config: Path | None, ta
         handle.write("\n")
     config_path = config or out.with_suffix(".xml")
     write_text(config_path, labeling_config(target_list))
-    n_quotes = sum(1 for t in tasks for p in t["predictions"] for r in p["result"] if r.get("from_name") == SPAN and r["value"]["labels"] == [QUOTE_LABEL])
-    _echo(f"wrote {len(tasks)} task(s) with {n_quotes} suggested quote(s) -> {out}; labeling config -> {config_path}")
+    n_quotes = sum(
+        1
+        for t in tasks
+        for p in t["predictions"]
+        for r in p["result"]
+        if r.get("from_name") == SPAN and r["value"]["labels"] == [QUOTE_LABEL]
+    )
+    _echo(
+        f"wrote {len(tasks)} task(s) with {n_quotes} suggested quote(s) -> {out}; labeling config -> {config_path}"
+    )
     if problems:
         raise typer.Exit(1)
 
 
 def import_command(
     export: Path = typer.Argument(..., help="Label Studio export, format JSON (a list of tasks)."),
-    out: Path = typer.Option(Path("annotations/gold"), "--out", help="Folder for the gold files, one <article>.jsonl per article."),
-    annotator: str | None = typer.Option(None, "--annotator", help="Only this annotator's annotations: the Label Studio user id (the export's completed_by)."),
-    corpus: Path | None = typer.Option(Path("corpus"), "--corpus", help="Check each task's text against CORPUS/<article>.txt (skipped when absent)."),
-    targets: Path = typer.Option(TARGETS_PATH, "--targets", help="targets.yaml: the valid target ids."),
+    out: Path = typer.Option(
+        Path("annotations/gold"),
+        "--out",
+        help="Folder for the gold files, one <article>.jsonl per article.",
+    ),
+    annotator: str | None = typer.Option(
+        None,
+        "--annotator",
+        help="Only this annotator's annotations: the Label Studio user id (the export's completed_by).",
+    ),
+    corpus: Path | None = typer.Option(
+        Path("corpus"),
+        "--corpus",
+        help="Check each task's text against CORPUS/<article>.txt (skipped when absent).",
+    ),
+    targets: Path = typer.Option(
+        TARGETS_PATH, "--targets", help="targets.yaml: the valid target ids."
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing gold files."),
 ) -> None:
     """Convert a Label Studio JSON export into validated gold files (codebook §4 records)."""
     try:
         data = json.loads(export.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        _echo(f"{export}: cannot read a JSON export ({exc}); fix: export the project from Label Studio with format JSON")
-        raise typer.Exit(2)
-    gold, problems, notes = read_export(data, targets=[t.id for t in load_targets(targets)], annotator=annotator)
+        _echo(
+            f"{export}: cannot read a JSON export ({exc}); fix: export the project from Label Studio with format JSON"
+        )
+        raise typer.Exit(2) from None
+    gold, problems, notes = read_export(
+        data, targets=[t.id for t in load_targets(targets)], annotator=annotator
+    )
     if corpus is not None and corpus.is_dir():
-        texts = {t["data"]["article"]: t["data"]["text"] for t in data if isinstance(t, dict) and isinstance(t.get("data"), dict) and "article" in t["data"]}
+        texts = {
+            t["data"]["article"]: t["data"]["text"]
+            for t in data
+            if isinstance(t, dict) and isinstance(t.get("data"), dict) and "article" in t["data"]
+        }
         for article in list(gold):
             path = corpus / f"{article}.txt"
             if not path.exists():
-                notes.append(f"{path}: not in the corpus; offsets are into the task text (fix: add the article to the corpus)")
+                notes.append(
+                    f"{path}: not in the corpus; offsets are into the task text (fix: add the article to the corpus)"
+                )
                 continue
             with open(path, encoding="utf-8", newline="") as handle:
                 if handle.read() != texts.get(article):
-                    problems.append(f"{export}: the task text of {article} differs from {path}; fix: prepare the tasks again from this corpus")
+                    problems.append(
+                        f"{export}: the task text of {article} differs from {path}; fix: prepare the tasks again from this corpus"
+                    )
                     gold.pop(article)
     for note in notes:
         _echo(f"note: {note}")
     existing = [out / f"{a}.jsonl" for a in gold if (out / f"{a}.jsonl").exists()]
     if existing and not force:
         for path in existing:
-            _echo(f"{path}: exists; nothing written; fix: pass --force to overwrite, or --out another folder")
+            _echo(
+                f"{path}: exists; nothing written; fix: pass --force to overwrite, or --out another folder"
+            )
         raise typer.Exit(1)
     n = 0
     for article, quotes in sorted(gold.items()):
@@ -667,6 +880,9 @@ def import_command(
         n += len(quotes)
     for problem in problems:
         typer.echo(problem)
-    _echo(f"wrote {len(gold)} gold file(s) with {n} quote(s) -> {out}" + (f"; {len(problems)} problem(s), those articles not written" if problems else ""))
+    _echo(
+        f"wrote {len(gold)} gold file(s) with {n} quote(s) -> {out}"
+        + (f"; {len(problems)} problem(s), those articles not written" if problems else "")
+    )
     if problems:
         raise typer.Exit(1)

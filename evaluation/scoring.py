@@ -27,6 +27,7 @@ Definitions (codebook §5 and issue 3):
 * **Baselines**: the majority gold class predicted for every gold pair (and every gold cell).
 * **Confidence intervals**: 95% percentile bootstrap, resampling articles with replacement.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -53,7 +54,9 @@ from pipeline.names import name_key
 from pipeline.records import KINDS, STANCES, Quote, RecordError
 from pipeline.statements import quote_stances
 
-MISSING = "none"  # the label of a gold (quote, target) pair or matrix cell the prediction leaves out
+MISSING = (
+    "none"  # the label of a gold (quote, target) pair or matrix cell the prediction leaves out
+)
 MIXED = "mixed"  # the majority stance of a matrix cell with tied top counts
 LEVELS = ("person", "organisation")
 REQUIRED = Quote.REQUIRED
@@ -181,7 +184,9 @@ def _prepare(article: str, gold: list[Quote], pred: list[Quote]) -> _Article:
     matched_gold = {id(g): p for g, p in pairs}
     for g, p in pairs:
         item.speaker_pairs.append((name_key(g.speaker) or _NULL, name_key(p.speaker) or _NULL))
-        item.org_pairs.append((name_key(g.organisation) or _NULL, name_key(p.organisation) or _NULL))
+        item.org_pairs.append(
+            (name_key(g.organisation) or _NULL, name_key(p.organisation) or _NULL)
+        )
         gs, ps = stance_map(g), stance_map(p)
         item.target_rows.append((frozenset(gs), frozenset(ps)))
         for target, label in gs.items():
@@ -217,7 +222,9 @@ def prf_from_counts(tp: int, fp: int, fn: int) -> tuple[float | None, float | No
         return None, None, None
     y_true = [1] * tp + [1] * fn + [0] * fp
     y_pred = [1] * tp + [0] * fn + [1] * fp
-    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average="binary", pos_label=1, zero_division=0)
+    p, r, f, _ = precision_recall_fscore_support(
+        y_true, y_pred, average="binary", pos_label=1, zero_division=0
+    )
     return float(p), float(r), float(f)
 
 
@@ -228,7 +235,9 @@ def _accuracy(pairs: list[tuple[str, str]]) -> float | None:
     return float(accuracy_score(list(a), list(b)))
 
 
-def _target_prf(rows: list[tuple[frozenset, frozenset]]) -> tuple[float | None, float | None, float | None]:
+def _target_prf(
+    rows: list[tuple[frozenset, frozenset]],
+) -> tuple[float | None, float | None, float | None]:
     labels = sorted(set().union(*(g | p for g, p in rows))) if rows else []
     if not labels:
         return None, None, None
@@ -252,10 +261,14 @@ def stance_macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float | Non
     if not y_true:
         return None
     labels = _present(y_true, y_pred)
-    return float(f1_score(list(y_true), list(y_pred), labels=labels, average="macro", zero_division=0))
+    return float(
+        f1_score(list(y_true), list(y_pred), labels=labels, average="macro", zero_division=0)
+    )
 
 
-def per_class(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, dict[str, float | int | None]]:
+def per_class(
+    y_true: Sequence[str], y_pred: Sequence[str]
+) -> dict[str, dict[str, float | int | None]]:
     """Precision, recall, F1 and gold support for each stance; None where a class is absent from both."""
     out: dict[str, dict[str, float | int | None]] = {}
     if not y_true and not y_pred:
@@ -266,7 +279,12 @@ def per_class(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, dict[st
     present = set(_present(y_true, y_pred))
     for k, c in enumerate(STANCES):
         if c in present:
-            out[c] = {"precision": float(p[k]), "recall": float(r[k]), "f1": float(f[k]), "support": int(s[k])}
+            out[c] = {
+                "precision": float(p[k]),
+                "recall": float(r[k]),
+                "f1": float(f[k]),
+                "support": int(s[k]),
+            }
         else:
             out[c] = {"precision": None, "recall": None, "f1": None, "support": int(s[k])}
     return out
@@ -287,7 +305,12 @@ def agreement_stats(a: Sequence[str], b: Sequence[str]) -> dict[str, float | int
     kappa counts it as the category ``"none"``, alpha as a missing value. None where undefined
     (no units, or a single category in use)."""
     n = len(a)
-    out: dict[str, float | int | None] = {"n": n, "raw_agreement": None, "kappa": None, "alpha": None}
+    out: dict[str, float | int | None] = {
+        "n": n,
+        "raw_agreement": None,
+        "kappa": None,
+        "alpha": None,
+    }
     if n == 0:
         return out
     ka = [x if x is not None else MISSING for x in a]
@@ -311,7 +334,9 @@ def krippendorff_alpha(rows: Sequence[Sequence[str | None]]) -> float | None:
     if len(domain) < 2:
         return None
     code = {c: i for i, c in enumerate(domain)}
-    data = np.array([[code[x] if x is not None else np.nan for x in row] for row in rows], dtype=float)
+    data = np.array(
+        [[code[x] if x is not None else np.nan for x in row] for row in rows], dtype=float
+    )
     # a unit needs two coders to be pairable
     if not np.any(np.sum(~np.isnan(data), axis=0) >= 2):
         return None
@@ -319,7 +344,9 @@ def krippendorff_alpha(rows: Sequence[Sequence[str | None]]) -> float | None:
         warnings.simplefilter("ignore")
         try:
             value = krippendorff.alpha(
-                reliability_data=data, level_of_measurement="nominal", value_domain=list(range(len(domain)))
+                reliability_data=data,
+                level_of_measurement="nominal",
+                value_domain=list(range(len(domain))),
             )
         except (ValueError, ZeroDivisionError):
             return None
@@ -383,7 +410,9 @@ def _matrix_figures(gold: list[Quote], pred: list[Quote]) -> dict[str, Any]:
     out["matrix_kappa"] = stats["kappa"]
     out["matrix_alpha"] = stats["alpha"]
     out["matrix_cells"] = len(pooled_gold)
-    out["matrix_coverage"] = sum(x is not None for x in pooled_pred) / len(pooled_gold) if pooled_gold else None
+    out["matrix_coverage"] = (
+        sum(x is not None for x in pooled_pred) / len(pooled_gold) if pooled_gold else None
+    )
     out["_cells"] = cells_out
     maj = majority_label(pooled_gold)
     out["baseline_matrix_agreement"] = (
@@ -403,8 +432,12 @@ def _figures(items: Sequence[_Article]) -> dict[str, Any]:
     m = sum(it.n_matched for it in items)
     x = sum(it.n_exact for it in items)
     out: dict[str, Any] = {"n_gold": n_gold, "n_pred": n_pred, "n_matched": m, "n_exact": x}
-    out["quote_precision"], out["quote_recall"], out["quote_f1"] = prf_from_counts(m, n_pred - m, n_gold - m)
-    out["exact_precision"], out["exact_recall"], out["exact_f1"] = prf_from_counts(x, n_pred - x, n_gold - x)
+    out["quote_precision"], out["quote_recall"], out["quote_f1"] = prf_from_counts(
+        m, n_pred - m, n_gold - m
+    )
+    out["exact_precision"], out["exact_recall"], out["exact_f1"] = prf_from_counts(
+        x, n_pred - x, n_gold - x
+    )
 
     speaker_pairs = [p for it in items for p in it.speaker_pairs]
     org_pairs = [p for it in items for p in it.org_pairs]
@@ -449,11 +482,17 @@ def _figures(items: Sequence[_Article]) -> dict[str, Any]:
 
     out["per_class"] = per_class(y_true, y_pred)
     labels_pred = [*STANCES, MISSING]
-    cm = confusion_matrix(y_true, y_pred, labels=labels_pred) if y_true else np.zeros((4, 4), dtype=int)
+    cm = (
+        confusion_matrix(y_true, y_pred, labels=labels_pred)
+        if y_true
+        else np.zeros((4, 4), dtype=int)
+    )
     out["confusion"] = {
         "rows": "gold",
         "columns": "predicted (none = target not predicted)",
-        "matrix": {g: {p: int(cm[i][j]) for j, p in enumerate(labels_pred)} for i, g in enumerate(STANCES)},
+        "matrix": {
+            g: {p: int(cm[i][j]) for j, p in enumerate(labels_pred)} for i, g in enumerate(STANCES)
+        },
     }
     out["baseline"] = {
         "majority_class": maj,
@@ -491,7 +530,9 @@ def _count_tables(items: Sequence[_Article]) -> dict[str, np.ndarray]:
         if it.stance_true:
             conf[a] = confusion_matrix(it.stance_true, it.stance_pred, labels=labels)[:3]
         if it.stance_true_all:
-            conf_all[a] = confusion_matrix(it.stance_true_all, it.stance_pred_all, labels=labels)[:3]
+            conf_all[a] = confusion_matrix(it.stance_true_all, it.stance_pred_all, labels=labels)[
+                :3
+            ]
         cells = {}
         for side, quotes in (("gold", it.gold), ("pred", it.pred)):
             for level in LEVELS:
@@ -506,7 +547,13 @@ def _count_tables(items: Sequence[_Article]) -> dict[str, np.ndarray]:
     for a, cells in enumerate(per_article_cells):
         for (side, key), counts in cells.items():
             (gold_cells if side == "gold" else pred_cells)[a, cell_index[key]] = counts
-    return {"scalars": scalars, "conf": conf, "conf_all": conf_all, "gold_cells": gold_cells, "pred_cells": pred_cells}
+    return {
+        "scalars": scalars,
+        "conf": conf,
+        "conf_all": conf_all,
+        "gold_cells": gold_cells,
+        "pred_cells": pred_cells,
+    }
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -514,7 +561,9 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
 
 
-def _prf_arrays(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _prf_arrays(
+    tp: np.ndarray, fp: np.ndarray, fn: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The scikit-learn definitions (zero division gives 0) on arrays; NaN where nothing to score."""
     p, r, f = _ratio(tp, tp + fp), _ratio(tp, tp + fn), _ratio(2 * tp, 2 * tp + fp + fn)
     empty = (tp + fp + fn) == 0
@@ -541,13 +590,17 @@ def _cell_labels(counts: np.ndarray) -> np.ndarray:
     return np.where(counts.sum(axis=-1) > 0, label, _CODES[MISSING])
 
 
-def _figures_from_counts(tables: dict[str, np.ndarray], weights: np.ndarray) -> dict[str, np.ndarray]:
+def _figures_from_counts(
+    tables: dict[str, np.ndarray], weights: np.ndarray
+) -> dict[str, np.ndarray]:
     """The CI figures for each row of ``weights`` (n_draws x n_articles: how often each article
     is drawn), from the per-article count tables; agrees with :func:`_figures` (tested)."""
     s = weights @ tables["scalars"]
     n_gold, n_pred, m, x, spk, org, ttp, tfp, tfn = (s[:, i] for i in range(9))
     out: dict[str, np.ndarray] = {}
-    out["quote_precision"], out["quote_recall"], out["quote_f1"] = _prf_arrays(m, n_pred - m, n_gold - m)
+    out["quote_precision"], out["quote_recall"], out["quote_f1"] = _prf_arrays(
+        m, n_pred - m, n_gold - m
+    )
     out["exact_f1"] = _prf_arrays(x, n_pred - x, n_gold - x)[2]
     out["speaker_accuracy"] = np.where(m > 0, _ratio(spk, m), np.nan)
     out["organisation_accuracy"] = np.where(m > 0, _ratio(org, m), np.nan)
@@ -557,7 +610,9 @@ def _figures_from_counts(tables: dict[str, np.ndarray], weights: np.ndarray) -> 
     conf_all = np.einsum("ba,aij->bij", weights, tables["conf_all"])
     total = conf.sum(axis=(1, 2))
     out["stance_macro_f1"] = _macro_f1_arrays(conf)
-    out["stance_accuracy"] = np.where(total > 0, _ratio(np.trace(conf[:, :, :3], axis1=1, axis2=2), total), np.nan)
+    out["stance_accuracy"] = np.where(
+        total > 0, _ratio(np.trace(conf[:, :, :3], axis1=1, axis2=2), total), np.nan
+    )
     out["stance_macro_f1_end_to_end"] = _macro_f1_arrays(conf_all)
     gold_class = conf.sum(axis=2)  # (draws, 3)
     maj = gold_class.argmax(axis=1)  # ties go to the earlier class, as majority_label does
@@ -571,13 +626,19 @@ def _figures_from_counts(tables: dict[str, np.ndarray], weights: np.ndarray) -> 
     g, p = _cell_labels(gold_cells), _cell_labels(pred_cells)
     filled = g != _CODES[MISSING]
     n_filled = filled.sum(axis=1)
-    out["matrix_agreement"] = np.where(n_filled > 0, _ratio(((g == p) & filled).sum(axis=1), n_filled), np.nan)
+    out["matrix_agreement"] = np.where(
+        n_filled > 0, _ratio(((g == p) & filled).sum(axis=1), n_filled), np.nan
+    )
     label_counts = np.stack([((g == c) & filled).sum(axis=1) for c in range(4)], axis=1)
-    out["baseline_matrix_agreement"] = np.where(n_filled > 0, _ratio(label_counts.max(axis=1), n_filled), np.nan)
+    out["baseline_matrix_agreement"] = np.where(
+        n_filled > 0, _ratio(label_counts.max(axis=1), n_filled), np.nan
+    )
     return out
 
 
-def _bootstrap(items: Sequence[_Article], *, n_boot: int, seed: int, level: float = 0.95) -> dict[str, Any]:
+def _bootstrap(
+    items: Sequence[_Article], *, n_boot: int, seed: int, level: float = 0.95
+) -> dict[str, Any]:
     """Percentile bootstrap intervals of the CI figures, resampling articles with replacement;
     None for every figure when there are fewer than two articles or ``n_boot`` is 0."""
     if n_boot <= 0 or len(items) < 2:
@@ -590,7 +651,9 @@ def _bootstrap(items: Sequence[_Article], *, n_boot: int, seed: int, level: floa
     out: dict[str, Any] = {}
     for key in CI_KEYS:
         v = values[key][~np.isnan(values[key])]
-        out[key] = [float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail))] if v.size else None
+        out[key] = (
+            [float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail))] if v.size else None
+        )
     return out
 
 
@@ -645,7 +708,12 @@ def evaluate(
     result["per_article"] = per_article
     result.update(nested)
     result["ci"] = _bootstrap(items, n_boot=n_boot, seed=seed)
-    result["bootstrap"] = {"n_boot": n_boot if len(items) >= 2 else 0, "seed": seed, "level": 0.95, "resample": "articles"}
+    result["bootstrap"] = {
+        "n_boot": n_boot if len(items) >= 2 else 0,
+        "seed": seed,
+        "level": 0.95,
+        "resample": "articles",
+    }
     result["matrix"] = cells
     return result
 
@@ -661,19 +729,29 @@ def validate_record(data: Any) -> list[str]:
     need the article text and the target list.
     """
     if not isinstance(data, dict):
-        return [f"expected a JSON object, got {type(data).__name__}; fix: write one JSON object per line"]
+        return [
+            f"expected a JSON object, got {type(data).__name__}; fix: write one JSON object per line"
+        ]
     problems = []
     missing = [k for k in REQUIRED if k not in data]
     if missing:
-        problems.append(f"missing field(s) {', '.join(missing)}; fix: add them (codebook §4 record shape)")
+        problems.append(
+            f"missing field(s) {', '.join(missing)}; fix: add them (codebook §4 record shape)"
+        )
     if "article" in data and not (isinstance(data["article"], str) and data["article"]):
-        problems.append("'article' must be a non-empty string; fix: use the article id (corpus file stem)")
+        problems.append(
+            "'article' must be a non-empty string; fix: use the article id (corpus file stem)"
+        )
     if "id" in data and not (isinstance(data["id"], str) and data["id"]):
-        problems.append(f"'id' must be a non-empty string, got {data['id']!r}; fix: use ids like \"q01\"")
+        problems.append(
+            f"'id' must be a non-empty string, got {data['id']!r}; fix: use ids like \"q01\""
+        )
     offsets_ok = True
     for name in ("start", "end"):
         if name in data and (not isinstance(data[name], int) or isinstance(data[name], bool)):
-            problems.append(f"'{name}' must be an integer, got {data[name]!r}; fix: give a character offset")
+            problems.append(
+                f"'{name}' must be an integer, got {data[name]!r}; fix: give a character offset"
+            )
             offsets_ok = False
     if offsets_ok and "start" in data and "end" in data and not 0 <= data["start"] < data["end"]:
         problems.append(
@@ -683,45 +761,72 @@ def validate_record(data: Any) -> list[str]:
     if "text" in data:
         if not isinstance(data["text"], str):
             problems.append("'text' must be a string; fix: copy article[start:end]")
-        elif offsets_ok and "start" in data and "end" in data and len(data["text"]) != data["end"] - data["start"]:
+        elif (
+            offsets_ok
+            and "start" in data
+            and "end" in data
+            and len(data["text"]) != data["end"] - data["start"]
+        ):
             problems.append(
                 f"text has {len(data['text'])} characters but the span {data['start']}..{data['end']} has "
                 f"{data['end'] - data['start']}; fix: set text = article[start:end] or correct the offsets"
             )
     if "kind" in data and data["kind"] not in KINDS:
-        problems.append(f"kind {data['kind']!r} is not one of {', '.join(KINDS)}; fix: use a codebook §1 kind")
+        problems.append(
+            f"kind {data['kind']!r} is not one of {', '.join(KINDS)}; fix: use a codebook §1 kind"
+        )
     for name in ("speaker", "organisation", "cue"):
         if data.get(name) is not None and not isinstance(data[name], str):
-            problems.append(f"'{name}' must be a string or null, got {data[name]!r}; fix: write the name as text")
+            problems.append(
+                f"'{name}' must be a string or null, got {data[name]!r}; fix: write the name as text"
+            )
     ss, se = data.get("speaker_start"), data.get("speaker_end")
     if (ss is None) != (se is None):
-        problems.append("speaker_start and speaker_end must both be set or both be null; fix: give both offsets")
+        problems.append(
+            "speaker_start and speaker_end must both be set or both be null; fix: give both offsets"
+        )
     elif ss is not None:
         if any(not isinstance(v, int) or isinstance(v, bool) for v in (ss, se)):
-            problems.append(f"speaker offsets must be integers, got {ss!r}..{se!r}; fix: give character offsets")
+            problems.append(
+                f"speaker offsets must be integers, got {ss!r}..{se!r}; fix: give character offsets"
+            )
         elif not 0 <= ss < se:
-            problems.append(f"speaker mention {ss}..{se} is not a non-empty span; fix: need 0 <= speaker_start < speaker_end")
+            problems.append(
+                f"speaker mention {ss}..{se} is not a non-empty span; fix: need 0 <= speaker_start < speaker_end"
+            )
     stances = data.get("stances", [])
     if stances is None:
         stances = []
     if not isinstance(stances, list):
-        problems.append("'stances' must be a list; fix: write [] or [{\"target\": ..., \"stance\": ...}]")
+        problems.append(
+            '\'stances\' must be a list; fix: write [] or [{"target": ..., "stance": ...}]'
+        )
     else:
         seen: set[str] = set()
         for k, s in enumerate(stances):
             if not isinstance(s, dict) or "target" not in s or "stance" not in s:
-                problems.append(f"stances[{k}] must be an object with 'target' and 'stance'; fix: add the missing key")
+                problems.append(
+                    f"stances[{k}] must be an object with 'target' and 'stance'; fix: add the missing key"
+                )
                 continue
             if not isinstance(s["target"], str) or not s["target"]:
-                problems.append(f"stances[{k}].target must be a target id; fix: use an id from targets.yaml")
+                problems.append(
+                    f"stances[{k}].target must be a target id; fix: use an id from targets.yaml"
+                )
             elif s["target"] in seen:
-                problems.append(f"target {s['target']!r} is listed twice; fix: keep one stance per target")
+                problems.append(
+                    f"target {s['target']!r} is listed twice; fix: keep one stance per target"
+                )
             else:
                 seen.add(s["target"])
             if s["stance"] not in STANCES:
                 close = difflib.get_close_matches(str(s["stance"]).lower(), STANCES, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(STANCES)}"
-                problems.append(f"stances[{k}].stance {s['stance']!r} is not a stance label; fix: {hint}")
+                hint = (
+                    f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(STANCES)}"
+                )
+                problems.append(
+                    f"stances[{k}].stance {s['stance']!r} is not a stance label; fix: {hint}"
+                )
     return problems
 
 
@@ -731,7 +836,9 @@ def _jsonl_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_records(path: Path, *, expect_article: str | None = None) -> tuple[list[tuple[int, dict, Quote | None]], list[str]]:
+def read_records(
+    path: Path, *, expect_article: str | None = None
+) -> tuple[list[tuple[int, dict, Quote | None]], list[str]]:
     """Every line of one JSONL file as (line number, object, quote or None) with the problems found.
 
     A record is kept as a quote whenever one can be built from it, even with problems (they are
@@ -747,7 +854,9 @@ def read_records(path: Path, *, expect_article: str | None = None) -> tuple[list
         try:
             lines = handle.read().splitlines()
         except UnicodeDecodeError as exc:
-            return rows, [f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); fix: save the file as UTF-8"]
+            return rows, [
+                f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); fix: save the file as UTF-8"
+            ]
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -755,10 +864,16 @@ def read_records(path: Path, *, expect_article: str | None = None) -> tuple[list
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); fix: one JSON object per line")
+            problems.append(
+                f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); fix: one JSON object per line"
+            )
             continue
         found = validate_record(data)
-        if isinstance(data, dict) and expect_article is not None and data.get("article") not in (None, expect_article):
+        if (
+            isinstance(data, dict)
+            and expect_article is not None
+            and data.get("article") not in (None, expect_article)
+        ):
             found.append(
                 f"article {data.get('article')!r} does not match the file name {expect_article!r}; "
                 f"fix: move the record to {data.get('article')}.jsonl or correct 'article'"
@@ -786,7 +901,11 @@ def load_quotes(path: str | Path) -> tuple[list[Quote], set[str], list[str]]:
     """
     path = Path(path)
     if not path.exists():
-        return [], set(), [f"{path}: no such file or directory; fix: give a gold directory or a .jsonl file"]
+        return (
+            [],
+            set(),
+            [f"{path}: no such file or directory; fix: give a gold directory or a .jsonl file"],
+        )
     quotes: list[Quote] = []
     articles: set[str] = set()
     problems: list[str] = []

@@ -8,6 +8,7 @@ Each has ``fit(examples, targets)``, ``predict(examples)`` (targets and stances)
   default, or the stronger all-mpnet-base-v2) + logistic regression.
 Target linking is one-vs-rest; polarity is one classifier over (quote features, target one-hot).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -19,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from models.examples import Example
 from models.linker import frozen_features, polarity_regression, target_regressions, with_targets
-from pipeline.records import STANCES, Stance
+from pipeline.records import Stance
 from pipeline.resources import Target
 
 
@@ -36,12 +37,22 @@ class MajorityBaseline:
             return [() for _ in examples]
         return [(Stance(self.target_, self.stance_),) for _ in examples]
 
-    def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]]) -> list[tuple[Stance, ...]]:
+    def predict_given(
+        self, examples: Sequence[Example], targets: Sequence[Sequence[str]]
+    ) -> list[tuple[Stance, ...]]:
         return [tuple(Stance(t, self.stance_) for t in ts) for ts in targets]
 
 
 class LinearBaseline:
-    def __init__(self, *, features: str = "tfidf", encoder: str | None = None, threshold: float = 0.5, C: float = 4.0, seed: int = 13):
+    def __init__(
+        self,
+        *,
+        features: str = "tfidf",
+        encoder: str | None = None,
+        threshold: float = 0.5,
+        C: float = 4.0,
+        seed: int = 13,
+    ):
         self.features = features
         self.encoder = encoder
         self.threshold = threshold
@@ -58,16 +69,22 @@ class LinearBaseline:
         if self.features == "embedding":
             from models.encoder import shared_encoder
 
-            return sparse.csr_matrix(frozen_features(shared_encoder(self.encoder, "cpu"), examples, fit=fit))
+            return sparse.csr_matrix(
+                frozen_features(shared_encoder(self.encoder, "cpu"), examples, fit=fit)
+            )
         raise ValueError(f"features={self.features!r}: use tfidf or embedding")
 
     def fit(self, examples: Sequence[Example], targets: Sequence[Target]) -> "LinearBaseline":
         X = self._featurise(examples, fit=True)
         self.target_index_ = {t.id: i for i, t in enumerate(targets)}
-        self.linkers_ = target_regressions(X, examples, [t.id for t in targets], C=self.C, seed=self.seed)
+        self.linkers_ = target_regressions(
+            X, examples, [t.id for t in targets], C=self.C, seed=self.seed
+        )
         labels = [s.stance for e in examples for s in e.stances if s.target in self.target_index_]
         self.fallback_ = Counter(labels).most_common(1)[0][0] if labels else "neutral"
-        self.polarity_ = polarity_regression(X, examples, list(self.target_index_), C=self.C, seed=self.seed, max_iter=2000)
+        self.polarity_ = polarity_regression(
+            X, examples, list(self.target_index_), C=self.C, seed=self.seed, max_iter=2000
+        )
         return self
 
     def _polarity(self, X, pairs: list[tuple[int, str]]) -> list[str]:
@@ -76,7 +93,11 @@ class LinearBaseline:
         if self.polarity_ is None:
             return [self.fallback_] * len(pairs)
         rows = [i for i, _ in pairs]
-        return list(self.polarity_.predict(with_targets(X, rows, [t for _, t in pairs], list(self.target_index_))))
+        return list(
+            self.polarity_.predict(
+                with_targets(X, rows, [t for _, t in pairs], list(self.target_index_))
+            )
+        )
 
     def predict(self, examples: Sequence[Example]) -> list[tuple[Stance, ...]]:
         X = self._featurise(examples)
@@ -86,7 +107,9 @@ class LinearBaseline:
             pairs.extend((i, target) for i in np.flatnonzero(probs >= self.threshold))
         return self._assemble(X, len(examples), sorted(pairs))
 
-    def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]]) -> list[tuple[Stance, ...]]:
+    def predict_given(
+        self, examples: Sequence[Example], targets: Sequence[Sequence[str]]
+    ) -> list[tuple[Stance, ...]]:
         X = self._featurise(examples)
         pairs = [(i, t) for i, ts in enumerate(targets) for t in ts if t in self.target_index_]
         return self._assemble(X, len(examples), pairs)

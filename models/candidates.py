@@ -3,6 +3,7 @@
 The stance model's relevance head adds a learned weight times these hits (1 in the quote,
 0.5 in its context only) to its similarity score for each target.
 """
+
 from __future__ import annotations
 
 import re

@@ -10,14 +10,14 @@ bootstrap of the stance macro-F1 differences between the fine-tuned model and ea
 and 39 oppose pairs, one pair moves macro-F1 by about 0.03, so a difference is reported with its
 interval.
 """
+
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-
-import numpy as np
 from typing import Callable, Sequence
 
+import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from models.examples import Example
@@ -27,7 +27,11 @@ from pipeline.resources import Target
 NONE = "none"
 
 
-def score_stances(gold: Sequence[Example], predicted: Sequence[Sequence[Stance]], given: Sequence[Sequence[Stance]]) -> dict:
+def score_stances(
+    gold: Sequence[Example],
+    predicted: Sequence[Sequence[Stance]],
+    given: Sequence[Sequence[Stance]],
+) -> dict:
     """Target-linking micro P/R/F1, end-to-end stance macro-F1 (a missing pair counts as wrong),
     and stance macro-F1 when the gold targets are given, with per-class figures."""
     gold_pairs = {(e.key, s.target): s.stance for e in gold for s in e.stances}
@@ -49,23 +53,39 @@ def score_stances(gold: Sequence[Example], predicted: Sequence[Sequence[Stance]]
         "target_f1": round(f1, 4),
         "stance_macro_f1": _macro(y_true, y_e2e),
         "stance_macro_f1_given_targets": _macro(y_true, y_given),
-        "stance_accuracy_given_targets": round(sum(a == b for a, b in zip(y_true, y_given)) / len(y_true), 4) if y_true else 0.0,
+        "stance_accuracy_given_targets": round(
+            sum(a == b for a, b in zip(y_true, y_given)) / len(y_true), 4
+        )
+        if y_true
+        else 0.0,
     }
     if y_true:
-        p, r, f, n = precision_recall_fscore_support(y_true, y_given, labels=list(STANCES), zero_division=0)
+        p, r, f, n = precision_recall_fscore_support(
+            y_true, y_given, labels=list(STANCES), zero_division=0
+        )
         out["per_class_given_targets"] = {
-            label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4), "support": int(n[i])}
+            label: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4),
+                "support": int(n[i]),
+            }
             for i, label in enumerate(STANCES)
         }
         labels = list(STANCES) + [NONE]
-        out["confusion_end_to_end"] = {"labels": labels, "matrix": confusion_matrix(y_true, y_e2e, labels=labels).tolist()}
+        out["confusion_end_to_end"] = {
+            "labels": labels,
+            "matrix": confusion_matrix(y_true, y_e2e, labels=labels).tolist(),
+        }
     return out
 
 
 def _macro(y_true: list[str], y_pred: list[str]) -> float:
     if not y_true:
         return 0.0
-    return round(float(f1_score(y_true, y_pred, labels=list(STANCES), average="macro", zero_division=0)), 4)
+    return round(
+        float(f1_score(y_true, y_pred, labels=list(STANCES), average="macro", zero_division=0)), 4
+    )
 
 
 def cross_validate(
@@ -97,7 +117,9 @@ def cross_validate(
             started = time.perf_counter()
             say(f"fold {fold}/{len(groups)} ({held}): {name} on {len(train)} training quotes")
             model = factory().fit(train, targets)
-            predictors = [(name, model)] + [(v, make(model)) for v, (base, make) in variants.items() if base == name]
+            predictors = [(name, model)] + [
+                (v, make(model)) for v, (base, make) in variants.items() if base == name
+            ]
             seconds[name] += time.perf_counter() - started
             for label, predictor in predictors:
                 began = time.perf_counter()
@@ -105,7 +127,9 @@ def cross_validate(
                 given = predictor.predict_given(test, gold_targets)
                 took = time.perf_counter() - began
                 predict_seconds[label] += took
-                predicted_pairs[label] += sum(len(p) for p in predicted) + sum(len(g) for g in given)
+                predicted_pairs[label] += sum(len(p) for p in predicted) + sum(
+                    len(g) for g in given
+                )
                 if label != name:
                     seconds[label] += took
                 per_fold[label][held] = score_stances(test, predicted, given)
@@ -116,7 +140,9 @@ def cross_validate(
     return {
         "folds": groups,
         "pairs": table,
-        "bootstrap": paired_bootstrap(table, reference=next(iter(factories)) if "finetuned" not in names else "finetuned"),
+        "bootstrap": paired_bootstrap(
+            table, reference=next(iter(factories)) if "finetuned" not in names else "finetuned"
+        ),
         "n_gold_quotes": len(gold),
         "n_synthetic_training_quotes": len(synthetic),
         "models": {
@@ -126,7 +152,9 @@ def cross_validate(
                 "seconds": round(seconds[name], 1),
                 "predict_seconds": round(predict_seconds[name], 2),
                 # (quote, target) stances returned per second of predict + predict_given
-                "stances_per_second": round(predicted_pairs[name] / predict_seconds[name], 1) if predict_seconds[name] else None,
+                "stances_per_second": round(predicted_pairs[name] / predict_seconds[name], 1)
+                if predict_seconds[name]
+                else None,
                 **({"variant_of": variants[name][0]} if name in variants else {}),
             }
             for name in names
@@ -144,8 +172,16 @@ def pair_table(pooled: dict[str, tuple[list, list, list]]) -> dict:
     for name, (examples, predicted, given) in pooled.items():
         e2e = {(e.key, s.target): s.stance for e, ps in zip(examples, predicted) for s in ps}
         with_gold = {(e.key, s.target): s.stance for e, ps in zip(examples, given) for s in ps}
-        models[name] = {"end_to_end": [e2e.get(k, NONE) for k in keys], "gold_targets": [with_gold.get(k, NONE) for k in keys]}
-    return {"quote": [k for k, _ in keys], "target": [t for _, t in keys], "gold": [gold[k] for k in keys], "models": models}
+        models[name] = {
+            "end_to_end": [e2e.get(k, NONE) for k in keys],
+            "gold_targets": [with_gold.get(k, NONE) for k in keys],
+        }
+    return {
+        "quote": [k for k, _ in keys],
+        "target": [t for _, t in keys],
+        "gold": [gold[k] for k in keys],
+        "models": models,
+    }
 
 
 def _macro_counts(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -161,7 +197,9 @@ def _macro_counts(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -
     return np.mean(scores, axis=0)
 
 
-def paired_bootstrap(table: dict, *, reference: str, n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> dict:
+def paired_bootstrap(
+    table: dict, *, reference: str, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> dict:
     """For each other model, ``reference``'s stance macro-F1 minus that model's (end to end and
     with gold targets): the difference on the data, its percentile interval and the share of
     resamples where ``reference`` is ahead. Resamples gold quotes (all pairs of a drawn quote
@@ -173,13 +211,32 @@ def paired_bootstrap(table: dict, *, reference: str, n_boot: int = 2000, seed: i
     position = {q: j for j, q in enumerate(quotes)}
     owner = np.array([position[q] for q in table["quote"]])
     rng = np.random.default_rng(seed)
-    draws = np.stack([np.bincount(rng.integers(0, len(quotes), len(quotes)), minlength=len(quotes)) for _ in range(n_boot)])
-    weights = np.vstack([np.ones(len(owner)), draws[:, owner]]).astype(float)  # row 0: the data as it is
+    draws = np.stack(
+        [
+            np.bincount(rng.integers(0, len(quotes), len(quotes)), minlength=len(quotes))
+            for _ in range(n_boot)
+        ]
+    )
+    weights = np.vstack([np.ones(len(owner)), draws[:, owner]]).astype(
+        float
+    )  # row 0: the data as it is
     y_true = np.array([labels.index(g) for g in table["gold"]])
     alpha = (1 - level) / 2
-    out: dict = {"n_boot": n_boot, "seed": seed, "level": level, "resample": "gold quotes", "reference": reference, "versus": {}}
-    scores = {name: {kind: _macro_counts(y_true, np.array([labels.index(x) for x in preds[kind]]), weights)
-                     for kind in ("end_to_end", "gold_targets")} for name, preds in table["models"].items()}
+    out: dict = {
+        "n_boot": n_boot,
+        "seed": seed,
+        "level": level,
+        "resample": "gold quotes",
+        "reference": reference,
+        "versus": {},
+    }
+    scores = {
+        name: {
+            kind: _macro_counts(y_true, np.array([labels.index(x) for x in preds[kind]]), weights)
+            for kind in ("end_to_end", "gold_targets")
+        }
+        for name, preds in table["models"].items()
+    }
     for name in table["models"]:
         if name == reference:
             continue
@@ -187,8 +244,12 @@ def paired_bootstrap(table: dict, *, reference: str, n_boot: int = 2000, seed: i
         for kind in ("end_to_end", "gold_targets"):
             diff = scores[reference][kind] - scores[name][kind]
             low, high = np.quantile(diff[1:], [alpha, 1 - alpha])
-            entry[kind] = {"difference": round(float(diff[0]), 4), "low": round(float(low), 4), "high": round(float(high), 4),
-                           "reference_ahead": round(float(np.mean(diff[1:] > 0)), 3)}
+            entry[kind] = {
+                "difference": round(float(diff[0]), 4),
+                "low": round(float(low), 4),
+                "high": round(float(high), 4),
+                "reference_ahead": round(float(np.mean(diff[1:] > 0)), 3),
+            }
         out["versus"][name] = entry
     return out
 
@@ -217,7 +278,9 @@ def markdown_table(result: dict) -> str:
             "|---|---|---|---|---|",
         ]
         for name, entry in boot["versus"].items():
-            cells = [f"{d['difference']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}] | {d['reference_ahead']:.2f}"
-                     for d in (entry["end_to_end"], entry["gold_targets"])]
+            cells = [
+                f"{d['difference']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}] | {d['reference_ahead']:.2f}"
+                for d in (entry["end_to_end"], entry["gold_targets"])
+            ]
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)

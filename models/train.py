@@ -1,4 +1,5 @@
 """Training the stance model and cross-validating it: importable functions behind `stancemap train|cv`."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,13 @@ from typing import Callable
 from models.baselines import LinearBaseline, MajorityBaseline
 from models.crossval import cross_validate, markdown_table, paired_bootstrap
 from models.encoder import MINILM, MPNET, shared_encoder
-from models.examples import EXAMPLE_FORMAT, Example, examples_from_quotes, file_hashes, load_synthetic
+from models.examples import (
+    EXAMPLE_FORMAT,
+    Example,
+    examples_from_quotes,
+    file_hashes,
+    load_synthetic,
+)
 from models.stance import CARD, MODEL_FORMAT, TARGETS_COPY, StanceModel
 from pipeline.jsonl import read_jsonl, write_bytes, write_json, write_text
 from pipeline.records import Quote
@@ -63,9 +70,15 @@ def train_model(
     gold, gold_files = gold_examples(gold_dir, corpus_dir)
     data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
     if if_stale:
-        reason = stale_reason(out, data_files=data_files, params=StanceModel(**_settings(device, epochs, seed, linker_encoder)).get_params())
+        reason = stale_reason(
+            out,
+            data_files=data_files,
+            params=StanceModel(**_settings(device, epochs, seed, linker_encoder)).get_params(),
+        )
         if reason is None:
-            progress(f"{out}: trained on the same data and settings; not retraining (drop --if-stale to force)")
+            progress(
+                f"{out}: trained on the same data and settings; not retraining (drop --if-stale to force)"
+            )
             return Path(out)
         progress(f"{out}: {reason}; training")
     examples = synthetic + gold
@@ -73,7 +86,9 @@ def train_model(
         examples = examples[:max_examples]
     if not examples:
         raise ValueError(f"no training data: {synthetic_path} and {gold_dir} are empty")
-    model = StanceModel(**_settings(device, epochs, seed, linker_encoder)).fit(examples, targets, progress=progress)
+    model = StanceModel(**_settings(device, epochs, seed, linker_encoder)).fit(
+        examples, targets, progress=progress
+    )
     card = {
         "data": {
             "files": {_rel(p): h for p, h in file_hashes(data_files).items()},
@@ -104,10 +119,14 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
     except (OSError, ValueError) as error:
         return f"{CARD} unreadable ({error})"
     if card.get("format") != MODEL_FORMAT:
-        return f"saved in model format {card.get('format') or 1}, this version writes {MODEL_FORMAT}"
+        return (
+            f"saved in model format {card.get('format') or 1}, this version writes {MODEL_FORMAT}"
+        )
     if not card.get("targets_hash") or not (Path(out) / TARGETS_COPY).exists():
         return f"it keeps no copy of the targets it was trained on ({TARGETS_COPY})"
-    if card.get("data", {}).get("files") != {_rel(p): h for p, h in file_hashes(data_files).items()}:
+    if card.get("data", {}).get("files") != {
+        _rel(p): h for p, h in file_hashes(data_files).items()
+    }:
         return "the training data files changed"
     if card.get("data", {}).get("example_format") != EXAMPLE_FORMAT:
         return f"examples were built in format {card.get('data', {}).get('example_format') or 1}, this version builds {EXAMPLE_FORMAT}"
@@ -118,10 +137,16 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
     return None
 
 
-def _settings(device: str, epochs: int | None, seed: int, linker_encoder: str | None = None) -> dict:
+def _settings(
+    device: str, epochs: int | None, seed: int, linker_encoder: str | None = None
+) -> dict:
     """StanceModel settings from the command line; unset ones keep the model's defaults."""
-    return {"device": device, "seed": seed, **({"epochs": epochs} if epochs is not None else {}),
-            **({"linker_encoder": linker_encoder} if linker_encoder else {})}
+    return {
+        "device": device,
+        "seed": seed,
+        **({"epochs": epochs} if epochs is not None else {}),
+        **({"linker_encoder": linker_encoder} if linker_encoder else {}),
+    }
 
 
 def _model_settings(params: dict) -> dict:
@@ -144,12 +169,21 @@ def _matching_cv(data_files: list[Path], params: dict) -> dict | None:
     result = json.loads(CV_RESULTS.read_text(encoding="utf-8"))
     hashes = {_rel(p): h for p, h in file_hashes(data_files).items()}
     if result.get("data_files") != hashes:
-        return {"status": "stale: data changed since the last `stancemap cv`; rerun it", "file": _rel(CV_RESULTS)}
+        return {
+            "status": "stale: data changed since the last `stancemap cv`; rerun it",
+            "file": _rel(CV_RESULTS),
+        }
     if _model_settings(result.get("params", {}).get("finetuned", {})) != _model_settings(params):
-        return {"status": "stale: the model's settings differ from those of the last `stancemap cv`; rerun it", "file": _rel(CV_RESULTS)}
+        return {
+            "status": "stale: the model's settings differ from those of the last `stancemap cv`; rerun it",
+            "file": _rel(CV_RESULTS),
+        }
     return {
         "file": _rel(CV_RESULTS),
-        **{k: {**v["pooled"], **{x: v[x] for x in ("stances_per_second", "variant_of") if x in v}} for k, v in result["models"].items()},
+        **{
+            k: {**v["pooled"], **{x: v[x] for x in ("stances_per_second", "variant_of") if x in v}}
+            for k, v in result["models"].items()
+        },
     }
 
 
@@ -158,18 +192,30 @@ def merge_models(previous: dict, result: dict, *, order: list[str]) -> dict:
     made on the same data files and folds and, for the fine-tuned model and its variants, with the
     same settings. In ``order`` (unknown names last)."""
     kept: dict = {}
-    if previous.get("data_files") == result["data_files"] and previous.get("folds") == result["folds"]:
+    if (
+        previous.get("data_files") == result["data_files"]
+        and previous.get("folds") == result["folds"]
+    ):
         kept = previous.get("models", {})
         if previous.get("params", {}).get("finetuned") != result["params"]["finetuned"]:
-            kept = {k: v for k, v in kept.items() if k != "finetuned" and v.get("variant_of") != "finetuned"}
+            kept = {
+                k: v
+                for k, v in kept.items()
+                if k != "finetuned" and v.get("variant_of") != "finetuned"
+            }
     merged = {**kept, **result["models"]}
-    return {k: merged[k] for k in sorted(merged, key=lambda k: order.index(k) if k in order else len(order))}
+    return {
+        k: merged[k]
+        for k in sorted(merged, key=lambda k: order.index(k) if k in order else len(order))
+    }
 
 
 def merge_pairs(previous: dict, current: dict, *, keep: list[str]) -> dict:
     """Per-pair predictions of the models in ``keep``: ``current``'s, else ``previous``'s when that
     table holds the same gold pairs."""
-    same = {k: v for k, v in previous.items() if k != "models"} == {k: v for k, v in current.items() if k != "models"}
+    same = {k: v for k, v in previous.items() if k != "models"} == {
+        k: v for k, v in current.items() if k != "models"
+    }
     merged = {**(previous.get("models", {}) if same else {}), **current["models"]}
     return {k: merged[k] for k in keep if k in merged}
 
@@ -184,8 +230,16 @@ def run_cv(
     device: str = "auto",
     epochs: int | None = None,
     seed: int = 13,
-    models: tuple[str, ...] = ("majority", "tfidf-lr", "embedding-lr", "embedding-lr-mpnet", "finetuned", "finetuned-int8", "finetuned-bf16",
-                          "finetuned-polarity-alone"),
+    models: tuple[str, ...] = (
+        "majority",
+        "tfidf-lr",
+        "embedding-lr",
+        "embedding-lr-mpnet",
+        "finetuned",
+        "finetuned-int8",
+        "finetuned-bf16",
+        "finetuned-polarity-alone",
+    ),
     progress: Callable[[str], None] = _say,
 ) -> dict:
     """Leave-one-article-out CV of the fine-tuned model and the three baselines; writes JSON + markdown."""
@@ -198,7 +252,9 @@ def run_cv(
         "majority": MajorityBaseline,
         "tfidf-lr": lambda: LinearBaseline(features="tfidf", seed=seed),
         "embedding-lr": lambda: LinearBaseline(features="embedding", encoder=MINILM, seed=seed),
-        "embedding-lr-mpnet": lambda: LinearBaseline(features="embedding", encoder=MPNET, seed=seed),
+        "embedding-lr-mpnet": lambda: LinearBaseline(
+            features="embedding", encoder=MPNET, seed=seed
+        ),
         "finetuned": lambda: StanceModel(**_settings(device, epochs, seed)),
     }
     # the same fitted weights with dynamic int8 quantisation of the Linear layers, or under
@@ -215,8 +271,14 @@ def run_cv(
     for encoder in memos:
         encoder.memo = {}
     try:
-        result = cross_validate(gold, synthetic, targets, factories={k: factories[k] for k in models if k in factories},
-                                variants={k: v for k, v in variants.items() if k in models}, progress=progress)
+        result = cross_validate(
+            gold,
+            synthetic,
+            targets,
+            factories={k: factories[k] for k in models if k in factories},
+            variants={k: v for k, v in variants.items() if k in models},
+            progress=progress,
+        )
     finally:
         for encoder in memos:
             encoder.memo = None
@@ -228,7 +290,9 @@ def run_cv(
         previous = json.loads(Path(out).read_text(encoding="utf-8"))
         result["models"] = merge_models(previous, result, order=[*factories, *variants])
         # the kept rows' per-pair predictions too, so that the bootstrap compares every row
-        result["pairs"]["models"] = merge_pairs(previous.get("pairs") or {}, result["pairs"], keep=list(result["models"]))
+        result["pairs"]["models"] = merge_pairs(
+            previous.get("pairs") or {}, result["pairs"], keep=list(result["models"])
+        )
         result["bootstrap"] = paired_bootstrap(result["pairs"], reference="finetuned")
     write_json(out, result)
     write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")

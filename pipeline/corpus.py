@@ -3,6 +3,7 @@
 Every input yields either an ``Article`` or an ``InputProblem`` that names the file (and line or
 byte) and says how to fix it, so that one bad input never stops a batch.
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,17 +41,23 @@ def decode(raw: bytes, *, source: str, encoding: str | None = None) -> str:
     if not raw.strip():
         raise ValueError(f"{source}: empty file; remove it or add the article text")
     if b"\x00" in raw[:8192]:
-        raise ValueError(f"{source}: binary data (NUL byte at {raw.index(0):,}); not a text article, remove it")
+        raise ValueError(
+            f"{source}: binary data (NUL byte at {raw.index(0):,}); not a text article, remove it"
+        )
     if encoding:
         try:
             return raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise ValueError(f"{source}: cannot decode as {encoding} ({exc}); check --encoding") from exc
+            raise ValueError(
+                f"{source}: cannot decode as {encoding} ({exc}); check --encoding"
+            ) from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         byte = raw[exc.start]
-        guess = " or pass --encoding cp1252" if 0x80 <= byte <= 0x9F else " or pass --encoding latin-1"
+        guess = (
+            " or pass --encoding cp1252" if 0x80 <= byte <= 0x9F else " or pass --encoding latin-1"
+        )
         raise ValueError(
             f"{source}: not UTF-8 (byte 0x{byte:02x} at {exc.start:,}); re-save as UTF-8{guess}"
         ) from exc
@@ -64,7 +71,11 @@ def read_metadata(path: Path) -> dict[str, dict[str, str]]:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or "id" not in reader.fieldnames:
             raise ValueError(f"{path}: needs a header row with an 'id' column")
-        return {row["id"]: {k: (v or "").strip() for k, v in row.items() if k} for row in reader if row.get("id")}
+        return {
+            row["id"]: {k: (v or "").strip() for k, v in row.items() if k}
+            for row in reader
+            if row.get("id")
+        }
 
 
 def iter_corpus(
@@ -82,7 +93,9 @@ def iter_corpus(
     elif path.is_file():
         yield from _iter_files([path], {}, encoding=encoding, max_chars=max_chars)
     else:
-        raise FileNotFoundError(f"{path}: no such corpus; give a folder of .txt/.html files or a .jsonl file")
+        raise FileNotFoundError(
+            f"{path}: no such corpus; give a folder of .txt/.html files or a .jsonl file"
+        )
 
 
 def count_corpus(path: str | Path) -> int | None:
@@ -91,7 +104,11 @@ def count_corpus(path: str | Path) -> int | None:
     path = Path(path)
     try:
         if path.is_dir():
-            return sum(1 for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES)
+            return sum(
+                1
+                for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+            )
         if path.suffix == ".jsonl":
             with open(path, "rb") as handle:
                 return sum(1 for line in handle if line.strip())
@@ -100,13 +117,19 @@ def count_corpus(path: str | Path) -> int | None:
         return None
 
 
-def _iter_folder(folder: Path, *, encoding: str | None, max_chars: int) -> Iterator[Article | InputProblem]:
+def _iter_folder(
+    folder: Path, *, encoding: str | None, max_chars: int
+) -> Iterator[Article | InputProblem]:
     try:
         metadata = read_metadata(folder / "metadata.csv")
     except ValueError as exc:
         yield InputProblem(id="metadata.csv", source=str(folder / "metadata.csv"), error=str(exc))
         metadata = {}
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES)
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+    )
     yield from _iter_files(files, metadata, encoding=encoding, max_chars=max_chars)
 
 
@@ -117,7 +140,11 @@ def _iter_files(
     for file in files:
         article_id = safe_id(file.stem)
         if article_id in seen:
-            yield InputProblem(article_id, str(file), f"{file}: duplicate article id {article_id!r}; rename one of the files")
+            yield InputProblem(
+                article_id,
+                str(file),
+                f"{file}: duplicate article id {article_id!r}; rename one of the files",
+            )
             continue
         seen.add(article_id)
         try:
@@ -129,7 +156,11 @@ def _iter_files(
                     raise ValueError(f"{file}: empty file; remove it or add the page")
                 article = html_to_article(raw, id=article_id, source=str(file))
             else:
-                article = Article(id=article_id, text=decode(raw, source=str(file), encoding=encoding), source=str(file))
+                article = Article(
+                    id=article_id,
+                    text=decode(raw, source=str(file), encoding=encoding),
+                    source=str(file),
+                )
             if len(article.text) > max_chars:
                 raise ValueError(
                     f"{file}: {len(article.text):,} characters is more than --max-chars {max_chars:,}; "
@@ -151,18 +182,26 @@ def _iter_jsonl(path: Path, *, max_chars: int) -> Iterator[Article | InputProble
             where = f"{path}:{number}"
             try:
                 data = json.loads(line)
-                if not isinstance(data, dict) or not isinstance(data.get("id"), (str, int)) or not isinstance(data.get("text"), str):
+                if (
+                    not isinstance(data, dict)
+                    or not isinstance(data.get("id"), (str, int))
+                    or not isinstance(data.get("text"), str)
+                ):
                     raise ValueError("needs an object with string 'id' and 'text'")
                 article_id = safe_id(str(data["id"]))
                 if article_id in seen:
-                    raise ValueError(f"duplicate article id {article_id!r}; give each article its own id")
+                    raise ValueError(
+                        f"duplicate article id {article_id!r}; give each article its own id"
+                    )
                 seen.add(article_id)
                 text = data["text"]
                 text.encode("utf-8")  # surrogates from undecodable bytes fail here
                 if not text.strip():
                     raise ValueError("empty 'text'")
                 if len(text) > max_chars:
-                    raise ValueError(f"{len(text):,} characters is more than --max-chars {max_chars:,}")
+                    raise ValueError(
+                        f"{len(text):,} characters is more than --max-chars {max_chars:,}"
+                    )
                 yield Article(
                     id=article_id,
                     text=text,
@@ -173,8 +212,14 @@ def _iter_jsonl(path: Path, *, max_chars: int) -> Iterator[Article | InputProble
                     source=where,
                 )
             except (json.JSONDecodeError, ValueError, UnicodeError) as exc:
-                detail = f"not valid JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else str(exc)
-                yield InputProblem(f"line-{number}", where, f"{where}: {detail}; fix or remove that line")
+                detail = (
+                    f"not valid JSON ({exc.msg} at column {exc.colno})"
+                    if isinstance(exc, json.JSONDecodeError)
+                    else str(exc)
+                )
+                yield InputProblem(
+                    f"line-{number}", where, f"{where}: {detail}; fix or remove that line"
+                )
 
 
 def _with_metadata(article: Article, meta: dict[str, str]) -> Article:

@@ -15,6 +15,7 @@ A stance model records the hash of the targets it was trained on (``targets_hash
 ``stancemap train`` keeps a copy of their file beside it, so a run refuses a model trained on
 other targets.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,14 +28,24 @@ from typing import Any, Sequence
 import yaml
 
 from pipeline.names import name_key
-from pipeline.resources import ANNOTATIONS, Actor, ActorTable, Target
 from pipeline.records import ACTOR_KINDS
+from pipeline.resources import ANNOTATIONS, Actor, ActorTable, Target
 
 DEFAULT_DOMAIN = ANNOTATIONS
 TARGETS_FILE = "targets.yaml"
 ACTORS_FILE = "actors.yaml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_TARGET_FIELDS = {"id", "title", "description", "aliases", "numbers", "proposed_by", "government_position", "related_targets", "note"}
+_TARGET_FIELDS = {
+    "id",
+    "title",
+    "description",
+    "aliases",
+    "numbers",
+    "proposed_by",
+    "government_position",
+    "related_targets",
+    "note",
+}
 _ACTOR_FIELDS = {"name", "kind", "organisation", "role", "actor_type", "party", "aliases", "note"}
 
 
@@ -72,7 +83,11 @@ def load_domain(path: str | Path | None = None) -> Domain:
     """Load and check a domain folder (default: the bundled one); DomainError lists every problem."""
     folder = Path(path) if path is not None else DEFAULT_DOMAIN
     if not folder.is_dir():
-        raise DomainError([f"{folder}: not a folder; give --domain a folder holding {TARGETS_FILE} and {ACTORS_FILE}"])
+        raise DomainError(
+            [
+                f"{folder}: not a folder; give --domain a folder holding {TARGETS_FILE} and {ACTORS_FILE}"
+            ]
+        )
     problems: list[str] = []
     targets = load_targets_file(folder / TARGETS_FILE, problems)
     actors = load_actors_file(folder / ACTORS_FILE, problems)
@@ -105,10 +120,14 @@ def _compose(path: Path, key: str, problems: list[str]) -> list[tuple[int, Any]]
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        problems.append(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc}); fix the syntax")
+        problems.append(
+            f"{path}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc}); fix the syntax"
+        )
         return []
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        problems.append(f"{path}:1: no top-level '{key}:' list; start the file with '{key}:' and one '- ' item per entry")
+        problems.append(
+            f"{path}:1: no top-level '{key}:' list; start the file with '{key}:' and one '- ' item per entry"
+        )
         return []
     node = next(v for k, v in root.value if k.value == key)
     return [(item.start_mark.line + 1, value) for item, value in zip(node.value, data[key])]
@@ -118,7 +137,9 @@ def _strings(value: Any, where: str, field: str, problems: list[str]) -> tuple[s
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        problems.append(f"{where}: '{field}' must be a list of strings; write one '- text' line per entry")
+        problems.append(
+            f"{where}: '{field}' must be a list of strings; write one '- text' line per entry"
+        )
         return ()
     return tuple(" ".join(str(v).split()) for v in value)
 
@@ -141,18 +162,26 @@ def load_targets_file(path: Path, problems: list[str]) -> tuple[Target, ...]:
             continue
         unknown = sorted(set(item) - _TARGET_FIELDS)
         if unknown:
-            problems.append(f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_TARGET_FIELDS))}")
+            problems.append(
+                f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_TARGET_FIELDS))}"
+            )
         target_id = item.get("id")
         if not isinstance(target_id, str) or not _ID.match(target_id):
-            problems.append(f"{where}: target id {target_id!r} missing or not a lowercase slug; give 'id: words-joined-by-hyphens'")
+            problems.append(
+                f"{where}: target id {target_id!r} missing or not a lowercase slug; give 'id: words-joined-by-hyphens'"
+            )
             continue
         if target_id in first:
-            problems.append(f"{where}: duplicate target id '{target_id}' (first at line {first[target_id]}); give each target its own id")
+            problems.append(
+                f"{where}: duplicate target id '{target_id}' (first at line {first[target_id]}); give each target its own id"
+            )
             continue
         first[target_id] = line
         title = _text(item.get("title"))
         if not title:
-            problems.append(f"{where}: target '{target_id}' has no title; add 'title: ...' (the model reads it)")
+            problems.append(
+                f"{where}: target '{target_id}' has no title; add 'title: ...' (the model reads it)"
+            )
         for other in _strings(item.get("related_targets"), where, "related_targets", problems):
             related.append((where, other))
         targets.append(
@@ -169,7 +198,9 @@ def load_targets_file(path: Path, problems: list[str]) -> tuple[Target, ...]:
         )
     for where, other in related:
         if other not in first:
-            problems.append(f"{where}: related target '{other}' is not a target id in {path.name}; fix the id or remove it")
+            problems.append(
+                f"{where}: related target '{other}' is not a target id in {path.name}; fix the id or remove it"
+            )
     if not targets and len(problems) == before:
         problems.append(f"{path}:1: no targets; list at least one under 'targets:'")
     return tuple(targets)
@@ -187,18 +218,24 @@ def load_actors_file(path: Path, problems: list[str]) -> ActorTable:
             continue
         unknown = sorted(set(item) - _ACTOR_FIELDS)
         if unknown:
-            problems.append(f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_ACTOR_FIELDS))}")
+            problems.append(
+                f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_ACTOR_FIELDS))}"
+            )
         name = _text(item.get("name"))
         if not name:
             problems.append(f"{where}: actor without a name; add 'name: ...'")
             continue
         kind = item.get("kind", "person")
         if kind not in ACTOR_KINDS:
-            problems.append(f"{where}: actor '{name}' has kind {kind!r}; use one of {', '.join(ACTOR_KINDS)}")
+            problems.append(
+                f"{where}: actor '{name}' has kind {kind!r}; use one of {', '.join(ACTOR_KINDS)}"
+            )
             continue
         key = name_key(name)
         if key in first:
-            problems.append(f"{where}: duplicate actor '{name}' (first at line {first[key]}); merge the two entries")
+            problems.append(
+                f"{where}: duplicate actor '{name}' (first at line {first[key]}); merge the two entries"
+            )
             continue
         first[key] = line
         actors.append(

@@ -6,6 +6,7 @@ The extracted text is what every later offset refers to. Paragraphs are separate
 (-> ``publisher``) and URL are kept where the page has them. (``Article`` has no author field;
 the page's author is not kept.)
 """
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,9 @@ def html_to_article(raw: bytes | str, *, id: str, source: str | None = None) -> 
         deduplicate=False,
     )
     if doc is None:
-        raise ValueError(f"{where}: trafilatura found no main text in the page; save the article page itself (not an index page) or give the text as .txt")
+        raise ValueError(
+            f"{where}: trafilatura found no main text in the page; save the article page itself (not an index page) or give the text as .txt"
+        )
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     text = (data.get("text") or "").strip("\n")
     if len(re.findall(r"\w+", text)) < MIN_WORDS:
@@ -67,7 +70,9 @@ def html_to_article(raw: bytes | str, *, id: str, source: str | None = None) -> 
     if comments.strip():
         text = f"{text}\n\n{COMMENTS_HEADER}\n\n{comments}"
     url = data.get("url") or None
-    publisher = data.get("sitename") or data.get("hostname") or (urlparse(url).hostname if url else None)
+    publisher = (
+        data.get("sitename") or data.get("hostname") or (urlparse(url).hostname if url else None)
+    )
     return Article(
         id=id,
         text=text,

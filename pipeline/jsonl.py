@@ -1,4 +1,5 @@
 """JSON Lines and atomic file writing shared by every stage."""
+
 from __future__ import annotations
 
 import json
@@ -14,13 +15,20 @@ R = TypeVar("R", bound=Record)
 
 
 @contextmanager
-def atomic_writer(path: str | os.PathLike, *, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+def atomic_writer(
+    path: str | os.PathLike, *, mode: str = "w", encoding: str | None = "utf-8"
+) -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and move it into place only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None, newline="" if "b" not in mode else None) as handle:
+        with os.fdopen(
+            fd,
+            mode,
+            encoding=encoding if "b" not in mode else None,
+            newline="" if "b" not in mode else None,
+        ) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -85,7 +93,9 @@ def iter_jsonl(path: str | os.PathLike, cls: type[R]) -> Iterator[tuple[int, R |
         yield from parse_lines(handle, cls, where=str(path))
 
 
-def read_good_records(path: str | os.PathLike, cls: type[R], *, if_missing: str) -> tuple[list[R], list[str]]:
+def read_good_records(
+    path: str | os.PathLike, cls: type[R], *, if_missing: str
+) -> tuple[list[R], list[str]]:
     """The readable records of a JSONL file and one problem line per bad line; when the file is
     absent, no records and the problem ``"<path>: missing; <if_missing>"`` (for readers that go on
     without it, such as the report and the network export reading a run's articles.jsonl)."""

@@ -26,6 +26,7 @@ is None and ``matrix.csv`` has no ``period`` column.
 The matrix counts statements (``pipeline.statements``), where the rules on which stances and
 actors a quote contributes live.
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,7 +41,17 @@ from pipeline.records import STANCES, MatrixCell, Quote, Statement
 from pipeline.statements import make_statements
 
 DUPLICATE_POLICIES = ("every", "once-per-article")
-MATRIX_COLUMNS = ("actor", "actor_kind", "target", "support", "oppose", "neutral", "n_quotes", "stance", "evidence")
+MATRIX_COLUMNS = (
+    "actor",
+    "actor_kind",
+    "target",
+    "support",
+    "oppose",
+    "neutral",
+    "n_quotes",
+    "stance",
+    "evidence",
+)
 
 
 def build_matrix(
@@ -66,7 +77,9 @@ def matrix_from_statements(
     if duplicates not in DUPLICATE_POLICIES:
         raise ValueError(f"duplicates={duplicates!r}: use one of {', '.join(DUPLICATE_POLICIES)}")
     names = NameGrouper()
-    cells: dict[tuple[str | None, str, str, str], CellCounts] = {}  # (period, kind, actor key, target)
+    cells: dict[
+        tuple[str | None, str, str, str], CellCounts
+    ] = {}  # (period, kind, actor key, target)
     for statement in statements:
         key = names.add(statement.actor_kind, statement.actor)
         weight = stance_weight(statement.score) if weighting else 1.0
@@ -80,7 +93,12 @@ def matrix_from_statements(
         for (period, kind, key, target), cell in cells.items()
     ]
     result.sort(
-        key=lambda c: (period_sort_key(c.period), 0 if c.actor_kind == "organisation" else 1, c.actor.casefold(), c.target)
+        key=lambda c: (
+            period_sort_key(c.period),
+            0 if c.actor_kind == "organisation" else 1,
+            c.actor.casefold(),
+            c.target,
+        )
     )
     return result
 
@@ -150,7 +168,9 @@ def stance_weight(score: float | None) -> float:
     return min(max(value, 0.0), 1.0)
 
 
-def count_stance(counts, stance, weight: float, *, best: dict | None = None, article: str = "") -> None:
+def count_stance(
+    counts, stance, weight: float, *, best: dict | None = None, article: str = ""
+) -> None:
     """Add one stance's weight to a cell's ``counts`` (indexed by ``stance``). With ``best`` (the
     once-per-article policy) an (article, stance) slot counts only its highest weight so far."""
     if best is None:
@@ -180,16 +200,30 @@ class CellCounts:
     def __init__(self, *, duplicates: str = "every", keep_evidence: bool = True) -> None:
         self.counts = {s: 0.0 for s in STANCES}
         # once-per-article: (article, stance) -> the best weight so far
-        self.best: dict[tuple[str, str], float] | None = {} if duplicates == "once-per-article" else None
+        self.best: dict[tuple[str, str], float] | None = (
+            {} if duplicates == "once-per-article" else None
+        )
         self.evidence: dict[str, tuple[str, int, str]] | None = {} if keep_evidence else None
 
     def add(self, statement: Statement, weight: float) -> None:
         if self.evidence is not None:
-            self.evidence.setdefault(statement.quote, (statement.article, statement.start, statement.quote_id))
-        count_stance(self.counts, statement.stance, weight, best=self.best, article=statement.article)
+            self.evidence.setdefault(
+                statement.quote, (statement.article, statement.start, statement.quote_id)
+            )
+        count_stance(
+            self.counts, statement.stance, weight, best=self.best, article=statement.article
+        )
 
-    def to_record(self, *, actor: str, kind: str, target: str, period: str | None = None,
-                  evidence: Sequence[str] | None = None, n_quotes: int | None = None) -> MatrixCell:
+    def to_record(
+        self,
+        *,
+        actor: str,
+        kind: str,
+        target: str,
+        period: str | None = None,
+        evidence: Sequence[str] | None = None,
+        n_quotes: int | None = None,
+    ) -> MatrixCell:
         """The cell; ``evidence`` and ``n_quotes`` default to the quotes it kept."""
         if evidence is None:
             kept = self.evidence or {}

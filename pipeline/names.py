@@ -1,4 +1,5 @@
 """How actor names compare: the one normaliser every stage uses to group, look up and score names."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict

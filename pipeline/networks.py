@@ -29,6 +29,7 @@ writer, no yEd or other dialect; node ids ``n0``, ``n1``... with the name in ``l
 ``Source,Target,Type,Weight`` plus the edge attributes; and ``statements.csv``, the DNA-style
 statement table (one row per quote and target).
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,8 +49,20 @@ from pipeline.statements import LEVELS, at_level, quote_stances, quote_statement
 
 ACTOR_MODES = ("congruence", "conflict", "subtract")
 STATEMENT_COLUMNS = (
-    "statement", "article", "quote", "date", "person", "organisation", "target", "agreement",
-    "text", "start", "end", "kind", "cue", "confidence",
+    "statement",
+    "article",
+    "quote",
+    "date",
+    "person",
+    "organisation",
+    "target",
+    "agreement",
+    "text",
+    "start",
+    "end",
+    "kind",
+    "cue",
+    "confidence",
 )
 
 
@@ -69,7 +82,9 @@ def statements(quotes: Iterable[Quote], *, dates: Mapping[str, str | None] | Non
     return frame
 
 
-def statement_rows(quotes: Iterable[Quote], *, dates: Mapping[str, str | None] | None = None) -> Iterator[dict]:
+def statement_rows(
+    quotes: Iterable[Quote], *, dates: Mapping[str, str | None] | None = None
+) -> Iterator[dict]:
     """The rows of ``statements``, one at a time (``write_networks`` streams them to CSV)."""
     dates = dates or {}
     for quote in quotes:
@@ -125,7 +140,9 @@ def two_mode_graph(quotes: Iterable[Quote], *, level: str = "organisation") -> n
     return two_mode_from_counts(kinds, counts, level=level)
 
 
-def actor_graph(quotes: Iterable[Quote], *, mode: str = "congruence", level: str = "organisation") -> nx.Graph:
+def actor_graph(
+    quotes: Iterable[Quote], *, mode: str = "congruence", level: str = "organisation"
+) -> nx.Graph:
     """Actor x actor network by DNA's congruence, conflict or subtract (see the module docstring)."""
     if mode not in ACTOR_MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(ACTOR_MODES)}")
@@ -147,15 +164,21 @@ def statement_counts(pairs) -> tuple[dict[str, str], dict[tuple[str, str], dict[
     return kinds, counts
 
 
-def two_mode_from_counts(kinds: Mapping[str, str], counts: Mapping[tuple[str, str], Mapping[str, int]], *,
-                         level: str = "organisation") -> nx.Graph:
+def two_mode_from_counts(
+    kinds: Mapping[str, str],
+    counts: Mapping[tuple[str, str], Mapping[str, int]],
+    *,
+    level: str = "organisation",
+) -> nx.Graph:
     """``two_mode_graph`` from ``statement_counts``: the report draws it from counts it streamed."""
     graph = nx.Graph(name=f"actor x target ({level})", mode="two-mode", level=level)
     for name in sorted(kinds, key=str.casefold):
         graph.add_node(_actor_node(name), label=name, type="actor", kind=kinds[name], bipartite=0)
     for target in sorted({t for _, t in counts}):
-        graph.add_node(_target_node(target), label=target, type="target", kind="target", bipartite=1)
-    for (name, target) in sorted(counts, key=lambda k: (k[0].casefold(), k[1])):
+        graph.add_node(
+            _target_node(target), label=target, type="target", kind="target", bipartite=1
+        )
+    for name, target in sorted(counts, key=lambda k: (k[0].casefold(), k[1])):
         c = counts[(name, target)]
         net = c["support"] - c["oppose"]
         graph.add_edge(
@@ -172,8 +195,13 @@ def two_mode_from_counts(kinds: Mapping[str, str], counts: Mapping[tuple[str, st
     return graph
 
 
-def actor_graph_from_counts(kinds: Mapping[str, str], counts: Mapping[tuple[str, str], Mapping[str, int]], *,
-                            mode: str = "congruence", level: str = "organisation") -> nx.Graph:
+def actor_graph_from_counts(
+    kinds: Mapping[str, str],
+    counts: Mapping[tuple[str, str], Mapping[str, int]],
+    *,
+    mode: str = "congruence",
+    level: str = "organisation",
+) -> nx.Graph:
     """``actor_graph`` from ``statement_counts``."""
     if mode not in ACTOR_MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(ACTOR_MODES)}")
@@ -191,7 +219,9 @@ def actor_graph_from_counts(kinds: Mapping[str, str], counts: Mapping[tuple[str,
         agree = sorted(holds[a] & holds[b])
         disagree = sorted((t, s) for t, s in holds[a] if (t, opposite[s]) in holds[b])
         congruence, conflict = len(agree), len(disagree)
-        value = {"congruence": congruence, "conflict": conflict, "subtract": congruence - conflict}[mode]
+        value = {"congruence": congruence, "conflict": conflict, "subtract": congruence - conflict}[
+            mode
+        ]
         if (mode != "subtract" and value == 0) or (congruence == 0 and conflict == 0):
             continue
         graph.add_edge(
@@ -206,7 +236,9 @@ def actor_graph_from_counts(kinds: Mapping[str, str], counts: Mapping[tuple[str,
     return graph
 
 
-def target_graph(quotes: Iterable[Quote], *, by: str = "quote", level: str = "organisation") -> nx.Graph:
+def target_graph(
+    quotes: Iterable[Quote], *, by: str = "quote", level: str = "organisation"
+) -> nx.Graph:
     """Target x target co-occurrence network (weight by quotes or by actors; both as attributes)."""
     if by not in ("quote", "actor"):
         raise ValueError(f"by={by!r}: use 'quote' or 'actor'")
@@ -232,7 +264,9 @@ def target_graph(quotes: Iterable[Quote], *, by: str = "quote", level: str = "or
         weight = q if by == "quote" else a
         if weight == 0:
             continue
-        graph.add_edge(_target_node(pair[0]), _target_node(pair[1]), weight=weight, quotes=q, actors=a)
+        graph.add_edge(
+            _target_node(pair[0]), _target_node(pair[1]), weight=weight, quotes=q, actors=a
+        )
     return graph
 
 
@@ -271,7 +305,9 @@ def _write_graph(graph: nx.Graph, out_dir: Path, stem: str) -> list[Path]:
     paths = [out_dir / f"{stem}.graphml", out_dir / f"{stem}.gexf", out_dir / f"{stem}_edges.csv"]
     # GraphML node ids must be XML name tokens (no spaces): files use n0, n1, ... and carry the
     # name in the ``label`` attribute (what Gephi shows).
-    plain = nx.relabel_nodes(graph, {node: f"n{i}" for i, node in enumerate(graph.nodes)}, copy=True)
+    plain = nx.relabel_nodes(
+        graph, {node: f"n{i}" for i, node in enumerate(graph.nodes)}, copy=True
+    )
     with atomic_writer(paths[0], mode="wb") as handle:
         nx.write_graphml_xml(plain, handle, encoding="utf-8", prettyprint=True)
     with atomic_writer(paths[1], mode="wb") as handle:
@@ -296,7 +332,9 @@ def network_set(quotes: Iterable[Quote]) -> dict[str, nx.Graph]:
     return graphs
 
 
-def write_networks(quotes: Iterable[Quote], out_dir: str | Path, *, dates: Mapping[str, str | None] | None = None) -> list[Path]:
+def write_networks(
+    quotes: Iterable[Quote], out_dir: str | Path, *, dates: Mapping[str, str | None] | None = None
+) -> list[Path]:
     """Write all networks (GraphML, GEXF, CSV edge list each) and ``statements.csv`` into
     ``out_dir``; returns the paths written. Networks come at both actor levels (file names end in
     ``_organisation`` / ``_person``)."""
@@ -307,7 +345,9 @@ def write_networks(quotes: Iterable[Quote], out_dir: str | Path, *, dates: Mappi
     for stem, graph in network_set(quotes).items():
         written.extend(_write_graph(graph, out_dir, stem))
     path = out_dir / "statements.csv"
-    with atomic_writer(path) as handle:  # streamed: one row per statement, never the whole table in memory
+    with atomic_writer(
+        path
+    ) as handle:  # streamed: one row per statement, never the whole table in memory
         writer = csv.DictWriter(handle, fieldnames=list(STATEMENT_COLUMNS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(statement_rows(quotes, dates=dates))
@@ -327,7 +367,9 @@ def read_run(run_dir: Path) -> tuple[list[Quote], list[ArticleStatus], list[str]
         )
     for _, item in iter_jsonl(quotes_path, Quote):
         (problems.append(str(item)) if isinstance(item, RecordError) else quotes.append(item))
-    articles, article_problems = read_good_records(run_dir / "articles.jsonl", ArticleStatus, if_missing="article dates unknown")
+    articles, article_problems = read_good_records(
+        run_dir / "articles.jsonl", ArticleStatus, if_missing="article dates unknown"
+    )
     return quotes, articles, problems + article_problems
 
 
@@ -337,20 +379,34 @@ def export_run(run_dir: Path, *, out: Path | None = None) -> list[Path]:
     run_dir = Path(run_dir)
     quotes, articles, _ = read_run(run_dir)
     dates = {a.id: a.date for a in articles}
-    return write_networks(quotes, Path(out) if out is not None else run_dir / "networks", dates=dates)
+    return write_networks(
+        quotes, Path(out) if out is not None else run_dir / "networks", dates=dates
+    )
 
 
 def export_command(
-    run: Path = typer.Argument(..., help="A run folder written by `stancemap run` (with quotes.jsonl)."),
-    out: Path | None = typer.Option(None, help="Folder for the network files (default: RUN/networks)."),
+    run: Path = typer.Argument(
+        ..., help="A run folder written by `stancemap run` (with quotes.jsonl)."
+    ),
+    out: Path | None = typer.Option(
+        None, help="Folder for the network files (default: RUN/networks)."
+    ),
 ) -> None:
     """Export a run's discourse networks: GraphML, GEXF, CSV edge lists and a DNA-style statement table."""
     try:
         quotes, articles, problems = read_run(run)
-        paths = write_networks(quotes, Path(out) if out is not None else Path(run) / "networks", dates={a.id: a.date for a in articles})
+        paths = write_networks(
+            quotes,
+            Path(out) if out is not None else Path(run) / "networks",
+            dates={a.id: a.date for a in articles},
+        )
     except (FileNotFoundError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     for problem in problems:
         typer.echo(f"warning: skipped {problem}", err=True)
-    typer.echo(json.dumps({"quotes": len(quotes), "files": [str(p) for p in paths]}, ensure_ascii=False, indent=2))
+    typer.echo(
+        json.dumps(
+            {"quotes": len(quotes), "files": [str(p) for p in paths]}, ensure_ascii=False, indent=2
+        )
+    )

@@ -11,6 +11,7 @@
   leaves a gap). Labels ``"2023-01-01..2023-03-31"``.
 * Quotes whose article has no (parsable) date go to the period ``"undated"``.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,9 @@ class _PeriodAssigner:
         return self._assign(quote)
 
 
-def period_assigner(window: str | None, quotes: Iterable[Any], dates: Mapping[str, str | None]) -> _PeriodAssigner:
+def period_assigner(
+    window: str | None, quotes: Iterable[Any], dates: Mapping[str, str | None]
+) -> _PeriodAssigner:
     if window is None or not str(window).strip():
         return _PeriodAssigner([None], lambda q: [None])
     window = str(window).strip()
@@ -70,7 +73,9 @@ def period_assigner(window: str | None, quotes: Iterable[Any], dates: Mapping[st
         length = int(moving.group(1)) * _UNIT_DAYS[moving.group(2)]
         step = int(moving.group(3)) * _UNIT_DAYS[moving.group(4)] if moving.group(3) else length
         if length <= 0 or step <= 0:
-            raise ValueError(f"window {window!r}: length and step must be positive, e.g. moving:90d:30d")
+            raise ValueError(
+                f"window {window!r}: length and step must be positive, e.g. moving:90d:30d"
+            )
         used = sorted({d for q in quotes if (d := date_of(q)) is not None})
         windows: list[tuple[date, date, str]] = []
         if used:

@@ -1,5 +1,6 @@
 """Progress of long work as plain lines: done / total, rate and time left (stderr-friendly: no
 terminal control codes, so logs of batch jobs stay readable)."""
+
 from __future__ import annotations
 
 import time
@@ -11,8 +12,16 @@ class Progress:
     ``say`` after each ``advance`` that comes at least ``every`` seconds after the last line (and
     always at the end). ``skipped`` units (resumed work) count as done but not toward the rate."""
 
-    def __init__(self, total: int | None, *, label: str, say: Callable[[str], None], unit: str = "",
-                 every: float = 5.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        total: int | None,
+        *,
+        label: str,
+        say: Callable[[str], None],
+        unit: str = "",
+        every: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.total = total
         self.label = label
         self.unit = unit

@@ -13,6 +13,7 @@ Rules:
   mark at the end of a paragraph that opened none closes a quotation that began in an earlier
   paragraph, so the span starts at the paragraph start. An unpaired single mark is ignored.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,9 @@ class QuoteSpan:
 def _opens(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before in _BEFORE_OPEN or before in OPEN_DOUBLE or before == '"') and not after.isspace()
+    return (
+        before in _BEFORE_OPEN or before in OPEN_DOUBLE or before == '"'
+    ) and not after.isspace()
 
 
 def _closes(text: str, i: int) -> bool:
@@ -47,14 +50,15 @@ def _closes(text: str, i: int) -> bool:
 def _double_spans(text: str) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     open_at: int | None = None
-    open_char = ""
     for i, ch in enumerate(text):
-        if ch in OPEN_DOUBLE or (ch == '"' and open_at is None and _opens(text, i)) or (
-            ch in CLOSE_DOUBLE and open_at is None and _opens(text, i) and not _closes(text, i)
+        if (
+            ch in OPEN_DOUBLE
+            or (ch == '"' and open_at is None and _opens(text, i))
+            or (ch in CLOSE_DOUBLE and open_at is None and _opens(text, i) and not _closes(text, i))
         ):
             if open_at is not None:  # a new opening before a close: the earlier one was unbalanced
                 spans.append(QuoteSpan(open_at + 1, i, "double", False))
-            open_at, open_char = i, ch
+            open_at = i
         elif ch in CLOSE_DOUBLE or ch == '"':
             if open_at is not None:
                 spans.append(QuoteSpan(open_at + 1, i, "double", True))
@@ -77,21 +81,39 @@ def _single_spans(text: str, blocked: list[QuoteSpan]) -> list[QuoteSpan]:
     n = len(text)
     while i < n:
         ch = text[i]
-        if ch in "‘'’" and not inside(i) and _opens(text, i) and (ch != "’" or i == 0 or text[i - 1] in "([{—–\"“ "):
-            if ch == "’" and i > 0 and text[i - 1] == " " and i + 2 < n and text[i + 1 : i + 3].isdigit():
+        if (
+            ch in "‘'’"
+            and not inside(i)
+            and _opens(text, i)
+            and (ch != "’" or i == 0 or text[i - 1] in '([{—–"“ ')
+        ):
+            if (
+                ch == "’"
+                and i > 0
+                and text[i - 1] == " "
+                and i + 2 < n
+                and text[i + 1 : i + 3].isdigit()
+            ):
                 i += 1  # ’90s
                 continue
             close = None
             for j in range(i + 1, min(n, i + 600)):
                 cj = text[j]
-                if cj == "\n" or (cj in "“”\"" and not inside(j)):
+                if cj == "\n" or (cj in '“”"' and not inside(j)):
                     break
                 if cj in "’'" and _closes(text, j):
                     # "workers’ pay": a plural possessive is followed by a lowercase word
                     after = text[j + 1 : j + 3]
-                    if text[j - 1] == "s" and after[:1] == " " and after[1:2].islower() and j - i > 1:
+                    if (
+                        text[j - 1] == "s"
+                        and after[:1] == " "
+                        and after[1:2].islower()
+                        and j - i > 1
+                    ):
                         rest = text[j + 1 : i + 600]
-                        if any(c in "’'" and _closes(text, j + 1 + k) for k, c in enumerate(rest[:200])):
+                        if any(
+                            c in "’'" and _closes(text, j + 1 + k) for k, c in enumerate(rest[:200])
+                        ):
                             continue
                     close = j
                     break
@@ -99,7 +121,9 @@ def _single_spans(text: str, blocked: list[QuoteSpan]) -> list[QuoteSpan]:
                 spans.append(QuoteSpan(i + 1, close, "single", True))
                 i = close + 1
                 continue
-            if close is None and i == 0:  # a quotation in single marks continuing to the next paragraph
+            if (
+                close is None and i == 0
+            ):  # a quotation in single marks continuing to the next paragraph
                 spans.append(QuoteSpan(1, n, "single", False))
                 break
         i += 1

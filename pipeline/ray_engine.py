@@ -19,6 +19,7 @@ On a cluster (``address``): the driver reads the corpus and ships the texts; the
 ``models`` packages are shipped as ``py_modules``; the stance model folder (``--model``) must be
 readable at the same path on the workers (shared storage).
 """
+
 from __future__ import annotations
 
 import json
@@ -79,7 +80,9 @@ class _SpacyStage:
 
         run_options = local.RunOptions(**options)
         # parallelism comes from the actor pool: one process per actor
-        self.stage = QuoteStage(load_domain(run_options.domain), batch_size=run_options.batch_size, n_process=1)
+        self.stage = QuoteStage(
+            load_domain(run_options.domain), batch_size=run_options.batch_size, n_process=1
+        )
 
     def __call__(self, batch: dict) -> dict:
         articles = [Article.from_json(json.loads(a)) for a in batch["article"]]
@@ -87,7 +90,9 @@ class _SpacyStage:
         results, failed = self.stage(articles, timer=timer)
         by_id = {r.article.id: r for r in results}
         seconds = (timer["segment"] + timer["quotes"]) / max(1, len(articles))
-        return _columns([_to_row(a, by_id.get(a.id), failed.get(a.id, ""), seconds) for a in articles])
+        return _columns(
+            [_to_row(a, by_id.get(a.id), failed.get(a.id, ""), seconds) for a in articles]
+        )
 
 
 class _StanceStage:
@@ -98,8 +103,13 @@ class _StanceStage:
         from pipeline.domain import load_domain
 
         run_options = local.RunOptions(**options)
-        self.stage = StanceStage.load(run_options.model, load_domain(run_options.domain), device=device,
-                                      int8=run_options.int8, bf16=run_options.bf16)
+        self.stage = StanceStage.load(
+            run_options.model,
+            load_domain(run_options.domain),
+            device=device,
+            int8=run_options.int8,
+            bf16=run_options.bf16,
+        )
 
     def __call__(self, batch: dict) -> dict:
         articles, results, failed = _from_rows(batch)
@@ -133,7 +143,9 @@ def run_ray(
 
     import ray
 
-    logging.getLogger("ray").setLevel(logging.WARNING)  # stderr stays one line per failure plus our progress
+    logging.getLogger("ray").setLevel(
+        logging.WARNING
+    )  # stderr stays one line per failure plus our progress
     out = Path(out)
     work = out / WORK
     summary = local.RunSummary(out=out)
@@ -142,31 +154,59 @@ def run_ray(
 
     config = run_config(corpus, options)
     model_hash = config["model_hash"]
-    local.check_model_targets(options, load_domain(options.domain), model_hash)  # refused before Ray starts
+    local.check_model_targets(
+        options, load_domain(options.domain), model_hash
+    )  # refused before Ray starts
     prepare_work(work, config, progress)
     if not model_hash:
-        progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
+        progress(
+            f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first"
+        )
 
     t = time.perf_counter()
     started_here = False
     if not ray.is_initialized():
-        code = Path(local.__file__).resolve().parents[1]  # the checkout the driver runs: workers import the same code
+        code = (
+            Path(local.__file__).resolve().parents[1]
+        )  # the checkout the driver runs: workers import the same code
         if address:
             import models
             import pipeline
 
-            runtime_env = {"py_modules": [pipeline, models], "excludes": ["*.safetensors", "*.pt", "*.bin", "__pycache__"]}
-            ray.init(address=address, runtime_env=runtime_env, log_to_driver=False, logging_level=logging.WARNING)
+            runtime_env = {
+                "py_modules": [pipeline, models],
+                "excludes": ["*.safetensors", "*.pt", "*.bin", "__pycache__"],
+            }
+            ray.init(
+                address=address,
+                runtime_env=runtime_env,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+            )
         else:
-            ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
-                     object_store_memory=256 * 1024 * 1024,
-                     runtime_env={"env_vars": {"PYTHONPATH": str(code)}})
+            ray.init(
+                num_cpus=num_cpus,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+                object_store_memory=256 * 1024 * 1024,
+                runtime_env={"env_vars": {"PYTHONPATH": str(code)}},
+            )
         started_here = True
     timer["load"] += time.perf_counter() - t
     devices: set[str] = set()
     try:
-        order = _run_windows(corpus, out=out, work=work, options=options, model_hash=model_hash, window=window,
-                             summary=summary, progress=progress, devices=devices)
+        order = _run_windows(
+            corpus,
+            out=out,
+            work=work,
+            options=options,
+            model_hash=model_hash,
+            window=window,
+            summary=summary,
+            progress=progress,
+            devices=devices,
+        )
     finally:
         if started_here:
             ray.shutdown()
@@ -174,9 +214,20 @@ def run_ray(
     card = _model_card(options.model) if model_hash else None
     # where and at which precision the stance actors computed, e.g. "ray: cpu, bfloat16"
     device = f"ray: {'; '.join(sorted(devices))}" if devices else "ray"
-    return local.finish_run(out, work, order, summary, corpus=corpus, config=config, options=options, card=card, device=device,
-                            started=started, progress=progress,
-                            engine={"name": "ray", "ray": package_version("ray"), "address": address})
+    return local.finish_run(
+        out,
+        work,
+        order,
+        summary,
+        corpus=corpus,
+        config=config,
+        options=options,
+        card=card,
+        device=device,
+        started=started,
+        progress=progress,
+        engine={"name": "ray", "ray": package_version("ray"), "address": address},
+    )
 
 
 def _model_card(path: str | None):
@@ -186,12 +237,22 @@ def _model_card(path: str | None):
         return None
 
 
-def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: int, summary, progress,
-                 devices: set[str] | None = None) -> list[str]:
+def _run_windows(
+    corpus,
+    *,
+    out: Path,
+    work: Path,
+    options,
+    model_hash,
+    window: int,
+    summary,
+    progress,
+    devices: set[str] | None = None,
+) -> list[str]:
     """Process the corpus window by window; ``devices`` collects the stance actors' device and precision."""
-    import ray
-
     import logging
+
+    import ray
 
     timer = summary.seconds
     order: list[str] = []
@@ -203,29 +264,45 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
     gpus = int(ray.cluster_resources().get("GPU", 0))
     cpus = int(ray.cluster_resources().get("CPU", 1))
     device = "cuda" if gpus and options.device in ("auto", "cuda") else options.device
-    stance_cpus = 1 if model_hash and device != "cuda" and cpus > 1 else 0  # 0: may share a core, never waits for one
+    stance_cpus = (
+        1 if model_hash and device != "cuda" and cpus > 1 else 0
+    )  # 0: may share a core, never waits for one
     spacy_actors = max(1, min(options.n_process, cpus - stance_cpus))
 
     bar = Progress(count_corpus(corpus), label="articles", say=progress)
-    for items in chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), window):
+    for items in chunks(
+        iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), window
+    ):
         order.extend(item.id for item in items)
         todo, resumed = pending(items, work, progress=progress)
         summary.n_resumed += resumed
-        bar.advance(len(items) - len(todo) - resumed, skipped=resumed)  # input problems are done at once
+        bar.advance(
+            len(items) - len(todo) - resumed, skipped=resumed
+        )  # input problems are done at once
         if not todo:
             continue
         t = time.perf_counter()
-        ds = ray.data.from_items([{"article": json.dumps(a.to_json(), ensure_ascii=False)} for a in todo],
-                                 override_num_blocks=max(1, -(-len(todo) // options.chunk_size)))
+        ds = ray.data.from_items(
+            [{"article": json.dumps(a.to_json(), ensure_ascii=False)} for a in todo],
+            override_num_blocks=max(1, -(-len(todo) // options.chunk_size)),
+        )
         ds = ds.map_batches(
-            _SpacyStage, fn_constructor_kwargs={"options": asdict(options)},
-            batch_size=options.chunk_size, compute=ray.data.ActorPoolStrategy(size=spacy_actors), num_cpus=1, batch_format="numpy",
+            _SpacyStage,
+            fn_constructor_kwargs={"options": asdict(options)},
+            batch_size=options.chunk_size,
+            compute=ray.data.ActorPoolStrategy(size=spacy_actors),
+            num_cpus=1,
+            batch_format="numpy",
         )
         if model_hash:
             ds = ds.map_batches(
-                _StanceStage, fn_constructor_kwargs={"options": asdict(options), "device": device},
-                batch_size=options.chunk_size, compute=ray.data.ActorPoolStrategy(size=max(1, gpus) if device == "cuda" else 1),
-                num_gpus=1 if device == "cuda" else 0, num_cpus=stance_cpus, batch_format="numpy",
+                _StanceStage,
+                fn_constructor_kwargs={"options": asdict(options), "device": device},
+                batch_size=options.chunk_size,
+                compute=ray.data.ActorPoolStrategy(size=max(1, gpus) if device == "cuda" else 1),
+                num_gpus=1 if device == "cuda" else 0,
+                num_cpus=stance_cpus,
+                batch_format="numpy",
             )
         last_message = ""
         for batch in ds.iter_batches(batch_size=options.chunk_size, batch_format="numpy"):
@@ -245,4 +322,3 @@ def _run_windows(corpus, *, out: Path, work: Path, options, model_hash, window: 
             bar.advance(len(articles))
         timer["ray"] += time.perf_counter() - t
     return order
-

@@ -4,10 +4,11 @@ Every stage reads and writes these frozen dataclasses as JSON Lines. The quote r
 shape fixed by the codebook (§4): gold annotations and pipeline output are the same type, and
 output may add fields (scores, model version) that gold does not carry.
 """
+
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Iterable, Iterator, TypeVar
 
 KINDS = ("direct", "indirect", "mixed", "block")
@@ -230,7 +231,14 @@ class Statement(Record):
     the unit that the matrix, the networks, the report and the scorer's matrix figures count.
     ``pipeline.statements`` makes them; ``period`` is set when the run splits time."""
 
-    REQUIRED: ClassVar[tuple[str, ...]] = ("actor", "actor_kind", "target", "stance", "quote", "article")
+    REQUIRED: ClassVar[tuple[str, ...]] = (
+        "actor",
+        "actor_kind",
+        "target",
+        "stance",
+        "quote",
+        "article",
+    )
     actor: str
     actor_kind: str
     target: str
@@ -244,7 +252,9 @@ class Statement(Record):
 
     def __post_init__(self) -> None:
         if self.actor_kind not in ACTOR_KINDS:
-            raise RecordError(f"actor_kind {self.actor_kind!r} is not one of {', '.join(ACTOR_KINDS)}")
+            raise RecordError(
+                f"actor_kind {self.actor_kind!r} is not one of {', '.join(ACTOR_KINDS)}"
+            )
         if self.stance not in STANCES:
             raise RecordError(f"stance {self.stance!r} is not one of {', '.join(STANCES)}")
         if not str(self.actor).strip():
@@ -255,7 +265,9 @@ class Statement(Record):
         return self.quote.partition("#")[2]
 
 
-def parse_lines(lines: Iterable[str], cls: type[R], *, where: str = "<input>") -> Iterator[tuple[int, R | RecordError]]:
+def parse_lines(
+    lines: Iterable[str], cls: type[R], *, where: str = "<input>"
+) -> Iterator[tuple[int, R | RecordError]]:
     """Yield (line number, record or the error for that line); blank lines are skipped."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -263,7 +275,10 @@ def parse_lines(lines: Iterable[str], cls: type[R], *, where: str = "<input>") -
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, RecordError(f"{where}:{number}: not valid JSON ({exc.msg} at column {exc.colno})")
+            yield (
+                number,
+                RecordError(f"{where}:{number}: not valid JSON ({exc.msg} at column {exc.colno})"),
+            )
             continue
         try:
             yield number, cls.from_json(data)

@@ -35,6 +35,7 @@ the time periods' counts), a third collects the quotes of the articles whose tex
 Memory grows with the number of distinct quote keys (a key -> cell ids table that makes quotes
 repeated under one key count once, as ``build_matrix`` does) and of cells, not with the text.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -136,10 +137,16 @@ class _Run:
     weighting: bool = False
     duplicates: str = "every"
     window: str | None = None
-    cells: list[MatrixCell] = field(default_factory=list)  # every cell, build_matrix order; shown ones with evidence
-    actor_quotes: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, display name) -> quotes
+    cells: list[MatrixCell] = field(
+        default_factory=list
+    )  # every cell, build_matrix order; shown ones with evidence
+    actor_quotes: dict[tuple[str, str], int] = field(
+        default_factory=dict
+    )  # (kind, display name) -> quotes
     target_quotes: dict[str, int] = field(default_factory=dict)
-    person_orgs: dict[str, list[str]] = field(default_factory=dict)  # person display name -> organisations
+    person_orgs: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # person display name -> organisations
     shown_rows: list[tuple[str, str]] = field(default_factory=list)  # (kind, display name), ranked
     n_rows: int = 0
     evidence_quotes: dict[str, Quote] = field(default_factory=dict)
@@ -225,14 +232,18 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
             key = quote.key
             previous = seen.get(key)
             if previous is not None:
-                key_problems.append(f"quotes.jsonl: quote {key} appears more than once; links go to its first place")
+                key_problems.append(
+                    f"quotes.jsonl: quote {key} appears more than once; links go to its first place"
+                )
                 repeated.add(key)
             statements = quote_statements(quote)
             touched: list[int] = []
             actor_keys: dict[str, str] = {}  # kind -> key
             for statement in statements:
                 kind = statement.actor_kind
-                actor_keys[kind] = names.add(kind, statement.actor)  # each statement's spelling counts, as in the matrix
+                actor_keys[kind] = names.add(
+                    kind, statement.actor
+                )  # each statement's spelling counts, as in the matrix
                 ident = cell_index.get((kind, actor_keys[kind], statement.target))
                 if ident is None:
                     ident = cell_index[(kind, actor_keys[kind], statement.target)] = len(tallies)
@@ -262,18 +273,25 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
                 net_kinds.setdefault(statement.actor, statement.actor_kind)
                 counts = net_counts.get((statement.actor, statement.target))
                 if counts is None:
-                    counts = net_counts[(statement.actor, statement.target)] = {st: 0 for st in STANCES}
+                    counts = net_counts[(statement.actor, statement.target)] = {
+                        st: 0 for st in STANCES
+                    }
                 counts[statement.stance] += 1
     else:
         quote_problems.append(f"{quotes_path}: missing, so no quotes are shown")
 
     # ---- articles
-    statuses, article_problems = read_good_records(run_dir / "articles.jsonl", ArticleStatus,
-                                                   if_missing="articles are listed from quotes.jsonl only")
+    statuses, article_problems = read_good_records(
+        run_dir / "articles.jsonl",
+        ArticleStatus,
+        if_missing="articles are listed from quotes.jsonl only",
+    )
     unique: dict[str, ArticleStatus] = {}
     for article in statuses:
         if article.id in unique:
-            key_problems.append(f"articles.jsonl: article {article.id!r} listed more than once; the first line is shown")
+            key_problems.append(
+                f"articles.jsonl: article {article.id!r} listed more than once; the first line is shown"
+            )
         else:
             unique[article.id] = article
     del statuses
@@ -293,26 +311,52 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
         titles, order = {}, {}
 
     run = _Run(
-        name=run_dir.resolve().name, limits=limits, manifest=manifest, problems=[], articles=articles,
-        quote_counts=quote_counts, n_quotes=n_quotes, n_stance=n_stance, titles=titles,
-        weighting=weighting, duplicates=duplicates, window=window,
+        name=run_dir.resolve().name,
+        limits=limits,
+        manifest=manifest,
+        problems=[],
+        articles=articles,
+        quote_counts=quote_counts,
+        n_quotes=n_quotes,
+        n_stance=n_stance,
+        titles=titles,
+        weighting=weighting,
+        duplicates=duplicates,
+        window=window,
     )
 
     # ---- the matrix (all cells, build_matrix's order) and the rows shown
     displays = {(kind, name): names.display(kind, name) for kind, name, _ in cell_keys}
     cells = [
-        tallies[i].to_record(actor=displays[k[:2]], kind=k[0], target=k[2], evidence=(), n_quotes=n_cell_quotes[i])
+        tallies[i].to_record(
+            actor=displays[k[:2]], kind=k[0], target=k[2], evidence=(), n_quotes=n_cell_quotes[i]
+        )
         for i, k in enumerate(cell_keys)
     ]
-    ranked_cells = sorted(range(len(cells)), key=lambda i: (_KIND_ORDER[cells[i].actor_kind], cells[i].actor.casefold(), cells[i].target))
+    ranked_cells = sorted(
+        range(len(cells)),
+        key=lambda i: (
+            _KIND_ORDER[cells[i].actor_kind],
+            cells[i].actor.casefold(),
+            cells[i].target,
+        ),
+    )
     run.targets = sorted({c.target for c in cells}, key=lambda t: (order.get(t, len(order)), t))
-    run.actor_quotes = {(kind, displays[(kind, name)]): n for (kind, name), n in actor_quotes.items()}
+    run.actor_quotes = {
+        (kind, displays[(kind, name)]): n for (kind, name), n in actor_quotes.items()
+    }
     run.target_quotes = dict(target_quotes)
-    run.person_orgs = {displays[("person", name)]: sorted(orgs) for name, orgs in person_orgs.items() if ("person", name) in displays}
+    run.person_orgs = {
+        displays[("person", name)]: sorted(orgs)
+        for name, orgs in person_orgs.items()
+        if ("person", name) in displays
+    }
     actors_all = list(dict.fromkeys((cells[i].actor_kind, cells[i].actor) for i in ranked_cells))
     position = {a: i for i, a in enumerate(actors_all)}
     run.n_rows = len(actors_all)
-    run.shown_rows = sorted(actors_all, key=lambda a: (-run.actor_quotes.get(a, 0), position[a]))[: limits.rows]
+    run.shown_rows = sorted(actors_all, key=lambda a: (-run.actor_quotes.get(a, 0), position[a]))[
+        : limits.rows
+    ]
     shown = set(run.shown_rows)
     shown_keys = {k[:2] for k in cell_keys if (k[0], displays[k[:2]]) in shown}
 
@@ -324,16 +368,22 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
     if window:
         try:
             articles_with_quotes = [_ArticleRef(a) for a in quote_counts]
-            assigner = period_assigner(window, articles_with_quotes, {a.id: a.date for a in articles})
+            assigner = period_assigner(
+                window, articles_with_quotes, {a.id: a.date for a in articles}
+            )
         except ValueError as exc:
             period_error = str(exc)
     if quotes_path.exists() and (shown_keys or assigner is not None):
         done: dict[str, set[int]] = {}
         sequence = 0
-        if assigner is None:  # only the quotes of the shown actors are needed
-            keep = lambda data: any(a in shown_keys for a in _raw_actor_keys(data))  # noqa: E731
-        else:  # the periods need every organisation's quotes
-            keep = lambda data: any(a[0] == "organisation" or a in shown_keys for a in _raw_actor_keys(data))  # noqa: E731
+        every_organisation = assigner is not None  # the periods need every organisation's quotes
+
+        def keep(data: dict) -> bool:  # otherwise only the quotes of the shown actors are needed
+            return any(
+                (every_organisation and a[0] == "organisation") or a in shown_keys
+                for a in _raw_actor_keys(data)
+            )
+
         for quote in _scan(quotes_path, keep):
             statements = quote_statements(quote)
             if not statements:
@@ -348,14 +398,18 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
                     for period in periods:
                         tally = period_tallies.get((period, org, statement.target))
                         if tally is None:
-                            tally = period_tallies[(period, org, statement.target)] = CellCounts(duplicates=duplicates, keep_evidence=False)
+                            tally = period_tallies[(period, org, statement.target)] = CellCounts(
+                                duplicates=duplicates, keep_evidence=False
+                            )
                         tally.add(statement, stance_weight(statement.score) if weighting else 1.0)
             wanted = [a for a in actors if a in shown_keys]
             if not wanted:
                 continue
             scores: dict[str, float] = {}
             for statement in statements:
-                scores[statement.target] = max(scores.get(statement.target, -1.0), stance_weight(statement.score))
+                scores[statement.target] = max(
+                    scores.get(statement.target, -1.0), stance_weight(statement.score)
+                )
             handled = done.setdefault(quote.key, set()) if quote.key in repeated else None
             rank = (quote.article, quote.start, quote.id)
             for kind, name in wanted:
@@ -390,7 +444,9 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
         run.periods = _period_table(period_tallies, assigner, names, period_error)
 
     # ---- the networks, from the statement counts
-    run.two_mode, run.subtract, run.n_network_actors = _networks(net_kinds, net_counts, limits.network)
+    run.two_mode, run.subtract, run.n_network_actors = _networks(
+        net_kinds, net_counts, limits.network
+    )
 
     # ---- articles with text, articles listed
     index = {a.id: i for i, a in enumerate(articles)}
@@ -424,19 +480,27 @@ def _load_run(run_dir: Path, limits: ReportLimits) -> _Run:
     for key, quote in evidence_quotes.items():
         if key not in run.anchors:
             run.anchors[key] = _article_anchor(quote.article)
-    run.article_quotes = {a: sorted(qs, key=lambda q: (q.start, q.end, q.id)) for a, qs in article_quotes.items()}
+    run.article_quotes = {
+        a: sorted(qs, key=lambda q: (q.start, q.end, q.id)) for a, qs in article_quotes.items()
+    }
 
     for article in articles:
         text_path = run_dir / "texts" / f"{article.id}.txt"
         try:
-            with open(text_path, encoding="utf-8", newline="") as handle:  # exactly as stored: offsets
+            with open(
+                text_path, encoding="utf-8", newline=""
+            ) as handle:  # exactly as stored: offsets
                 text = handle.read()
             if article.id in chosen_articles:
                 run.texts[article.id] = text
         except (OSError, UnicodeDecodeError):
             if article.status == "ok":
-                text_problems.append(f"{text_path}: missing or unreadable; its quotes are listed without the text")
-    run.problems = quote_problems + article_problems + manifest_problems + key_problems + text_problems
+                text_problems.append(
+                    f"{text_path}: missing or unreadable; its quotes are listed without the text"
+                )
+    run.problems = (
+        quote_problems + article_problems + manifest_problems + key_problems + text_problems
+    )
     return run
 
 
@@ -452,7 +516,14 @@ def _period_table(tallies, assigner, names: NameGrouper, error: str | None) -> d
         return {"error": error}
     order = {p: i for i, p in enumerate(assigner.order)}
     cells = [
-        t.to_record(actor=names.display("organisation", org), kind="organisation", target=target, period=period, evidence=(), n_quotes=0)
+        t.to_record(
+            actor=names.display("organisation", org),
+            kind="organisation",
+            target=target,
+            period=period,
+            evidence=(),
+            n_quotes=0,
+        )
         for (period, org, target), t in tallies.items()
     ]
     cells.sort(key=lambda c: (order.get(c.period, len(order)), c.actor.casefold(), c.target))
@@ -480,8 +551,14 @@ def _networks(kinds: dict[str, str], counts: dict[tuple[str, str], dict[str, int
 def _options(manifest: dict[str, Any]) -> tuple[bool, str, str | None]:
     config = manifest.get("config") if isinstance(manifest.get("config"), dict) else {}
     weighting = config.get("weighting") if isinstance(config.get("weighting"), bool) else False
-    duplicates = config.get("duplicates") if config.get("duplicates") in DUPLICATE_POLICIES else "every"
-    window = config.get("window") if isinstance(config.get("window"), str) and config.get("window").strip() else None
+    duplicates = (
+        config.get("duplicates") if config.get("duplicates") in DUPLICATE_POLICIES else "every"
+    )
+    window = (
+        config.get("window")
+        if isinstance(config.get("window"), str) and config.get("window").strip()
+        else None
+    )
     return weighting, duplicates, window
 
 
@@ -555,26 +632,34 @@ def _render_parts(run: _Run) -> Iterator[str]:
         f"<title>stancemap report: {_e(run.name)}</title>",
         f"<style>{_CSS}</style></head><body>",
         "<header><h1>stancemap report</h1>",
-        f"<p class=\"sub\">Run <code>{_e(run.name)}</code>"
+        f'<p class="sub">Run <code>{_e(run.name)}</code>'
         + (f" ({_e(manifest['created'])})" if isinstance(manifest.get("created"), str) else "")
         + ": who said what about which proposal, and were they for or against it.</p>",
-        "<nav><a href=\"#overview\">Overview</a><a href=\"#matrix\">Matrix</a><a href=\"#actors\">Actors</a>"
-        "<a href=\"#targets\">Targets</a>" + ("<a href=\"#periods\">Over time</a>" if run.window else "")
-        + "<a href=\"#network\">Network</a><a href=\"#articles\">Articles</a>"
-        "<a href=\"#run\">Run &amp; model</a></nav></header><main>",
+        '<nav><a href="#overview">Overview</a><a href="#matrix">Matrix</a><a href="#actors">Actors</a>'
+        '<a href="#targets">Targets</a>'
+        + ('<a href="#periods">Over time</a>' if run.window else "")
+        + '<a href="#network">Network</a><a href="#articles">Articles</a>'
+        '<a href="#run">Run &amp; model</a></nav></header><main>',
         '<section id="overview"><h2>Overview</h2><div class="stats">',
-        _stat(len(run.articles), "articles"), _stat(n_ok, "read"), _stat(n_err, "errored"),
-        _stat(run.n_quotes, "quotes"), _stat(run.n_stance, "quotes with a stance"),
-        _stat(len({c.actor for c in cells if c.actor_kind == 'organisation'}), "organisations"),
-        _stat(len({c.actor for c in cells if c.actor_kind == 'person'}), "people"),
+        _stat(len(run.articles), "articles"),
+        _stat(n_ok, "read"),
+        _stat(n_err, "errored"),
+        _stat(run.n_quotes, "quotes"),
+        _stat(run.n_stance, "quotes with a stance"),
+        _stat(len({c.actor for c in cells if c.actor_kind == "organisation"}), "organisations"),
+        _stat(len({c.actor for c in cells if c.actor_kind == "person"}), "people"),
         _stat(len(run.targets), "targets addressed"),
         "</div>",
-        f"<p class=\"note\">Matrix options: duplicates <code>{_e(run.duplicates)}</code>, confidence weighting "
+        f'<p class="note">Matrix options: duplicates <code>{_e(run.duplicates)}</code>, confidence weighting '
         f"<code>{'on' if run.weighting else 'off'}</code>. Majority stance per cell; a tie is <em>mixed</em>.</p>",
     ]
     if run.problems:
         shown = run.problems[: limits.problems]
-        yield '<details class="problems"><summary>' + _e(len(run.problems)) + " problem(s) reading this run</summary><ul>"
+        yield (
+            '<details class="problems"><summary>'
+            + _e(len(run.problems))
+            + " problem(s) reading this run</summary><ul>"
+        )
         yield from (f"<li>{_e(p)}</li>" for p in shown)
         if len(run.problems) > len(shown):
             yield f"<li><em>and {len(run.problems) - len(shown)} more (not listed here)</em></li>"
@@ -594,11 +679,19 @@ def _render_parts(run: _Run) -> Iterator[str]:
             "who": _quote_label(q),
             "text": q.text,
             "article": q.article,
-            "stances": [[s.target, s.stance] + ([round(v, 3)] if (v := _score(s.score)) is not None else []) for s in q.stances],
+            "stances": [
+                [s.target, s.stance] + ([round(v, 3)] if (v := _score(s.score)) is not None else [])
+                for s in q.stances
+            ],
         }
         for q in run.evidence_quotes.values()
     }
-    blob = json.dumps(quote_data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    blob = (
+        json.dumps(quote_data, ensure_ascii=False, sort_keys=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
     yield f'</main><script type="application/json" id="quote-data">{blob}</script>'
     yield f"<script>{_JS}</script></body></html>"
 
@@ -620,16 +713,17 @@ def _fmt(value: float) -> str:
     return str(int(value)) if value.is_integer() else f"{value:.2f}"
 
 
-
 def _more(n: int) -> str:
-    return f" <small class=\"more\">and {n} more: see {_MORE_FILES}</small>" if n > 0 else ""
+    return f' <small class="more">and {n} more: see {_MORE_FILES}</small>' if n > 0 else ""
 
 
 def _render_matrix(run: _Run) -> str:
     cells, targets, titles, limits = run.cells, run.targets, run.titles, run.limits
     out = ['<section id="matrix"><h2>Stance matrix</h2>']
     if not cells:
-        out.append('<p class="empty">No quote in this run takes a stance toward a target, so the matrix is empty.</p></section>')
+        out.append(
+            '<p class="empty">No quote in this run takes a stance toward a target, so the matrix is empty.</p></section>'
+        )
         return "".join(out)
     out.append(
         '<p class="legend"><span class="sw" style="background:#2166ac"></span>support '
@@ -644,7 +738,9 @@ def _render_matrix(run: _Run) -> str:
     for c in cells:
         if (c.actor_kind, c.actor) in shown:
             grid[(c.actor_kind, c.actor)][c.target] = c
-    capped_evidence = any(c.n_quotes > len(c.evidence) for row in grid.values() for c in row.values())
+    capped_evidence = any(
+        c.n_quotes > len(c.evidence) for row in grid.values() for c in row.values()
+    )
     notes = []
     if run.n_rows > len(shown):
         notes.append(
@@ -658,7 +754,9 @@ def _render_matrix(run: _Run) -> str:
         )
     if notes:
         out.append('<p class="note cap">' + " ".join(notes) + "</p>")
-    out.append('<div class="matrix-layout"><div class="matrix-wrap"><table class="heatmap"><thead><tr><th class="corner">actor \\ target</th>')
+    out.append(
+        '<div class="matrix-layout"><div class="matrix-wrap"><table class="heatmap"><thead><tr><th class="corner">actor \\ target</th>'
+    )
     for t in targets:
         out.append(f'<th class="col" title="{_e(titles.get(t, t))}"><span>{_e(t)}</span></th>')
     out.append("</tr></thead><tbody>")
@@ -697,7 +795,9 @@ def _render_matrix(run: _Run) -> str:
                 )
             out.append("</tr>")
     out.append("</tbody></table></div>")
-    out.append('<div id="evidence" class="evidence" aria-live="polite"><p class="hint">Click a cell to see its evidence here.</p></div></div>')
+    out.append(
+        '<div id="evidence" class="evidence" aria-live="polite"><p class="hint">Click a cell to see its evidence here.</p></div></div>'
+    )
     out.append("</section>")
     return "".join(out)
 
@@ -717,8 +817,10 @@ def _render_actors(run: _Run) -> str:
     for c in cells:
         actors[(c.actor_kind, c.actor)].append(c)
     if len(actors) > len(shown):
-        out.append(f'<p class="note cap">Cards for the {len(shown)} actors with the most quotes; the other '
-                   f"{len(actors) - len(shown)} are listed after them (every row is in <code>matrix.csv</code>).</p>")
+        out.append(
+            f'<p class="note cap">Cards for the {len(shown)} actors with the most quotes; the other '
+            f"{len(actors) - len(shown)} are listed after them (every row is in <code>matrix.csv</code>).</p>"
+        )
     out.append('<div class="cards">')
     for (kind, name), own in actors.items():
         if (kind, name) not in shown:
@@ -726,10 +828,16 @@ def _render_actors(run: _Run) -> str:
         orgs = run.person_orgs.get(name, []) if kind == "person" else []
         out.append(f'<div class="card"><h3>{_e(name)} <small>{_e(kind)}</small></h3>')
         if orgs:
-            listed = ", ".join(orgs[: limits.names]) + (f" and {len(orgs) - limits.names} more" if len(orgs) > limits.names else "")
+            listed = ", ".join(orgs[: limits.names]) + (
+                f" and {len(orgs) - limits.names} more" if len(orgs) > limits.names else ""
+            )
             out.append(f'<p class="meta">{_e(listed)}</p>')
-        out.append(f'<p class="meta">{run.actor_quotes.get((kind, name), 0)} quote(s), {len(own)} target(s)</p><ul class="stances">')
-        for c in sorted(own, key=lambda c: ("support", "oppose", "mixed", "neutral").index(c.stance)):
+        out.append(
+            f'<p class="meta">{run.actor_quotes.get((kind, name), 0)} quote(s), {len(own)} target(s)</p><ul class="stances">'
+        )
+        for c in sorted(
+            own, key=lambda c: ("support", "oppose", "mixed", "neutral").index(c.stance)
+        ):
             out.append(
                 f'<li><span class="badge b-{_e(c.stance)}">{_e(c.stance)}</span> '
                 f'<span title="{_e(titles.get(c.target, c.target))}">{_e(c.target)}</span> '
@@ -737,7 +845,9 @@ def _render_actors(run: _Run) -> str:
             )
         out.append("</ul></div>")
     out.append("</div>")
-    others = sorted((a for a in actors if a not in shown), key=lambda a: -run.actor_quotes.get(a, 0))  # stable: matrix order on ties
+    others = sorted(
+        (a for a in actors if a not in shown), key=lambda a: -run.actor_quotes.get(a, 0)
+    )  # stable: matrix order on ties
     if others:
         out.append('<ul class="others">')
         for kind, name in others[: limits.others]:
@@ -747,7 +857,9 @@ def _render_actors(run: _Run) -> str:
                 f"<small>{_e(kind)}: {run.actor_quotes.get((kind, name), 0)} quote(s), {len(own)} target(s)</small></li>"
             )
         if len(others) > limits.others:
-            out.append(f"<li><em>and {len(others) - limits.others} more: see <code>matrix.csv</code></em></li>")
+            out.append(
+                f"<li><em>and {len(others) - limits.others} more: see <code>matrix.csv</code></em></li>"
+            )
         out.append("</ul>")
     out.append("</section>")
     return "".join(out)
@@ -758,16 +870,23 @@ def _top_names(cells: list[MatrixCell], run: _Run) -> tuple[list[MatrixCell], in
     cap = run.limits.names
     if len(cells) <= cap:
         return cells, 0
-    keep = set(sorted(range(len(cells)), key=lambda i: -run.actor_quotes.get((cells[i].actor_kind, cells[i].actor), 0))[:cap])
+    keep = set(
+        sorted(
+            range(len(cells)),
+            key=lambda i: -run.actor_quotes.get((cells[i].actor_kind, cells[i].actor), 0),
+        )[:cap]
+    )
     return [c for i, c in enumerate(cells) if i in keep], len(cells) - cap
 
 
 def _render_periods(run: _Run) -> str:
     """Targets x periods (the run's ``--window``), organisation level: statements summed over actors."""
     titles, window = run.titles, run.window
-    out = [f'<section id="periods"><h2>Over time</h2><p class="note">Window <code>{_e(window)}</code> '
-           "(from the run's options); article dates from articles.jsonl. Each cell sums the organisation rows "
-           "of that period (a person without an organisation is not counted here); hover for who.</p>"]
+    out = [
+        f'<section id="periods"><h2>Over time</h2><p class="note">Window <code>{_e(window)}</code> '
+        "(from the run's options); article dates from articles.jsonl. Each cell sums the organisation rows "
+        "of that period (a person without an organisation is not counted here); hover for who.</p>"
+    ]
     table = run.periods or {}
     if "error" in table:
         out.append(f'<p class="error">{_e(table["error"])}</p></section>')
@@ -776,8 +895,9 @@ def _render_periods(run: _Run) -> str:
     if not periods:
         out.append('<p class="empty">No organisation took a stance.</p></section>')
         return "".join(out)
-    cap = run.limits.names
-    out.append('<div class="matrix-wrap"><table class="heatmap periods"><thead><tr><th class="corner">target \\ period</th>')
+    out.append(
+        '<div class="matrix-wrap"><table class="heatmap periods"><thead><tr><th class="corner">target \\ period</th>'
+    )
     out.extend(f'<th class="per">{_e(p)}</th>' for p in periods)
     out.append("</tr></thead><tbody>")
     for t in table["targets"]:
@@ -788,16 +908,27 @@ def _render_periods(run: _Run) -> str:
                 out.append('<td class="blank"></td>')
                 continue
             total = MatrixCell(
-                actor="all", actor_kind="organisation", target=t,
-                support=sum(float(c.support) for c in own), oppose=sum(float(c.oppose) for c in own),
+                actor="all",
+                actor_kind="organisation",
+                target=t,
+                support=sum(float(c.support) for c in own),
+                oppose=sum(float(c.oppose) for c in own),
                 neutral=sum(float(c.neutral) for c in own),
             )
             named, rest = _top_names(own, run)
-            tip = f"{t}, {p}: " + "; ".join(f"{c.actor}: {c.stance}" for c in named) + (f"; and {rest} more" if rest else "")
+            tip = (
+                f"{t}, {p}: "
+                + "; ".join(f"{c.actor}: {c.stance}" for c in named)
+                + (f"; and {rest} more" if rest else "")
+            )
             dark = " dark" if abs(net_stance(total)) > 0.55 else ""
-            out.append(f'<td class="pcell{dark}" style="background-color:{cell_colour(total)}" title="{_e(tip)}">{len(own)}</td>')
+            out.append(
+                f'<td class="pcell{dark}" style="background-color:{cell_colour(total)}" title="{_e(tip)}">{len(own)}</td>'
+            )
         out.append("</tr>")
-    out.append('</tbody></table></div><p class="note">Number: organisations with a stance in the period; colour: net stance of their statements.</p></section>')
+    out.append(
+        '</tbody></table></div><p class="note">Number: organisations with a stance in the period; colour: net stance of their statements.</p></section>'
+    )
     return "".join(out)
 
 
@@ -817,19 +948,22 @@ def _render_targets(run: _Run) -> str:
     capped = False
     for t in targets:
         own = by_target[t]
-        out.append(f'<tr><td><b>{_e(t)}</b><br><small>{_e(titles.get(t, ""))}</small></td><td>{run.target_quotes.get(t, 0)}</td>')
+        out.append(
+            f"<tr><td><b>{_e(t)}</b><br><small>{_e(titles.get(t, ''))}</small></td><td>{run.target_quotes.get(t, 0)}</td>"
+        )
         for stance in ("support", "oppose", "mixed", "neutral"):
             names, rest = _top_names([c for c in own if c.stance == stance], run)
             capped = capped or rest > 0
             listed = ", ".join(
-                f'<span class="{"org" if c.actor_kind == "organisation" else "person"}">{_e(c.actor)}</span>' for c in names
+                f'<span class="{"org" if c.actor_kind == "organisation" else "person"}">{_e(c.actor)}</span>'
+                for c in names
             ) + (f" <small>and {rest} more</small>" if rest else "")
             out.append(f'<td class="t-{stance}">{listed}</td>')
         out.append("</tr>")
     note = "Organisations in bold, people in italics."
     if capped:
         note += f" At most {run.limits.names} actors per cell (those with the most quotes); all are in <code>matrix.csv</code>."
-    out.append(f"</tbody></table><p class=\"note\">{note}</p></section>")
+    out.append(f'</tbody></table><p class="note">{note}</p></section>')
     return "".join(out)
 
 
@@ -841,20 +975,22 @@ def _render_networks(run: _Run) -> str:
         out.append('<p class="empty">No stances, so no network.</p></section>')
         return "".join(out)
     out.append(
-        "<p class=\"note\">Actor x target (organisation level; a person without an organisation stands for "
+        '<p class="note">Actor x target (organisation level; a person without an organisation stands for '
         "themself). Circles: actors; squares: targets. Lines: blue = net support, red = net oppose, "
         "grey = neutral or balanced; width = number of statements. Layout: networkx spring_layout, seed "
         f"{LAYOUT_SEED}. The full networks (GraphML, GEXF, CSV) are in <code>networks/</code>.</p>"
     )
     shown = sum(1 for _, d in two.nodes(data=True) if d.get("type") == "actor")
     if run.n_network_actors > shown:
-        out.append(f'<p class="note cap">The pictures show the {shown} actors with the most statements, of '
-                   f"{run.n_network_actors}; the files in <code>networks/</code> hold them all.</p>")
+        out.append(
+            f'<p class="note cap">The pictures show the {shown} actors with the most statements, of '
+            f"{run.n_network_actors}; the files in <code>networks/</code> hold them all.</p>"
+        )
     out.append(network_svg(two, titles=titles))
     sub = run.subtract
     if sub is not None and sub.number_of_edges():
         out.append(
-            "<h3>Actor agreement (DNA subtract)</h3><p class=\"note\">Blue: the two actors share more stances "
+            '<h3>Actor agreement (DNA subtract)</h3><p class="note">Blue: the two actors share more stances '
             "than they contradict (congruence &minus; conflict &gt; 0); red: the reverse. Width: |weight|.</p>"
         )
         out.append(network_svg(sub, titles=titles))
@@ -867,7 +1003,8 @@ def packed_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], tupl
     in a square of side ~sqrt(size), the squares packed in rows, largest first. Returns the
     positions and the (width, height) of the packed area, in the same units."""
     components = sorted(
-        (sorted(c, key=str) for c in nx.connected_components(graph)), key=lambda c: (-len(c), str(c[0]))
+        (sorted(c, key=str) for c in nx.connected_components(graph)),
+        key=lambda c: (-len(c), str(c[0])),
     )
     boxes = []
     for nodes in components:
@@ -878,13 +1015,27 @@ def packed_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], tupl
         sub = nx.Graph()  # not graph.subgraph(): its node order follows a set, i.e. the hash seed
         sub.add_nodes_from(nodes)
         sub.add_edges_from((u, v, d) for u, v, d in graph.edges(nodes, data=True))
-        pos = nx.spring_layout(sub, seed=LAYOUT_SEED, k=1.6 / math.sqrt(len(nodes)), weight="layout_weight", iterations=200)
+        pos = nx.spring_layout(
+            sub,
+            seed=LAYOUT_SEED,
+            k=1.6 / math.sqrt(len(nodes)),
+            weight="layout_weight",
+            iterations=200,
+        )
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
         sx, sy = max(xs) - min(xs), max(ys) - min(ys)
         scale = max(sx, sy) or 1.0  # keep the aspect; centre the short side
         ox, oy = (1 - sx / scale) / 2, (1 - sy / scale) / 2
-        boxes.append((side, {n: (ox + (pos[n][0] - min(xs)) / scale, oy + (pos[n][1] - min(ys)) / scale) for n in nodes}))
+        boxes.append(
+            (
+                side,
+                {
+                    n: (ox + (pos[n][0] - min(xs)) / scale, oy + (pos[n][1] - min(ys)) / scale)
+                    for n in nodes
+                },
+            )
+        )
     gap = 0.35
     total = sum(side + gap for side, _ in boxes)
     row_width = boxes[0][0]
@@ -895,7 +1046,9 @@ def packed_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], tupl
         row_width += 0.25
 
 
-def _pack(boxes, row_width: float, gap: float) -> tuple[dict[Any, tuple[float, float]], tuple[float, float]]:
+def _pack(
+    boxes, row_width: float, gap: float
+) -> tuple[dict[Any, tuple[float, float]], tuple[float, float]]:
     out: dict[Any, tuple[float, float]] = {}
     x = y = row_h = used_w = 0.0
     for side, pos in boxes:
@@ -918,9 +1071,12 @@ def network_svg(graph: nx.Graph, *, titles: dict[str, str] | None = None, width:
     ordered = nx.Graph()
     ordered.add_nodes_from((n, graph.nodes[n]) for n in nodes)
     ordered.add_edges_from(
-        sorted(((u, v, d) for u, v, d in graph.edges(data=True)), key=lambda e: tuple(sorted((e[0], e[1]))))
+        sorted(
+            ((u, v, d) for u, v, d in graph.edges(data=True)),
+            key=lambda e: tuple(sorted((e[0], e[1]))),
+        )
     )
-    for u, v, d in ordered.edges(data=True):
+    for _, _, d in ordered.edges(data=True):
         d["layout_weight"] = 1.0 + min(3.0, abs(float(d.get("weight", 1))))
     units, (total_w, total_h) = packed_layout(ordered)
     height = int(min(1100, max(260, width * total_h / total_w)))
@@ -930,24 +1086,32 @@ def network_svg(graph: nx.Graph, *, titles: dict[str, str] | None = None, width:
         x, y = units[node]
         return pad_x + x / total_w * (width - 2 * pad_x), pad_y + y / total_h * (height - 2 * pad_y)
 
-    out = [f'<svg class="net" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{_e(graph.graph.get("name", "network"))}">']
+    out = [
+        f'<svg class="net" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{_e(graph.graph.get("name", "network"))}">'
+    ]
     for u, v, d in ordered.edges(data=True):
         (x1, y1), (x2, y2) = xy(u), xy(v)
         sign = d.get("sign", (d.get("weight", 0) > 0) - (d.get("weight", 0) < 0))
         colour = "#2166ac" if sign > 0 else "#b2182b" if sign < 0 else "#9a9a9a"
         w = 1.0 + 1.2 * min(5.0, abs(float(d.get("weight", 1))))
-        tip = ", ".join(f"{key} {val}" for key, val in d.items() if key != "layout_weight" and val != "")
+        tip = ", ".join(
+            f"{key} {val}" for key, val in d.items() if key != "layout_weight" and val != ""
+        )
         out.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
             f'stroke-width="{w:.1f}" stroke-opacity="0.75"><title>{_e(ordered.nodes[u].get("label", u))} &#8211; '
-            f'{_e(ordered.nodes[v].get("label", v))}: {_e(tip)}</title></line>'
+            f"{_e(ordered.nodes[v].get('label', v))}: {_e(tip)}</title></line>"
         )
     for n in nodes:
         x, y = xy(n)
         data = ordered.nodes[n]
         label = str(data.get("label", n))
         short = label if len(label) <= 28 else label[:26] + "..."
-        tip = titles.get(label, label) if data.get("type") == "target" else f"{label} ({data.get('kind', '')})"
+        tip = (
+            titles.get(label, label)
+            if data.get("type") == "target"
+            else f"{label} ({data.get('kind', '')})"
+        )
         r = 5 + min(7, ordered.degree(n))
         if data.get("type") == "target":
             shape = (
@@ -962,8 +1126,6 @@ def network_svg(graph: nx.Graph, *, titles: dict[str, str] | None = None, width:
         )
     out.append("</svg>")
     return "".join(out)
-
-
 
 
 def _mark_text(text: str, quotes: list[Quote], anchors: dict[str, str]) -> tuple[str, list[Quote]]:
@@ -994,10 +1156,14 @@ def _mark_text(text: str, quotes: list[Quote], anchors: dict[str, str]) -> tuple
             continue
         covering = [placed[i] for i in active]
         first = covering[0]
-        stances = "; ".join(f"{s.target}: {s.stance}" for q in covering for s in q.stances) or "no target"
+        stances = (
+            "; ".join(f"{s.target}: {s.stance}" for q in covering for s in q.stances) or "no target"
+        )
         cls = f"q s-{_stance_class(first)}" + (" overlap" if len(covering) > 1 else "")
         ids = " ".join(anchors[q.key] for q in covering)
-        out.append(f'<mark class="{cls}" data-q="{_e(ids)}" title="{_e(_quote_label(first) + " | " + stances)}">{piece}</mark>')
+        out.append(
+            f'<mark class="{cls}" data-q="{_e(ids)}" title="{_e(_quote_label(first) + " | " + stances)}">{piece}</mark>'
+        )
     return "".join(out), unplaced
 
 
@@ -1019,7 +1185,7 @@ def _render_articles(run: _Run) -> str:
 
 
 def _article_parts(run: _Run) -> Iterator[str]:
-    articles, anchors, limits = run.articles, run.anchors, run.limits
+    articles, anchors = run.articles, run.anchors
     out = ['<section id="articles"><h2>Articles</h2>']
     if not articles:
         out.append('<p class="empty">No articles in this run.</p></section>')
@@ -1037,7 +1203,11 @@ def _article_parts(run: _Run) -> Iterator[str]:
     for a in articles:
         if a.id not in listed:
             continue
-        status = "" if a.status == "ok" else f' <span class="badge b-error" title="{_e(a.error or "")}">{_e(a.status)}</span>'
+        status = (
+            ""
+            if a.status == "ok"
+            else f' <span class="badge b-error" title="{_e(a.error or "")}">{_e(a.status)}</span>'
+        )
         count = run.quote_counts.get(a.id, 0)
         if a.id in included:
             out.append(
@@ -1050,7 +1220,9 @@ def _article_parts(run: _Run) -> Iterator[str]:
                 f"<small>{_e(a.date or 'undated')}, {count} quote(s); text not shown</small></li>"
             )
     if len(listed) < len(articles):
-        out.append(f"<li><em>and {len(articles) - len(listed)} more articles: see <code>articles.jsonl</code></em></li>")
+        out.append(
+            f"<li><em>and {len(articles) - len(listed)} more articles: see <code>articles.jsonl</code></em></li>"
+        )
     out.append("</ul>")
     yield "".join(out)
     for a in articles:
@@ -1069,13 +1241,17 @@ def _article_parts(run: _Run) -> Iterator[str]:
             f'<p class="meta">{_e(" · ".join(meta))}</p>'
         )
         if a.status != "ok":
-            out.append(f'<p class="error">This article was not processed ({_e(a.status)}): {_e(a.error or "no reason given")}</p>')
+            out.append(
+                f'<p class="error">This article was not processed ({_e(a.status)}): {_e(a.error or "no reason given")}</p>'
+            )
         text = run.texts.get(a.id)
         if text is not None:
             body, unplaced = _mark_text(text, own, anchors)
             out.append(f'<div class="text">{body}</div>')
             if unplaced:
-                out.append(f"<p class=\"error\">{len(unplaced)} quote(s) with offsets outside the text:</p>")
+                out.append(
+                    f'<p class="error">{len(unplaced)} quote(s) with offsets outside the text:</p>'
+                )
                 out.append(_quote_list(unplaced, anchors, with_anchor=True))
         elif own:
             out.append('<p class="note">The article text is not in the run folder; its quotes:</p>')
@@ -1091,7 +1267,10 @@ def _render_value(value: Any, depth: int = 0) -> str:
             return "<em>empty</em>"
         if depth >= 3:
             return f"<pre>{_e(json.dumps(value, ensure_ascii=False, indent=1))}</pre>"
-        rows = "".join(f"<tr><th>{_e(k)}</th><td>{_render_value(v, depth + 1)}</td></tr>" for k, v in value.items())
+        rows = "".join(
+            f"<tr><th>{_e(k)}</th><td>{_render_value(v, depth + 1)}</td></tr>"
+            for k, v in value.items()
+        )
         return f'<table class="kv">{rows}</table>'
     if isinstance(value, list):
         if all(not isinstance(v, (dict, list)) for v in value):
@@ -1104,21 +1283,42 @@ def _render_value(value: Any, depth: int = 0) -> str:
     return _e(value)
 
 
-_RUN_KEYS = ("tool", "created", "corpus", "model_path", "model_hash", "device", "python", "cpu_count")
-_SECTIONS = (("versions", "Versions"), ("config", "Options"), ("counts", "Counts"), ("seconds", "Timings (seconds)"), ("timings", "Timings"))
+_RUN_KEYS = (
+    "tool",
+    "created",
+    "corpus",
+    "model_path",
+    "model_hash",
+    "device",
+    "python",
+    "cpu_count",
+)
+_SECTIONS = (
+    ("versions", "Versions"),
+    ("config", "Options"),
+    ("counts", "Counts"),
+    ("seconds", "Timings (seconds)"),
+    ("timings", "Timings"),
+)
 
 
 def _render_manifest(manifest: dict[str, Any]) -> str:
     out = ['<section id="run"><h2>Run and model</h2>']
     if not manifest:
-        out.append('<p class="empty">No run metadata (manifest.json missing or unreadable).</p></section>')
+        out.append(
+            '<p class="empty">No run metadata (manifest.json missing or unreadable).</p></section>'
+        )
         return "".join(out)
     run = {k: manifest[k] for k in _RUN_KEYS if k in manifest}
     if run:
         out.append(f"<h3>Run</h3>{_render_value(run)}")
     model = manifest.get("model")
     out.append("<h3>Model card</h3>")
-    out.append(_render_value(model) if isinstance(model, dict) and model else '<p class="empty">No model card in the manifest.</p>')
+    out.append(
+        _render_value(model)
+        if isinstance(model, dict) and model
+        else '<p class="empty">No model card in the manifest.</p>'
+    )
     for key, heading in _SECTIONS:
         if key in manifest:
             out.append(f"<h3>{_e(heading)}</h3>{_render_value(manifest[key])}")

@@ -7,6 +7,7 @@
   in ``work/`` and the manifest are brought in line, so ``stancemap run`` with the new model and
   the same options resumes that folder instead of starting afresh.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,14 @@ from typing import Callable, Iterator
 from pipeline.domain import load_domain
 from pipeline.jsonl import atomic_writer, iter_jsonl, read_good_records, write_json
 from pipeline.records import Article, ArticleStatus, Quote, RecordError
-from pipeline.run import RunOptions, RunRefused, say, check_model_targets, final_phase_copy, write_outputs
+from pipeline.run import (
+    RunOptions,
+    RunRefused,
+    check_model_targets,
+    final_phase_copy,
+    say,
+    write_outputs,
+)
 from pipeline.stages import ArticleResult, StanceStage
 from pipeline.workdir import CONFIG, WORK, model_hash, write_record
 
@@ -38,13 +46,17 @@ def run_options(run_dir: Path) -> tuple[RunOptions, dict]:
     """The options a run folder was made with (``manifest.json``'s ``config``) and the manifest."""
     path = Path(run_dir) / MANIFEST
     if not (Path(run_dir) / "quotes.jsonl").exists():
-        raise RunRefused(f"{run_dir}: no quotes.jsonl; is it a run folder? Make one with `stancemap run CORPUS --out {run_dir}`")
+        raise RunRefused(
+            f"{run_dir}: no quotes.jsonl; is it a run folder? Make one with `stancemap run CORPUS --out {run_dir}`"
+        )
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         manifest = {}
     except (OSError, ValueError) as error:
-        raise RunRefused(f"{path}: unreadable ({error}); the run's options are unknown, run `stancemap run` again") from None
+        raise RunRefused(
+            f"{path}: unreadable ({error}); the run's options are unknown, run `stancemap run` again"
+        ) from None
     config = manifest.get("config") if isinstance(manifest.get("config"), dict) else {}
     known = {f.name for f in fields(RunOptions)}
     return RunOptions(**{k: v for k, v in config.items() if k in known}), manifest
@@ -55,8 +67,14 @@ def read_run_quotes(run_dir: Path) -> tuple[list[Quote], list[ArticleStatus], li
     problems: list[str] = []
     quotes: list[Quote] = []
     for _, item in iter_jsonl(Path(run_dir) / "quotes.jsonl", Quote):
-        (problems.append(str(item)) if isinstance(item, RecordError) else quotes.append(final_phase_copy(item)))
-    statuses, more = read_good_records(Path(run_dir) / "articles.jsonl", ArticleStatus, if_missing="article dates unknown")
+        (
+            problems.append(str(item))
+            if isinstance(item, RecordError)
+            else quotes.append(final_phase_copy(item))
+        )
+    statuses, more = read_good_records(
+        Path(run_dir) / "articles.jsonl", ArticleStatus, if_missing="article dates unknown"
+    )
     return quotes, statuses, problems + more
 
 
@@ -64,7 +82,9 @@ def rebuild_run(run_dir: str | Path, *, progress: Callable[[str], None] = say) -
     """Write statements.jsonl, matrix.csv, networks/ and report.html again from the run's files."""
     run_dir = Path(run_dir)
     options, _ = run_options(run_dir)
-    load_domain(options.domain)  # the report reads the targets' titles from it: refuse a bad one now
+    load_domain(
+        options.domain
+    )  # the report reads the targets' titles from it: refuse a bad one now
     quotes, statuses, problems = read_run_quotes(run_dir)
     for problem in problems:
         progress(f"warning: skipped {problem}")
@@ -76,8 +96,12 @@ def rebuild_run(run_dir: str | Path, *, progress: Callable[[str], None] = say) -
     write_report(run_dir)
     timer["report"] += time.perf_counter() - t
     n_stances = sum(len(q.stances) for q in quotes)
-    progress(f"rebuilt statements, matrix, networks and report from {len(quotes)} quotes ({n_stances} stances) -> {run_dir}")
-    return RerunSummary(quotes=len(quotes), stances=n_stances, problems=problems, seconds=dict(timer))
+    progress(
+        f"rebuilt statements, matrix, networks and report from {len(quotes)} quotes ({n_stances} stances) -> {run_dir}"
+    )
+    return RerunSummary(
+        quotes=len(quotes), stances=n_stances, problems=problems, seconds=dict(timer)
+    )
 
 
 def classify_run(
@@ -98,7 +122,9 @@ def classify_run(
     domain = load_domain(options.domain)
     new_hash = model_hash(options.model)
     if not new_hash:
-        raise RunRefused(f"{model}: no trained stance model there (no model_card.json); train one with `stancemap train --out {model}`")
+        raise RunRefused(
+            f"{model}: no trained stance model there (no model_card.json); train one with `stancemap train --out {model}`"
+        )
     check_model_targets(options, domain, new_hash)
     started = time.perf_counter()
     stage = StanceStage.load(options.model, domain, device=device, int8=int8, bf16=bf16)
@@ -112,9 +138,17 @@ def classify_run(
             for article_id, quotes in group:
                 text = _text(run_dir, article_id)
                 if text is None:
-                    problems.append(f"{run_dir / 'texts' / (article_id + '.txt')}: missing or unreadable; "
-                                    f"the quotes of {article_id} are written without stances")
-                    results.append(ArticleResult(Article(id=article_id, text=""), (), tuple(replace(q, stances=()) for q in quotes)))
+                    problems.append(
+                        f"{run_dir / 'texts' / (article_id + '.txt')}: missing or unreadable; "
+                        f"the quotes of {article_id} are written without stances"
+                    )
+                    results.append(
+                        ArticleResult(
+                            Article(id=article_id, text=""),
+                            (),
+                            tuple(replace(q, stances=()) for q in quotes),
+                        )
+                    )
                     continue
                 results.append(ArticleResult(Article(id=article_id, text=text), (), tuple(quotes)))
             todo = [r for r in results if r.article.text]
@@ -130,10 +164,16 @@ def classify_run(
             _sync_work(run_dir, {r.article.id: by_article[r.article.id] for r in results})
     seconds = time.perf_counter() - started
     _sync_config(run_dir, options, new_hash)
-    manifest.update({
-        "config": asdict(options), "model_path": options.model, "model_hash": new_hash, "model": stage.card,
-        "device": stage.device, "restanced": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    })
+    manifest.update(
+        {
+            "config": asdict(options),
+            "model_path": options.model,
+            "model_hash": new_hash,
+            "model": stage.card,
+            "device": stage.device,
+            "restanced": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+    )
     manifest.setdefault("counts", {})["stances"] = n_stances
     manifest.setdefault("seconds", {})["stance"] = round(seconds, 3)
     write_json(run_dir / MANIFEST, manifest)
@@ -176,7 +216,9 @@ def _chunks(items, size: int):
 
 def _text(run_dir: Path, article_id: str) -> str | None:
     try:
-        with open(run_dir / "texts" / f"{article_id}.txt", encoding="utf-8", newline="") as handle:  # offsets: exactly as stored
+        with open(
+            run_dir / "texts" / f"{article_id}.txt", encoding="utf-8", newline=""
+        ) as handle:  # offsets: exactly as stored
             return handle.read()
     except (OSError, UnicodeDecodeError):
         return None

@@ -2,6 +2,7 @@
 
 The bundled domain is ``annotations/`` (``pipeline.domain`` reads and checks domain folders).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

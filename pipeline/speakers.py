@@ -15,6 +15,7 @@ as ``the minister``, a nominal such as ``the charity``, a document such as ``the
 to a ``Source`` (speaker, organisation) using the mentions before it. ``annotations/actors.yaml``
 (an ``ActorTable``) is used for canonical names and as a fallback only: unknown actors pass through.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -26,8 +27,29 @@ from pipeline.names import name_key
 from pipeline.resources import ActorTable
 
 HONORIFICS = {
-    "mr", "mrs", "ms", "miss", "mx", "dr", "dame", "sir", "lord", "lady", "baroness", "baron", "cllr",
-    "councillor", "prof", "professor", "rev", "reverend", "rt", "hon", "the", "right", "honourable",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "dame",
+    "sir",
+    "lord",
+    "lady",
+    "baroness",
+    "baron",
+    "cllr",
+    "councillor",
+    "prof",
+    "professor",
+    "rev",
+    "reverend",
+    "rt",
+    "hon",
+    "the",
+    "right",
+    "honourable",
 }
 FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "baroness"}
 MALE_TITLES = {"mr", "sir", "lord", "baron"}
@@ -35,41 +57,250 @@ PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 ORG_PRONOUNS = {"it", "they", "we"}
 # Role nouns that name a person by office (general knowledge, not article wording).
 ROLE_NOUNS = {
-    "minister", "secretary", "chancellor", "commissioner", "chair", "chairman", "chairwoman", "chairperson",
-    "president", "director", "executive", "head", "leader", "spokesman", "spokeswoman", "spokesperson",
-    "lecturer", "professor", "author", "founder", "mp", "councillor", "mayor", "lead", "officer", "manager",
-    "reviewer", "campaigner", "researcher", "adviser", "advisor", "deputy", "ceo", "boss", "inspector",
-    "governor", "premier", "senator", "chief", "editor", "analyst", "economist", "worker", "trustee",
-    "convenor", "coordinator", "co-ordinator", "principal", "dean", "judge", "spokesperson", "representative",
+    "minister",
+    "secretary",
+    "chancellor",
+    "commissioner",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "president",
+    "director",
+    "executive",
+    "head",
+    "leader",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "lecturer",
+    "professor",
+    "author",
+    "founder",
+    "mp",
+    "councillor",
+    "mayor",
+    "lead",
+    "officer",
+    "manager",
+    "reviewer",
+    "campaigner",
+    "researcher",
+    "adviser",
+    "advisor",
+    "deputy",
+    "ceo",
+    "boss",
+    "inspector",
+    "governor",
+    "premier",
+    "senator",
+    "chief",
+    "editor",
+    "analyst",
+    "economist",
+    "worker",
+    "trustee",
+    "convenor",
+    "coordinator",
+    "co-ordinator",
+    "principal",
+    "dean",
+    "judge",
+    "representative",
 }
 # Nouns that name an organisation generically (``the charity said``).
 ORG_NOUNS = {
-    "charity", "association", "organisation", "organization", "council", "department", "government", "ministry",
-    "society", "union", "network", "alliance", "collective", "group", "body", "trust", "foundation", "institute",
-    "agency", "board", "committee", "commission", "panel", "party", "university", "company", "firm", "service",
-    "authority", "watchdog", "regulator", "inspectorate", "bureau", "centre", "center", "office", "partnership",
-    "coalition", "federation", "campaign", "college", "court", "tribunal", "parliament", "treasury", "executive",
-    "consortium", "forum", "institution", "provider", "federation", "club", "league", "administration", "cabinet",
-    "fund", "tank", "charity's", "union", "firm", "company", "business", "hospital", "trust",
+    "charity",
+    "association",
+    "organisation",
+    "organization",
+    "council",
+    "department",
+    "government",
+    "ministry",
+    "society",
+    "union",
+    "network",
+    "alliance",
+    "collective",
+    "group",
+    "body",
+    "trust",
+    "foundation",
+    "institute",
+    "agency",
+    "board",
+    "committee",
+    "commission",
+    "panel",
+    "party",
+    "university",
+    "company",
+    "firm",
+    "service",
+    "authority",
+    "watchdog",
+    "regulator",
+    "inspectorate",
+    "bureau",
+    "centre",
+    "center",
+    "office",
+    "partnership",
+    "coalition",
+    "federation",
+    "campaign",
+    "college",
+    "court",
+    "tribunal",
+    "parliament",
+    "treasury",
+    "executive",
+    "consortium",
+    "forum",
+    "institution",
+    "provider",
+    "club",
+    "league",
+    "administration",
+    "cabinet",
+    "fund",
+    "tank",
+    "charity's",
+    "business",
+    "hospital",
 }
 # Documents that speak for their authors (``the final report says``).
 DOC_NOUNS = {
-    "report", "review", "strategy", "statement", "document", "paper", "plan", "response", "proposal", "proposals",
-    "consultation", "guidance", "letter", "submission", "briefing", "bill", "policy", "framework", "evaluation",
-    "manifesto", "recommendations", "white", "green", "blueprint", "roadmap", "charter", "inquiry", "audit",
-    "assessment", "consultation", "website", "announcement", "budget", "review's", "analysis", "study", "findings", "finding",
+    "report",
+    "review",
+    "strategy",
+    "statement",
+    "document",
+    "paper",
+    "plan",
+    "response",
+    "proposal",
+    "proposals",
+    "consultation",
+    "guidance",
+    "letter",
+    "submission",
+    "briefing",
+    "bill",
+    "policy",
+    "framework",
+    "evaluation",
+    "manifesto",
+    "recommendations",
+    "white",
+    "green",
+    "blueprint",
+    "roadmap",
+    "charter",
+    "inquiry",
+    "audit",
+    "assessment",
+    "website",
+    "announcement",
+    "budget",
+    "review's",
+    "analysis",
+    "study",
+    "findings",
+    "finding",
 }
 # Findings reported as data are not statements (codebook §1).
-DATA_NOUNS = {"survey", "figures", "data", "statistics", "poll", "research", "census", "numbers", "estimates", "study"}
+DATA_NOUNS = {
+    "survey",
+    "figures",
+    "data",
+    "statistics",
+    "poll",
+    "research",
+    "census",
+    "numbers",
+    "estimates",
+    "study",
+}
 # Words that make a capitalised name an organisation's rather than a person's.
 ORG_HINTS = {
-    "care", "health", "services", "homes", "housing", "news", "media", "partners", "solutions", "works",
-    "international", "uk", "england", "britain", "scotland", "wales", "ireland", "children", "families", "action",
-    "aid", "watch", "now", "together", "matters", "first", "futures", "energy", "water", "rail", "bank", "fund",
-    "capital", "labs", "press", "times", "post", "herald", "magazine", "journal", "law", "legal", "insurance",
-    "associates", "holdings", "limited", "ltd", "plc", "inc", "llp", "city", "county", "borough", "district",
-    "national", "royal", "british", "european", "global", "world", "community", "people", "youth", "women",
-    "schools", "school", "hospital", "nhs", "police", "fire", "army", "navy", "centre", "center", "house",
+    "care",
+    "health",
+    "services",
+    "homes",
+    "housing",
+    "news",
+    "media",
+    "partners",
+    "solutions",
+    "works",
+    "international",
+    "uk",
+    "england",
+    "britain",
+    "scotland",
+    "wales",
+    "ireland",
+    "children",
+    "families",
+    "action",
+    "aid",
+    "watch",
+    "now",
+    "together",
+    "matters",
+    "first",
+    "futures",
+    "energy",
+    "water",
+    "rail",
+    "bank",
+    "fund",
+    "capital",
+    "labs",
+    "press",
+    "times",
+    "post",
+    "herald",
+    "magazine",
+    "journal",
+    "law",
+    "legal",
+    "insurance",
+    "associates",
+    "holdings",
+    "limited",
+    "ltd",
+    "plc",
+    "inc",
+    "llp",
+    "city",
+    "county",
+    "borough",
+    "district",
+    "national",
+    "royal",
+    "british",
+    "european",
+    "global",
+    "world",
+    "community",
+    "people",
+    "youth",
+    "women",
+    "schools",
+    "school",
+    "hospital",
+    "nhs",
+    "police",
+    "fire",
+    "army",
+    "navy",
+    "centre",
+    "center",
+    "house",
 }
 
 # constants: frozen so that no stage can change them at run time
@@ -93,7 +324,10 @@ def looks_like_person(name: str) -> bool:
     for w in words:
         bare = w.strip("’'.,").lower()
         core = w.strip(".,")
-        if core.isupper() or not re.fullmatch(r"[A-Z][A-Za-zà-ÿ’']*(?:-[A-Z]?[A-Za-zà-ÿ’']+)*|(?:de|da|van|von|le|la|du|del|der|bin|al)", core):
+        if core.isupper() or not re.fullmatch(
+            r"[A-Z][A-Za-zà-ÿ’']*(?:-[A-Z]?[A-Za-zà-ÿ’']+)*|(?:de|da|van|von|le|la|du|del|der|bin|al)",
+            core,
+        ):
             return False
         for form in {bare, bare.rstrip("s"), bare[:-3] + "y" if bare.endswith("ies") else bare}:
             if form in ORG_NOUNS or form in DOC_NOUNS or form in ORG_HINTS or form in ROLE_NOUNS:
@@ -103,20 +337,93 @@ def looks_like_person(name: str) -> bool:
 
 # Capitalised words that start sentences and are not names.
 NOT_NAMES = {
-    "However", "But", "And", "Yet", "Meanwhile", "Also", "Elsewhere", "Instead", "Today", "Yesterday", "Tomorrow",
-    "Now", "Then", "Still", "Separately", "Earlier", "Later", "Last", "Next", "Finally", "Furthermore", "Moreover",
-    "Overall", "Nevertheless", "Nonetheless", "Previously", "Currently", "Recently", "Here", "There", "In", "On",
-    "At", "For", "Since", "After", "Before", "While", "Although", "Though", "When", "If", "As", "This", "That",
-    "These", "Those", "It", "They", "We", "He", "She", "So", "Thus", "Indeed", "Similarly", "Likewise", "Again",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Crucially", "Importantly",
+    "However",
+    "But",
+    "And",
+    "Yet",
+    "Meanwhile",
+    "Also",
+    "Elsewhere",
+    "Instead",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+    "Now",
+    "Then",
+    "Still",
+    "Separately",
+    "Earlier",
+    "Later",
+    "Last",
+    "Next",
+    "Finally",
+    "Furthermore",
+    "Moreover",
+    "Overall",
+    "Nevertheless",
+    "Nonetheless",
+    "Previously",
+    "Currently",
+    "Recently",
+    "Here",
+    "There",
+    "In",
+    "On",
+    "At",
+    "For",
+    "Since",
+    "After",
+    "Before",
+    "While",
+    "Although",
+    "Though",
+    "When",
+    "If",
+    "As",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "They",
+    "We",
+    "He",
+    "She",
+    "So",
+    "Thus",
+    "Indeed",
+    "Similarly",
+    "Likewise",
+    "Again",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Crucially",
+    "Importantly",
 }
 NOT_NAMES = frozenset(NOT_NAMES)
 PARTIES = {
-    "conservative": "Conservative Party", "conservatives": "Conservative Party", "tory": "Conservative Party",
-    "tories": "Conservative Party", "labour": "Labour Party", "lib dem": "Liberal Democrats",
-    "lib dems": "Liberal Democrats", "liberal democrat": "Liberal Democrats", "liberal democrats": "Liberal Democrats",
-    "snp": "Scottish National Party", "green": "Green Party", "greens": "Green Party", "plaid cymru": "Plaid Cymru",
-    "reform uk": "Reform UK", "dup": "Democratic Unionist Party", "sinn féin": "Sinn Féin", "sinn fein": "Sinn Féin",
+    "conservative": "Conservative Party",
+    "conservatives": "Conservative Party",
+    "tory": "Conservative Party",
+    "tories": "Conservative Party",
+    "labour": "Labour Party",
+    "lib dem": "Liberal Democrats",
+    "lib dems": "Liberal Democrats",
+    "liberal democrat": "Liberal Democrats",
+    "liberal democrats": "Liberal Democrats",
+    "snp": "Scottish National Party",
+    "green": "Green Party",
+    "greens": "Green Party",
+    "plaid cymru": "Plaid Cymru",
+    "reform uk": "Reform UK",
+    "dup": "Democratic Unionist Party",
+    "sinn féin": "Sinn Féin",
+    "sinn fein": "Sinn Féin",
 }
 
 _NAME_TOKEN = r"[A-Z][\w’'\-]*"
@@ -207,7 +514,10 @@ class Registry:
         person = self.people.get(key)
         if person is None:
             person = self.people[key] = Person(name=name)
-        elif len(name.split()) > len(person.name.split()) and name.split()[-1] == person.name.split()[-1]:
+        elif (
+            len(name.split()) > len(person.name.split())
+            and name.split()[-1] == person.name.split()[-1]
+        ):
             person.name = name
         if gender and not person.gender:
             person.gender = gender
@@ -226,7 +536,9 @@ class Registry:
                 return self.first_names[low]
         return _surname(name)
 
-    def add_org(self, raw: str, start: int, end: int, *, subject: bool = False, kind: str = "organisation") -> str | None:
+    def add_org(
+        self, raw: str, start: int, end: int, *, subject: bool = False, kind: str = "organisation"
+    ) -> str | None:
         name = self.org_name(raw)
         if not name:
             return None
@@ -236,7 +548,9 @@ class Registry:
     def add_descriptor(self, org: str, noun: str) -> None:
         self.org_nouns.setdefault(self.org_name(org) or org, set()).add(noun.lower())
 
-    def link(self, person_key: str, organisation: str | None = None, role: str | None = None) -> None:
+    def link(
+        self, person_key: str, organisation: str | None = None, role: str | None = None
+    ) -> None:
         person = self.people.get(person_key)
         if person is None:
             return
@@ -258,7 +572,13 @@ class Registry:
                 self.people[key] = Person(name=source.speaker, organisation=source.organisation)
             mention = Mention(start, end, "person", key, subject)
         elif source.organisation:
-            mention = Mention(start, end, "document" if source.kind == "document" else "organisation", source.organisation, subject)
+            mention = Mention(
+                start,
+                end,
+                "document" if source.kind == "document" else "organisation",
+                source.organisation,
+                subject,
+            )
         else:
             return
         bisect.insort(self.mentions, mention, key=lambda m: m.start)
@@ -266,7 +586,7 @@ class Registry:
     def expand_name(self, start: int, end: int) -> tuple[int, int]:
         """Extend a truncated name mention to the full capitalised name that starts there."""
         m = _ORG_NAME_RE.match(self.text, start)
-        if m and m.end() > end and "\n" not in self.text[start:m.end()]:
+        if m and m.end() > end and "\n" not in self.text[start : m.end()]:
             return start, m.end()
         return start, end
 
@@ -288,7 +608,10 @@ class Registry:
             if actor is not None:
                 return actor.name if actor.kind == "organisation" else actor.organisation or None
         # a known body with a place or scope added: "the X Review in England"
-        m = re.match(r"(.+?)\s+(?:in|for|of)\s+(?:England|Scotland|Wales|Northern Ireland|the UK|Britain|[A-Z][a-z]+)$", name)
+        m = re.match(
+            r"(.+?)\s+(?:in|for|of)\s+(?:England|Scotland|Wales|Northern Ireland|the UK|Britain|[A-Z][a-z]+)$",
+            name,
+        )
         if m:
             for candidate in (m.group(1), "the " + m.group(1)):
                 actor = self.actors.lookup(candidate)
@@ -318,7 +641,9 @@ class Registry:
         if not name:
             return None
         key = self._person_key(name)
-        if key in self.people and (len(name.split()) > 1 or name.lower() in (key, *self.first_names)):
+        if key in self.people and (
+            len(name.split()) > 1 or name.lower() in (key, *self.first_names)
+        ):
             return self.person_source(key)
         return None
 
@@ -346,7 +671,9 @@ class Registry:
             # latest body nearby
             for window, subject_only in ((1500, True), (400, False), (1500, False)):
                 for mention in reversed(self._before(position, window=window)):
-                    if mention.kind in ("organisation", "document") and (mention.subject or not subject_only):
+                    if mention.kind in ("organisation", "document") and (
+                        mention.subject or not subject_only
+                    ):
                         return Source(None, mention.key, mention.kind)
         return None
 
@@ -356,18 +683,25 @@ class Registry:
         for mention in reversed(self._before(position)):
             if mention.kind == "person" and noun in self.people[mention.key].roles:
                 return self.person_source(mention.key)
-        actor = self.actors.lookup(phrase) or self.actors.lookup(re.sub(r"^the\s+", "", phrase, flags=re.I))
+        actor = self.actors.lookup(phrase) or self.actors.lookup(
+            re.sub(r"^the\s+", "", phrase, flags=re.I)
+        )
         if actor is not None and actor.kind == "person":
             key = self._person_key(actor.name)
             if key in self.people:
                 return self.person_source(key)
-            return Source(actor.name, self.actors.canonical_organisation(actor.organisation), "person")
+            return Source(
+                actor.name, self.actors.canonical_organisation(actor.organisation), "person"
+            )
         return None
 
     def resolve_nominal(self, noun: str, position: int, phrase: str) -> Source | None:
         """``the charity``, ``the association``, ``the final report``: an earlier body or document."""
         noun = noun.lower()
-        for candidate in (phrase, re.sub(r"^(?:the|its|their|this|that)\s+", "", phrase, flags=re.I)):
+        for candidate in (
+            phrase,
+            re.sub(r"^(?:the|its|their|this|that)\s+", "", phrase, flags=re.I),
+        ):
             actor = self.actors.lookup(candidate)
             if actor is not None and actor.kind == "organisation":
                 return Source(None, actor.name, "organisation")
@@ -380,13 +714,19 @@ class Registry:
         for mention in reversed(before):  # a person's employer described by the noun
             if mention.kind == "person":
                 org = self.people[mention.key].organisation
-                if org and (noun in {w.lower() for w in org.split()} or noun in self.org_nouns.get(org, ())):
+                if org and (
+                    noun in {w.lower() for w in org.split()} or noun in self.org_nouns.get(org, ())
+                ):
                     return Source(None, org, "organisation")
-        if noun in ORG_NOUNS or noun in DOC_NOUNS:  # the latest body named (a document speaks for its author)
+        if (
+            noun in ORG_NOUNS or noun in DOC_NOUNS
+        ):  # the latest body named (a document speaks for its author)
             recent = before[-12:]
             for subject_only in (True, False):
                 for mention in reversed(recent):
-                    if mention.kind in ("organisation", "document") and (mention.subject or not subject_only):
+                    if mention.kind in ("organisation", "document") and (
+                        mention.subject or not subject_only
+                    ):
                         return Source(None, mention.key, "organisation")
         return None
 
@@ -421,7 +761,9 @@ _AFTER_LAYOUT = re.compile(rf"^\s*,\s*(?P<role>[^,\n]{{2,60}}?),\s*(?P<org>{ORG_
 _AFTER_OF_DESCRIBED = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|with)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z][\w’'\-]*\s+){{1,5}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
 )
-_POSS_PRONOUN_ROLE = re.compile(r"(?:^|[.!?]\s+|,\s+)(?P<pron>Its|its|Their|their)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$")
+_POSS_PRONOUN_ROLE = re.compile(
+    r"(?:^|[.!?]\s+|,\s+)(?P<pron>Its|its|Their|their)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$"
+)
 _AFTER_POSS = re.compile(
     r"^\s*,\s*(?P<det>the\s+|its\s+|their\s+)?(?P<owner>[\w’'\- ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[a-z][\w’'\-]*\s+){0,3}[a-z][\w’'\-]*)\s*(?:,|\.|$)"
 )
@@ -432,9 +774,15 @@ _BEFORE_ORG_ROLE = re.compile(
 _BEFORE_ROLE_OF = re.compile(
     rf"(?P<role>(?:[A-Za-z][\w’'/\-]*\s+){{0,4}}?(?:[A-Za-z][\w’'/\-]*))\s+(?P<prep>of|for|at)\s+(?P<org>{ORG_NAME})\s*,\s*(?:{_NAME_TOKEN}\s+)*$"
 )
-_BEFORE_PARTY = re.compile(r"(?P<party>Conservative|Labour|Lib(?:eral)? Dem(?:ocrat)?s?|Tory|SNP|Green|Plaid Cymru|Reform UK)\s+(?:MP|MSP|MS|peer|councillor|leader|minister)\s+$")
-_AFTER_PARTY = re.compile(r"^\s*,\s*(?:the\s+)?(?P<party>Conservative|Labour|Lib(?:eral)? Dem(?:ocrat)?s?|Tory|SNP|Green|Plaid Cymru|Reform UK)\s+(?:MP|MSP|MS|peer|councillor|leader)\b")
-_POSS_ROLE = re.compile(r"(?P<org>[\w’' ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$")
+_BEFORE_PARTY = re.compile(
+    r"(?P<party>Conservative|Labour|Lib(?:eral)? Dem(?:ocrat)?s?|Tory|SNP|Green|Plaid Cymru|Reform UK)\s+(?:MP|MSP|MS|peer|councillor|leader|minister)\s+$"
+)
+_AFTER_PARTY = re.compile(
+    r"^\s*,\s*(?:the\s+)?(?P<party>Conservative|Labour|Lib(?:eral)? Dem(?:ocrat)?s?|Tory|SNP|Green|Plaid Cymru|Reform UK)\s+(?:MP|MSP|MS|peer|councillor|leader)\b"
+)
+_POSS_ROLE = re.compile(
+    r"(?P<org>[\w’' ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$"
+)
 
 
 def link_person_context(registry: Registry, key: str, start: int, end: int) -> None:
@@ -443,13 +791,13 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    after = text[end:min(line_end, end + 200)]
-    before = text[max(line_start, start - 200):start]
+    after = text[end : min(line_end, end + 200)]
+    before = text[max(line_start, start - 200) : start]
     org = role = None
     if (m := _AFTER_PARTY.match(after)) or (m := _BEFORE_PARTY.search(before)):
-        org = PARTIES.get(m.group("party").lower().replace("liberal democrat", "lib dem").rstrip("s"), None) or PARTIES.get(
-            m.group("party").lower()
-        )
+        org = PARTIES.get(
+            m.group("party").lower().replace("liberal democrat", "lib dem").rstrip("s"), None
+        ) or PARTIES.get(m.group("party").lower())
         role = "mp"
     elif (m := _AFTER_OF.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
@@ -460,7 +808,9 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     elif (m := _AFTER_LAYOUT.match(after)) and _is_role(m.group("role")) and start == line_start:
         org, role = m.group("org"), m.group("role")
     elif (m := _AFTER_POSS.match(after)) and _is_role(m.group("role")):
-        owner = m.group("owner").strip()  # "Jane Doe, the fund's chief analyst" / "Jane Doe, Oxfam's director"
+        owner = m.group(
+            "owner"
+        ).strip()  # "Jane Doe, the fund's chief analyst" / "Jane Doe, Oxfam's director"
         noun = bare_word(owner.split()[-1]) if owner.split() else ""
         role = m.group("role")
         if m.group("det") and noun in ORG_NOUNS:
@@ -472,7 +822,7 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org = m.group("org")
     elif (m := _BEFORE_ROLE_OF.search(before)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
-        whole = registry.actors.lookup(before[m.start():].split(",")[0])
+        whole = registry.actors.lookup(before[m.start() :].split(",")[0])
         if whole is not None and whole.kind == "organisation":
             org = whole.name
         elif m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
@@ -480,13 +830,20 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     elif (m := _BEFORE_ORG_ROLE.search(before)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
         possessive = bool(re.search(r"(?:’s|'s)\s*$", before[: m.start("role")]))
-        if len(_trim_org(org).split()) == 1 and not possessive and not is_org_like(org, registry, strict=True):
+        if (
+            len(_trim_org(org).split()) == 1
+            and not possessive
+            and not is_org_like(org, registry, strict=True)
+        ):
             org = None  # "Housing minister Jane Doe": a portfolio, not a body
         if org and org.split() and org.split()[-1].lower() in {"the", "a", "an"}:
             org = None
     elif (m := _POSS_PRONOUN_ROLE.search(before)) and _is_role(m.group("role")):
         src = registry.resolve_pronoun("it" if m.group("pron").lower() == "its" else "they", start)
-        org, role = (src.organisation if src else None), m.group("role")  # "Its general secretary, Jane Doe"
+        org, role = (
+            (src.organisation if src else None),
+            m.group("role"),
+        )  # "Its general secretary, Jane Doe"
     elif (m := _POSS_ROLE.search(before)) and _is_role(m.group("role")):
         phrase = m.group("org").strip()
         noun = phrase.split()[-1].lower() if phrase.split() else ""
@@ -498,11 +855,17 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         role = m.group("role")
     if org and not is_org_like(org, registry):
         org = None
-    if org and role and re.search(r"\b(?:former|ex|then|one-time|erstwhile|previous|founding)\b", role, re.I):
+    if (
+        org
+        and role
+        and re.search(r"\b(?:former|ex|then|one-time|erstwhile|previous|founding)\b", role, re.I)
+    ):
         org = None  # "former chief executive of X": X is not the body they speak for now
     if org and registry.org_name(org):
         registry.link(key, org, role)
-        registry.mentions.append(Mention(start, end, "organisation", registry.org_name(org) or org, False))
+        registry.mentions.append(
+            Mention(start, end, "organisation", registry.org_name(org) or org, False)
+        )
         registry.mentions.sort(key=lambda m: (m.start, m.kind != "organisation"))
     elif role:
         registry.link(key, None, role)
@@ -520,7 +883,11 @@ def is_org_like(name: str, registry: Registry, *, strict: bool = False) -> bool:
     words = trimmed.split()
     if not words:
         return False
-    if trimmed in registry.acronyms or registry.actors.lookup(trimmed) or registry.actors.lookup("the " + trimmed):
+    if (
+        trimmed in registry.acronyms
+        or registry.actors.lookup(trimmed)
+        or registry.actors.lookup("the " + trimmed)
+    ):
         return True
     if any(bare_word(w) in ORG_NOUNS for w in words):
         return True
@@ -542,7 +909,10 @@ def link_org_descriptors(registry: Registry) -> None:
     """``Become, the national charity for...`` / ``children's rights charity Article 39``."""
     text = registry.text
     nouns = "|".join(sorted(ORG_NOUNS, key=len, reverse=True))
-    for m in re.finditer(rf"({ORG_NAME})(?:\s*\([A-Z][A-Za-z&]{{1,9}}\))?,\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}?({nouns})\b", text):
+    for m in re.finditer(
+        rf"({ORG_NAME})(?:\s*\([A-Z][A-Za-z&]{{1,9}}\))?,\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}?({nouns})\b",
+        text,
+    ):
         if m.group(1).split()[0] in NOT_NAMES:
             continue
         registry.add_descriptor(m.group(1), m.group(2))
@@ -553,7 +923,9 @@ def link_org_descriptors(registry: Registry) -> None:
             registry.add_org(m.group(2), m.start(2), m.end(2), subject=False)
 
 
-def build_registry(text: str, entities: Iterable[tuple[int, int, str, bool]], actors: ActorTable) -> Registry:
+def build_registry(
+    text: str, entities: Iterable[tuple[int, int, str, bool]], actors: ActorTable
+) -> Registry:
     """A registry from entity mentions ``(start, end, label, is_subject)`` in text order.
 
     Labels: ``PERSON``, ``ORG`` (spaCy's) and ``DOC`` (a document named as a source).

@@ -8,6 +8,7 @@
 No file IO here: ``pipeline.run`` (local) and ``pipeline.ray_engine`` (Ray Data actors) call the
 same objects and write the same completion records.
 """
+
 from __future__ import annotations
 
 import time
@@ -41,7 +42,9 @@ class QuoteStage:
         self.batch_size = batch_size
         self.n_process = n_process
 
-    def __call__(self, articles: Sequence[Article], timer=None) -> tuple[list[ArticleResult], dict[str, str]]:
+    def __call__(
+        self, articles: Sequence[Article], timer=None
+    ) -> tuple[list[ArticleResult], dict[str, str]]:
         """A result for each article that worked, in input order, and the error message of each
         that failed (an article that breaks the parser never costs the others their quotes)."""
         from pipeline.quotes import extract_quotes
@@ -55,23 +58,37 @@ class QuoteStage:
             try:
                 segmented.append((article, segment_article(article)))
             except Exception as exc:
-                failed[article.id] = f"{article.source or article.id}: segmentation failed ({type(exc).__name__}: {exc})"
+                failed[article.id] = (
+                    f"{article.source or article.id}: segmentation failed ({type(exc).__name__}: {exc})"
+                )
         timer["segment"] += time.perf_counter() - t
 
         t = time.perf_counter()
         quotes_by_article: dict[str, list[Quote]] = {}
         pending = list(segmented)
         while pending:
-            generator = extract_quotes(pending, nlp=self.nlp, actors=self.actors, batch_size=self.batch_size, n_process=self.n_process)
+            generator = extract_quotes(
+                pending,
+                nlp=self.nlp,
+                actors=self.actors,
+                batch_size=self.batch_size,
+                n_process=self.n_process,
+            )
             for article, _ in pending:
                 try:
                     quotes_by_article[article.id] = next(generator)
                 except StopIteration:
-                    failed[article.id] = f"{article.source or article.id}: quote extraction yielded nothing"
+                    failed[article.id] = (
+                        f"{article.source or article.id}: quote extraction yielded nothing"
+                    )
                 except Exception as exc:  # restart after the article that broke the generator
-                    failed[article.id] = f"{article.source or article.id}: quote extraction failed ({type(exc).__name__}: {exc})"
+                    failed[article.id] = (
+                        f"{article.source or article.id}: quote extraction failed ({type(exc).__name__}: {exc})"
+                    )
                     break
-            pending = [s for s in pending if s[0].id not in quotes_by_article and s[0].id not in failed]
+            pending = [
+                s for s in pending if s[0].id not in quotes_by_article and s[0].id not in failed
+            ]
         timer["quotes"] += time.perf_counter() - t
         results = [
             ArticleResult(article, tuple(segments), tuple(quotes_by_article[article.id]))
@@ -88,14 +105,27 @@ class StanceStage:
         self.model = model
 
     @classmethod
-    def load(cls, path: str, domain: Domain, *, device: str = "auto", int8: bool = False,
-             bf16: bool | None = None) -> "StanceStage":
+    def load(
+        cls,
+        path: str,
+        domain: Domain,
+        *,
+        device: str = "auto",
+        int8: bool = False,
+        bf16: bool | None = None,
+    ) -> "StanceStage":
         """The model at ``path``, refused (ValueError naming both files) when it was trained on
         other targets than ``domain``'s."""
         from models.stance import StanceModel
 
-        model = StanceModel.load(path, targets=domain.targets, targets_path=domain.targets_path, device=device,
-                                 quantize=int8, bf16="auto" if bf16 is None else bf16)
+        model = StanceModel.load(
+            path,
+            targets=domain.targets,
+            targets_path=domain.targets_path,
+            device=device,
+            quantize=int8,
+            bf16="auto" if bf16 is None else bf16,
+        )
         return cls(model)
 
     @property
@@ -107,7 +137,9 @@ class StanceStage:
     def card(self) -> dict | None:
         return getattr(self.model, "card_", None)
 
-    def __call__(self, results: Sequence[ArticleResult], *, progress: Callable[[str], None] = print) -> list[ArticleResult]:
+    def __call__(
+        self, results: Sequence[ArticleResult], *, progress: Callable[[str], None] = print
+    ) -> list[ArticleResult]:
         """The results with their quotes' stances; when the model fails, the quotes are kept
         without stances and ``progress`` says so (one line per failed batch)."""
         from pipeline.stance import classify_stances
@@ -118,5 +150,7 @@ class StanceStage:
             classified = iter(classify_stances(flat, texts=texts, model=self.model))
             return [replace(r, quotes=tuple(next(classified) for _ in r.quotes)) for r in results]
         except Exception as exc:
-            progress(f"error: stance classification failed for this chunk ({type(exc).__name__}: {exc}); quotes kept without stances")
+            progress(
+                f"error: stance classification failed for this chunk ({type(exc).__name__}: {exc}); quotes kept without stances"
+            )
             return list(results)

@@ -1,4 +1,5 @@
 """Stage 3: link each quote to stance targets and classify its stance with the trained model."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,8 +10,13 @@ from models.stance import StanceModel
 from pipeline.records import Quote
 
 
-def classify_stances(quotes: Sequence[Quote], *, texts: Mapping[str, str], model: StanceModel,
-                     batch_size: int | None = None) -> list[Quote]:
+def classify_stances(
+    quotes: Sequence[Quote],
+    *,
+    texts: Mapping[str, str],
+    model: StanceModel,
+    batch_size: int | None = None,
+) -> list[Quote]:
     """The same quotes with ``stances`` filled in (each with the model's probability as ``score``;
     ``batch_size``: sequences per model pass, None for the device's default)."""
     if not quotes:

@@ -12,6 +12,7 @@ The rules live here and nowhere else:
   its speaker when it names none; at person level the speaker, or the organisation.
 * Names are compared with ``pipeline.names.name_key``.
 """
+
 from __future__ import annotations
 
 import math
@@ -58,7 +59,9 @@ def quote_actors(quote: Quote) -> list[tuple[str, str]]:
     return actors
 
 
-def quote_statements(quote: Quote, *, date: str | None = None, periods: Sequence[str | None] = (None,)) -> list[Statement]:
+def quote_statements(
+    quote: Quote, *, date: str | None = None, periods: Sequence[str | None] = (None,)
+) -> list[Statement]:
     """The statements one quote makes: per period, per actor (organisation first), per stance."""
     stances = quote_stances(quote)
     actors = quote_actors(quote)
@@ -66,8 +69,16 @@ def quote_statements(quote: Quote, *, date: str | None = None, periods: Sequence
         return []
     return [
         Statement(
-            actor=name, actor_kind=kind, target=stance.target, stance=stance.stance, quote=quote.key,
-            article=quote.article, start=quote.start, score=stance.score, date=date, period=period,
+            actor=name,
+            actor_kind=kind,
+            target=stance.target,
+            stance=stance.stance,
+            quote=quote.key,
+            article=quote.article,
+            start=quote.start,
+            score=stance.score,
+            date=date,
+            period=period,
         )
         for period in periods
         for kind, name in actors
@@ -76,7 +87,10 @@ def quote_statements(quote: Quote, *, date: str | None = None, periods: Sequence
 
 
 def make_statements(
-    quotes: Iterable[Quote], *, dates: Mapping[str, str | None] | None = None, window: str | None = None
+    quotes: Iterable[Quote],
+    *,
+    dates: Mapping[str, str | None] | None = None,
+    window: str | None = None,
 ) -> list[Statement]:
     """Every statement of ``quotes`` in quote order. With ``window`` (``pipeline.periods``) each
     statement is made once per period its article's date falls in; the windows are laid out over
@@ -86,7 +100,9 @@ def make_statements(
     periods_of = period_assigner(window, quotes, dates)
     out: list[Statement] = []
     for quote in quotes:
-        out.extend(quote_statements(quote, date=dates.get(quote.article), periods=periods_of(quote)))
+        out.extend(
+            quote_statements(quote, date=dates.get(quote.article), periods=periods_of(quote))
+        )
     return out
 
 

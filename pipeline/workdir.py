@@ -4,6 +4,7 @@ completion record per article, written atomically, which is what makes a killed 
 A record is ``work/<article id>.json``: ``{"status", "segments", "quotes", "hash"}``; an article
 counts as done when its record says ``ok`` and its hash matches the text read now.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,13 @@ CONFIG = "config.json"
 
 def run_config(corpus: str | Path, options) -> dict:
     """What must be the same for a run to resume: options (a dataclass), corpus path, model weights, version."""
-    return {"options": asdict(options), "corpus": str(Path(corpus).resolve()), "model_hash": model_hash(options.model),
-            "domain_hash": domain_hash(getattr(options, "domain", None)), "version": package_version("stancemap")}
+    return {
+        "options": asdict(options),
+        "corpus": str(Path(corpus).resolve()),
+        "model_hash": model_hash(options.model),
+        "domain_hash": domain_hash(getattr(options, "domain", None)),
+        "version": package_version("stancemap"),
+    }
 
 
 def domain_hash(path: str | Path | None) -> str:
@@ -46,13 +52,17 @@ def prepare_work(work: Path, config: dict, progress: Callable[[str], None]) -> N
     if config_path.exists():
         previous = json.loads(config_path.read_text(encoding="utf-8"))
         if previous != config:
-            progress(f"{work}: options, corpus or model changed since the last run; starting afresh")
+            progress(
+                f"{work}: options, corpus or model changed since the last run; starting afresh"
+            )
             shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     write_json(config_path, config)
 
 
-def pending(items: Iterable[Article | InputProblem], work: Path, *, progress: Callable[[str], None]) -> tuple[list[Article], int]:
+def pending(
+    items: Iterable[Article | InputProblem], work: Path, *, progress: Callable[[str], None]
+) -> tuple[list[Article], int]:
     """The articles of ``items`` still to analyse, and how many were already done. Input problems
     get their error record (and one line on ``progress``) here."""
     todo: list[Article] = []

@@ -1,4 +1,5 @@
 """Shared test setup: no network, no writes under the real HOME, one spaCy model per session."""
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ a change means them to. Expected files live in tests/data/seeds_expected/:
 
 A deliberate change rewrites them with STANCEMAP_UPDATE_EXPECTED=1 and says why in its commit.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -31,13 +32,21 @@ def _same(produced: Path, expected: Path) -> None:
     got = produced.read_text(encoding="utf-8").splitlines()
     want = expected.read_text(encoding="utf-8").splitlines()
     if got != want:
-        diff = "\n".join(list(difflib.unified_diff(want, got, str(expected), str(produced), lineterm="", n=0))[:40])
-        pytest.fail(f"{produced.name} differs from the stored seed output ({len(want)} lines expected, {len(got)} made):\n{diff}")
+        diff = "\n".join(
+            list(difflib.unified_diff(want, got, str(expected), str(produced), lineterm="", n=0))[
+                :40
+            ]
+        )
+        pytest.fail(
+            f"{produced.name} differs from the stored seed output ({len(want)} lines expected, {len(got)} made):\n{diff}"
+        )
 
 
 def test_quote_stage_outputs_on_the_seeds_are_unchanged(tmp_path):
     run = tmp_path / "run"
-    summary = run_pipeline(ROOT / "corpus", out=run, options=RunOptions(model=None), progress=lambda m: None)
+    summary = run_pipeline(
+        ROOT / "corpus", out=run, options=RunOptions(model=None), progress=lambda m: None
+    )
     assert summary.n_ok == 5 and summary.n_quotes == 179
     for name in ("articles.jsonl", "segments.jsonl", "quotes.jsonl"):
         _same(run / name, EXPECTED / name)

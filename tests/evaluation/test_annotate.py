@@ -1,4 +1,5 @@
 """`annotate check` and `annotate agree` on a small hand-written corpus and annotation sets."""
+
 from __future__ import annotations
 
 import json
@@ -29,13 +30,26 @@ def span(text, after=0):
     return start, start + len(text)
 
 
-def record(qid, text, *, kind="direct", speaker="Jane Roe", mention="Jane Roe", stances=None, **over):
+def record(
+    qid, text, *, kind="direct", speaker="Jane Roe", mention="Jane Roe", stances=None, **over
+):
     start, end = span(text)
     ms, me = span(mention)
     data = {
-        "article": "art1", "id": qid, "start": start, "end": end, "text": text, "kind": kind,
-        "speaker": speaker, "organisation": "Help Trust", "speaker_start": ms, "speaker_end": me,
-        "cue": "said", "stances": stances if stances is not None else [{"target": "widget-levy", "stance": "support"}],
+        "article": "art1",
+        "id": qid,
+        "start": start,
+        "end": end,
+        "text": text,
+        "kind": kind,
+        "speaker": speaker,
+        "organisation": "Help Trust",
+        "speaker_start": ms,
+        "speaker_end": me,
+        "cue": "said",
+        "stances": stances
+        if stances is not None
+        else [{"target": "widget-levy", "stance": "support"}],
     }
     data.update(over)
     return data
@@ -43,14 +57,24 @@ def record(qid, text, *, kind="direct", speaker="Jane Roe", mention="Jane Roe", 
 
 GOOD = [
     record("q01", "We welcome the levy,"),
-    record("q02", "the funding was \u201cfar too low\u201d", kind="mixed", mention="She", cue="added",
-           stances=[{"target": "widget-fund", "stance": "oppose"}]),
+    record(
+        "q02",
+        "the funding was \u201cfar too low\u201d",
+        kind="mixed",
+        mention="She",
+        cue="added",
+        stances=[{"target": "widget-fund", "stance": "oppose"}],
+    ),
 ]
 
 
 def write_jsonl(path, rows):
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(
+            (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
+        ),
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture()
@@ -64,8 +88,11 @@ def project(tmp_path):
 
 
 def run_check(project, *paths):
-    return check_gold(paths or [project / "annotations" / "gold"], corpus_dir=project / "corpus",
-                      targets_path=project / "annotations" / "targets.yaml")
+    return check_gold(
+        paths or [project / "annotations" / "gold"],
+        corpus_dir=project / "corpus",
+        targets_path=project / "annotations" / "targets.yaml",
+    )
 
 
 def test_clean_gold_has_no_problems(project):
@@ -80,11 +107,25 @@ def test_each_problem_names_file_line_and_fix(project):
         GOOD[0],
         {**GOOD[1], "start": GOOD[1]["start"] + 1, "end": GOOD[1]["end"] + 1},  # 2: shifted span
         {**GOOD[1], "id": "q03", "kind": "quoted"},  # 3: kind
-        {**GOOD[1], "id": "q04", "stances": [{"target": "widget_fund", "stance": "against"}]},  # 4: target, label
+        {
+            **GOOD[1],
+            "id": "q04",
+            "stances": [{"target": "widget_fund", "stance": "against"}],
+        },  # 4: target, label
         {**GOOD[0], "id": "q01"},  # 5: duplicate id
-        {**GOOD[0], "id": "q06", "speaker_start": len(ARTICLE) - 1, "speaker_end": len(ARTICLE) + 4},  # 6
+        {
+            **GOOD[0],
+            "id": "q06",
+            "speaker_start": len(ARTICLE) - 1,
+            "speaker_end": len(ARTICLE) + 4,
+        },  # 6
         "{broken",  # 7
-        {**GOOD[0], "id": "q08", "speaker_start": s - 2, "speaker_end": s - 1},  # 8: blank mention (a space)
+        {
+            **GOOD[0],
+            "id": "q08",
+            "speaker_start": s - 2,
+            "speaker_end": s - 1,
+        },  # 8: blank mention (a space)
     ]
     write_jsonl(gold / "art1.jsonl", rows)
     write_jsonl(gold / "art9.jsonl", [{**GOOD[0], "article": "art9"}])
@@ -93,17 +134,33 @@ def test_each_problem_names_file_line_and_fix(project):
     joined = "\n".join(problems)
     assert all("; fix: " in p for p in problems), joined
     q2s, q2e = GOOD[1]["start"], GOOD[1]["end"]
-    assert any(p.startswith(f"{f}:2: text is not article[{q2s + 1}:{q2e + 1}]") and f"set start={q2s}, end={q2e}" in p
-               for p in problems), joined
+    assert any(
+        p.startswith(f"{f}:2: text is not article[{q2s + 1}:{q2e + 1}]")
+        and f"set start={q2s}, end={q2e}" in p
+        for p in problems
+    ), joined
     assert any(p.startswith(f"{f}:3: kind 'quoted' is not one of") for p in problems), joined
-    assert any(p.startswith(f"{f}:4: stances[0].target 'widget_fund' is not a target id") and "'widget-fund'" in p
-               for p in problems), joined
-    assert any(p.startswith(f"{f}:4: stances[0].stance 'against' is not a stance label") for p in problems), joined
-    assert any(p.startswith(f"{f}:5: duplicate id 'q01'") and f"first at {f}:1" in p for p in problems), joined
-    assert any(p.startswith(f"{f}:6: speaker mention") and "runs past the article end" in p for p in problems), joined
+    assert any(
+        p.startswith(f"{f}:4: stances[0].target 'widget_fund' is not a target id")
+        and "'widget-fund'" in p
+        for p in problems
+    ), joined
+    assert any(
+        p.startswith(f"{f}:4: stances[0].stance 'against' is not a stance label") for p in problems
+    ), joined
+    assert any(
+        p.startswith(f"{f}:5: duplicate id 'q01'") and f"first at {f}:1" in p for p in problems
+    ), joined
+    assert any(
+        p.startswith(f"{f}:6: speaker mention") and "runs past the article end" in p
+        for p in problems
+    ), joined
     assert any(p.startswith(f"{f}:7: not valid JSON") for p in problems), joined
     assert any(p.startswith(f"{f}:8: speaker mention") and "blank" in p for p in problems), joined
-    assert any(p.startswith(f"{gold / 'art9.jsonl'}: article 'art9' is not in the corpus") for p in problems), joined
+    assert any(
+        p.startswith(f"{gold / 'art9.jsonl'}: article 'art9' is not in the corpus")
+        for p in problems
+    ), joined
     assert not any(p.startswith(f"{f}:1:") for p in problems), joined
     assert e > s
 
@@ -130,13 +187,17 @@ def test_check_command_defaults_and_exit_codes(project, monkeypatch):
     ok = runner.invoke(make_app(), ["annotate", "check"])
     assert ok.exit_code == 0, ok.output
     assert "ok: 1 file(s), 2 record(s), 1 article(s)" in ok.stdout
-    write_jsonl(project / "annotations" / "gold" / "art1.jsonl", [GOOD[0], {**GOOD[1], "kind": "quoted"}])
+    write_jsonl(
+        project / "annotations" / "gold" / "art1.jsonl", [GOOD[0], {**GOOD[1], "kind": "quoted"}]
+    )
     bad = runner.invoke(make_app(), ["annotate", "check"])
     assert bad.exit_code == 1
     assert bad.stdout.startswith("annotations/gold/art1.jsonl:2: kind 'quoted'")
     # --corpus elsewhere: the article is missing there
     (project / "empty").mkdir()
-    other = runner.invoke(make_app(), ["annotate", "check", "annotations/gold", "--corpus", "empty"])
+    other = runner.invoke(
+        make_app(), ["annotate", "check", "annotations/gold", "--corpus", "empty"]
+    )
     assert other.exit_code == 1
     assert "not in the corpus" in other.stdout
 
@@ -145,9 +206,17 @@ def test_check_command_defaults_and_exit_codes(project, monkeypatch):
 
 
 def qq(article, qid, start, end, speaker=None, org=None, **stances):
-    return Quote(article=article, id=qid, start=start, end=end, text="x" * (end - start), kind="direct",
-                 speaker=speaker, organisation=org,
-                 stances=tuple({"target": t, "stance": s} for t, s in stances.items()))
+    return Quote(
+        article=article,
+        id=qid,
+        start=start,
+        end=end,
+        text="x" * (end - start),
+        kind="direct",
+        speaker=speaker,
+        organisation=org,
+        stances=tuple({"target": t, "stance": s} for t, s in stances.items()),
+    )
 
 
 A = [
@@ -191,20 +260,34 @@ def test_agreement_on_directories_and_command(tmp_path):
     for name, quotes in (("passA", A), ("passB", B)):
         (tmp_path / name).mkdir()
         for article in sorted({x.article for x in quotes}):
-            write_jsonl(tmp_path / name / f"{article}.jsonl", [x.to_json() for x in quotes if x.article == article])
+            write_jsonl(
+                tmp_path / name / f"{article}.jsonl",
+                [x.to_json() for x in quotes if x.article == article],
+            )
     r = agreement(tmp_path / "passA", tmp_path / "passB")
     assert r["only_in_a"] == ["y"] and r["only_in_b"] == []
     check_x_figures(r)
     runner = CliRunner()
     out = tmp_path / "agree.json"
-    res = runner.invoke(make_app(), ["annotate", "agree", str(tmp_path / "passA"), str(tmp_path / "passB"), "--out", str(out)])
+    res = runner.invoke(
+        make_app(),
+        ["annotate", "agree", str(tmp_path / "passA"), str(tmp_path / "passB"), "--out", str(out)],
+    )
     assert res.exit_code == 0, res.output
     assert "stance Cohen's kappa          0.636" in res.stdout
     assert "only in A: y" in res.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["stance_alpha"] == pytest.approx(2 / 3)
-    as_json = runner.invoke(make_app(), ["annotate", "agree", str(tmp_path / "passA"), str(tmp_path / "passB"), "--format", "json"])
+    as_json = runner.invoke(
+        make_app(),
+        ["annotate", "agree", str(tmp_path / "passA"), str(tmp_path / "passB"), "--format", "json"],
+    )
     assert json.loads(as_json.stdout)["span_f1"] == pytest.approx(0.75)
-    assert runner.invoke(make_app(), ["annotate", "agree", str(tmp_path / "nope"), str(tmp_path / "passB")]).exit_code == 2
+    assert (
+        runner.invoke(
+            make_app(), ["annotate", "agree", str(tmp_path / "nope"), str(tmp_path / "passB")]
+        ).exit_code
+        == 2
+    )
 
 
 def test_identical_sets_agree_fully():
@@ -220,8 +303,13 @@ def test_span_with_marks_or_whitespace(project):
     s, e = span(with_marks)
     rows = [
         {**GOOD[0], "start": s, "end": e, "text": with_marks},  # 1: direct span keeps its marks
-        {**GOOD[0], "id": "q02", "start": GOOD[0]["start"], "end": GOOD[0]["end"] + 1,
-         "text": ARTICLE[GOOD[0]["start"]:GOOD[0]["end"] + 1]},  # 2: takes the closing mark too
+        {
+            **GOOD[0],
+            "id": "q02",
+            "start": GOOD[0]["start"],
+            "end": GOOD[0]["end"] + 1,
+            "text": ARTICLE[GOOD[0]["start"] : GOOD[0]["end"] + 1],
+        },  # 2: takes the closing mark too
         {**GOOD[1], "id": "q03"},  # 3: a mixed quote may end with a mark
         {**GOOD[1], "id": "q04", "start": GOOD[1]["start"] - 1, "text": " " + GOOD[1]["text"]},  # 4
     ]

@@ -5,6 +5,7 @@ export_server.json is what a real Label Studio 1.23.2 exported for those tasks a
 submitted the predictions unchanged. The opt-in server test (STANCEMAP_SERVER_TESTS=1 and
 .venv-labelstudio/bin/label-studio present) does the same round trip live.
 """
+
 from __future__ import annotations
 
 import copy
@@ -78,9 +79,22 @@ def simulate_export(tasks: list[dict]) -> list[dict]:
     exported = []
     for n, task in enumerate(tasks, start=1):
         result = copy.deepcopy(task["predictions"][0]["result"])
-        exported.append({"id": n, "data": task["data"], "predictions": [n],
-                         "annotations": [{"id": n, "completed_by": 1, "was_cancelled": False,
-                                          "updated_at": "2026-01-01T00:00:00Z", "result": result}]})
+        exported.append(
+            {
+                "id": n,
+                "data": task["data"],
+                "predictions": [n],
+                "annotations": [
+                    {
+                        "id": n,
+                        "completed_by": 1,
+                        "was_cancelled": False,
+                        "updated_at": "2026-01-01T00:00:00Z",
+                        "result": result,
+                    }
+                ],
+            }
+        )
     return exported
 
 
@@ -90,7 +104,9 @@ def results_of(export: list[dict], article: str) -> list[dict]:
 
 
 def drop_region(results: list[dict], rid: str) -> None:
-    results[:] = [r for r in results if r.get("id") != rid and rid not in (r.get("from_id"), r.get("to_id"))]
+    results[:] = [
+        r for r in results if r.get("id") != rid and rid not in (r.get("from_id"), r.get("to_id"))
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,13 +117,28 @@ def test_labeling_config_offers_every_target_with_three_leaves():
     targets = load_targets()
     root = ET.fromstring(labeling_config(targets))
     taxonomy = root.find(".//Taxonomy[@name='stance']")
-    assert taxonomy is not None and taxonomy.get("perRegion") == "true" and taxonomy.get("leafsOnly") == "true"
+    assert (
+        taxonomy is not None
+        and taxonomy.get("perRegion") == "true"
+        and taxonomy.get("leafsOnly") == "true"
+    )
     tops = taxonomy.findall("Choice")
     assert [c.get("value") for c in tops] == [t.id for t in targets]
     assert len(tops) == 30
-    assert all([leaf.get("value") for leaf in c.findall("Choice")] == ["support", "oppose", "neutral"] for c in tops)
-    assert [c.get("value") for c in root.find(".//Choices[@name='kind']")] == ["direct", "indirect", "mixed", "block"]
-    assert [lab.get("value") for lab in root.find(".//Labels[@name='span']")] == ["Quote", "Speaker"]
+    assert all(
+        [leaf.get("value") for leaf in c.findall("Choice")] == ["support", "oppose", "neutral"]
+        for c in tops
+    )
+    assert [c.get("value") for c in root.find(".//Choices[@name='kind']")] == [
+        "direct",
+        "indirect",
+        "mixed",
+        "block",
+    ]
+    assert [lab.get("value") for lab in root.find(".//Labels[@name='span']")] == [
+        "Quote",
+        "Speaker",
+    ]
     assert root.find(".//Text").get("value") == "$text"
 
 
@@ -124,10 +155,27 @@ def test_every_control_used_by_tasks_is_in_the_config(run_data):
     root = ET.fromstring(labeling_config())
     controls = {el.get("name"): el.tag for el in root.iter() if el.get("toName")}
     tasks = tasks_from_quotes(quotes, texts, titles=titles)
-    used = {(r["from_name"], r["type"]) for t in tasks for r in t["predictions"][0]["result"] if "from_name" in r}
-    expected_tag = {"labels": "Labels", "choices": "Choices", "textarea": "TextArea", "taxonomy": "Taxonomy"}
+    used = {
+        (r["from_name"], r["type"])
+        for t in tasks
+        for r in t["predictions"][0]["result"]
+        if "from_name" in r
+    }
+    expected_tag = {
+        "labels": "Labels",
+        "choices": "Choices",
+        "textarea": "TextArea",
+        "taxonomy": "Taxonomy",
+    }
     assert used and all(controls.get(name) == expected_tag[kind] for name, kind in used)
-    assert {name for name, _ in used} == {"span", "kind", "speaker", "organisation", "cue", "stance"}
+    assert {name for name, _ in used} == {
+        "span",
+        "kind",
+        "speaker",
+        "organisation",
+        "cue",
+        "stance",
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -149,20 +197,31 @@ def test_tasks_from_quotes_regions_mentions_relations(run_data):
     mentions = [r for r in spans if r["value"]["labels"] == ["Speaker"]]
     assert len(quotes_ls) == 4
     # q01 and q02 share the mention "Priya Nandakumar": one region, two relations
-    assert sorted(m["value"]["text"] for m in mentions) == ["Nandakumar", "Priya Nandakumar", "Tom Oduya"]
+    assert sorted(m["value"]["text"] for m in mentions) == [
+        "Nandakumar",
+        "Priya Nandakumar",
+        "Tom Oduya",
+    ]
     relations = [r for r in result if r["type"] == "relation"]
     assert len(relations) == 4
     first_mention = next(m["id"] for m in mentions if m["value"]["text"] == "Priya Nandakumar")
     assert sum(r["to_id"] == first_mention for r in relations) == 2
     text = texts["art_kinship"]
-    assert all(text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"] for r in spans)
+    assert all(text[r["value"]["start"] : r["value"]["end"]] == r["value"]["text"] for r in spans)
     stance = [r for r in result if r.get("from_name") == "stance" and r["id"] == quotes_ls[3]["id"]]
-    assert stance[0]["value"]["taxonomy"] == [["merge-early-help-and-child-in-need", "support"],
-                                              ["social-worker-workload-and-retention", "neutral"]]
+    assert stance[0]["value"]["taxonomy"] == [
+        ["merge-early-help-and-child-in-need", "support"],
+        ["social-worker-workload-and-retention", "neutral"],
+    ]
     # q02 has no cue: no empty text area is suggested
     assert not [r for r in result if r.get("from_name") == "cue" and r["id"] == quotes_ls[1]["id"]]
     # region ids are unique per region across the whole project
-    ids = [r["id"] for t in tasks for r in t["predictions"][0]["result"] if r.get("from_name") == "span"]
+    ids = [
+        r["id"]
+        for t in tasks
+        for r in t["predictions"][0]["result"]
+        if r.get("from_name") == "span"
+    ]
     assert len(ids) == len(set(ids))
 
 
@@ -171,18 +230,36 @@ def test_tasks_for_articles_without_quotes_and_bad_quotes(run_data):
     texts = dict(texts, art_empty="Nothing anybody said.\n")
     bad = Quote(article="art_kinship", id="q09", start=0, end=8, text="Not this", kind="direct")
     stray = Quote(article="art_missing", id="q01", start=0, end=3, text="abc", kind="direct")
-    unknown = Quote(article="art_panel", id="q03", start=0, end=5, text="Panel", kind="direct",
-                    stances=({"target": "no-such-target", "stance": "oppose"},))
+    unknown = Quote(
+        article="art_panel",
+        id="q03",
+        start=0,
+        end=5,
+        text="Panel",
+        kind="direct",
+        stances=({"target": "no-such-target", "stance": "oppose"},),
+    )
     with pytest.raises(LabelStudioError) as info:
-        tasks_from_quotes([*quotes, bad, stray, unknown], texts, targets=[t.id for t in load_targets()])
+        tasks_from_quotes(
+            [*quotes, bad, stray, unknown], texts, targets=[t.id for t in load_targets()]
+        )
     assert len(info.value.problems) == 3
     assert "art_kinship#q09: text != article[0:8]" in info.value.problems[0]
     problems: list[str] = []
-    tasks = tasks_from_quotes([*quotes, bad, stray, unknown], texts, targets=[t.id for t in load_targets()], problems=problems)
+    tasks = tasks_from_quotes(
+        [*quotes, bad, stray, unknown],
+        texts,
+        targets=[t.id for t in load_targets()],
+        problems=problems,
+    )
     assert len(problems) == 3
     empty = next(t for t in tasks if t["data"]["article"] == "art_empty")
     assert empty["predictions"][0]["result"] == [] and "score" not in empty["predictions"][0]
-    n_quotes = sum(r.get("from_name") == "span" and r["value"]["labels"] == ["Quote"] for t in tasks for r in t["predictions"][0]["result"])
+    n_quotes = sum(
+        r.get("from_name") == "span" and r["value"]["labels"] == ["Quote"]
+        for t in tasks
+        for r in t["predictions"][0]["result"]
+    )
     assert n_quotes == len(quotes)
 
 
@@ -193,17 +270,25 @@ def test_tasks_for_articles_without_quotes_and_bad_quotes(run_data):
 def test_round_trip_without_edits_gives_back_the_quotes(run_data):
     quotes, texts, titles = run_data
     gold = gold_from_export(simulate_export(tasks_from_quotes(quotes, texts, titles=titles)))
-    assert {a: comparable(q) for a, q in gold.items()} == {a: comparable(q) for a, q in by_article(quotes).items()}
+    assert {a: comparable(q) for a, q in gold.items()} == {
+        a: comparable(q) for a, q in by_article(quotes).items()
+    }
     assert all(q.extra["annotator"] == "1" for qs in gold.values() for q in qs)
 
 
 def test_real_server_export_converts_to_the_original_quotes(run_data, export):
     quotes, _, _ = run_data
     gold = gold_from_export(export)
-    assert {a: comparable(q) for a, q in gold.items()} == {a: comparable(q) for a, q in by_article(quotes).items()}
+    assert {a: comparable(q) for a, q in gold.items()} == {
+        a: comparable(q) for a, q in by_article(quotes).items()
+    }
     # astral characters (an emoji) inside a span: offsets are code points, as in Python
     panel = gold["art_panel"][0]
-    assert "😟" in panel.text and panel.text == (DATA / "texts" / "art_panel.txt").read_text(encoding="utf-8")[panel.start:panel.end]
+    assert (
+        "😟" in panel.text
+        and panel.text
+        == (DATA / "texts" / "art_panel.txt").read_text(encoding="utf-8")[panel.start : panel.end]
+    )
 
 
 def test_export_submitted_from_the_label_studio_editor(run_data):
@@ -211,7 +296,9 @@ def test_export_submitted_from_the_label_studio_editor(run_data):
     the annotator changed the kind of the first quote to 'indirect' and submitted both tasks."""
     quotes, _, _ = run_data
     export = json.loads((DATA / "export_ui.json").read_text(encoding="utf-8"))
-    assert {r["origin"] for t in export for r in t["annotations"][0]["result"] if "origin" in r} >= {"prediction-changed"}
+    assert {
+        r["origin"] for t in export for r in t["annotations"][0]["result"] if "origin" in r
+    } >= {"prediction-changed"}
     gold, problems, notes = read_export(export)
     assert problems == [] and notes == []
     expected = {a: comparable(q) for a, q in by_article(quotes).items()}
@@ -222,10 +309,15 @@ def test_export_submitted_from_the_label_studio_editor(run_data):
 def test_annotator_edits_are_applied_and_ids_renumbered(export):
     results = results_of(export, "art_kinship")
     text = next(t for t in export if t["data"]["article"] == "art_kinship")["data"]["text"]
-    drop_region(results, "a1q3")  # the annotator deletes the Tom Oduya quote (mention a1m2 stays, unrelated)
+    drop_region(
+        results, "a1q3"
+    )  # the annotator deletes the Tom Oduya quote (mention a1m2 stays, unrelated)
     for r in results:  # flips a stance
         if r.get("id") == "a1q2" and r["from_name"] == "stance":
-            r["value"]["taxonomy"] = [["kinship-carer-financial-support", "neutral"], ["families-first-pathfinder", "oppose"]]
+            r["value"]["taxonomy"] = [
+                ["kinship-carer-financial-support", "neutral"],
+                ["families-first-pathfinder", "oppose"],
+            ]
         if r.get("id") == "a1q1" and r["from_name"] == "speaker":
             r["value"]["text"] = ["  Priya   Nandakumar "]
     # adds a quote earlier in the article, selected with a trailing space, related from the mention side
@@ -234,29 +326,77 @@ def test_annotator_edits_are_applied_and_ids_renumbered(export):
     e = s + len(piece) + 1
     mention = text.index("Ministers")
     results += [
-        {"id": "Xy7_kQ2", "from_name": "span", "to_name": "text", "type": "labels", "origin": "manual",
-         "value": {"start": s, "end": e, "text": text[s:e], "labels": ["Quote"]}},
-        {"id": "Xy7_kQ2", "from_name": "kind", "to_name": "text", "type": "choices", "origin": "manual",
-         "value": {"start": s, "end": e, "choices": ["indirect"]}},
-        {"id": "Xy7_kQ2", "from_name": "organisation", "to_name": "text", "type": "textarea", "origin": "manual",
-         "value": {"start": s, "end": e, "text": ["Department for Education"]}},
-        {"id": "Xy7_kQ2", "from_name": "note", "to_name": "text", "type": "textarea", "origin": "manual",
-         "value": {"start": s, "end": e, "text": ["promised = cue"]}},
-        {"id": "m_Mn", "from_name": "span", "to_name": "text", "type": "labels", "origin": "manual",
-         "value": {"start": mention, "end": mention + 9, "text": "Ministers", "labels": ["Speaker"]}},
-        {"from_id": "m_Mn", "to_id": "Xy7_kQ2", "type": "relation", "direction": "left", "labels": []},
+        {
+            "id": "Xy7_kQ2",
+            "from_name": "span",
+            "to_name": "text",
+            "type": "labels",
+            "origin": "manual",
+            "value": {"start": s, "end": e, "text": text[s:e], "labels": ["Quote"]},
+        },
+        {
+            "id": "Xy7_kQ2",
+            "from_name": "kind",
+            "to_name": "text",
+            "type": "choices",
+            "origin": "manual",
+            "value": {"start": s, "end": e, "choices": ["indirect"]},
+        },
+        {
+            "id": "Xy7_kQ2",
+            "from_name": "organisation",
+            "to_name": "text",
+            "type": "textarea",
+            "origin": "manual",
+            "value": {"start": s, "end": e, "text": ["Department for Education"]},
+        },
+        {
+            "id": "Xy7_kQ2",
+            "from_name": "note",
+            "to_name": "text",
+            "type": "textarea",
+            "origin": "manual",
+            "value": {"start": s, "end": e, "text": ["promised = cue"]},
+        },
+        {
+            "id": "m_Mn",
+            "from_name": "span",
+            "to_name": "text",
+            "type": "labels",
+            "origin": "manual",
+            "value": {
+                "start": mention,
+                "end": mention + 9,
+                "text": "Ministers",
+                "labels": ["Speaker"],
+            },
+        },
+        {
+            "from_id": "m_Mn",
+            "to_id": "Xy7_kQ2",
+            "type": "relation",
+            "direction": "left",
+            "labels": [],
+        },
     ]
     gold = gold_from_export(export)
     kin = gold["art_kinship"]
     assert [q.id for q in kin] == ["q01", "q02", "q03", "q04"]
     new = kin[0]
     assert (new.start, new.end, new.text) == (s, e - 1, piece)  # trailing space trimmed
-    assert (new.kind, new.speaker, new.organisation, new.cue) == ("indirect", None, "Department for Education", None)
+    assert (new.kind, new.speaker, new.organisation, new.cue) == (
+        "indirect",
+        None,
+        "Department for Education",
+        None,
+    )
     assert (new.speaker_start, new.speaker_end) == (mention, mention + 9)
     assert new.extra == {"annotator": "1", "note": "promised = cue"}
     assert kin[1].speaker == "Priya Nandakumar"
     assert [(st.target, st.stance) for st in kin[2].stances] == [
-        ("kinship-carer-financial-support", "neutral"), ("families-first-pathfinder", "oppose")]
+        ("kinship-carer-financial-support", "neutral"),
+        ("families-first-pathfinder", "oppose"),
+    ]
     assert "Tom Oduya" not in [q.speaker for q in kin]
     assert kin[3].cue == "added"
     assert len(gold["art_panel"]) == 2
@@ -287,17 +427,36 @@ def test_problems_name_region_and_fix_and_keep_other_articles(export, edit, mess
     elif edit == "unknown_target":
         first["stance"]["value"]["taxonomy"] = [["made-up-target", "support"]]
     elif edit == "two_stances":
-        first["stance"]["value"]["taxonomy"] = [["kinship-carer-financial-support", "support"], ["kinship-carer-financial-support", "oppose"]]
+        first["stance"]["value"]["taxonomy"] = [
+            ["kinship-carer-financial-support", "support"],
+            ["kinship-carer-financial-support", "oppose"],
+        ]
     elif edit == "quote_to_quote":
-        results.append({"from_id": "a1q1", "to_id": "a1q2", "type": "relation", "direction": "right"})
+        results.append(
+            {"from_id": "a1q1", "to_id": "a1q2", "type": "relation", "direction": "right"}
+        )
     elif edit == "text_changed":
-        first["span"]["value"]["text"] = "This is a welcome first step for grandchildren who step in,"
+        first["span"]["value"]["text"] = (
+            "This is a welcome first step for grandchildren who step in,"
+        )
     elif edit == "two_mentions":
-        results.append({"from_id": "a1q1", "to_id": "a1m2", "type": "relation", "direction": "right"})
+        results.append(
+            {"from_id": "a1q1", "to_id": "a1m2", "type": "relation", "direction": "right"}
+        )
     elif edit == "attribute_on_mention":
-        results.append({"id": "a1m1", "from_name": "kind", "to_name": "text", "type": "choices", "value": {"start": 194, "end": 210, "choices": ["direct"]}})
+        results.append(
+            {
+                "id": "a1m1",
+                "from_name": "kind",
+                "to_name": "text",
+                "type": "choices",
+                "value": {"start": 194, "end": 210, "choices": ["direct"]},
+            }
+        )
     elif edit == "dangling_relation":
-        results.append({"from_id": "a1q1", "to_id": "gone", "type": "relation", "direction": "right"})
+        results.append(
+            {"from_id": "a1q1", "to_id": "gone", "type": "relation", "direction": "right"}
+        )
     elif edit == "outside":
         first["span"]["value"].update(start=10_000, end=10_010, text=None)
     gold, problems, _ = read_export(export)
@@ -313,12 +472,20 @@ def test_choosing_among_several_annotations(export):
     own = task["annotations"][0]
     other = copy.deepcopy(own)
     other.update(id=99, completed_by=2, updated_at="2030-01-01T00:00:00Z")
-    other["result"] = [r for r in other["result"] if r.get("id") != "a2q2" and r.get("from_id") != "a2q2"]
+    other["result"] = [
+        r for r in other["result"] if r.get("id") != "a2q2" and r.get("from_id") != "a2q2"
+    ]
     cancelled = copy.deepcopy(other)
-    cancelled.update(id=100, completed_by=3, updated_at="2031-01-01T00:00:00Z", was_cancelled=True, result=[])
+    cancelled.update(
+        id=100, completed_by=3, updated_at="2031-01-01T00:00:00Z", was_cancelled=True, result=[]
+    )
     task["annotations"] += [other, cancelled]
     gold, problems, notes = read_export(export)
-    assert problems == [] and len(gold["art_panel"]) == 1 and gold["art_panel"][0].extra["annotator"] == "2"
+    assert (
+        problems == []
+        and len(gold["art_panel"]) == 1
+        and gold["art_panel"][0].extra["annotator"] == "2"
+    )
     assert any("2 annotations (by 1, 2); using the latest" in n for n in notes)
     gold, _, notes = read_export(export, annotator="1")
     assert len(gold["art_panel"]) == 2 and sorted(gold) == ["art_kinship", "art_panel"]
@@ -335,7 +502,13 @@ def test_an_article_without_quotes_gives_an_empty_gold_file(export):
 
 def test_bad_export_shapes_do_not_crash():
     assert read_export({"not": "a list"})[1][0].startswith("export: expected a JSON list")
-    gold, problems, _ = read_export([1, {"id": 5, "data": {"text": "x"}}, {"id": 6, "data": {"article": "a", "text": "t"}, "annotations": [{"result": ["junk"]}]}])
+    gold, problems, _ = read_export(
+        [
+            1,
+            {"id": 5, "data": {"text": "x"}},
+            {"id": 6, "data": {"article": "a", "text": "t"}, "annotations": [{"result": ["junk"]}]},
+        ]
+    )
     assert gold == {}
     assert len(problems) == 3
 
@@ -374,7 +547,15 @@ def test_prepare_and_import_commands(cli, tmp_path, run_data):
     lines = (gold_dir / "art_kinship.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["q01", "q02", "q03", "q04"]
     assert check_gold([gold_dir], corpus_dir=DATA / "texts") == []
-    written = {a: comparable([Quote.from_json(json.loads(l)) for l in (gold_dir / f"{a}.jsonl").read_text(encoding="utf-8").splitlines()]) for a in ("art_kinship", "art_panel")}
+    written = {
+        a: comparable(
+            [
+                Quote.from_json(json.loads(line))
+                for line in (gold_dir / f"{a}.jsonl").read_text(encoding="utf-8").splitlines()
+            ]
+        )
+        for a in ("art_kinship", "art_panel")
+    }
     assert written == {a: comparable(q) for a, q in by_article(quotes).items()}
 
     # never overwrite without --force
@@ -391,15 +572,23 @@ def test_import_command_checks_corpus_text_and_reports_problems(cli, tmp_path, e
     corpus = tmp_path / "corpus"
     shutil.copytree(DATA / "texts", corpus)
     (corpus / "art_panel.txt").write_text("A different text.\n", encoding="utf-8")
-    results_of(export, "art_kinship")[:] = [r for r in results_of(export, "art_kinship") if not (r.get("id") == "a1q4" and r.get("from_name") == "kind")]
+    results_of(export, "art_kinship")[:] = [
+        r
+        for r in results_of(export, "art_kinship")
+        if not (r.get("id") == "a1q4" and r.get("from_name") == "kind")
+    ]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(export), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "gold"), "--corpus", str(corpus)])
+    result = CliRunner().invoke(
+        cli, ["import", str(path), "--out", str(tmp_path / "gold"), "--corpus", str(corpus)]
+    )
     assert result.exit_code == 1
     assert "task text of art_panel differs" in result.output and "region a1q4" in result.output
     assert not (tmp_path / "gold").exists() or list((tmp_path / "gold").iterdir()) == []
     (tmp_path / "bad.json").write_text("{oops", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["import", str(tmp_path / "bad.json"), "--out", str(tmp_path / "gold")])
+    result = CliRunner().invoke(
+        cli, ["import", str(tmp_path / "bad.json"), "--out", str(tmp_path / "gold")]
+    )
     assert result.exit_code == 2 and "cannot read a JSON export" in result.output
 
 
@@ -408,19 +597,34 @@ def test_prepare_without_predictions_gives_bare_articles(cli, tmp_path):
     shutil.copytree(DATA / "texts", corpus)
     (corpus / "empty.txt").write_text("", encoding="utf-8")
     out = tmp_path / "bare.json"
-    result = CliRunner().invoke(cli, ["prepare", str(corpus), "--no-predictions", "--out", str(out)])
-    assert result.exit_code == 1 and "empty file" in result.output  # the bad input is reported, the rest written
+    result = CliRunner().invoke(
+        cli, ["prepare", str(corpus), "--no-predictions", "--out", str(out)]
+    )
+    assert (
+        result.exit_code == 1 and "empty file" in result.output
+    )  # the bad input is reported, the rest written
     tasks = json.loads(out.read_text(encoding="utf-8"))
-    assert [(t["data"]["article"], t["predictions"]) for t in tasks] == [("art_kinship", []), ("art_panel", [])]
-    assert tasks[1]["data"]["text"] == (DATA / "texts" / "art_panel.txt").read_text(encoding="utf-8")
-    result = CliRunner().invoke(cli, ["prepare", "--run", str(DATA), "--no-predictions", "--out", str(out)])
-    assert result.exit_code == 0 and all(t["predictions"] == [] for t in json.loads(out.read_text(encoding="utf-8")))
+    assert [(t["data"]["article"], t["predictions"]) for t in tasks] == [
+        ("art_kinship", []),
+        ("art_panel", []),
+    ]
+    assert tasks[1]["data"]["text"] == (DATA / "texts" / "art_panel.txt").read_text(
+        encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        cli, ["prepare", "--run", str(DATA), "--no-predictions", "--out", str(out)]
+    )
+    assert result.exit_code == 0 and all(
+        t["predictions"] == [] for t in json.loads(out.read_text(encoding="utf-8"))
+    )
 
 
 def test_prepare_command_needs_input(cli, tmp_path):
     result = CliRunner().invoke(cli, ["prepare", "--out", str(tmp_path / "t.json")])
     assert result.exit_code == 2
-    result = CliRunner().invoke(cli, ["prepare", "--run", str(tmp_path), "--out", str(tmp_path / "t.json")])
+    result = CliRunner().invoke(
+        cli, ["prepare", "--run", str(tmp_path), "--out", str(tmp_path / "t.json")]
+    )
     assert result.exit_code == 2 and "no articles.jsonl" in result.output
 
 
@@ -430,11 +634,26 @@ def test_prepare_runs_the_pipeline_on_a_corpus(cli, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(DATA / "texts", corpus)
     out = tmp_path / "tasks.json"
-    result = CliRunner().invoke(cli, ["prepare", str(corpus), "--out", str(out), "--run", str(tmp_path / "run"), "--model", str(tmp_path / "no-model")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "prepare",
+            str(corpus),
+            "--out",
+            str(out),
+            "--run",
+            str(tmp_path / "run"),
+            "--model",
+            str(tmp_path / "no-model"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert sorted(t["data"]["article"] for t in tasks) == ["art_kinship", "art_panel"]
-    assert all(t["data"]["text"] == (corpus / f"{t['data']['article']}.txt").read_text(encoding="utf-8") for t in tasks)
+    assert all(
+        t["data"]["text"] == (corpus / f"{t['data']['article']}.txt").read_text(encoding="utf-8")
+        for t in tasks
+    )
     assert gold_from_export(simulate_export(tasks)).keys() <= {"art_kinship", "art_panel"}
 
 
@@ -448,8 +667,12 @@ class _Server:
 
     def call(self, method: str, path: str, body=None, timeout: float = 60):
         data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "Authorization": f"Token {self.token}", "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"Token {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read()
         return json.loads(raw) if raw else None
@@ -458,7 +681,9 @@ class _Server:
 @pytest.fixture(scope="module")
 def label_studio(tmp_path_factory):
     if os.environ.get("STANCEMAP_SERVER_TESTS") != "1" or not LS_BIN.exists():
-        pytest.skip("set STANCEMAP_SERVER_TESTS=1 and install .venv-labelstudio (see annotations/LABEL_STUDIO.md)")
+        pytest.skip(
+            "set STANCEMAP_SERVER_TESTS=1 and install .venv-labelstudio (see annotations/LABEL_STUDIO.md)"
+        )
     tmp_path = tmp_path_factory.mktemp("label-studio")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -466,28 +691,53 @@ def label_studio(tmp_path_factory):
     token, password = secrets.token_hex(20), secrets.token_hex(8)
     home = tmp_path / "home"
     home.mkdir()
-    env = dict(os.environ, HOME=str(home), LABEL_STUDIO_BASE_DATA_DIR=str(tmp_path / "ls-data"),
-               LATEST_VERSION_CHECK="false", COLLECT_ANALYTICS="false")
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        LABEL_STUDIO_BASE_DATA_DIR=str(tmp_path / "ls-data"),
+        LATEST_VERSION_CHECK="false",
+        COLLECT_ANALYTICS="false",
+    )
     log = open(tmp_path / "label-studio.log", "wb")
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(LS_BIN), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(port),
-         "--username", "annotator@example.com", "--password", password,
-         "--user-token", token, "--enable-legacy-api-token"],
-        env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            str(LS_BIN),
+            "start",
+            "--no-browser",
+            "--internal-host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--username",
+            "annotator@example.com",
+            "--password",
+            password,
+            "--user-token",
+            token,
+            "--enable-legacy-api-token",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     server = _Server(port, token)
     server.email, server.password, server.tmp = "annotator@example.com", password, tmp_path
     try:
         deadline = time.monotonic() + 240
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"label-studio exited ({process.returncode}); see {tmp_path / 'label-studio.log'}")
+                raise RuntimeError(
+                    f"label-studio exited ({process.returncode}); see {tmp_path / 'label-studio.log'}"
+                )
             try:
                 server.call("GET", "/api/version", timeout=5)
                 break
             except (urllib.error.URLError, ConnectionError, OSError):
                 if time.monotonic() > deadline:
-                    raise RuntimeError("label-studio did not answer within 240 s")
+                    raise RuntimeError("label-studio did not answer within 240 s") from None
                 time.sleep(1)
         server.startup_s = time.perf_counter() - started
         yield server
@@ -508,7 +758,9 @@ def test_round_trip_through_a_real_label_studio(label_studio, run_data, capsys):
     quotes, texts, titles = run_data
     t0 = time.perf_counter()
     tasks = tasks_from_quotes(quotes, texts, titles=titles, model_version="test")
-    project = label_studio.call("POST", "/api/projects", {"title": "stancemap test", "label_config": labeling_config()})
+    project = label_studio.call(
+        "POST", "/api/projects", {"title": "stancemap test", "label_config": labeling_config()}
+    )
     imported = label_studio.call("POST", f"/api/projects/{project['id']}/import", tasks)
     assert imported["task_count"] == 2 and imported["prediction_count"] == 2
     listing = label_studio.call("GET", f"/api/tasks?project={project['id']}")
@@ -516,17 +768,32 @@ def test_round_trip_through_a_real_label_studio(label_studio, run_data, capsys):
         task = label_studio.call("GET", f"/api/tasks/{row['id']}")
         assert len(task["predictions"]) == 1
         # an annotator who accepts every suggestion
-        label_studio.call("POST", f"/api/tasks/{row['id']}/annotations",
-                          {"result": task["predictions"][0]["result"], "was_cancelled": False, "ground_truth": False})
+        label_studio.call(
+            "POST",
+            f"/api/tasks/{row['id']}/annotations",
+            {
+                "result": task["predictions"][0]["result"],
+                "was_cancelled": False,
+                "ground_truth": False,
+            },
+        )
     export = label_studio.call("GET", f"/api/projects/{project['id']}/export?exportType=JSON")
     gold = gold_from_export(export)
-    assert {a: comparable(q) for a, q in gold.items()} == {a: comparable(q) for a, q in by_article(quotes).items()}
+    assert {a: comparable(q) for a, q in gold.items()} == {
+        a: comparable(q) for a, q in by_article(quotes).items()
+    }
     # bare tasks (prepare --no-predictions) import too
-    bare = label_studio.call("POST", "/api/projects", {"title": "bare", "label_config": labeling_config()})
-    imported = label_studio.call("POST", f"/api/projects/{bare['id']}/import", [dict(t, predictions=[]) for t in tasks])
+    bare = label_studio.call(
+        "POST", "/api/projects", {"title": "bare", "label_config": labeling_config()}
+    )
+    imported = label_studio.call(
+        "POST", f"/api/projects/{bare['id']}/import", [dict(t, predictions=[]) for t in tasks]
+    )
     assert imported["task_count"] == 2 and imported["prediction_count"] == 0
     with capsys.disabled():
-        print(f"\nlabel-studio: ready after {label_studio.startup_s:.1f}s; project/import/annotate/export/convert {time.perf_counter() - t0:.1f}s")
+        print(
+            f"\nlabel-studio: ready after {label_studio.startup_s:.1f}s; project/import/annotate/export/convert {time.perf_counter() - t0:.1f}s"
+        )
 
 
 class _Chromium:
@@ -542,16 +809,37 @@ class _Chromium:
             os.dup2(keep_out, 4)
 
         self.process = subprocess.Popen(
-            [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--remote-debugging-pipe",
-             "--window-size=1600,1200", "about:blank"],
-            preexec_fn=child_fds, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                "--window-size=1600,1200",
+                "about:blank",
+            ],
+            preexec_fn=child_fds,
+            close_fds=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         for fd in (r_in, w_out, keep_in, keep_out):
             os.close(fd)
-        self.writer, self.reader = os.fdopen(w_in, "wb", buffering=0), os.fdopen(r_out, "rb", buffering=0)
+        self.writer, self.reader = (
+            os.fdopen(w_in, "wb", buffering=0),
+            os.fdopen(r_out, "rb", buffering=0),
+        )
         self.next_id, self.buffer, self.session = 0, b"", None
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
 
     def send(self, method: str, params: dict | None = None) -> dict:
         self.next_id += 1
@@ -573,7 +861,11 @@ class _Chromium:
                 return reply.get("result", {})
 
     def js(self, expression: str):
-        return self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}).get("result", {}).get("value")
+        return (
+            self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+            .get("result", {})
+            .get("value")
+        )
 
     def wait_for(self, expression: str, timeout: float = 90):
         deadline = time.monotonic() + timeout
@@ -601,15 +893,28 @@ CLICK_SUBMIT = "(() => { const b = [...document.querySelectorAll('button')].find
 @pytest.mark.server
 def test_annotator_in_the_label_studio_editor(label_studio, run_data, capsys):
     """The editor loads the suggestions; an annotator changes one kind and submits; import sees it."""
-    browser_bin = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    browser_bin = (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
     if browser_bin is None:
         pytest.skip("no chromium to drive the Label Studio editor")
     quotes, texts, titles = run_data
     t0 = time.perf_counter()
-    project = label_studio.call("POST", "/api/projects", {"title": "editor test", "label_config": labeling_config()})
-    label_studio.call("POST", f"/api/projects/{project['id']}/import", tasks_from_quotes(quotes, texts, titles=titles))
+    project = label_studio.call(
+        "POST", "/api/projects", {"title": "editor test", "label_config": labeling_config()}
+    )
+    label_studio.call(
+        "POST",
+        f"/api/projects/{project['id']}/import",
+        tasks_from_quotes(quotes, texts, titles=titles),
+    )
     listing = label_studio.call("GET", f"/api/tasks?project={project['id']}")
-    task_ids = {row["data"]["article"]: row["id"] for row in (listing["tasks"] if isinstance(listing, dict) else listing)}
+    task_ids = {
+        row["data"]["article"]: row["id"]
+        for row in (listing["tasks"] if isinstance(listing, dict) else listing)
+    }
     browser = _Chromium(browser_bin, label_studio.tmp / "chrome-profile")
     try:
         browser.goto(label_studio.base + "/user/login/")
@@ -622,14 +927,32 @@ def test_annotator_in_the_label_studio_editor(label_studio, run_data, capsys):
         for article, task_id in task_ids.items():
             browser.goto(f"{label_studio.base}/projects/{project['id']}/data?task={task_id}")
             n_quotes = sum(q.article == article for q in quotes)
-            n_mentions = len({(q.speaker_start, q.speaker_end) for q in quotes if q.article == article and q.speaker_start is not None})
+            n_mentions = len(
+                {
+                    (q.speaker_start, q.speaker_end)
+                    for q in quotes
+                    if q.article == article and q.speaker_start is not None
+                }
+            )
             # the suggestions are drawn: one highlight per region
-            assert browser.wait_for(f"document.querySelectorAll('.htx-highlight').length >= {n_quotes + n_mentions}")
-            assert browser.js("[...document.querySelectorAll('.htx-highlight')].length") == n_quotes + n_mentions
+            assert browser.wait_for(
+                f"document.querySelectorAll('.htx-highlight').length >= {n_quotes + n_mentions}"
+            )
+            assert (
+                browser.js("[...document.querySelectorAll('.htx-highlight')].length")
+                == n_quotes + n_mentions
+            )
             if article == "art_kinship":
-                browser.js("[...document.querySelectorAll('.htx-highlight')].find(h => h.innerText.startsWith('This is a welcome')).click()")
-                browser.wait_for("[...document.querySelectorAll('label')].some(l => l.innerText.trim().startsWith('indirect'))", 20)
-                browser.js("[...document.querySelectorAll('label')].find(l => l.innerText.trim().startsWith('indirect')).click()")
+                browser.js(
+                    "[...document.querySelectorAll('.htx-highlight')].find(h => h.innerText.startsWith('This is a welcome')).click()"
+                )
+                browser.wait_for(
+                    "[...document.querySelectorAll('label')].some(l => l.innerText.trim().startsWith('indirect'))",
+                    20,
+                )
+                browser.js(
+                    "[...document.querySelectorAll('label')].find(l => l.innerText.trim().startsWith('indirect')).click()"
+                )
             assert browser.wait_for(CLICK_SUBMIT, 20)
             deadline = time.monotonic() + 30
             while not label_studio.call("GET", f"/api/tasks/{task_id}")["annotations"]:

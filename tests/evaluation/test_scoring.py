@@ -1,4 +1,5 @@
 """Scoring tests: small hand-made gold and prediction sets whose figures were worked out by hand."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,8 @@ import random
 import numpy as np
 import pytest
 import typer
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from evaluation import scoring as S
@@ -71,7 +73,13 @@ def scenario():
 
 def test_detection_figures(scenario):
     r = scenario
-    assert (r["n_articles"], r["n_gold"], r["n_pred"], r["n_matched"], r["n_exact"]) == (3, 4, 5, 3, 2)
+    assert (r["n_articles"], r["n_gold"], r["n_pred"], r["n_matched"], r["n_exact"]) == (
+        3,
+        4,
+        5,
+        3,
+        2,
+    )
     assert r["quote_precision"] == approx(3 / 5)
     assert r["quote_recall"] == approx(3 / 4)
     assert r["quote_f1"] == approx(2 / 3)
@@ -85,7 +93,9 @@ def test_detection_figures(scenario):
 def test_attribution_and_targets(scenario):
     r = scenario
     assert r["speaker_accuracy"] == approx(2 / 3)  # g1 ok (case/space), g2 both null, g4 wrong
-    assert r["organisation_accuracy"] == approx(2 / 3)  # g2 wrong, g4 right despite curly apostrophe
+    assert r["organisation_accuracy"] == approx(
+        2 / 3
+    )  # g2 wrong, g4 right despite curly apostrophe
     assert r["quote_speaker_f1"] == approx(4 / 9)  # tp 2, fp 3, fn 2
     assert r["target_precision"] == approx(3 / 4)
     assert r["target_recall"] == approx(3 / 4)
@@ -100,9 +110,19 @@ def test_stance_figures(scenario):
     assert r["stance_accuracy"] == approx(0.5)
     assert r["stance_macro_f1_end_to_end"] == approx(5 / 9)  # g3 has no stances: same pairs
     pc = r["per_class"]
-    assert pc["support"] == {"precision": approx(1), "recall": approx(0.5), "f1": approx(2 / 3), "support": 2}
+    assert pc["support"] == {
+        "precision": approx(1),
+        "recall": approx(0.5),
+        "f1": approx(2 / 3),
+        "support": 2,
+    }
     assert pc["oppose"]["f1"] == approx(1)
-    assert pc["neutral"] == {"precision": approx(0), "recall": approx(0), "f1": approx(0), "support": 1}
+    assert pc["neutral"] == {
+        "precision": approx(0),
+        "recall": approx(0),
+        "f1": approx(0),
+        "support": 1,
+    }
     cm = r["confusion"]["matrix"]
     assert cm["support"] == {"support": 1, "oppose": 0, "neutral": 1, "none": 0}
     assert cm["oppose"] == {"support": 0, "oppose": 1, "neutral": 0, "none": 0}
@@ -217,8 +237,14 @@ def test_no_predictions():
 
 
 def test_all_neutral():
-    gold = [q("a", "g1", 0, 10, stances=[("t1", "neutral")]), q("a", "g2", 20, 30, stances=[("t2", "neutral")])]
-    pred = [q("a", "p1", 0, 10, stances=[("t1", "neutral")]), q("a", "p2", 20, 30, stances=[("t2", "neutral")])]
+    gold = [
+        q("a", "g1", 0, 10, stances=[("t1", "neutral")]),
+        q("a", "g2", 20, 30, stances=[("t2", "neutral")]),
+    ]
+    pred = [
+        q("a", "p1", 0, 10, stances=[("t1", "neutral")]),
+        q("a", "p2", 20, 30, stances=[("t2", "neutral")]),
+    ]
     r = evaluate(gold, pred, n_boot=0)
     assert r["stance_macro_f1"] == 1.0  # support/oppose absent from both: left out of the average
     assert r["per_class"]["support"]["f1"] is None
@@ -253,9 +279,20 @@ def test_only_gold_articles_are_scored():
 
 
 def test_identical_sets_score_one_with_degenerate_ci():
-    gold = [q(a, f"q{i}", i * 20, i * 20 + 10, "Ann", "Org", [("t1", "support")]) for a in "ab" for i in range(3)]
+    gold = [
+        q(a, f"q{i}", i * 20, i * 20 + 10, "Ann", "Org", [("t1", "support")])
+        for a in "ab"
+        for i in range(3)
+    ]
     r = evaluate(gold, gold, n_boot=100)
-    for key in ("quote_f1", "exact_f1", "speaker_accuracy", "target_f1", "stance_macro_f1", "matrix_agreement"):
+    for key in (
+        "quote_f1",
+        "exact_f1",
+        "speaker_accuracy",
+        "target_f1",
+        "stance_macro_f1",
+        "matrix_agreement",
+    ):
         assert r[key] == 1.0
         assert r["ci"][key] == [1.0, 1.0]
     assert r["matrix_kappa"] is None  # a single category: kappa undefined
@@ -272,14 +309,35 @@ def _random_set(seed):
     gold, pred = [], []
     for a in range(rnd.randint(1, 4)):
         for k in range(rnd.randint(0, 6)):
-            st = [(t, rnd.choice(S.STANCES[: rnd.randint(1, 3)])) for t in rnd.sample(targets, rnd.randint(0, 2))]
-            gold.append(q(f"a{a}", f"g{k}", k * 100, k * 100 + 50, rnd.choice(["Ann", "Bob", None]),
-                          rnd.choice(["Org", "Org2", None]), st))
+            st = [
+                (t, rnd.choice(S.STANCES[: rnd.randint(1, 3)]))
+                for t in rnd.sample(targets, rnd.randint(0, 2))
+            ]
+            gold.append(
+                q(
+                    f"a{a}",
+                    f"g{k}",
+                    k * 100,
+                    k * 100 + 50,
+                    rnd.choice(["Ann", "Bob", None]),
+                    rnd.choice(["Org", "Org2", None]),
+                    st,
+                )
+            )
         for k in range(rnd.randint(0, 6)):
             start = max(0, rnd.randint(0, 6) * 100 + rnd.randint(-30, 30))
             st = [(t, rnd.choice(S.STANCES)) for t in rnd.sample(targets, rnd.randint(0, 2))]
-            pred.append(q(f"a{a}", f"p{k}", start, start + rnd.randint(10, 90), rnd.choice(["ann", "Bob", None]),
-                          rnd.choice(["org", "Org2", None]), st))
+            pred.append(
+                q(
+                    f"a{a}",
+                    f"p{k}",
+                    start,
+                    start + rnd.randint(10, 90),
+                    rnd.choice(["ann", "Bob", None]),
+                    rnd.choice(["org", "Org2", None]),
+                    st,
+                )
+            )
     return gold, pred
 
 
@@ -289,7 +347,10 @@ def test_bootstrap_counts_agree_with_sklearn_figures(seed):
     as the scikit-learn figures (this caught scikit-learn reading a one-column label matrix as binary)."""
     gold, pred = _random_set(seed)
     articles = sorted({x.article for x in gold} | {x.article for x in pred})
-    items = [S._prepare(a, [x for x in gold if x.article == a], [x for x in pred if x.article == a]) for a in articles]
+    items = [
+        S._prepare(a, [x for x in gold if x.article == a], [x for x in pred if x.article == a])
+        for a in articles
+    ]
     full = S._figures(items)
     fast = S._figures_from_counts(S._count_tables(items), np.ones((1, len(items))))
     for key in S.CI_KEYS:
@@ -311,13 +372,29 @@ def test_load_quotes_directory_reports_bad_lines(tmp_path):
     gold = tmp_path / "gold"
     gold.mkdir()
     good = q("a1", "q01", 0, 5, stances=[("t1", "support")]).dumps()
-    _write(gold / "a1.jsonl", [good, "{not json", json.dumps({**json.loads(good), "id": "q02", "stances": [{"target": "t1", "stance": "positive"}]}), good])
+    _write(
+        gold / "a1.jsonl",
+        [
+            good,
+            "{not json",
+            json.dumps(
+                {
+                    **json.loads(good),
+                    "id": "q02",
+                    "stances": [{"target": "t1", "stance": "positive"}],
+                }
+            ),
+            good,
+        ],
+    )
     _write(gold / "a2.jsonl", [])  # present, no quotes
     quotes, articles, problems = load_quotes(gold)
     assert articles == {"a1", "a2"}
     assert [x.id for x in quotes] == ["q01", "q01"]
     assert any(p.startswith(f"{gold / 'a1.jsonl'}:2: not valid JSON") for p in problems)
-    assert any(f"{gold / 'a1.jsonl'}:3:" in p and "'positive'" in p and "fix" in p for p in problems)
+    assert any(
+        f"{gold / 'a1.jsonl'}:3:" in p and "'positive'" in p and "fix" in p for p in problems
+    )
     assert any(f"{gold / 'a1.jsonl'}:4: duplicate id 'q01'" in p for p in problems)
 
 
@@ -327,7 +404,9 @@ def test_load_quotes_single_file_and_missing(tmp_path):
     quotes, articles, problems = load_quotes(path)
     assert articles == {"a1", "b"} and len(quotes) == 2
     assert quotes[1].extra == {"score": 0.9}
-    assert problems == [f"{path}:4: expected a JSON object, got list; fix: write one JSON object per line"]
+    assert problems == [
+        f"{path}:4: expected a JSON object, got list; fix: write one JSON object per line"
+    ]
     assert load_quotes(tmp_path / "nope")[2][0].startswith(f"{tmp_path / 'nope'}: no such file")
 
 
@@ -372,7 +451,20 @@ def test_command_json(app, files, tmp_path):
     gold, pred = files
     out = tmp_path / "metrics.json"
     result = CliRunner().invoke(
-        app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--format", "json", "--n-boot", "50", "--out", str(out)]
+        app,
+        [
+            "evaluate",
+            "--gold",
+            str(gold),
+            "--pred",
+            str(pred),
+            "--format",
+            "json",
+            "--n-boot",
+            "50",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     metrics = json.loads(out.read_text(encoding="utf-8"))
@@ -380,18 +472,37 @@ def test_command_json(app, files, tmp_path):
     assert metrics["stance_macro_f1"] == approx(5 / 9)
     assert metrics["matrix_agreement"] == approx(1 / 3)
     assert set(metrics["per_article"]) == {"a1", "a2", "a3"}
-    assert metrics["problems"]["pred"] == [f"{pred}:7: not valid JSON (Expecting property name enclosed in double quotes at column 2); fix: one JSON object per line"]
+    assert metrics["problems"]["pred"] == [
+        f"{pred}:7: not valid JSON (Expecting property name enclosed in double quotes at column 2); fix: one JSON object per line"
+    ]
     assert '"quote_f1"' in result.stdout
 
 
 def test_command_table_and_markdown(app, files, tmp_path):
     gold, pred = files
     runner = CliRunner()
-    table = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--n-boot", "20"])
+    table = runner.invoke(
+        app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--n-boot", "20"]
+    )
     assert table.exit_code == 0
     assert "Quote F1 (half overlap)          0.667" in table.stdout
     out = tmp_path / "report.md"
-    md = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--format", "markdown", "--n-boot", "0", "--out", str(out)])
+    md = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--gold",
+            str(gold),
+            "--pred",
+            str(pred),
+            "--format",
+            "markdown",
+            "--n-boot",
+            "0",
+            "--out",
+            str(out),
+        ],
+    )
     assert md.exit_code == 0
     assert "| Stance macro-F1 | 0.556 |  | 0.222 |" in md.stdout
     assert out.read_text(encoding="utf-8") == md.stdout
@@ -400,13 +511,19 @@ def test_command_table_and_markdown(app, files, tmp_path):
 def test_command_errors(app, files, tmp_path):
     gold, pred = files
     runner = CliRunner()
-    missing = runner.invoke(app, ["evaluate", "--gold", str(tmp_path / "none"), "--pred", str(pred)])
+    missing = runner.invoke(
+        app, ["evaluate", "--gold", str(tmp_path / "none"), "--pred", str(pred)]
+    )
     assert missing.exit_code == 2
-    bad_format = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--format", "xml"])
+    bad_format = runner.invoke(
+        app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--format", "xml"]
+    )
     assert bad_format.exit_code == 2
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert runner.invoke(app, ["evaluate", "--gold", str(empty), "--pred", str(pred)]).exit_code == 1
+    assert (
+        runner.invoke(app, ["evaluate", "--gold", str(empty), "--pred", str(pred)]).exit_code == 1
+    )
 
 
 def test_command_accepts_a_run_folder(app, files, tmp_path):
@@ -415,7 +532,10 @@ def test_command_accepts_a_run_folder(app, files, tmp_path):
     run.mkdir()
     (run / "quotes.jsonl").write_text(pred.read_text(encoding="utf-8"), encoding="utf-8")
     (run / "articles.jsonl").write_text('{"id": "a1", "status": "ok"}\n', encoding="utf-8")
-    result = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(run), "--format", "json", "--n-boot", "0"])
+    result = CliRunner().invoke(
+        app,
+        ["evaluate", "--gold", str(gold), "--pred", str(run), "--format", "json", "--n-boot", "0"],
+    )
     assert result.exit_code == 0
     assert json.loads(result.stdout)["n_pred"] == 5
 
@@ -433,4 +553,6 @@ def test_matching_is_one_to_one_and_maximal(gold_spans, pred_spans):
     assert all(S.spans_match(g, p) for g, p in pairs)
     used_g, used_p = {g.id for g, _ in pairs}, {p.id for _, p in pairs}
     # greedy leaves no matchable pair with both sides free
-    assert not any(S.spans_match(g, p) for g in gold for p in pred if g.id not in used_g and p.id not in used_p)
+    assert not any(
+        S.spans_match(g, p) for g in gold for p in pred if g.id not in used_g and p.id not in used_p
+    )

@@ -1,11 +1,19 @@
 """Encoders by name, the embedding memo, and bfloat16 embeddings."""
+
 from __future__ import annotations
 
 import numpy as np
-import torch
 import pytest
+import torch
 
-from models.encoder import MINILM, MPNET, SentenceEncoder, default_encoder_path, encoder_path, inference_batch_size
+from models.encoder import (
+    MINILM,
+    MPNET,
+    SentenceEncoder,
+    default_encoder_path,
+    encoder_path,
+    inference_batch_size,
+)
 
 
 def test_names_resolve_and_a_missing_encoder_says_how_to_install_it(tmp_path, monkeypatch):
@@ -24,14 +32,20 @@ def test_names_resolve_and_a_missing_encoder_says_how_to_install_it(tmp_path, mo
 
 def test_memo_embeds_each_text_once_and_bf16_stays_close():
     encoder = SentenceEncoder(device="cpu")
-    texts = ["Councils back the reforms.", "The minister rejected the plan outright.", "Councils back the reforms."]
+    texts = [
+        "Councils back the reforms.",
+        "The minister rejected the plan outright.",
+        "Councils back the reforms.",
+    ]
     plain = encoder.encode(texts)
     assert plain.shape == (3, 384)
     np.testing.assert_allclose(plain[0], plain[2])
     np.testing.assert_allclose(np.linalg.norm(plain, axis=1), 1.0, atol=1e-5)
     calls = []
     original = encoder._encode
-    encoder._encode = lambda batch, bf16, **kw: calls.append(list(batch)) or original(batch, bf16=bf16, **kw)
+    encoder._encode = lambda batch, bf16, **kw: (
+        calls.append(list(batch)) or original(batch, bf16=bf16, **kw)
+    )
     encoder.memo = {}
     np.testing.assert_allclose(encoder.encode(texts, memo=True), plain, atol=1e-6)
     np.testing.assert_allclose(encoder.encode(texts[:2], memo=True), plain[:2], atol=1e-6)
@@ -48,7 +62,9 @@ def test_memo_embeds_each_text_once_and_bf16_stays_close():
     lengths = [len(encoder.tokenizer(t)["input_ids"]) for t in texts]
     assert [tuple(s.shape) for s in states] == [(n, 384) for n in lengths]
     calls.clear()
-    again, memo_states = encoder.encode(texts, memo=True, layer=3)  # the vectors are memoised, the states not yet
+    again, memo_states = encoder.encode(
+        texts, memo=True, layer=3
+    )  # the vectors are memoised, the states not yet
     assert calls == [texts[:2]]
     assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(memo_states, states))
     encoder.encode(texts, memo=True, layer=3)
@@ -57,11 +73,16 @@ def test_memo_embeds_each_text_once_and_bf16_stays_close():
 
 def test_inference_batches_are_small_on_cpu_and_do_not_change_embeddings():
     assert inference_batch_size("cpu") == 16 and inference_batch_size(torch.device("cuda")) == 64
-    texts = [f"Council {i} {'strongly ' * (i % 7)}backs the plan for regional care cooperatives." for i in range(20)]
+    texts = [
+        f"Council {i} {'strongly ' * (i % 7)}backs the plan for regional care cooperatives."
+        for i in range(20)
+    ]
     default = SentenceEncoder(device="cpu")
     assert default.batch_size == 16
     whole = SentenceEncoder(device="cpu", batch_size=64)
-    np.testing.assert_allclose(default.encode(texts), whole.encode(texts), atol=1e-5)  # padding is masked out
+    np.testing.assert_allclose(
+        default.encode(texts), whole.encode(texts), atol=1e-5
+    )  # padding is masked out
     _, states = default.encode(texts, layer=2)
     _, wide = whole.encode(texts, layer=2)
     assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(states, wide))
@@ -96,7 +117,9 @@ def test_class_weights_and_warmup_schedule():
     from models.encoder import balanced_class_weights, warmup_linear_schedule
 
     weights = balanced_class_weights(torch.tensor([0, 0, 0, 1]), 3, cap=1.2)
-    assert weights.tolist() == pytest.approx([4 / 9, 1.2, 1.2])  # 4/3 capped; an absent class counts as one
+    assert weights.tolist() == pytest.approx(
+        [4 / 9, 1.2, 1.2]
+    )  # 4/3 capped; an absent class counts as one
     optimiser = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
     schedule = warmup_linear_schedule(optimiser, steps=10, warmup=0.2)
     rates = []
@@ -109,13 +132,20 @@ def test_class_weights_and_warmup_schedule():
 
 def test_prefix_pooling_takes_the_prefix_tokens_of_the_same_pass():
     encoder = SentenceEncoder(device="cpu")
-    quote, context = "We back the reforms.", "The council leader spoke after the vote on Tuesday evening."
+    quote, context = (
+        "We back the reforms.",
+        "The council leader spoke after the vote on Tuesday evening.",
+    )
     joined = f"{quote} {context}"
     both = encoder.encode([joined, joined], prefix=[len(quote), len(joined)])
     assert both.shape == (2, 768)
     whole = encoder.encode([joined])[0]
-    np.testing.assert_allclose(both[0, 384:], whole, atol=1e-5)  # the second half: the usual embedding
-    np.testing.assert_allclose(both[1, :384], whole, atol=1e-5)  # a prefix of the whole text is the whole text
+    np.testing.assert_allclose(
+        both[0, 384:], whole, atol=1e-5
+    )  # the second half: the usual embedding
+    np.testing.assert_allclose(
+        both[1, :384], whole, atol=1e-5
+    )  # a prefix of the whole text is the whole text
     # the first half by hand: the mean of the last layer over [CLS], the quote's tokens and [SEP]
     batch = encoder.tokenizer([joined], return_tensors="pt")
     with torch.inference_mode():
@@ -129,8 +159,12 @@ def test_prefix_pooling_takes_the_prefix_tokens_of_the_same_pass():
     encoder.memo = {}
     calls = []
     original = encoder._encode
-    encoder._encode = lambda batch, bf16, **kw: calls.append((list(batch), kw.get("prefix"))) or original(batch, bf16=bf16, **kw)
-    np.testing.assert_allclose(encoder.encode([joined], memo=True, prefix=[len(quote)]), both[:1], atol=1e-6)
+    encoder._encode = lambda batch, bf16, **kw: (
+        calls.append((list(batch), kw.get("prefix"))) or original(batch, bf16=bf16, **kw)
+    )
+    np.testing.assert_allclose(
+        encoder.encode([joined], memo=True, prefix=[len(quote)]), both[:1], atol=1e-6
+    )
     encoder.encode([joined, joined], memo=True, prefix=[len(quote), len(joined)])
     assert calls == [([joined], [len(quote)]), ([joined], [len(joined)])]
     assert encoder.encode([], prefix=[]).shape == (0, 768)

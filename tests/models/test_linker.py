@@ -1,4 +1,5 @@
 """The frozen-embedding target linker on hand-made quotes (not seed text)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +10,9 @@ from pipeline.records import Stance
 
 
 def ex(key, text, targets=()):
-    return Example(key=key, text=text, context="", stances=tuple(Stance(t, "support") for t in targets))
+    return Example(
+        key=key, text=text, context="", stances=tuple(Stance(t, "support") for t in targets)
+    )
 
 
 TRAIN = [
@@ -26,15 +29,28 @@ TRAIN = [
 
 def test_linker_ranks_the_target_a_new_quote_is_about(tmp_path):
     linker = FrozenLinker(C=4.0).fit(TRAIN, ["pay", "hospital", "nobody-said-it"])
-    probs = linker.predict_proba([ex("x", "Wages for nurses must go up this year."), ex("y", "Plans for the hospital were approved.")])
+    probs = linker.predict_proba(
+        [
+            ex("x", "Wages for nurses must go up this year."),
+            ex("y", "Plans for the hospital were approved."),
+        ]
+    )
     assert probs.shape == (2, 3)
     assert probs[0, 0] > 0.5 > probs[0, 1]
     assert probs[1, 1] > 0.5 > probs[1, 0]
     assert probs[:, 2].max() < 1e-6  # no training quote addresses it
     again = FrozenLinker.load(linker.save(tmp_path / "linker.npz")).predict_proba(
-        [ex("x", "Wages for nurses must go up this year."), ex("y", "Plans for the hospital were approved.")])
+        [
+            ex("x", "Wages for nurses must go up this year."),
+            ex("y", "Plans for the hospital were approved."),
+        ]
+    )
     np.testing.assert_allclose(again, probs, atol=1e-6)
-    assert FrozenLinker.load(tmp_path / "linker.npz").target_ids_ == ["pay", "hospital", "nobody-said-it"]
+    assert FrozenLinker.load(tmp_path / "linker.npz").target_ids_ == [
+        "pay",
+        "hospital",
+        "nobody-said-it",
+    ]
 
 
 def test_no_examples_predict_an_empty_table():
@@ -46,11 +62,16 @@ def test_bf16_prediction_uses_a_bf16_copy_of_the_encoder_and_agrees():
     import torch
 
     linker = FrozenLinker(C=4.0).fit(TRAIN, ["pay", "hospital"])
-    quotes = [ex("x", "Wages for nurses must go up this year."), ex("y", "Plans for the hospital were approved.")]
+    quotes = [
+        ex("x", "Wages for nurses must go up this year."),
+        ex("y", "Plans for the hospital were approved."),
+    ]
     float_probs = linker.predict_proba(quotes)
     low = linker.predict_proba(quotes, bf16=True)
     assert next(linker._encoder(bf16=True).model.parameters()).dtype == torch.bfloat16
-    assert next(linker._encoder().model.parameters()).dtype == torch.float32  # the float copy is untouched
+    assert (
+        next(linker._encoder().model.parameters()).dtype == torch.float32
+    )  # the float copy is untouched
     np.testing.assert_allclose(low, float_probs, atol=0.05)
     assert (low > 0.5).tolist() == (float_probs > 0.5).tolist()
 
@@ -74,7 +95,10 @@ POLAR = [
 def test_polarity_regression_reads_the_same_features_and_round_trips(tmp_path):
     linker = FrozenLinker(C=4.0).fit(POLAR, ["pay", "hospital", "unused"])
     assert linker.has_polarity and linker.polarity_coef_.shape == (3, 2 * 384 + 3)
-    quotes = [ex("x", "We welcome this pay rise with open arms."), ex("y", "We reject the pay award completely.")]
+    quotes = [
+        ex("x", "We welcome this pay rise with open arms."),
+        ex("y", "We reject the pay award completely."),
+    ]
     X = linker.features(quotes)
     probs = linker.polarity_proba(X, [(0, "pay"), (1, "pay"), (1, "hospital")])
     assert probs.shape == (3, 3)
@@ -84,8 +108,12 @@ def test_polarity_regression_reads_the_same_features_and_round_trips(tmp_path):
     assert probs[:, 2].max() < 1e-6
     assert linker.polarity_proba(X, []).shape == (0, 3)
     again = FrozenLinker.load(linker.save(tmp_path / "linker.npz"))
-    np.testing.assert_allclose(again.polarity_proba(X, [(0, "pay"), (1, "pay"), (1, "hospital")]), probs, atol=1e-6)
-    np.testing.assert_allclose(again.predict_proba(quotes, X=X), linker.predict_proba(quotes), atol=1e-6)
+    np.testing.assert_allclose(
+        again.polarity_proba(X, [(0, "pay"), (1, "pay"), (1, "hospital")]), probs, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        again.predict_proba(quotes, X=X), linker.predict_proba(quotes), atol=1e-6
+    )
 
 
 def test_a_linker_without_polarity_says_so():
@@ -95,7 +123,9 @@ def test_a_linker_without_polarity_says_so():
     assert not off.has_polarity
     with pytest.raises(ValueError, match="without polarity"):
         off.polarity_proba(off.features(POLAR[:1]), [(0, "pay")])
-    one_stance = FrozenLinker().fit([e for e in POLAR if e.stances[0].stance == "support"], ["pay", "hospital"])
+    one_stance = FrozenLinker().fit(
+        [e for e in POLAR if e.stances[0].stance == "support"], ["pay", "hospital"]
+    )
     assert not one_stance.has_polarity
 
 
@@ -103,14 +133,22 @@ def test_one_pass_features_pool_the_quote_inside_its_context_and_round_trip(tmp_
     from models.encoder import shared_encoder
     from models.linker import frozen_features
 
-    quotes = [Example(key="x", text="We welcome this pay rise.", context="Union leaders met on Monday."),
-              Example(key="y", text="It is a mistake.", context="The hospital plan was approved by the board.")]
+    quotes = [
+        Example(key="x", text="We welcome this pay rise.", context="Union leaders met on Monday."),
+        Example(
+            key="y", text="It is a mistake.", context="The hospital plan was approved by the board."
+        ),
+    ]
     encoder = shared_encoder(None, "cpu")
     one = frozen_features(encoder, quotes, passes=1)
     two = frozen_features(encoder, quotes)
     assert one.shape == two.shape == (2, 768)
-    np.testing.assert_allclose(one[:, 384:], two[:, 384:], atol=1e-5)  # the same quote + context embedding
-    assert float((one[:, :384] * two[:, :384]).sum(1).max()) < 0.999  # the quote read in its context
+    np.testing.assert_allclose(
+        one[:, 384:], two[:, 384:], atol=1e-5
+    )  # the same quote + context embedding
+    assert (
+        float((one[:, :384] * two[:, :384]).sum(1).max()) < 0.999
+    )  # the quote read in its context
     vectors, states = frozen_features(encoder, quotes, passes=1, layer=2)
     np.testing.assert_allclose(vectors, one, atol=1e-5)
     assert len(states) == 2 and states[0].shape[-1] == 384

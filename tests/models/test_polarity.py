@@ -1,4 +1,5 @@
 """The split cross-encoder (models.polarity) on hand-made sentences (not seed text)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -41,7 +42,9 @@ def test_the_copied_top_layers_over_one_segment_reproduce_the_encoder(name):
                 for layer in top.layers:
                     out = layer(hidden, keep)
                     hidden = out[0] if isinstance(out, tuple) else out
-            full = encoder.model(**encoder.tokenizer([text], return_tensors="pt")).last_hidden_state[0]
+            full = encoder.model(
+                **encoder.tokenizer([text], return_tensors="pt")
+            ).last_hidden_state[0]
             assert torch.allclose(hidden[0], full, atol=1e-4)
 
 
@@ -75,6 +78,8 @@ def test_fitting_leaves_the_frozen_encoder_unchanged():
     encoder, start, states = states_of(MINILM, QUOTES)
     before = {k: v.clone() for k, v in encoder.model.state_dict().items()}
     _, _, glosses = states_of(MINILM, ["A pay rise for nurses", "A new hospital in the town"])
-    SplitCrossEncoder(layers=1, epochs=2, batch_size=2).fit(encoder.model, states, {"pay": glosses[0], "hospital": glosses[1]}, PAIRS, LABELS)
+    SplitCrossEncoder(layers=1, epochs=2, batch_size=2).fit(
+        encoder.model, states, {"pay": glosses[0], "hospital": glosses[1]}, PAIRS, LABELS
+    )
     after = encoder.model.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)

@@ -1,4 +1,5 @@
 """The stance model, its alias matcher and baselines on a tiny hand-made dataset (not seed text)."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,19 +15,44 @@ from pipeline.records import Stance
 from pipeline.resources import Target
 
 TARGETS = (
-    Target(id="pay-rise", title="A national pay rise for nurses", description="Raise nurses' pay by ten per cent.", aliases=("pay rise / pay award",)),
-    Target(id="new-hospital", title="Building a new hospital in the town", description="A new district hospital.", aliases=("new hospital",)),
+    Target(
+        id="pay-rise",
+        title="A national pay rise for nurses",
+        description="Raise nurses' pay by ten per cent.",
+        aliases=("pay rise / pay award",),
+    ),
+    Target(
+        id="new-hospital",
+        title="Building a new hospital in the town",
+        description="A new district hospital.",
+        aliases=("new hospital",),
+    ),
 )
 
 
 def ex(key, text, stances=(), group="a1", context=""):
-    return Example(key=key, text=text, context=context, speaker="Pat Doe", cue="said",
-                   stances=tuple(Stance(t, s) for t, s in stances), group=group)
+    return Example(
+        key=key,
+        text=text,
+        context=context,
+        speaker="Pat Doe",
+        cue="said",
+        stances=tuple(Stance(t, s) for t, s in stances),
+        group=group,
+    )
 
 
 TRAIN = [
-    ex("s1", "The pay rise is exactly what nurses deserve and we back it fully.", [("pay-rise", "support")]),
-    ex("s2", "A ten per cent pay award would keep staff in the profession; it must happen.", [("pay-rise", "support")]),
+    ex(
+        "s1",
+        "The pay rise is exactly what nurses deserve and we back it fully.",
+        [("pay-rise", "support")],
+    ),
+    ex(
+        "s2",
+        "A ten per cent pay award would keep staff in the profession; it must happen.",
+        [("pay-rise", "support")],
+    ),
     ex("s3", "The pay rise is unaffordable and will wreck the budget.", [("pay-rise", "oppose")]),
     ex("s4", "We reject the pay award outright: it is reckless.", [("pay-rise", "oppose")]),
     ex("s5", "The new hospital will save lives and we welcome it.", [("new-hospital", "support")]),
@@ -46,7 +72,9 @@ def test_alias_patterns_split_variants_and_respect_word_boundaries():
 
 
 def test_quote_context_takes_previous_paragraph_when_quote_opens_paragraph():
-    text = "Jo Bloggs, of the union, spoke at length about the plan.\n\n“It is a disaster,” she said."
+    text = (
+        "Jo Bloggs, of the union, spoke at length about the plan.\n\n“It is a disaster,” she said."
+    )
     start = text.index("It is")
     context = quote_context(text, start, start + len("It is a disaster"))
     assert "Jo Bloggs" in context and "[QUOTE]" in context and "she said" in context
@@ -57,9 +85,22 @@ def test_synthetic_context_marks_the_quote_like_real_contexts(tmp_path):
 
     from models.examples import load_synthetic
 
-    lines = [{"id": "s1", "text": "We back it", "context": "\"We back it,\" said Ann Lee of the union.", "synthetic": True,
-              "stances": [{"target": "pay-rise", "stance": "support"}]},
-             {"id": "s2", "text": "the plan was late", "context": "Ann Lee spoke at the rally.", "synthetic": True, "stances": []}]
+    lines = [
+        {
+            "id": "s1",
+            "text": "We back it",
+            "context": '"We back it," said Ann Lee of the union.',
+            "synthetic": True,
+            "stances": [{"target": "pay-rise", "stance": "support"}],
+        },
+        {
+            "id": "s2",
+            "text": "the plan was late",
+            "context": "Ann Lee spoke at the rally.",
+            "synthetic": True,
+            "stances": [],
+        },
+    ]
     path = tmp_path / "syn.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
     first, second = load_synthetic(path)
@@ -96,26 +137,47 @@ def test_untrained_relevance_head_is_a_zero_shot_retriever():
     """Before any step the head scores cosine(quote, target gloss) plus alias hits, so the
     target a quote names ranks first (epochs=0 builds the model without training it)."""
     model = StanceModel(device="cpu", epochs=0).fit([], TARGETS)
-    quotes = [ex("x", "Nobody should oppose the new hospital."), ex("y", "The pay award is fair."),
-              ex("z", "Staff on the wards have waited years for better wages.")]
+    quotes = [
+        ex("x", "Nobody should oppose the new hospital."),
+        ex("y", "The pay award is fair."),
+        ex("z", "Staff on the wards have waited years for better wages."),
+    ]
     scores = model.relevance_scores(quotes)
     assert scores.shape == (3, 2)
-    assert [model.target_ids_[int(row.argmax())] for row in scores] == ["new-hospital", "pay-rise", "pay-rise"]
+    assert [model.target_ids_[int(row.argmax())] for row in scores] == [
+        "new-hospital",
+        "pay-rise",
+        "pay-rise",
+    ]
     assert model.history_ == []
 
 
 def test_long_target_text_is_cut_so_the_quote_keeps_half_the_pair():
-    long_target = Target(id="long", title="A very long proposal title", description=" ".join(["word"] * 200))
-    model = StanceModel(device="cpu", epochs=0, pair_max_length=24, max_targets=1, relevance_threshold=0.0).fit([], [long_target])
+    long_target = Target(
+        id="long", title="A very long proposal title", description=" ".join(["word"] * 200)
+    )
+    model = StanceModel(
+        device="cpu", epochs=0, pair_max_length=24, max_targets=1, relevance_threshold=0.0
+    ).fit([], [long_target])
     assert len(model.tokenizer_.tokenize(model._target_text("long"))) == 10
     (given,) = model.predict_given([ex("a", "We back it.")], [["long"]])
-    assert [s.target for s in given] == ["long"] and given[0].stance in ("support", "oppose", "neutral")
+    assert [s.target for s in given] == ["long"] and given[0].stance in (
+        "support",
+        "oppose",
+        "neutral",
+    )
     assert [s.target for s in model.predict([ex("b", "No.")])[0]] == ["long"]
 
 
 def test_alias_hits_mark_quote_and_context():
     model = StanceModel(device="cpu", epochs=0).fit([], TARGETS)
-    hits = model._alias_hits([ex("a", "The pay award is late."), ex("b", "It is late.", context="on the new hospital [QUOTE]"), ex("c", "Nothing.")])
+    hits = model._alias_hits(
+        [
+            ex("a", "The pay award is late."),
+            ex("b", "It is late.", context="on the new hospital [QUOTE]"),
+            ex("c", "Nothing."),
+        ]
+    )
     assert hits.tolist() == [[1.0, 0.0], [0.0, 0.5], [0.0, 0.0]]
 
 
@@ -124,7 +186,11 @@ def test_baselines_fit_and_predict():
     assert majority.predict([TRAIN[0]]) == [(Stance("pay-rise", "support"),)]
     linear = LinearBaseline(features="tfidf").fit(TRAIN, TARGETS)
     given = linear.predict_given([TRAIN[2]], [["pay-rise"]])
-    assert given[0][0].target == "pay-rise" and given[0][0].stance in ("support", "oppose", "neutral")
+    assert given[0][0].target == "pay-rise" and given[0][0].stance in (
+        "support",
+        "oppose",
+        "neutral",
+    )
 
 
 def test_score_stances_counts_missing_pairs_as_wrong():
@@ -139,36 +205,60 @@ def test_score_stances_counts_missing_pairs_as_wrong():
 
 @pytest.mark.slow
 def test_stance_model_learns_tiny_task_and_round_trips(tmp_path):
-    model = StanceModel(device="cpu", epochs=15, batch_size=8, learning_rate=2e-4, max_length=64, pair_max_length=64, seed=3)
+    model = StanceModel(
+        device="cpu",
+        epochs=15,
+        batch_size=8,
+        learning_rate=2e-4,
+        max_length=64,
+        pair_max_length=64,
+        seed=3,
+    )
     model.fit(TRAIN, TARGETS)
     assert [h["loss"] for h in model.history_][-1] < model.history_[0]["loss"]
     predicted = model.predict(TRAIN)
     assert len(predicted) == len(TRAIN)
-    exact = sum([(s.target, s.stance) for s in p] == [(g.target, g.stance) for g in e.stances] for e, p in zip(TRAIN, predicted))
+    exact = sum(
+        [(s.target, s.stance) for s in p] == [(g.target, g.stance) for g in e.stances]
+        for e, p in zip(TRAIN, predicted)
+    )
     assert exact >= 8  # of 10 training quotes (2 with no target); a majority guess gets 2
     # length-sorted batches put every result back in its example's place
     small = model.predict(TRAIN, batch_size=3)
-    assert [[(s.target, s.stance) for s in p] for p in small] == [[(s.target, s.stance) for s in p] for p in predicted]
+    assert [[(s.target, s.stance) for s in p] for p in small] == [
+        [(s.target, s.stance) for s in p] for p in predicted
+    ]
     given = model.predict_given(TRAIN[:4], [["pay-rise"]] * 4)
     assert all(0.0 <= s.score <= 1.0 for g in given for s in g)
     model.save(tmp_path / "m", card={"data": "tiny"})
     loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
     again = loaded.predict(TRAIN)
-    assert [[(s.target, s.stance) for s in p] for p in again] == [[(s.target, s.stance) for s in p] for p in predicted]
+    assert [[(s.target, s.stance) for s in p] for p in again] == [
+        [(s.target, s.stance) for s in p] for p in predicted
+    ]
     assert loaded.card_["data"] == "tiny"
 
 
 @pytest.mark.slow
 def test_cross_validate_reports_every_model_on_the_same_folds():
-    gold = [ex(f"g{i}", e.text, [(s.target, s.stance) for s in e.stances], group=f"art{i % 2}") for i, e in enumerate(TRAIN)]
-    result = cross_validate(gold, [], TARGETS, factories={"majority": MajorityBaseline, "tfidf": LinearBaseline})
+    gold = [
+        ex(f"g{i}", e.text, [(s.target, s.stance) for s in e.stances], group=f"art{i % 2}")
+        for i, e in enumerate(TRAIN)
+    ]
+    result = cross_validate(
+        gold, [], TARGETS, factories={"majority": MajorityBaseline, "tfidf": LinearBaseline}
+    )
     assert result["folds"] == ["art0", "art1"]
     assert set(result["models"]) == {"majority", "tfidf"}
     assert result["models"]["majority"]["pooled"]["n_gold_pairs"] == 8
-    assert len(result["pairs"]["gold"]) == 8 and result["pairs"]["quote"] == [f"g{i}" for i in range(8)]
+    assert len(result["pairs"]["gold"]) == 8 and result["pairs"]["quote"] == [
+        f"g{i}" for i in range(8)
+    ]
     # each fold's majority: art0 is scored by a model trained on art1 (2 oppose of 4), art1 the other way (2 support)
     assert result["pairs"]["models"]["majority"]["gold_targets"] == ["oppose", "support"] * 4
-    assert result["bootstrap"]["reference"] == "majority" and set(result["bootstrap"]["versus"]) == {"tfidf"}
+    assert result["bootstrap"]["reference"] == "majority" and set(
+        result["bootstrap"]["versus"]
+    ) == {"tfidf"}
 
 
 @pytest.mark.cuda
@@ -195,16 +285,23 @@ def test_freezing_keeps_only_the_top_layers_trainable():
 
 def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_path, monkeypatch):
     model = StanceModel(device="cpu", epochs=0, linker_weight=0.5).fit(TRAIN, TARGETS)
-    quotes = [ex("x", "Nurses need more money in their pay packets."), ex("y", "The hospital plans were approved.")]
+    quotes = [
+        ex("x", "Nurses need more money in their pay packets."),
+        ex("y", "The hospital plans were approved."),
+    ]
     both = model.relevance_scores(quotes)
-    head_only = StanceModel(device="cpu", epochs=0, linker_weight=0.0, polarity_weight=0.0, polarity_layers=0).fit(TRAIN, TARGETS)
+    head_only = StanceModel(
+        device="cpu", epochs=0, linker_weight=0.0, polarity_weight=0.0, polarity_layers=0
+    ).fit(TRAIN, TARGETS)
     assert head_only.linker_ is None
     linker = model.linker_.predict_proba(quotes)
     assert both == pytest.approx(0.5 * head_only.relevance_scores(quotes) + 0.5 * linker, abs=1e-5)
     model.save(tmp_path / "m")
     loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
     assert loaded.relevance_scores(quotes) == pytest.approx(both, abs=1e-5)
-    with monkeypatch.context() as patch:  # all-mpnet-base-v2 not installed: loading says how to fix it
+    with (
+        monkeypatch.context() as patch
+    ):  # all-mpnet-base-v2 not installed: loading says how to fix it
         patch.setenv("STANCEMAP_ENCODERS", str(tmp_path / "no-encoders"))
         with pytest.raises(FileNotFoundError, match="install-encoder"):
             StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
@@ -218,14 +315,19 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
 
     from models.encoder import MINILM, MPNET
 
-    quotes = [ex("x", "Nurses need more money in their pay packets."), ex("y", "The hospital plans were approved.")]
+    quotes = [
+        ex("x", "Nurses need more money in their pay packets."),
+        ex("y", "The hospital plans were approved."),
+    ]
     model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM).fit(TRAIN, TARGETS)
     assert StanceModel().linker_encoder == MPNET
     assert model.linker_._encoder().model.config.hidden_size == 384
     model.save(tmp_path / "m")
     card = json.loads((tmp_path / "m" / "model_card.json").read_text())
     assert card["linker_encoder"] == card["params"]["linker_encoder"] == MINILM
-    assert card["params"]["linker_passes"] == model.linker_.passes == 1  # the quote pooled inside its context's pass
+    assert (
+        card["params"]["linker_passes"] == model.linker_.passes == 1
+    )  # the quote pooled inside its context's pass
     # a card from before the setting existed: its linker embedded with MiniLM
     del card["params"]["linker_encoder"]
     card["linker_encoder"] = None
@@ -238,45 +340,79 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
     assert twin.bf16 and not loaded.bf16 and twin._uses_bf16() and not loaded._uses_bf16()
     assert twin.relevance_scores(quotes) == pytest.approx(float_scores, abs=0.05)
     assert twin.relevance_scores(quotes).tolist() != float_scores.tolist()  # it did run in bfloat16
-    assert StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16=True).precision == "bfloat16"  # run --bf16
+    assert (
+        StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16=True).precision
+        == "bfloat16"
+    )  # run --bf16
     assert loaded.precision == "float32" and loaded.quantized_copy().precision == "int8"
     from models.encoder import native_bf16
 
-    auto = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto")  # stancemap run's default
+    auto = StanceModel.load(
+        tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto"
+    )  # stancemap run's default
     assert auto.precision == ("bfloat16" if native_bf16(torch.device("cpu")) else "float32")
-    assert StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto", quantize=True).precision == "int8"
+    assert (
+        StanceModel.load(
+            tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto", quantize=True
+        ).precision
+        == "int8"
+    )
 
 
 def test_polarity_averages_the_cross_encoder_with_the_frozen_regression(tmp_path):
     from models.encoder import MINILM
 
-    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, polarity_weight=0.5).fit(TRAIN, TARGETS)
-    quotes = [ex("x", "The pay rise is a disgrace and we oppose it."), ex("y", "We warmly welcome the new hospital.")]
+    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, polarity_weight=0.5).fit(
+        TRAIN, TARGETS
+    )
+    quotes = [
+        ex("x", "The pay rise is a disgrace and we oppose it."),
+        ex("y", "We warmly welcome the new hospital."),
+    ]
     pairs = [(0, "pay-rise"), (1, "new-hospital"), (1, "pay-rise")]
     cross = model.crossencoder_polarity_copy()
-    assert cross.polarity_weight == 0.0 and model.polarity_weight == 0.5  # the copy leaves the model alone
+    assert (
+        cross.polarity_weight == 0.0 and model.polarity_weight == 0.5
+    )  # the copy leaves the model alone
     frozen = model.linker_.polarity_proba(model.linker_.features(quotes), pairs)
     both = model.polarity_scores(quotes, pairs)
-    assert both == pytest.approx(0.5 * cross.polarity_scores(quotes, pairs) + 0.5 * frozen, abs=1e-5)
+    assert both == pytest.approx(
+        0.5 * cross.polarity_scores(quotes, pairs) + 0.5 * frozen, abs=1e-5
+    )
     assert both.sum(axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-5)
     # predict embeds each quote once with the frozen encoder, for relevance and polarity together
     calls = []
     original = model.linker_.features
-    model.linker_.features = lambda examples, **kw: calls.append(len(examples)) or original(examples, **kw)
+    model.linker_.features = lambda examples, **kw: (
+        calls.append(len(examples)) or original(examples, **kw)
+    )
     predicted = model.predict(quotes)
     assert calls == [2]
-    assert [tuple(s.target for s in p) for p in predicted] == [tuple(s.target for s in p) for p in cross.predict(quotes)]
+    assert [tuple(s.target for s in p) for p in predicted] == [
+        tuple(s.target for s in p) for p in cross.predict(quotes)
+    ]
     model.linker_.features = original
     model.save(tmp_path / "m")
     loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
     assert loaded.polarity_weight == 0.5 and loaded.linker_.has_polarity
     assert loaded.polarity_scores(quotes, pairs) == pytest.approx(both, abs=1e-5)
     # relevance alone can be switched off and the linker still decides polarity
-    no_rel = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0).fit(TRAIN, TARGETS)
+    no_rel = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0).fit(
+        TRAIN, TARGETS
+    )
     assert no_rel.linker_ is not None and no_rel.linker_.has_polarity
-    head_only = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0, polarity_weight=0.0, polarity_layers=0).fit(TRAIN, TARGETS)
+    head_only = StanceModel(
+        device="cpu",
+        epochs=0,
+        linker_encoder=MINILM,
+        linker_weight=0.0,
+        polarity_weight=0.0,
+        polarity_layers=0,
+    ).fit(TRAIN, TARGETS)
     assert head_only.linker_ is None
-    assert no_rel.relevance_scores(quotes) == pytest.approx(head_only.relevance_scores(quotes), abs=1e-5)
+    assert no_rel.relevance_scores(quotes) == pytest.approx(
+        head_only.relevance_scores(quotes), abs=1e-5
+    )
 
 
 def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path, monkeypatch):
@@ -284,23 +420,38 @@ def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path
     from models.encoder import MINILM
     from models.polarity import SplitCrossEncoder
 
-    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, polarity_epochs=20, polarity_lr=1e-4).fit(TRAIN, TARGETS)
-    assert isinstance(model.splitter_, SplitCrossEncoder) and model.splitter_.start_ == 4  # top 2 of MiniLM's 6 layers
+    model = StanceModel(
+        device="cpu", epochs=0, linker_encoder=MINILM, polarity_epochs=20, polarity_lr=1e-4
+    ).fit(TRAIN, TARGETS)
+    assert (
+        isinstance(model.splitter_, SplitCrossEncoder) and model.splitter_.start_ == 4
+    )  # top 2 of MiniLM's 6 layers
     assert set(model.splitter_.targets_) == {"pay-rise", "new-hospital"}
     assert model.splitter_.history_[-1]["loss"] < model.splitter_.history_[0]["loss"]
-    quotes = [ex("x", "The pay rise is a disgrace and we oppose it."), ex("y", "We warmly welcome the new hospital.")]
+    quotes = [
+        ex("x", "The pay rise is a disgrace and we oppose it."),
+        ex("y", "We warmly welcome the new hospital."),
+    ]
     pairs = [(0, "pay-rise"), (1, "new-hospital"), (1, "pay-rise")]
     X, states = model.linker_.features(quotes, layer=4)
     both = model.polarity_scores(quotes, pairs)
-    expected = 0.5 * model.splitter_.predict_proba(states, pairs) + 0.5 * model.linker_.polarity_proba(X, pairs)
+    expected = 0.5 * model.splitter_.predict_proba(
+        states, pairs
+    ) + 0.5 * model.linker_.polarity_proba(X, pairs)
     assert both == pytest.approx(expected, abs=1e-5)
-    assert model.crossencoder_polarity_copy().polarity_scores(quotes, pairs) == pytest.approx(model.splitter_.predict_proba(states, pairs), abs=1e-5)
+    assert model.crossencoder_polarity_copy().polarity_scores(quotes, pairs) == pytest.approx(
+        model.splitter_.predict_proba(states, pairs), abs=1e-5
+    )
     # predict and predict_given work through blocks of quotes; one frozen pass per block
     whole = model.predict(TRAIN)
     given = model.predict_given(TRAIN, [[s.target for s in e.stances] for e in TRAIN])
     calls = []
     original = model.linker_.features
-    monkeypatch.setattr(model.linker_, "features", lambda examples, **kw: calls.append(len(examples)) or original(examples, **kw))
+    monkeypatch.setattr(
+        model.linker_,
+        "features",
+        lambda examples, **kw: calls.append(len(examples)) or original(examples, **kw),
+    )
     monkeypatch.setattr(models.stance, "BLOCK", 4)
     assert model.predict(TRAIN) == whole
     assert calls == [4, 4, 2]
@@ -310,7 +461,10 @@ def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path
     import json
 
     card = json.loads((tmp_path / "m" / "model_card.json").read_text())
-    assert card["polarity_model"]["kind"] == "split cross-encoder" and card["polarity_model"]["layers"] == 2
+    assert (
+        card["polarity_model"]["kind"] == "split cross-encoder"
+        and card["polarity_model"]["layers"] == 2
+    )
     assert len(card["polarity_history"]) == 20
     loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
     assert loaded.polarity_scores(quotes, pairs) == pytest.approx(both, abs=1e-5)
@@ -325,11 +479,17 @@ def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path
 def test_without_split_layers_the_minilm_cross_encoder_learns_polarity():
     from models.encoder import MINILM
 
-    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, polarity_layers=0).fit(TRAIN, TARGETS)
+    model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, polarity_layers=0).fit(
+        TRAIN, TARGETS
+    )
     assert model.splitter_ is None
     start = model.model_.polarity.weight.detach().clone()
-    trained = StanceModel(device="cpu", epochs=1, batch_size=8, linker_encoder=MINILM, polarity_layers=0, seed=13).fit(TRAIN, TARGETS)
-    split = StanceModel(device="cpu", epochs=1, batch_size=8, linker_encoder=MINILM, polarity_epochs=1, seed=13).fit(TRAIN, TARGETS)
+    trained = StanceModel(
+        device="cpu", epochs=1, batch_size=8, linker_encoder=MINILM, polarity_layers=0, seed=13
+    ).fit(TRAIN, TARGETS)
+    split = StanceModel(
+        device="cpu", epochs=1, batch_size=8, linker_encoder=MINILM, polarity_epochs=1, seed=13
+    ).fit(TRAIN, TARGETS)
     # same seed, same start: the MiniLM polarity head moves only when it is the one in use
     assert torch.equal(split.model_.polarity.weight, start)
     assert not torch.equal(trained.model_.polarity.weight, start)
@@ -350,14 +510,31 @@ def test_paired_bootstrap_reports_differences_with_intervals():
     doubled = np.ones(60)
     doubled[:10] = 2
     twice = np.concatenate([y_true, y_true[:10]]), np.concatenate([y_pred, y_pred[:10]])
-    assert _macro_counts(y_true, y_pred, doubled[None])[0] == pytest.approx(f1_score(*twice, labels=[0, 1, 2], average="macro", zero_division=0))
+    assert _macro_counts(y_true, y_pred, doubled[None])[0] == pytest.approx(
+        f1_score(*twice, labels=[0, 1, 2], average="macro", zero_division=0)
+    )
     gold = [labels[k] for k in y_true]
-    table = {"quote": [f"q{i // 2}" for i in range(60)], "target": ["t"] * 60, "gold": gold,
-             "models": {"finetuned": {"end_to_end": gold, "gold_targets": gold},
-                        "noisy": {"end_to_end": [labels[k] for k in y_pred], "gold_targets": gold}}}
+    table = {
+        "quote": [f"q{i // 2}" for i in range(60)],
+        "target": ["t"] * 60,
+        "gold": gold,
+        "models": {
+            "finetuned": {"end_to_end": gold, "gold_targets": gold},
+            "noisy": {"end_to_end": [labels[k] for k in y_pred], "gold_targets": gold},
+        },
+    }
     boot = paired_bootstrap(table, reference="finetuned", n_boot=300)
     e2e, given = boot["versus"]["noisy"]["end_to_end"], boot["versus"]["noisy"]["gold_targets"]
     assert e2e["difference"] == pytest.approx(1 - expected, abs=1e-4)
-    assert e2e["low"] <= e2e["difference"] <= e2e["high"] and e2e["low"] > 0 and e2e["reference_ahead"] == 1.0
-    assert given == {"difference": 0.0, "low": 0.0, "high": 0.0, "reference_ahead": 0.0}  # identical predictions
+    assert (
+        e2e["low"] <= e2e["difference"] <= e2e["high"]
+        and e2e["low"] > 0
+        and e2e["reference_ahead"] == 1.0
+    )
+    assert given == {
+        "difference": 0.0,
+        "low": 0.0,
+        "high": 0.0,
+        "reference_ahead": 0.0,
+    }  # identical predictions
     assert "noisy" in boot["versus"] and "finetuned" not in boot["versus"]

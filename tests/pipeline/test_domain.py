@@ -1,5 +1,6 @@
 """Domain folders: checked with file:line errors, and nothing else in the pipeline is hard-wired
 to the bundled debate (a second, made-up domain in tests/data/tiny_domain)."""
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,9 @@ def test_a_domain_folder_gives_targets_and_actors():
     assert domain.actors.lookup("Quinn").name == "Mara Quinn"
 
 
-def _domain(tmp_path, targets: str, actors: str = "actors:\n- name: A Body\n  kind: organisation\n") -> Path:
+def _domain(
+    tmp_path, targets: str, actors: str = "actors:\n- name: A Body\n  kind: organisation\n"
+) -> Path:
     folder = tmp_path / "d"
     folder.mkdir(exist_ok=True)
     (folder / "targets.yaml").write_text(targets, encoding="utf-8")
@@ -40,19 +43,23 @@ def _domain(tmp_path, targets: str, actors: str = "actors:\n- name: A Body\n  ki
 
 
 def test_every_problem_is_reported_with_file_line_and_fix(tmp_path):
-    folder = _domain(tmp_path, (
-        "targets:\n"
-        "- id: plan-a\n  title: Plan A\n  related_targets: [plan-z]\n"
-        "- id: plan-a\n  title: Plan A again\n"
-        "- id: Plan B\n  title: B\n"
-        "- id: plan-c\n  colour: red\n"
-    ), (
-        "actors:\n"
-        "- name: Jo Bell\n  kind: person\n"
-        "- name: jo  bell\n"
-        "- name: The Board\n  kind: committee\n"
-        "- kind: person\n"
-    ))
+    folder = _domain(
+        tmp_path,
+        (
+            "targets:\n"
+            "- id: plan-a\n  title: Plan A\n  related_targets: [plan-z]\n"
+            "- id: plan-a\n  title: Plan A again\n"
+            "- id: Plan B\n  title: B\n"
+            "- id: plan-c\n  colour: red\n"
+        ),
+        (
+            "actors:\n"
+            "- name: Jo Bell\n  kind: person\n"
+            "- name: jo  bell\n"
+            "- name: The Board\n  kind: committee\n"
+            "- kind: person\n"
+        ),
+    )
     problems = check_domain(folder)
     t, a = folder / "targets.yaml", folder / "actors.yaml"
     expected = [
@@ -90,20 +97,34 @@ def test_targets_hash_follows_content_not_layout(tmp_path):
     text = (copy / "targets.yaml").read_text(encoding="utf-8")
     (copy / "targets.yaml").write_text("# a new comment\n" + text, encoding="utf-8")
     assert load_domain(copy).targets_hash == base
-    (copy / "targets.yaml").write_text(text.replace("sell the building", "lease the building"), encoding="utf-8")
+    (copy / "targets.yaml").write_text(
+        text.replace("sell the building", "lease the building"), encoding="utf-8"
+    )
     assert load_domain(copy).targets_hash != base
     assert targets_hash(load_domain(copy).targets) == load_domain(copy).targets_hash
 
 
 def test_a_run_reads_its_actors_from_the_domain_folder(tmp_path):
     corpus = DATA / "tiny_corpus"
-    run_pipeline(corpus, out=tmp_path / "tiny", options=RunOptions(model=None, domain=str(TINY)), progress=lambda m: None)
-    run_pipeline(corpus, out=tmp_path / "bundled", options=RunOptions(model=None), progress=lambda m: None)
+    run_pipeline(
+        corpus,
+        out=tmp_path / "tiny",
+        options=RunOptions(model=None, domain=str(TINY)),
+        progress=lambda m: None,
+    )
+    run_pipeline(
+        corpus, out=tmp_path / "bundled", options=RunOptions(model=None), progress=lambda m: None
+    )
 
     def organisations(run):
-        return [json.loads(line)["organisation"] for line in (run / "quotes.jsonl").read_text(encoding="utf-8").splitlines()]
+        return [
+            json.loads(line)["organisation"]
+            for line in (run / "quotes.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
 
-    assert organisations(tmp_path / "tiny") == ["Harbour Libraries Trust"] * 2  # HLT is an alias there
+    assert (
+        organisations(tmp_path / "tiny") == ["Harbour Libraries Trust"] * 2
+    )  # HLT is an alias there
     assert organisations(tmp_path / "bundled") == ["HLT"] * 2
     manifest = json.loads((tmp_path / "tiny" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config"]["domain"] == str(TINY)
@@ -112,16 +133,34 @@ def test_a_run_reads_its_actors_from_the_domain_folder(tmp_path):
 def test_a_run_refuses_a_model_trained_on_other_targets_and_a_bad_domain(tmp_path):
     model = tmp_path / "model"
     model.mkdir()
-    (model / "model_card.json").write_text(json.dumps({"targets_hash": load_domain().targets_hash}), encoding="utf-8")
+    (model / "model_card.json").write_text(
+        json.dumps({"targets_hash": load_domain().targets_hash}), encoding="utf-8"
+    )
     with pytest.raises(RunRefused) as refused:
-        run_pipeline(DATA / "tiny_corpus", out=tmp_path / "run", options=RunOptions(model=str(model), domain=str(TINY)),
-                     progress=lambda m: None)
-    assert str(model / "model_card.json") in str(refused.value) and str(TINY / "targets.yaml") in str(refused.value)
+        run_pipeline(
+            DATA / "tiny_corpus",
+            out=tmp_path / "run",
+            options=RunOptions(model=str(model), domain=str(TINY)),
+            progress=lambda m: None,
+        )
+    assert str(model / "model_card.json") in str(refused.value) and str(
+        TINY / "targets.yaml"
+    ) in str(refused.value)
     assert "retrain" in str(refused.value)
     assert not (tmp_path / "run").exists()  # refused before any work
     (model / "model_card.json").write_text(json.dumps({"format": 4}), encoding="utf-8")
     with pytest.raises(RunRefused, match="does not record the targets"):
-        run_pipeline(DATA / "tiny_corpus", out=tmp_path / "run", options=RunOptions(model=str(model)), progress=lambda m: None)
+        run_pipeline(
+            DATA / "tiny_corpus",
+            out=tmp_path / "run",
+            options=RunOptions(model=str(model)),
+            progress=lambda m: None,
+        )
     bad = _domain(tmp_path, "targets: []\n")
     with pytest.raises(DomainError):
-        run_pipeline(DATA / "tiny_corpus", out=tmp_path / "run", options=RunOptions(model=None, domain=str(bad)), progress=lambda m: None)
+        run_pipeline(
+            DATA / "tiny_corpus",
+            out=tmp_path / "run",
+            options=RunOptions(model=None, domain=str(bad)),
+            progress=lambda m: None,
+        )

@@ -1,4 +1,5 @@
 """Saved web pages -> Article with trafilatura (pages written for these tests)."""
+
 from __future__ import annotations
 
 import warnings
@@ -56,7 +57,7 @@ def test_str_input_gives_same_text():
 
 def test_paragraphs_survive_for_segmentation():
     article = html_to_article(PAGE, id="ferry")
-    body = [article.text[s.start:s.end] for s in segment_article(article) if s.role == "body"]
+    body = [article.text[s.start : s.end] for s in segment_article(article) if s.role == "body"]
     assert any(p.startswith("“We know this is hard") for p in body)
     assert any(p.startswith("The island council said") for p in body)
     # with a known title, the lede right under the headline is body, not a standfirst
@@ -74,7 +75,11 @@ def test_page_without_text_raises():
 
 
 def test_non_utf8_page_is_decoded():
-    page = PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1252">').replace("“", '"').replace("”", '"')
+    page = (
+        PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+        .replace("“", '"')
+        .replace("”", '"')
+    )
     page = page.replace("operator’s", "operator\u2019s")
     article = html_to_article(page.encode("cp1252"), id="cp")
     assert "operator’s managing director" in article.text

@@ -1,4 +1,5 @@
 """Stance matrix: counts, majority/mixed, weighting, duplicate policy, time windows, CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -25,7 +26,11 @@ def q(article, speaker=None, org=None, stances=(), qid=None, start=None):
         kind="direct",
         speaker=speaker,
         organisation=org,
-        stances=tuple(Stance(target=t, stance=s, score=sc) for t, s, *rest in stances for sc in [rest[0] if rest else None]),
+        stances=tuple(
+            Stance(target=t, stance=s, score=sc)
+            for t, s, *rest in stances
+            for sc in [rest[0] if rest else None]
+        ),
     )
 
 
@@ -33,7 +38,9 @@ def cell(cells, actor, target, kind=None, period="__any__"):
     found = [
         c
         for c in cells
-        if c.actor == actor and c.target == target and (kind is None or c.actor_kind == kind)
+        if c.actor == actor
+        and c.target == target
+        and (kind is None or c.actor_kind == kind)
         and (period == "__any__" or c.period == period)
     ]
     assert len(found) == 1, found
@@ -51,7 +58,13 @@ def test_counts_at_person_and_organisation_level():
     ]
     cells = build_matrix(quotes)
     ann = cell(cells, "Ann Lee", "t1", "person")
-    assert (ann.support, ann.oppose, ann.neutral, ann.n_quotes, ann.stance) == (2, 0, 0, 2, "support")
+    assert (ann.support, ann.oppose, ann.neutral, ann.n_quotes, ann.stance) == (
+        2,
+        0,
+        0,
+        2,
+        "support",
+    )
     assert ann.evidence == ("a1#q1", "a1#q2")
     org = cell(cells, "Fostering Group", "t1", "organisation")
     assert (org.support, org.oppose, org.n_quotes, org.stance) == (2, 1, 3, "support")
@@ -118,7 +131,9 @@ def test_duplicate_policy_once_per_article():
     # organisation level: Fa Gu's support in a2 repeats Di Eve's for the organisation
     org = cell(build_matrix(quotes, duplicates="once-per-article"), "Council X", "t1")
     assert (org.support, org.oppose, org.n_quotes) == (2, 1, 6)
-    weighted = cell(build_matrix(quotes, duplicates="once-per-article", weighting=True), "Di Eve", "t1")
+    weighted = cell(
+        build_matrix(quotes, duplicates="once-per-article", weighting=True), "Di Eve", "t1"
+    )
     assert weighted.oppose == pytest.approx(0.8)  # the repeat counts with its highest score
     assert weighted.support == pytest.approx(1.4)
     with pytest.raises(ValueError, match="once-per-article"):
@@ -128,8 +143,18 @@ def test_duplicate_policy_once_per_article():
 def test_one_stance_per_quote_and_target_the_highest_scored_or_first():
     quotes = [q("a1", "Gil Ho", None, [("t1", "support"), ("t1", "support"), ("t1", "oppose")])]
     c = cell(build_matrix(quotes), "Gil Ho", "t1")
-    assert (c.support, c.oppose, c.n_quotes, c.stance) == (1, 0, 1, "support")  # no scores: the first
-    scored = q("a1", "Gil Ho", None, [("t1", "support", 0.4), ("t1", "oppose", 0.7), ("t1", "neutral", 0.7)])
+    assert (c.support, c.oppose, c.n_quotes, c.stance) == (
+        1,
+        0,
+        1,
+        "support",
+    )  # no scores: the first
+    scored = q(
+        "a1",
+        "Gil Ho",
+        None,
+        [("t1", "support", 0.4), ("t1", "oppose", 0.7), ("t1", "neutral", 0.7)],
+    )
     c = cell(build_matrix([scored]), "Gil Ho", "t1")
     assert (c.support, c.oppose, c.stance) == (0, 1, "oppose")
 
@@ -162,7 +187,12 @@ def test_split_window_before_and_after_a_date():
     assert (after.support, after.n_quotes, after.stance) == (2, 2, "support")
     assert undated.neutral == 2
     three = build_matrix(quotes, dates=dates, window="2023-03-01, 2023-02-02")
-    assert [c.period for c in three] == ["..2023-02-01", "2023-02-02..2023-02-28", "2023-03-01..", "undated"]
+    assert [c.period for c in three] == [
+        "..2023-02-01",
+        "2023-02-02..2023-02-28",
+        "2023-03-01..",
+        "undated",
+    ]
     with pytest.raises(ValueError, match="not an ISO date"):
         build_matrix(quotes, dates=dates, window="February")
 
@@ -183,7 +213,11 @@ def test_moving_windows_overlap():
         "2023-02-15..2023-03-16": (1, 0),
     }
     weekly = build_matrix(quotes, dates=dates, window="moving:2w")  # step = length
-    assert [c.period for c in weekly] == ["2023-01-01..2023-01-14", "2023-01-15..2023-01-28", "2023-02-12..2023-02-25"]
+    assert [c.period for c in weekly] == [
+        "2023-01-01..2023-01-14",
+        "2023-01-15..2023-01-28",
+        "2023-02-12..2023-02-25",
+    ]
 
 
 def test_parse_date():
@@ -202,10 +236,27 @@ def test_csv_and_frame(tmp_path):
     write_matrix_csv(cells, path)
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["actor", "actor_kind", "target", "support", "oppose", "neutral", "n_quotes", "stance", "evidence"]
+    assert list(rows[0]) == [
+        "actor",
+        "actor_kind",
+        "target",
+        "support",
+        "oppose",
+        "neutral",
+        "n_quotes",
+        "stance",
+        "evidence",
+    ]
     assert rows[0] == {
-        "actor": "Fostering Group", "actor_kind": "organisation", "target": "t1", "support": "0.75",
-        "oppose": "0.5", "neutral": "0", "n_quotes": "2", "stance": "support", "evidence": "a1#q1 a1#q2",
+        "actor": "Fostering Group",
+        "actor_kind": "organisation",
+        "target": "t1",
+        "support": "0.75",
+        "oppose": "0.5",
+        "neutral": "0",
+        "n_quotes": "2",
+        "stance": "support",
+        "evidence": "a1#q1 a1#q2",
     }
     frame = matrix_frame(cells)
     assert list(frame["actor_kind"]) == ["organisation", "person"]
@@ -218,28 +269,46 @@ def test_csv_and_frame(tmp_path):
     assert rows[0]["period"] == "..2023-02-01"
     # no quotes: a header only
     write_matrix_csv(build_matrix([]), path)
-    assert path.read_text(encoding="utf-8").strip() == "actor,actor_kind,target,support,oppose,neutral,n_quotes,stance,evidence"
+    assert (
+        path.read_text(encoding="utf-8").strip()
+        == "actor,actor_kind,target,support,oppose,neutral,n_quotes,stance,evidence"
+    )
     assert matrix_frame([]).empty
 
 
 # ------------------------------------------------------------------------------- properties
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 _names = st.sampled_from(["Ann Lee", "Bo Khan", None])
 _orgs = st.sampled_from(["North Trust", "South Council", None])
 _stances = st.lists(
-    st.tuples(st.sampled_from(["t1", "t2", "t3"]), st.sampled_from(["support", "oppose", "neutral"]),
-              st.one_of(st.none(), st.floats(0, 1))),
+    st.tuples(
+        st.sampled_from(["t1", "t2", "t3"]),
+        st.sampled_from(["support", "oppose", "neutral"]),
+        st.one_of(st.none(), st.floats(0, 1)),
+    ),
     max_size=3,
 )
-_quotes = st.lists(st.tuples(st.sampled_from(["a1", "a2", "a3"]), _names, _orgs, _stances), max_size=25)
+_quotes = st.lists(
+    st.tuples(st.sampled_from(["a1", "a2", "a3"]), _names, _orgs, _stances), max_size=25
+)
 
 
 def _make(rows):
     return [
-        Quote(article=a, id=f"q{i}", start=i, end=i + 1, text="x", kind="direct", speaker=s, organisation=o,
-              stances=tuple(Stance(t, v, sc) for t, v, sc in stances))
+        Quote(
+            article=a,
+            id=f"q{i}",
+            start=i,
+            end=i + 1,
+            text="x",
+            kind="direct",
+            speaker=s,
+            organisation=o,
+            stances=tuple(Stance(t, v, sc) for t, v, sc in stances),
+        )
         for i, (a, s, o, stances) in enumerate(rows)
     ]
 
@@ -249,12 +318,17 @@ def _make(rows):
 def test_matrix_invariants(rows):
     quotes = _make(rows)
     every = {(c.actor_kind, c.actor, c.target): c for c in build_matrix(quotes)}
-    once = {(c.actor_kind, c.actor, c.target): c for c in build_matrix(quotes, duplicates="once-per-article")}
+    once = {
+        (c.actor_kind, c.actor, c.target): c
+        for c in build_matrix(quotes, duplicates="once-per-article")
+    }
     weighted = {(c.actor_kind, c.actor, c.target): c for c in build_matrix(quotes, weighting=True)}
     assert every.keys() == once.keys() == weighted.keys()
     # person rows count each (quote, target) of quotes with a speaker exactly once
     statements = {(q.key, s.target) for q in quotes if q.speaker for s in q.stances}
-    assert sum(c.support + c.oppose + c.neutral for k, c in every.items() if k[0] == "person") == len(statements)
+    assert sum(
+        c.support + c.oppose + c.neutral for k, c in every.items() if k[0] == "person"
+    ) == len(statements)
     for key, c in every.items():
         assert once[key].evidence == c.evidence == weighted[key].evidence
         assert c.n_quotes == len(c.evidence) >= 1

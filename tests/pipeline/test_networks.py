@@ -1,11 +1,12 @@
 """Discourse networks: statements, two-mode, congruence/conflict/subtract, co-occurrence, files."""
+
 from __future__ import annotations
 
-from dataclasses import replace
 import csv
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import networkx as nx
 import pytest
@@ -28,8 +29,15 @@ from pipeline.records import ArticleStatus, Quote, Stance
 
 def q(article, qid, speaker, org, *stances, start=0):
     return Quote(
-        article=article, id=qid, start=start, end=start + 4, text=f"text {qid}", kind="indirect",
-        speaker=speaker, organisation=org, cue="said",
+        article=article,
+        id=qid,
+        start=start,
+        end=start + 4,
+        text=f"text {qid}",
+        kind="indirect",
+        speaker=speaker,
+        organisation=org,
+        cue="said",
         stances=tuple(Stance(t, s, *rest) for t, s, *rest in stances),
     )
 
@@ -51,18 +59,38 @@ DATES = {"a1": "2023-01-20", "a2": "2023-02-03", "a3": None}
 
 def label_edges(graph):
     return {
-        tuple(sorted((graph.nodes[u]["label"], graph.nodes[v]["label"]))): d for u, v, d in graph.edges(data=True)
+        tuple(sorted((graph.nodes[u]["label"], graph.nodes[v]["label"]))): d
+        for u, v, d in graph.edges(data=True)
     }
 
 
 def test_statement_table():
     table = statements(QUOTES, dates=DATES)
     assert len(table) == 10  # one row per quote and target, actor-less included
-    assert list(table.columns)[:8] == ["statement", "article", "quote", "date", "person", "organisation", "target", "agreement"]
+    assert list(table.columns)[:8] == [
+        "statement",
+        "article",
+        "quote",
+        "date",
+        "person",
+        "organisation",
+        "target",
+        "agreement",
+    ]
     first = table.iloc[0]
-    assert (first["article"], first["quote"], first["date"], first["person"], first["organisation"]) == (
-        "a1", "q1", "2023-01-20", "Ann Lee", "North Trust")
-    assert (first["target"], first["agreement"], first["start"], first["end"]) == ("t1", "support", 0, 4)
+    assert (
+        first["article"],
+        first["quote"],
+        first["date"],
+        first["person"],
+        first["organisation"],
+    ) == ("a1", "q1", "2023-01-20", "Ann Lee", "North Trust")
+    assert (first["target"], first["agreement"], first["start"], first["end"]) == (
+        "t1",
+        "support",
+        0,
+        4,
+    )
     assert first["confidence"] == pytest.approx(0.9)
     assert table["confidence"].isna().sum() == 8
     assert statements([]).empty
@@ -72,16 +100,38 @@ def test_two_mode_signed():
     graph = two_mode_graph(QUOTES)
     actors = {d["label"] for _, d in graph.nodes(data=True) if d["type"] == "actor"}
     assert actors == {"North Trust", "South Council", "West Forum", "Di Eve"}  # person fallback
-    assert {d["label"] for _, d in graph.nodes(data=True) if d["type"] == "target"} == {"t1", "t2", "t3"}
+    assert {d["label"] for _, d in graph.nodes(data=True) if d["type"] == "target"} == {
+        "t1",
+        "t2",
+        "t3",
+    }
     assert nx.is_bipartite(graph)
     edges = label_edges(graph)
     north_t1 = edges[("North Trust", "t1")]
-    assert (north_t1["support"], north_t1["oppose"], north_t1["net"], north_t1["sign"], north_t1["weight"]) == (2, 0, 2, 1, 2)
-    assert edges[("West Forum", "t1")]["sign"] == -1 and edges[("West Forum", "t1")]["stance"] == "oppose"
-    assert edges[("South Council", "t3")]["sign"] == 0 and edges[("South Council", "t3")]["stance"] == "neutral"
+    assert (
+        north_t1["support"],
+        north_t1["oppose"],
+        north_t1["net"],
+        north_t1["sign"],
+        north_t1["weight"],
+    ) == (2, 0, 2, 1, 2)
+    assert (
+        edges[("West Forum", "t1")]["sign"] == -1
+        and edges[("West Forum", "t1")]["stance"] == "oppose"
+    )
+    assert (
+        edges[("South Council", "t3")]["sign"] == 0
+        and edges[("South Council", "t3")]["stance"] == "neutral"
+    )
     people = two_mode_graph(QUOTES, level="person")
     labels = {d["label"] for _, d in people.nodes(data=True) if d["type"] == "actor"}
-    assert labels == {"Ann Lee", "Bo Khan", "Cy Dee", "Di Eve", "South Council"}  # organisation fallback
+    assert labels == {
+        "Ann Lee",
+        "Bo Khan",
+        "Cy Dee",
+        "Di Eve",
+        "South Council",
+    }  # organisation fallback
     with pytest.raises(ValueError, match="level"):
         two_mode_graph(QUOTES, level="party")
 
@@ -143,8 +193,13 @@ def test_files_open_and_round_trip(tmp_path):
     # GraphML: plain (only the graphml namespace), read back with the same edges and signed attributes
     graphml = tmp_path / "networks" / "two_mode_organisation.graphml"
     root = ET.parse(graphml).getroot()
-    assert {el.tag.split("}")[0] for el in root.iter()} == {"{http://graphml.graphdrawing.org/xmlns"}
-    assert all(re.fullmatch(r"[\w.:-]+", el.get("id")) for el in root.iter("{http://graphml.graphdrawing.org/xmlns}node"))
+    assert {el.tag.split("}")[0] for el in root.iter()} == {
+        "{http://graphml.graphdrawing.org/xmlns"
+    }
+    assert all(
+        re.fullmatch(r"[\w.:-]+", el.get("id"))
+        for el in root.iter("{http://graphml.graphdrawing.org/xmlns}node")
+    )
     back = nx.read_graphml(graphml)
     assert back.number_of_edges() == two_mode_graph(QUOTES).number_of_edges()
     assert label_edges(back)[("West Forum", "t1")]["net"] == -1
@@ -154,10 +209,24 @@ def test_files_open_and_round_trip(tmp_path):
     with open(tmp_path / "networks" / "statements.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 10 and rows[4]["date"] == "2023-02-03" and rows[4]["agreement"] == "oppose"
-    with open(tmp_path / "networks" / "actors_congruence_organisation_edges.csv", newline="", encoding="utf-8") as handle:
+    with open(
+        tmp_path / "networks" / "actors_congruence_organisation_edges.csv",
+        newline="",
+        encoding="utf-8",
+    ) as handle:
         edges = list(csv.DictReader(handle))
-    assert edges == [{"Source": "North Trust", "Target": "South Council", "Type": "Undirected", "Weight": "2",
-                      "congruence": "2", "conflict": "0", "agree_on": "t1:support t2:oppose", "disagree_on": ""}]
+    assert edges == [
+        {
+            "Source": "North Trust",
+            "Target": "South Council",
+            "Type": "Undirected",
+            "Weight": "2",
+            "congruence": "2",
+            "conflict": "0",
+            "agree_on": "t1:support t2:oppose",
+            "disagree_on": "",
+        }
+    ]
 
 
 def test_empty_quotes_still_write_valid_files(tmp_path):
@@ -165,7 +234,11 @@ def test_empty_quotes_still_write_valid_files(tmp_path):
     assert len(paths) == 28
     assert nx.read_graphml(tmp_path / "two_mode_person.graphml").number_of_nodes() == 0
     assert nx.read_gexf(tmp_path / "targets_cooccurrence.gexf").number_of_nodes() == 0
-    assert (tmp_path / "statements.csv").read_text(encoding="utf-8").startswith("statement,article,quote,date")
+    assert (
+        (tmp_path / "statements.csv")
+        .read_text(encoding="utf-8")
+        .startswith("statement,article,quote,date")
+    )
 
 
 def _run_folder(tmp_path):
@@ -174,7 +247,9 @@ def _run_folder(tmp_path):
     write_jsonl(run / "quotes.jsonl", QUOTES)
     with open(run / "quotes.jsonl", "a", encoding="utf-8") as handle:
         handle.write('{"article": "a9", "id": "bad"}\n')  # a bad line is skipped, not fatal
-    write_jsonl(run / "articles.jsonl", [ArticleStatus(id=a, status="ok", date=d) for a, d in DATES.items()])
+    write_jsonl(
+        run / "articles.jsonl", [ArticleStatus(id=a, status="ok", date=d) for a, d in DATES.items()]
+    )
     return run
 
 
@@ -197,8 +272,15 @@ def test_export_run_and_command(tmp_path):
 
 def test_streamed_statements_csv_is_the_statement_table(tmp_path):
     """write_networks streams statements.csv row by row; it must be what pandas writes of the table."""
-    scored = [replace(q, stances=tuple(replace(s, score=0.8125 if i % 2 else None) for i, s in enumerate(q.stances)))
-              for q in QUOTES]
+    scored = [
+        replace(
+            q,
+            stances=tuple(
+                replace(s, score=0.8125 if i % 2 else None) for i, s in enumerate(q.stances)
+            ),
+        )
+        for q in QUOTES
+    ]
     write_networks(scored, tmp_path, dates=DATES)
     expected = statements(scored, dates=DATES).to_csv(index=False, lineterminator="\n")
     assert (tmp_path / "statements.csv").read_text(encoding="utf-8") == expected

@@ -23,11 +23,14 @@ def test_progress_says_rate_and_time_left_at_most_every_interval_and_at_the_end(
     bar.advance(20, skipped=20, note="(20 already done)")
     clock.now = 40.0
     bar.advance(40)
-    assert lines == [
-        "articles: 10/100 (10%), 5.00/s, about 18s left",
-        "articles: 60/100 (60%), 4.00/s, about 10s left (20 already done)",  # resumed work is not counted in the rate
-        "articles: 100/100 (100%), 2.00/s, 40s in all",
-    ]
+    assert (
+        lines
+        == [
+            "articles: 10/100 (10%), 5.00/s, about 18s left",
+            "articles: 60/100 (60%), 4.00/s, about 10s left (20 already done)",  # resumed work is not counted in the rate
+            "articles: 100/100 (100%), 2.00/s, 40s in all",
+        ]
+    )
 
 
 def test_progress_without_a_total_and_long_durations():
@@ -36,7 +39,11 @@ def test_progress_without_a_total_and_long_durations():
     clock.now = 0.5
     bar.advance(30)
     assert lines == ["steps: 30 steps, 60/s"]
-    assert (format_seconds(59.4), format_seconds(61), format_seconds(3 * 3600 + 125)) == ("59s", "1m01s", "3h02m")
+    assert (format_seconds(59.4), format_seconds(61), format_seconds(3 * 3600 + 125)) == (
+        "59s",
+        "1m01s",
+        "3h02m",
+    )
 
 
 def test_count_corpus_counts_what_iter_corpus_reads(tmp_path):

@@ -1,4 +1,5 @@
 """Quote extraction, one test per pattern, on sentences written for these tests."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,14 +12,29 @@ from pipeline.segment import segment_article
 
 ACTORS = ActorTable(
     (
-        Actor(name="Federation of Coastal Councils", kind="organisation", aliases=("FCC", "the coastal councils' body")),
-        Actor(name="Department for Rivers", kind="organisation", aliases=("the department", "the government")),
-        Actor(name="Lena Ortiz", kind="person", organisation="Department for Rivers", aliases=("Ortiz",)),
+        Actor(
+            name="Federation of Coastal Councils",
+            kind="organisation",
+            aliases=("FCC", "the coastal councils' body"),
+        ),
+        Actor(
+            name="Department for Rivers",
+            kind="organisation",
+            aliases=("the department", "the government"),
+        ),
+        Actor(
+            name="Lena Ortiz",
+            kind="person",
+            organisation="Department for Rivers",
+            aliases=("Ortiz",),
+        ),
     )
 )
 
 
-def quotes_of(nlp, *paragraphs: str, roles: tuple[str, ...] | None = None, actors: ActorTable = ACTORS):
+def quotes_of(
+    nlp, *paragraphs: str, roles: tuple[str, ...] | None = None, actors: ActorTable = ACTORS
+):
     """Quotes of one article made of ``paragraphs`` (all body unless ``roles`` says otherwise)."""
     text = "\n\n".join(paragraphs)
     article = Article(id="t", text=text)
@@ -26,11 +42,13 @@ def quotes_of(nlp, *paragraphs: str, roles: tuple[str, ...] | None = None, actor
     for i, para in enumerate(paragraphs):
         start = text.index(para, pos)
         role = roles[i] if roles else "body"
-        segments.append(Segment(article="t", start=start, end=start + len(para), role=role, index=i))
+        segments.append(
+            Segment(article="t", start=start, end=start + len(para), role=role, index=i)
+        )
         pos = start + len(para)
     (quotes,) = list(extract_quotes([(article, segments)], nlp=nlp, actors=actors))
     for q in quotes:
-        assert q.text == text[q.start:q.end]
+        assert q.text == text[q.start : q.end]
     return quotes
 
 
@@ -38,7 +56,7 @@ def quotes_of(nlp, *paragraphs: str, roles: tuple[str, ...] | None = None, actor
 
 
 def texts(text):
-    return [text[s.start:s.end] for s in find_quote_spans(text)]
+    return [text[s.start : s.end] for s in find_quote_spans(text)]
 
 
 def test_pairs_curly_double_quotes():
@@ -55,7 +73,9 @@ def test_nested_single_inside_double_is_one_quote():
 
 
 def test_unclosed_quote_runs_to_paragraph_end():
-    assert texts("“This continues into the next paragraph") == ["This continues into the next paragraph"]
+    assert texts("“This continues into the next paragraph") == [
+        "This continues into the next paragraph"
+    ]
 
 
 def test_unbalanced_single_mark_is_ignored():
@@ -70,7 +90,10 @@ def test_straight_quotes():
 
 
 def test_direct_said_after(nlp):
-    (q,) = quotes_of(nlp, "“We will build more homes for families,” said Priya Natarajan, director of the Housing Forum.")
+    (q,) = quotes_of(
+        nlp,
+        "“We will build more homes for families,” said Priya Natarajan, director of the Housing Forum.",
+    )
     assert q.kind == "direct"
     assert q.text == "We will build more homes for families"
     assert q.speaker == "Priya Natarajan"
@@ -80,7 +103,10 @@ def test_direct_said_after(nlp):
 
 
 def test_direct_colon_after_cue(nlp):
-    (q,) = quotes_of(nlp, "Tom Ellery, chair of the Rivers Trust, said: “The water is dirtier than it has ever been.”")
+    (q,) = quotes_of(
+        nlp,
+        "Tom Ellery, chair of the Rivers Trust, said: “The water is dirtier than it has ever been.”",
+    )
     assert q.kind == "direct"
     assert q.text.startswith("The water is dirtier")
     assert (q.speaker, q.organisation) == ("Tom Ellery", "Rivers Trust")
@@ -119,7 +145,9 @@ def test_quote_continuing_over_paragraphs(nlp):
 
 
 def test_indirect_that_clause(nlp):
-    (q,) = quotes_of(nlp, "Mina Castell argues that raising the threshold will not help rural schools.")
+    (q,) = quotes_of(
+        nlp, "Mina Castell argues that raising the threshold will not help rural schools."
+    )
     assert q.kind == "indirect"
     assert q.text == "raising the threshold will not help rural schools"
     assert q.speaker == "Mina Castell"
@@ -140,7 +168,9 @@ def test_mixed_quote_with_fragment(nlp):
 
 
 def test_according_to(nlp):
-    (q,) = quotes_of(nlp, "Class sizes will rise sharply next year, according to the Schools Alliance.")
+    (q,) = quotes_of(
+        nlp, "Class sizes will rise sharply next year, according to the Schools Alliance."
+    )
     assert q.kind == "indirect"
     assert q.text == "Class sizes will rise sharply next year"
     assert q.speaker is None and q.organisation == "Schools Alliance"
@@ -148,7 +178,9 @@ def test_according_to(nlp):
 
 
 def test_participial_saying(nlp):
-    quotes = quotes_of(nlp, "Jo Pike backed the scheme, saying it would cut waiting times for everyone.")
+    quotes = quotes_of(
+        nlp, "Jo Pike backed the scheme, saying it would cut waiting times for everyone."
+    )
     by_cue = {q.cue: q for q in quotes}
     assert by_cue["saying"].text == "it would cut waiting times for everyone"
     assert by_cue["backed"].text == "the scheme"
@@ -240,7 +272,9 @@ def test_acronym_defined_in_text(nlp):
 
 
 def test_possessive_org_title(nlp):
-    (q,) = quotes_of(nlp, "Greenway’s director Sam Hollis said the depot would close in the spring.")
+    (q,) = quotes_of(
+        nlp, "Greenway’s director Sam Hollis said the depot would close in the spring."
+    )
     assert (q.speaker, q.organisation) == ("Sam Hollis", "Greenway")
 
 
@@ -301,9 +335,9 @@ def test_ids_order_and_offsets(nlp):
     assert [q.id for q in quotes] == ["q01", "q02"]
     assert [q.start for q in quotes] == sorted(q.start for q in quotes)
     for q in quotes:
-        assert q.text == text[q.start:q.end]
+        assert q.text == text[q.start : q.end]
         assert q.article == "a1" and q.stances == ()
-        assert text[q.speaker_start:q.speaker_end] in ("Kiran Shah", "Shah")
+        assert text[q.speaker_start : q.speaker_end] in ("Kiran Shah", "Shah")
     assert quotes[1].organisation == "Quay Traders Association"
 
 
@@ -312,7 +346,13 @@ def test_unbalanced_mark_and_empty_article_do_not_stop_the_stream(nlp):
     good = Article(id="good", text=text)
     good_segments = [Segment(article="good", start=0, end=len(text), role="body", index=0)]
     empty = Article(id="empty", text="   ")
-    out = list(extract_quotes([(empty, []), (good, good_segments), (empty, segment_article(empty))], nlp=nlp, actors=ACTORS))
+    out = list(
+        extract_quotes(
+            [(empty, []), (good, good_segments), (empty, segment_article(empty))],
+            nlp=nlp,
+            actors=ACTORS,
+        )
+    )
     assert len(out) == 3
     assert out[0] == [] and out[2] == []
     assert [q.text for q in out[1]] == ["This will not work for anyone"]
@@ -330,7 +370,10 @@ def test_on_error_is_called(nlp, monkeypatch):
         return real(article, paras, actors)
 
     monkeypatch.setattr(quotes_module, "_article_quotes", flaky)
-    articles = [Article(id=i, text="Sara Lind said the bridge would reopen in June.") for i in ("a", "bad", "c")]
+    articles = [
+        Article(id=i, text="Sara Lind said the bridge would reopen in June.")
+        for i in ("a", "bad", "c")
+    ]
     errors = []
     out = list(
         extract_quotes(
@@ -348,14 +391,21 @@ def test_on_error_is_called(nlp, monkeypatch):
 
 
 def test_relative_clause_cue(nlp):
-    quotes = quotes_of(nlp, "The plan was backed by Idris Cole, a councillor, who said: “It is the best option we have had in years.”")
+    quotes = quotes_of(
+        nlp,
+        "The plan was backed by Idris Cole, a councillor, who said: “It is the best option we have had in years.”",
+    )
     texts = {q.text: q for q in quotes}
     assert "It is the best option we have had in years." in texts
     assert texts["It is the best option we have had in years."].speaker == "Idris Cole"
 
 
 def test_passive_evaluative_cue(nlp):
-    quotes = quotes_of(nlp, "The Quay Traders Association met on Monday.", "The new parking scheme was criticised by the Quay Traders Association.")
+    quotes = quotes_of(
+        nlp,
+        "The Quay Traders Association met on Monday.",
+        "The new parking scheme was criticised by the Quay Traders Association.",
+    )
     (q,) = quotes
     assert q.text == "The new parking scheme"
     assert q.organisation == "Quay Traders Association"
@@ -369,7 +419,9 @@ def test_copular_evaluation_cue(nlp):
 
 
 def test_nominal_call_for(nlp):
-    quotes = quotes_of(nlp, "The decision ignores Nora Hale's call for a full public inquiry into the flooding.")
+    quotes = quotes_of(
+        nlp, "The decision ignores Nora Hale's call for a full public inquiry into the flooding."
+    )
     (q,) = quotes
     assert q.text == "a full public inquiry into the flooding"
     assert q.speaker == "Nora Hale"
@@ -377,7 +429,11 @@ def test_nominal_call_for(nlp):
 
 
 def test_call_for_someone_to_act(nlp):
-    quotes = quotes_of(nlp, "Nora Hale runs the flood group.", "She calls for the council to publish the survey in full.")
+    quotes = quotes_of(
+        nlp,
+        "Nora Hale runs the flood group.",
+        "She calls for the council to publish the survey in full.",
+    )
     (q,) = quotes
     assert q.text == "the council to publish the survey in full"
     assert q.speaker == "Nora Hale"
@@ -407,8 +463,21 @@ def test_stream_is_lazy_and_in_order(nlp):
     def feed():
         for i in range(5):
             seen.append(i)
-            article = Article(id=f"a{i}", text=f"Para one.\n\nLiam Ross{i} said the road would open in May.\n")
-            yield article, [Segment(article=article.id, start=11, end=len(article.text) - 1, role="body", index=0)]
+            article = Article(
+                id=f"a{i}", text=f"Para one.\n\nLiam Ross{i} said the road would open in May.\n"
+            )
+            yield (
+                article,
+                [
+                    Segment(
+                        article=article.id,
+                        start=11,
+                        end=len(article.text) - 1,
+                        role="body",
+                        index=0,
+                    )
+                ],
+            )
 
     stream = extract_quotes(feed(), nlp=nlp, actors=ACTORS, batch_size=2)
     first = next(stream)
@@ -441,7 +510,10 @@ def test_error_propagates_naming_the_article_and_the_stream_can_restart(nlp, mon
         return real(article, paras, actors)
 
     monkeypatch.setattr(quotes_module, "_article_quotes", flaky)
-    articles = [Article(id=i, text="Sara Lind said the bridge would reopen in June.") for i in ("a", "bad", "c")]
+    articles = [
+        Article(id=i, text="Sara Lind said the bridge would reopen in June.")
+        for i in ("a", "bad", "c")
+    ]
     pairs = [(a, segment_article(a)) for a in articles]
     stream = extract_quotes(pairs, nlp=nlp, actors=ACTORS)
     assert len(next(stream)) == 1
@@ -462,12 +534,16 @@ def test_document_owner_is_its_clauses_subject(nlp):
 
 
 def test_former_employer_is_not_the_organisation(nlp):
-    (q,) = quotes_of(nlp, "Ruth Okafor, former chief executive of the Marsh Trust, said the levy was unfair.")
+    (q,) = quotes_of(
+        nlp, "Ruth Okafor, former chief executive of the Marsh Trust, said the levy was unfair."
+    )
     assert q.speaker == "Ruth Okafor"
     assert q.organisation is None
 
 
 def test_mixed_marks_in_odd_order_do_not_break_the_article(nlp):
     # found by hypothesis: a reported clause whose quotation marks all open before its content
-    quotes = quotes_of(nlp, "“the plan’, said Maria Okafor. ‘the plan the plan ” the plan”, said Maria Okafor.")
+    quotes = quotes_of(
+        nlp, "“the plan’, said Maria Okafor. ‘the plan the plan ” the plan”, said Maria Okafor."
+    )
     assert quotes and all(q.speaker == "Maria Okafor" for q in quotes)

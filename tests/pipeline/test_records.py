@@ -1,4 +1,5 @@
 """Records: the codebook record shape round-trips, and bad records fail with a reason."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,19 @@ import pytest
 from pipeline.records import MatrixCell, Quote, RecordError, Segment, Stance, parse_lines
 
 LINE = {
-    "article": "a1", "id": "q01", "start": 10, "end": 30, "text": "x" * 20, "kind": "mixed",
-    "speaker": "Ann Lee", "organisation": "Town Council", "speaker_start": 0, "speaker_end": 7,
-    "cue": "said", "stances": [{"target": "t1", "stance": "support"}], "annotator": "passA",
+    "article": "a1",
+    "id": "q01",
+    "start": 10,
+    "end": 30,
+    "text": "x" * 20,
+    "kind": "mixed",
+    "speaker": "Ann Lee",
+    "organisation": "Town Council",
+    "speaker_start": 0,
+    "speaker_end": 7,
+    "cue": "said",
+    "stances": [{"target": "t1", "stance": "support"}],
+    "annotator": "passA",
 }
 
 
@@ -51,7 +62,9 @@ def test_parse_lines_reports_file_and_line():
 
 
 def test_segment_and_matrix_cell_validate_their_enums():
-    assert Segment.from_json({"article": "a", "start": 0, "end": 5, "role": "body", "sentences": [[0, 5]]}).sentences == ((0, 5),)
+    assert Segment.from_json(
+        {"article": "a", "start": 0, "end": 5, "role": "body", "sentences": [[0, 5]]}
+    ).sentences == ((0, 5),)
     with pytest.raises(RecordError):
         Segment(article="a", start=0, end=5, role="sidebar")
     with pytest.raises(RecordError):
@@ -61,12 +74,14 @@ def test_segment_and_matrix_cell_validate_their_enums():
 def test_actor_table_drops_ambiguous_aliases_and_keeps_canonical_names():
     from pipeline.resources import Actor, ActorTable
 
-    table = ActorTable((
-        Actor("Ann Lee", "person", aliases=("former minister", "Lee")),
-        Actor("Bo Ray", "person", aliases=("former minister",)),
-        Actor("Cy Dunn", "person", aliases=("former minister",)),
-        Actor("British Association of Social Workers", "organisation", aliases=("BASW",)),
-    ))
+    table = ActorTable(
+        (
+            Actor("Ann Lee", "person", aliases=("former minister", "Lee")),
+            Actor("Bo Ray", "person", aliases=("former minister",)),
+            Actor("Cy Dunn", "person", aliases=("former minister",)),
+            Actor("British Association of Social Workers", "organisation", aliases=("BASW",)),
+        )
+    )
     assert table.lookup("former minister") is None
     assert table.lookup("lee").name == "Ann Lee"
     assert table.canonical_organisation("BASW") == "British Association of Social Workers"

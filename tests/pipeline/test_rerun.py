@@ -1,4 +1,5 @@
 """`stancemap stance RUN` and `stancemap report RUN`: later stages again from a run's files."""
+
 from __future__ import annotations
 
 import json
@@ -25,16 +26,27 @@ def tiny_model(tmp_path_factory) -> Path:
     from models.stance import StanceModel
 
     torch.manual_seed(0)
-    model = StanceModel(max_targets=1, max_length=48, pair_max_length=48, relevance_threshold=0.0, epochs=0, device="cpu")
+    model = StanceModel(
+        max_targets=1,
+        max_length=48,
+        pair_max_length=48,
+        relevance_threshold=0.0,
+        epochs=0,
+        device="cpu",
+    )
     model.fit([], load_domain(TINY).targets)
     return model.save(tmp_path_factory.mktemp("model") / "stance")
 
 
 def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
-def test_stance_classifies_a_runs_quotes_without_parsing_and_a_resumed_run_agrees(tmp_path, tiny_model):
+def test_stance_classifies_a_runs_quotes_without_parsing_and_a_resumed_run_agrees(
+    tmp_path, tiny_model
+):
     run = tmp_path / "run"
     options = RunOptions(model=None, domain=str(TINY))
     run_pipeline(CORPUS, out=run, options=options, **QUIET)
@@ -44,32 +56,63 @@ def test_stance_classifies_a_runs_quotes_without_parsing_and_a_resumed_run_agree
     summary = classify_run(run, model=tiny_model, device="cpu", **QUIET)
     after = _lines(run / "quotes.jsonl")
     assert summary.quotes == 2 and summary.stances == 2 and summary.problems == []
-    assert [{k: v for k, v in q.items() if k != "stances"} for q in after] == [{k: v for k, v in q.items() if k != "stances"} for q in before]
-    assert {s["target"] for q in after for s in q["stances"]} <= {"library-closure", "volunteer-staffing"}
+    assert [{k: v for k, v in q.items() if k != "stances"} for q in after] == [
+        {k: v for k, v in q.items() if k != "stances"} for q in before
+    ]
+    assert {s["target"] for q in after for s in q["stances"]} <= {
+        "library-closure",
+        "volunteer-staffing",
+    }
     statements = _lines(run / "statements.jsonl")
-    assert len(statements) == 4 and {s["actor"] for s in statements} == {"Harbour Libraries Trust", "Mara Quinn"}
+    assert len(statements) == 4 and {s["actor"] for s in statements} == {
+        "Harbour Libraries Trust",
+        "Mara Quinn",
+    }
     matrix = (run / "matrix.csv").read_text(encoding="utf-8").splitlines()
     assert len(matrix) == 1 + 4 and matrix[1].startswith("Harbour Libraries Trust,organisation,")
-    assert "Closing the Harbourside central library" in (run / "report.html").read_text(encoding="utf-8")
+    assert "Closing the Harbourside central library" in (run / "report.html").read_text(
+        encoding="utf-8"
+    )
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["model_path"] == str(tiny_model) and manifest["counts"]["stances"] == 2 and manifest["model"]["targets"]
+    assert (
+        manifest["model_path"] == str(tiny_model)
+        and manifest["counts"]["stances"] == 2
+        and manifest["model"]["targets"]
+    )
 
     # the completion records carry the new stances: the same run with the model resumes, no parse
-    resumed = run_pipeline(CORPUS, out=run, options=RunOptions(model=str(tiny_model), domain=str(TINY), device="cpu"), **QUIET)
+    resumed = run_pipeline(
+        CORPUS,
+        out=run,
+        options=RunOptions(model=str(tiny_model), domain=str(TINY), device="cpu"),
+        **QUIET,
+    )
     assert resumed.n_resumed == 1 and _lines(run / "quotes.jsonl") == after
 
 
 def test_report_rebuilds_statements_matrix_networks_and_report_from_the_files(tmp_path, tiny_model):
     run = tmp_path / "run"
-    run_pipeline(CORPUS, out=run, options=RunOptions(model=str(tiny_model), domain=str(TINY), device="cpu"), **QUIET)
-    kept = {name: (run / name).read_bytes() for name in ("statements.jsonl", "matrix.csv", "networks/statements.csv")}
+    run_pipeline(
+        CORPUS,
+        out=run,
+        options=RunOptions(model=str(tiny_model), domain=str(TINY), device="cpu"),
+        **QUIET,
+    )
+    kept = {
+        name: (run / name).read_bytes()
+        for name in ("statements.jsonl", "matrix.csv", "networks/statements.csv")
+    }
     for name in kept:
         (run / name).unlink()
     (run / "report.html").unlink()
     with open(run / "quotes.jsonl", "a", encoding="utf-8") as handle:
         handle.write("{not json\n")
     summary = rebuild_run(run, **QUIET)
-    assert summary.quotes == 2 and len(summary.problems) == 1 and "not valid JSON" in summary.problems[0]
+    assert (
+        summary.quotes == 2
+        and len(summary.problems) == 1
+        and "not valid JSON" in summary.problems[0]
+    )
     assert {name: (run / name).read_bytes() for name in kept} == kept
     assert (run / "report.html").exists()
 

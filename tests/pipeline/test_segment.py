@@ -1,4 +1,5 @@
 """Segmentation on hand-made pages: roles from general layout cues."""
+
 from __future__ import annotations
 
 from pipeline.records import Article
@@ -40,7 +41,7 @@ Reply
 
 def roles(text: str, title: str | None = None) -> dict[str, str]:
     article = Article(id="p", text=text, title=title)
-    return {text[s.start:s.end]: s.role for s in segment_article(article)}
+    return {text[s.start : s.end]: s.role for s in segment_article(article)}
 
 
 def test_paragraph_offsets_cover_lines():
@@ -50,7 +51,9 @@ def test_paragraph_offsets_cover_lines():
 
 
 def test_hard_wrapped_lines_are_joined():
-    text = "This sentence was wrapped by an old\ntext editor and goes on.\nA new sentence starts here."
+    text = (
+        "This sentence was wrapped by an old\ntext editor and goes on.\nA new sentence starts here."
+    )
     spans = split_paragraphs(text)
     assert [text[s:e] for s, e in spans] == [
         "This sentence was wrapped by an old\ntext editor and goes on.",
@@ -63,17 +66,35 @@ def test_roles_on_a_page():
     assert r["Town hall approves new river crossing after long debate"] == "heading"
     assert r["News"] in ("heading", "boilerplate")
     # the standfirst right under the headline is not body
-    assert r["The council voted on Tuesday to build a second bridge, ending a decade of argument about traffic in the old town."] == "heading"
+    assert (
+        r[
+            "The council voted on Tuesday to build a second bridge, ending a decade of argument about traffic in the old town."
+        ]
+        == "heading"
+    )
     assert r["Photo: a view of the river at dusk (Credit: Jane Roe)"] == "caption"
-    assert r["Councillors met for four hours before the vote, and several residents spoke against the plan during the public session."] == "body"
+    assert (
+        r[
+            "Councillors met for four hours before the vote, and several residents spoke against the plan during the public session."
+        ]
+        == "body"
+    )
     assert r["Funding questions"] == "heading"
-    assert r["Opponents say the money would be better spent on buses, and a petition against the crossing has gathered 3,000 names."] == "body"
+    assert (
+        r[
+            "Opponents say the money would be better spent on buses, and a petition against the crossing has gathered 3,000 names."
+        ]
+        == "body"
+    )
     assert r["Share"] == "boilerplate"
     assert r["Library to open on Sundays"] == "boilerplate"
     assert r["Subscribe to our newsletter for the latest local news"] == "boilerplate"
     assert r["4 comments"] == "comment"
     assert r["Maria Lopez 12 March 2024 at 9:14 am"] == "comment"
-    assert r["This is a waste of money and nobody asked the people who actually live here."] == "comment"
+    assert (
+        r["This is a waste of money and nobody asked the people who actually live here."]
+        == "comment"
+    )
 
 
 def test_every_paragraph_has_a_role_and_index():
@@ -113,7 +134,12 @@ def test_metadata_title_marks_the_headline_and_body_follows_a_byline():
     )
     r = roles(text, title="Schools to get new heating systems")
     assert r["Schools to get new heating systems"] == "heading"
-    assert r["Every school in the county will have its boilers replaced by 2026, the education committee has said."] == "body"
+    assert (
+        r[
+            "Every school in the county will have its boilers replaced by 2026, the education committee has said."
+        ]
+        == "body"
+    )
 
 
 def test_empty_article_gives_no_segments():
@@ -136,4 +162,6 @@ def test_standfirst_with_known_title_needs_evidence():
         "The council voted on Monday to back a network of new cycle lanes across the city centre, at a cost of £3m.\n"
     )
     r = roles(lede, title="Council backs new cycle lanes")
-    assert r["Shops on the high street fear a loss of trade during months of building work."] == "body"
+    assert (
+        r["Shops on the high street fear a loss of trade during months of building work."] == "body"
+    )

@@ -1,4 +1,5 @@
 """The speaker/organisation resolution stage, without spaCy: mentions are given by hand."""
+
 from __future__ import annotations
 
 from pipeline.resources import Actor, ActorTable
@@ -6,8 +7,15 @@ from pipeline.speakers import Source, build_registry, looks_like_person, strip_h
 
 ACTORS = ActorTable(
     (
-        Actor(name="Guild of Lighthouse Keepers", kind="organisation", aliases=("GLK", "the guild")),
-        Actor(name="Owen Price", kind="person", organisation="Guild of Lighthouse Keepers", aliases=("Price",)),
+        Actor(
+            name="Guild of Lighthouse Keepers", kind="organisation", aliases=("GLK", "the guild")
+        ),
+        Actor(
+            name="Owen Price",
+            kind="person",
+            organisation="Guild of Lighthouse Keepers",
+            aliases=("Price",),
+        ),
         Actor(name="Labour Party", kind="organisation", aliases=("Labour",)),
     )
 )
@@ -39,7 +47,12 @@ def test_looks_like_person():
 
 def test_fullest_name_and_surname():
     text = "Jo Wells spoke first. Later Wells said more."
-    reg = build_registry(text, spans(text, "Jo Wells") + [(text.index("Wells said"), text.index("Wells said") + 5, "PERSON", True)], ACTORS)
+    reg = build_registry(
+        text,
+        spans(text, "Jo Wells")
+        + [(text.index("Wells said"), text.index("Wells said") + 5, "PERSON", True)],
+        ACTORS,
+    )
     assert reg.resolve_name("Wells") == Source("Jo Wells", None, "person")
     assert reg.resolve_name("Jo") == Source("Jo Wells", None, "person")
 
@@ -121,7 +134,10 @@ def test_pronoun_prefers_subject_and_gender():
 def test_role_noun_resolution():
     text = "Harbours minister Ada Lamb visited. The minister spoke."
     reg = build_registry(text, spans(text, "Ada Lamb"), ACTORS)
-    assert reg.resolve_role("minister", text.index("The minister"), "The minister").speaker == "Ada Lamb"
+    assert (
+        reg.resolve_role("minister", text.index("The minister"), "The minister").speaker
+        == "Ada Lamb"
+    )
     assert reg.resolve_role("chair", text.index("The minister"), "The chair") is None
 
 
@@ -130,13 +146,17 @@ def test_nominal_resolution_by_descriptor():
     entities = spans(text, "The Quay Council", label="ORG")
     reg = build_registry(text, entities, ACTORS)
     where = text.index("The charity said")
-    assert reg.resolve_nominal("charity", where, "The charity") == Source(None, "Saltmarsh", "organisation")
+    assert reg.resolve_nominal("charity", where, "The charity") == Source(
+        None, "Saltmarsh", "organisation"
+    )
     assert reg.resolve_nominal("council", where, "the council").organisation == "The Quay Council"
 
 
 def test_nominal_alias_from_table():
     reg = build_registry("The guild said so.", [], ACTORS)
-    assert reg.resolve_nominal("guild", 5, "The guild").organisation == "Guild of Lighthouse Keepers"
+    assert (
+        reg.resolve_nominal("guild", 5, "The guild").organisation == "Guild of Lighthouse Keepers"
+    )
 
 
 def test_org_pronoun_prefers_recent_subject():

@@ -5,23 +5,48 @@ import pytest
 from pipeline.matrix import build_matrix, matrix_from_statements
 from pipeline.names import NameGrouper, name_key
 from pipeline.records import Quote, RecordError, Stance, Statement
-from pipeline.statements import at_level, make_statements, quote_stances, quote_statements, read_statements, write_statements
+from pipeline.statements import (
+    at_level,
+    make_statements,
+    quote_stances,
+    quote_statements,
+    read_statements,
+    write_statements,
+)
 
 
 def quote(qid="q1", *, article="a1", start=0, speaker="Ann Lee", org="North Trust", stances=()):
-    return Quote(article=article, id=qid, start=start, end=start + 4, text="word", kind="direct", speaker=speaker,
-                 organisation=org, stances=tuple(Stance(*s) for s in stances))
+    return Quote(
+        article=article,
+        id=qid,
+        start=start,
+        end=start + 4,
+        text="word",
+        kind="direct",
+        speaker=speaker,
+        organisation=org,
+        stances=tuple(Stance(*s) for s in stances),
+    )
 
 
 def test_one_stance_per_target_highest_score_then_first():
-    q = quote(stances=[("t1", "support", 0.4), ("t2", "neutral"), ("t1", "oppose", 0.9), ("t1", "neutral", 0.9)])
+    q = quote(
+        stances=[
+            ("t1", "support", 0.4),
+            ("t2", "neutral"),
+            ("t1", "oppose", 0.9),
+            ("t1", "neutral", 0.9),
+        ]
+    )
     assert [(s.target, s.stance) for s in quote_stances(q)] == [("t1", "oppose"), ("t2", "neutral")]
     unscored = quote(stances=[("t1", "support"), ("t1", "oppose")])
     assert [(s.target, s.stance) for s in quote_stances(unscored)] == [("t1", "support")]
 
 
 def test_a_quote_makes_an_organisation_and_a_person_statement_per_target():
-    q = quote(start=7, speaker=" Ann  Lee ", stances=[("t1", "support", 0.8), ("t2", "oppose", 0.6)])
+    q = quote(
+        start=7, speaker=" Ann  Lee ", stances=[("t1", "support", 0.8), ("t2", "oppose", 0.6)]
+    )
     made = quote_statements(q, date="2023-02-02")
     assert [(s.actor_kind, s.actor, s.target, s.stance) for s in made] == [
         ("organisation", "North Trust", "t1", "support"),
@@ -29,17 +54,24 @@ def test_a_quote_makes_an_organisation_and_a_person_statement_per_target():
         ("person", "Ann Lee", "t1", "support"),
         ("person", "Ann Lee", "t2", "oppose"),
     ]
-    assert {(s.quote, s.article, s.start, s.date, s.period) for s in made} == {("a1#q1", "a1", 7, "2023-02-02", None)}
+    assert {(s.quote, s.article, s.start, s.date, s.period) for s in made} == {
+        ("a1#q1", "a1", 7, "2023-02-02", None)
+    }
     assert made[0].score == 0.8 and made[0].quote_id == "q1"
     assert quote_statements(quote(speaker=None, org="  ", stances=[("t1", "support")])) == []
     assert quote_statements(quote(stances=[])) == []
 
 
 def test_windows_make_one_statement_per_period():
-    quotes = [quote("q1", article="a1", stances=[("t1", "support")]), quote("q2", article="a2", org=None, stances=[("t1", "oppose")])]
+    quotes = [
+        quote("q1", article="a1", stances=[("t1", "support")]),
+        quote("q2", article="a2", org=None, stances=[("t1", "oppose")]),
+    ]
     made = make_statements(quotes, dates={"a1": "2023-01-05", "a2": None}, window="2023-02-02")
     assert [(s.quote, s.actor_kind, s.period) for s in made] == [
-        ("a1#q1", "organisation", "..2023-02-01"), ("a1#q1", "person", "..2023-02-01"), ("a2#q2", "person", "undated"),
+        ("a1#q1", "organisation", "..2023-02-01"),
+        ("a1#q1", "person", "..2023-02-01"),
+        ("a2#q2", "person", "undated"),
     ]
     moving = make_statements(quotes[:1], dates={"a1": "2023-01-05"}, window="moving:10d:5d")
     assert {s.period for s in moving} == {"2023-01-05..2023-01-14"}
@@ -63,9 +95,16 @@ def test_matrix_counts_statements_and_cites_evidence_in_text_order():
     ]
     cells = matrix_from_statements(make_statements(quotes))
     person = next(c for c in cells if c.actor_kind == "person")
-    assert (person.actor, person.support, person.oppose, person.stance) == ("Ann Lee", 2, 1, "support")
+    assert (person.actor, person.support, person.oppose, person.stance) == (
+        "Ann Lee",
+        2,
+        1,
+        "support",
+    )
     assert person.evidence == ("a1#q2", "a1#q3", "a1#q9")
-    assert [(c.actor, c.support, c.oppose) for c in cells] == [(c.actor, c.support, c.oppose) for c in build_matrix(quotes)]
+    assert [(c.actor, c.support, c.oppose) for c in cells] == [
+        (c.actor, c.support, c.oppose) for c in build_matrix(quotes)
+    ]
 
 
 def test_statements_round_trip_and_bad_lines_are_reported(tmp_path):
@@ -73,12 +112,16 @@ def test_statements_round_trip_and_bad_lines_are_reported(tmp_path):
     path = tmp_path / "statements.jsonl"
     assert write_statements(path, made) == 2
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write('{"actor": "X", "actor_kind": "country", "target": "t", "stance": "support", "quote": "a#1", "article": "a"}\n')
+        handle.write(
+            '{"actor": "X", "actor_kind": "country", "target": "t", "stance": "support", "quote": "a#1", "article": "a"}\n'
+        )
     back, problems = read_statements(path)
     assert back == made
     assert len(problems) == 1 and ":3:" in problems[0] and "actor_kind" in problems[0]
     with pytest.raises(RecordError, match="stance"):
-        Statement(actor="X", actor_kind="person", target="t", stance="maybe", quote="a#1", article="a")
+        Statement(
+            actor="X", actor_kind="person", target="t", stance="maybe", quote="a#1", article="a"
+        )
 
 
 def test_one_name_key_for_lookup_grouping_and_scoring():

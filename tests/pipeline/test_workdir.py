@@ -6,7 +6,12 @@ from pipeline.workdir import chunks, is_done, pending, prepare_work, text_hash, 
 
 
 def _ok_record(article: Article) -> dict:
-    return {"status": {"id": article.id, "status": "ok"}, "segments": [], "quotes": [], "hash": text_hash(article)}
+    return {
+        "status": {"id": article.id, "status": "ok"},
+        "segments": [],
+        "quotes": [],
+        "hash": text_hash(article),
+    }
 
 
 def test_pending_splits_problems_done_and_todo(tmp_path):
@@ -16,8 +21,11 @@ def test_pending_splits_problems_done_and_todo(tmp_path):
     write_record(tmp_path, "a", _ok_record(done))
     write_record(tmp_path, "b", _ok_record(Article(id="b", text="The old text.")))
     said = []
-    todo, resumed = pending([done, edited, InputProblem(id="d", source="d.txt", error="d.txt: empty file"), fresh],
-                            tmp_path, progress=said.append)
+    todo, resumed = pending(
+        [done, edited, InputProblem(id="d", source="d.txt", error="d.txt: empty file"), fresh],
+        tmp_path,
+        progress=said.append,
+    )
     assert [a.id for a in todo] == ["b", "c"]  # b's text changed, so its record does not count
     assert resumed == 1
     assert said == ["error: d.txt: empty file"]
@@ -27,7 +35,11 @@ def test_pending_splits_problems_done_and_todo(tmp_path):
 
 def test_an_error_record_is_not_done_and_a_broken_one_is_retried(tmp_path):
     article = Article(id="x", text="Some text.")
-    write_record(tmp_path, "x", {**_ok_record(article), "status": {"id": "x", "status": "error", "error": "boom"}})
+    write_record(
+        tmp_path,
+        "x",
+        {**_ok_record(article), "status": {"id": "x", "status": "error", "error": "boom"}},
+    )
     assert not is_done(tmp_path, article)
     (tmp_path / "x.json").write_text('{"status": ', encoding="utf-8")  # cut short by a kill
     assert not is_done(tmp_path, article)
