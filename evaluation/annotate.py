@@ -3,28 +3,21 @@
 * :func:`check_gold` validates gold files against the codebook, the corpus and ``targets.yaml``.
 * :func:`agreement` measures agreement between two annotation passes with the scorer's matching.
 
-``annotate_app`` is the typer app the lead mounts as ``stancemap annotate``; other modules may
-add commands to it.
+The commands (``stancemap annotate check|agree``) are in ``evaluation.cli``.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import typer
-
-from evaluation.cli import fmt_value
-from evaluation.scoring import _figures, _prepare, load_quotes, read_records
+from evaluation.gold import load_quotes, read_records
+from evaluation.scoring import article_material, figures
+from evaluation.tables import fmt_value
 from pipeline.records import Quote
 from pipeline.resources import TARGETS_PATH, load_targets
-
-annotate_app = typer.Typer(
-    help="Gold annotations: check them, measure agreement between passes.", no_args_is_help=True
-)
 
 DEFAULT_GOLD = Path("annotations/gold")
 DEFAULT_CORPUS = Path("corpus")
@@ -88,7 +81,7 @@ def _span_hint(text: str, article: str) -> str:
     )
 
 
-def _check(
+def check_with_stats(
     paths: Iterable[str | Path], *, corpus_dir: str | Path, targets_path: str | Path
 ) -> tuple[list[str], dict[str, int]]:
     corpus_dir = Path(corpus_dir)
@@ -229,33 +222,7 @@ def check_gold(
     ids from ``targets_path``; unique ids per article; articles that exist in the corpus and
     files named after their article.
     """
-    return _check(paths, corpus_dir=corpus_dir, targets_path=targets_path)[0]
-
-
-@annotate_app.command("check")
-def check_command(
-    paths: list[Path] | None = typer.Argument(
-        None, help="Gold directories or .jsonl files (default annotations/gold)."
-    ),
-    corpus: Path = typer.Option(
-        DEFAULT_CORPUS, "--corpus", help="Directory of <article>.txt files."
-    ),
-    targets: Path | None = typer.Option(
-        None, "--targets", help="targets.yaml (default annotations/targets.yaml)."
-    ),
-) -> None:
-    """Validate gold annotation files; one line per problem naming file, line and the fix."""
-    targets_path = targets or (DEFAULT_TARGETS if DEFAULT_TARGETS.is_file() else TARGETS_PATH)
-    problems, stats = _check(paths or [DEFAULT_GOLD], corpus_dir=corpus, targets_path=targets_path)
-    for problem in problems:
-        typer.echo(problem)
-    summary = (
-        f"{stats['files']} file(s), {stats['quotes']} record(s), {stats['articles']} article(s)"
-    )
-    if problems:
-        typer.echo(f"{len(problems)} problem(s) in {summary}", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"ok: {summary}")
+    return check_with_stats(paths, corpus_dir=corpus_dir, targets_path=targets_path)[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,12 +291,12 @@ def agreement(a: str | Path | Sequence[Quote], b: str | Path | Sequence[Quote]) 
         by_a[q.article].append(q)
     for q in qb:
         by_b[q.article].append(q)
-    items = [_prepare(art, by_a.get(art, []), by_b.get(art, [])) for art in common]
+    items = [article_material(art, by_a.get(art, []), by_b.get(art, [])) for art in common]
     result: dict[str, Any] = {"n_articles": len(items)}
-    result.update(_agreement_figures(_figures(items)))
+    result.update(_agreement_figures(figures(items)))
     result["only_in_a"] = sorted(arts_a - arts_b)
     result["only_in_b"] = sorted(arts_b - arts_a)
-    result["per_article"] = {it.article: _agreement_figures(_figures([it])) for it in items}
+    result["per_article"] = {it.article: _agreement_figures(figures([it])) for it in items}
     result["problems"] = {"a": probs_a, "b": probs_b}
     return result
 
@@ -379,37 +346,3 @@ def render_agreement(result: dict) -> str:
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
     lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines) + "\n"
-
-
-@annotate_app.command("agree")
-def agree_command(
-    a: Path = typer.Argument(
-        ..., help="First annotation set (directory of <article>.jsonl or a .jsonl file)."
-    ),
-    b: Path = typer.Argument(..., help="Second annotation set."),
-    format: str = typer.Option("table", "--format", help="table | json"),
-    out: Path | None = typer.Option(None, "--out", help="Also write the figures as JSON here."),
-) -> None:
-    """Agreement between two annotation passes: quote spans, attribution, targets, stance kappa/alpha."""
-    if format not in ("table", "json"):
-        typer.echo(f"error: --format {format!r} is not one of table, json", err=True)
-        raise typer.Exit(2)
-    for path in (a, b):
-        if not path.exists():
-            typer.echo(
-                f"error: {path}: no such file or directory; fix: give an annotation directory or .jsonl file",
-                err=True,
-            )
-            raise typer.Exit(2)
-    result = agreement(a, b)
-    for side in ("a", "b"):
-        for problem in result["problems"][side]:
-            typer.echo(f"{side.upper()}: {problem}", err=True)
-    if format == "json":
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render_agreement(result), nl=False)
-    if out is not None:
-        from pipeline.jsonl import write_json
-
-        write_json(out, result)

@@ -32,8 +32,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-import typer
-
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "evaluation" / "results"
 GOALS = {"run_over_parse": 2.0, "quotes_over_textacy": 1.2, "peak_rss_gib_at_10000": 2.0}
@@ -601,71 +599,3 @@ def markdown(report: dict) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-# ------------------------------------------------------------------------------------ CLI
-def bench_command(
-    sizes: str = typer.Option(
-        "1000,10000", "--sizes", help="Comma-separated corpus sizes (articles) to measure."
-    ),
-    seeds: Path = typer.Option(
-        ROOT / "corpus", "--seeds", help="Corpus whose articles are replicated."
-    ),
-    model: Optional[Path] = typer.Option(
-        ROOT / "models" / "stance",
-        "--model",
-        help="Stance model (its stage is skipped when absent).",
-    ),
-    out: Path = typer.Option(
-        RESULTS / "bench.json",
-        "--out",
-        help="Where to write the figures (JSON; Markdown beside it).",
-    ),
-    work: Optional[Path] = typer.Option(
-        None, "--work", help="Scratch folder (default: a temporary one, removed after)."
-    ),
-    batch_size: int = typer.Option(8, "--batch-size", help="spaCy batch size."),
-    n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes."),
-    chunk_size: int = typer.Option(64, "--chunk-size", help="Articles per completion chunk."),
-    engine: str = typer.Option("local", "--engine", help="local | ray"),
-    bf16: Optional[bool] = typer.Option(
-        None, "--bf16/--no-bf16", help="Passed to stancemap run (default: the run's own, auto)."
-    ),
-    ratios: bool = typer.Option(
-        True,
-        "--ratios/--no-ratios",
-        help="Also time spaCy parse-only and textacy on the same texts.",
-    ),
-) -> None:
-    """Speed and memory on the seed corpus replicated to each size: articles/s, seconds per stage,
-    peak memory, run/parse and quotes/textacy ratios."""
-    try:
-        numbers = tuple(int(x) for x in sizes.split(",") if x.strip())
-    except ValueError:
-        raise typer.BadParameter(
-            f"--sizes {sizes!r}: give whole numbers separated by commas, e.g. 1000,10000"
-        ) from None
-    settings = BenchSettings(
-        batch_size=batch_size,
-        n_process=n_process,
-        chunk_size=chunk_size,
-        engine=engine,
-        bf16=bf16,
-        ratios=ratios,
-    )
-    report = run_bench(
-        sizes=numbers,
-        seeds=seeds,
-        model=model,
-        out=out,
-        work=work,
-        settings=settings,
-        progress=lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", file=sys.stderr, flush=True),
-    )
-    typer.echo(markdown(report))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app = typer.Typer(add_completion=False)
-    app.command()(bench_command)
-    app()

@@ -1,169 +1,42 @@
-"""``stancemap evaluate``: score a run's quotes against the gold annotations (codebook §5).
-
-The lead registers :func:`evaluate_command` on the main typer app; :func:`render` turns the
-metrics dict into a table, markdown or JSON.
+"""The evaluation commands: ``stancemap evaluate``, ``stancemap annotate check|agree|prepare|import``
+and ``stancemap bench``. Thin typer wrappers: the work is in ``evaluation.scoring``,
+``evaluation.annotate``, ``evaluation.labelstudio`` and ``evaluation.bench``; ``pipeline.cli``
+mounts them on the one app.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import sys
+import tempfile
+import time
 from pathlib import Path
-from typing import Any
+from typing import Optional
 
 import typer
 
-from evaluation.scoring import CI_KEYS, evaluate, load_quotes
-from pipeline.jsonl import write_text
-
-FORMATS = ("table", "json", "markdown")
-
-# (label, key, baseline key) of the headline figures, in report order
-HEADLINE = (
-    ("Quote precision", "quote_precision", None),
-    ("Quote recall", "quote_recall", None),
-    ("Quote F1 (half overlap)", "quote_f1", None),
-    ("Quote F1 (exact span)", "exact_f1", None),
-    ("Speaker accuracy", "speaker_accuracy", None),
-    ("Organisation accuracy", "organisation_accuracy", None),
-    ("Quote+speaker F1", "quote_speaker_f1", None),
-    ("Target precision", "target_precision", None),
-    ("Target recall", "target_recall", None),
-    ("Target F1", "target_f1", None),
-    ("Stance macro-F1", "stance_macro_f1", "baseline_stance_macro_f1"),
-    ("Stance accuracy", "stance_accuracy", "baseline_stance_accuracy"),
-    ("Stance macro-F1 end to end", "stance_macro_f1_end_to_end", None),
-    ("Stance kappa (pairs both tag)", "stance_kappa", None),
-    ("Matrix agreement", "matrix_agreement", "baseline_matrix_agreement"),
-    ("Matrix agreement (person)", "matrix_agreement_person", None),
-    ("Matrix agreement (organisation)", "matrix_agreement_organisation", None),
-    ("Matrix kappa", "matrix_kappa", None),
-    ("Matrix alpha", "matrix_alpha", None),
-    ("Matrix coverage", "matrix_coverage", None),
+from evaluation.annotate import (
+    DEFAULT_CORPUS,
+    DEFAULT_GOLD,
+    DEFAULT_TARGETS,
+    agreement,
+    check_with_stats,
+    render_agreement,
 )
-PER_ARTICLE = (
-    ("gold", "n_gold"),
-    ("pred", "n_pred"),
-    ("match", "n_matched"),
-    ("quote F1", "quote_f1"),
-    ("exact F1", "exact_f1"),
-    ("speaker", "speaker_accuracy"),
-    ("org", "organisation_accuracy"),
-    ("target F1", "target_f1"),
-    ("stance mF1", "stance_macro_f1"),
-    ("matrix", "matrix_agreement"),
+from evaluation.bench import RESULTS, ROOT, BenchSettings, markdown, run_bench
+from evaluation.gold import load_quotes
+from evaluation.labelstudio import (
+    LabelStudioError,
+    read_export,
+    read_run_for_tasks,
+    tasks_from_quotes,
+    write_tasks,
 )
-
-
-def fmt_value(value: Any) -> str:
-    """A figure as the tables print it: n/a for undefined, 3 decimals for floats."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def _ci(metrics: dict, key: str) -> str:
-    interval = metrics.get("ci", {}).get(key) if key in CI_KEYS else None
-    if not interval:
-        return ""
-    return f"[{interval[0]:.3f}, {interval[1]:.3f}]"
-
-
-def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
-    """The report's tables as (header, rows), shared by the text and markdown renderings."""
-    tables: dict[str, tuple[list[str], list[list[str]]]] = {}
-    tables["Summary"] = (
-        ["figure", "value", "95% CI", "majority baseline"],
-        [
-            [
-                label,
-                fmt_value(metrics.get(key)),
-                _ci(metrics, key),
-                fmt_value(metrics.get(base)) if base else "",
-            ]
-            for label, key, base in HEADLINE
-        ],
-    )
-    counts = [
-        ["articles scored", fmt_value(metrics.get("n_articles"))],
-        ["gold quotes", fmt_value(metrics.get("n_gold"))],
-        ["predicted quotes", fmt_value(metrics.get("n_pred"))],
-        ["matched (half overlap)", fmt_value(metrics.get("n_matched"))],
-        ["matched (exact span)", fmt_value(metrics.get("n_exact"))],
-        ["gold (quote, target) pairs on matched quotes", fmt_value(metrics.get("n_stance_pairs"))],
-        ["gold matrix cells", fmt_value(metrics.get("matrix_cells"))],
-        [
-            "predictions for articles without gold (not scored)",
-            fmt_value(metrics.get("n_pred_unscored")),
-        ],
-    ]
-    tables["Counts"] = (["", "n"], counts)
-    per_class = metrics.get("per_class", {})
-    base_pc = metrics.get("baseline", {}).get("per_class", {})
-    tables["Stance per class"] = (
-        ["class", "precision", "recall", "F1", "gold n", "baseline F1"],
-        [
-            [
-                c,
-                fmt_value(v.get("precision")),
-                fmt_value(v.get("recall")),
-                fmt_value(v.get("f1")),
-                fmt_value(v.get("support")),
-                fmt_value(base_pc.get(c, {}).get("f1")),
-            ]
-            for c, v in per_class.items()
-        ],
-    )
-    confusion = metrics.get("confusion", {}).get("matrix", {})
-    if confusion:
-        cols = list(next(iter(confusion.values())).keys())
-        tables["Stance confusion (rows gold, columns predicted)"] = (
-            ["gold \\ pred", *cols],
-            [[g, *(str(row[c]) for c in cols)] for g, row in confusion.items()],
-        )
-    tables["Per article"] = (
-        ["article", *(label for label, _ in PER_ARTICLE)],
-        [
-            [a, *(fmt_value(f.get(k)) for _, k in PER_ARTICLE)]
-            for a, f in metrics.get("per_article", {}).items()
-        ],
-    )
-    return tables
-
-
-def render_table(metrics: dict) -> str:
-    parts = []
-    for title, (header, rows) in _rows(metrics).items():
-        widths = (
-            [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-            if rows
-            else [len(h) for h in header]
-        )
-        lines = [title, "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
-        parts.append("\n".join(lines))
-    return "\n\n".join(parts) + "\n"
-
-
-def render_markdown(metrics: dict) -> str:
-    parts = []
-    for title, (header, rows) in _rows(metrics).items():
-        lines = [f"### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(x.replace("|", "\\|") for x in row) + " |" for row in rows]
-        parts.append("\n".join(lines))
-    return "\n\n".join(parts) + "\n"
-
-
-def render(metrics: dict, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(metrics, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "markdown":
-        return render_markdown(metrics)
-    if fmt == "table":
-        return render_table(metrics)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+from evaluation.scoring import evaluate
+from evaluation.tables import FORMATS, render
+from pipeline.jsonl import write_jsonl, write_text
+from pipeline.resources import TARGETS_PATH, load_targets
 
 
 def evaluate_command(
@@ -230,3 +103,320 @@ def evaluate_command(
     if out is not None:
         fmt = {".json": "json", ".md": "markdown"}.get(out.suffix.lower(), format)
         write_text(out, render(metrics, fmt))
+
+
+annotate_app = typer.Typer(
+    help="Gold annotations: check them, measure agreement between passes.", no_args_is_help=True
+)
+
+
+@annotate_app.command("check")
+def check_command(
+    paths: list[Path] | None = typer.Argument(
+        None, help="Gold directories or .jsonl files (default annotations/gold)."
+    ),
+    corpus: Path = typer.Option(
+        DEFAULT_CORPUS, "--corpus", help="Directory of <article>.txt files."
+    ),
+    targets: Path | None = typer.Option(
+        None, "--targets", help="targets.yaml (default annotations/targets.yaml)."
+    ),
+) -> None:
+    """Validate gold annotation files; one line per problem naming file, line and the fix."""
+    targets_path = targets or (DEFAULT_TARGETS if DEFAULT_TARGETS.is_file() else TARGETS_PATH)
+    problems, stats = check_with_stats(
+        paths or [DEFAULT_GOLD], corpus_dir=corpus, targets_path=targets_path
+    )
+    for problem in problems:
+        typer.echo(problem)
+    summary = (
+        f"{stats['files']} file(s), {stats['quotes']} record(s), {stats['articles']} article(s)"
+    )
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {summary}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {summary}")
+
+
+@annotate_app.command("agree")
+def agree_command(
+    a: Path = typer.Argument(
+        ..., help="First annotation set (directory of <article>.jsonl or a .jsonl file)."
+    ),
+    b: Path = typer.Argument(..., help="Second annotation set."),
+    format: str = typer.Option("table", "--format", help="table | json"),
+    out: Path | None = typer.Option(None, "--out", help="Also write the figures as JSON here."),
+) -> None:
+    """Agreement between two annotation passes: quote spans, attribution, targets, stance kappa/alpha."""
+    if format not in ("table", "json"):
+        typer.echo(f"error: --format {format!r} is not one of table, json", err=True)
+        raise typer.Exit(2)
+    for path in (a, b):
+        if not path.exists():
+            typer.echo(
+                f"error: {path}: no such file or directory; fix: give an annotation directory or .jsonl file",
+                err=True,
+            )
+            raise typer.Exit(2)
+    result = agreement(a, b)
+    for side in ("a", "b"):
+        for problem in result["problems"][side]:
+            typer.echo(f"{side.upper()}: {problem}", err=True)
+    if format == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_agreement(result), nl=False)
+    if out is not None:
+        from pipeline.jsonl import write_json
+
+        write_json(out, result)
+
+
+def _write_tasks(tasks, out: Path, config: Path | None, target_list, problems: list[str]) -> None:
+    for problem in problems:
+        _echo(problem)
+    config_path, n_quotes = write_tasks(tasks, out, config, target_list)
+    _echo(
+        f"wrote {len(tasks)} task(s) with {n_quotes} suggested quote(s) -> {out}; labeling config -> {config_path}"
+    )
+    if problems:
+        raise typer.Exit(1)
+
+
+def _echo(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def prepare_command(
+    articles: Path | None = typer.Argument(
+        None, help="Corpus to pre-annotate: a folder of .txt/.html files or a .jsonl file."
+    ),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="Label Studio tasks to write (JSON); the labeling config goes beside it as <name>.xml.",
+    ),
+    run: Path | None = typer.Option(
+        None,
+        "--run",
+        help="Run folder: convert it (alone), or write/resume the pipeline run there (with ARTICLES).",
+    ),
+    model: Path | None = typer.Option(
+        Path("models/stance"),
+        "--model",
+        help="Stance model for the pipeline run (ignored with --run alone).",
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="Where to write the labeling config (default OUT with suffix .xml)."
+    ),
+    targets: Path = typer.Option(
+        TARGETS_PATH, "--targets", help="targets.yaml: the stance targets offered to annotators."
+    ),
+    predictions: bool = typer.Option(
+        True,
+        "--predictions/--no-predictions",
+        help="Suggest the pipeline's quotes (default), or give annotators bare articles (for an unbiased agreement pass).",
+    ),
+) -> None:
+    """Pre-annotate articles with the pipeline and write Label Studio import tasks plus the labeling config."""
+    target_list = load_targets(targets)
+    if articles is None and run is None:
+        _echo(
+            "give ARTICLES (a corpus to run the pipeline on) or --run RUN (an existing run folder)"
+        )
+        raise typer.Exit(2)
+    if articles is not None and not articles.exists():
+        _echo(f"{articles}: no such file or directory; fix: give a corpus folder or .jsonl file")
+        raise typer.Exit(2)
+    if articles is not None and not predictions:
+        from pipeline.corpus import InputProblem, iter_corpus
+
+        texts, titles, problems = {}, {}, []
+        for item in iter_corpus(articles):
+            if isinstance(item, InputProblem):
+                problems.append(f"{item.error}; it gets no task")
+            else:
+                texts[item.id], titles[item.id] = item.text, item.title
+        tasks = [dict(task, predictions=[]) for task in tasks_from_quotes([], texts, titles=titles)]
+        _write_tasks(tasks, out, config, target_list, problems)
+        return
+    tmp = None
+    try:
+        if articles is not None:
+            from pipeline.run import RunOptions, run_pipeline
+
+            run_dir = run
+            if run_dir is None:
+                tmp = tempfile.mkdtemp(prefix="stancemap-prepare-")
+                run_dir = Path(tmp)
+            model_path = str(model) if model is not None and model.exists() else None
+            run_pipeline(articles, out=run_dir, options=RunOptions(model=model_path))
+        else:
+            run_dir = run
+        assert run_dir is not None
+        try:
+            quotes, texts, titles, problems = read_run_for_tasks(run_dir)
+        except LabelStudioError as exc:
+            _echo(str(exc))
+            raise typer.Exit(2) from None
+        version = "stancemap"
+        manifest = run_dir / "manifest.json"
+        if manifest.exists():
+            try:
+                info = json.loads(manifest.read_text(encoding="utf-8"))
+                version = f"stancemap {info.get('versions', {}).get('stancemap') or ''} model {str(info.get('model_hash') or 'none')[:12]}".replace(
+                    "  ", " "
+                )
+            except (OSError, ValueError):
+                pass
+        tasks = tasks_from_quotes(
+            quotes,
+            texts,
+            titles=titles,
+            targets=[t.id for t in target_list],
+            model_version=version,
+            problems=problems,
+        )
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if not predictions:
+        for task in tasks:
+            task["predictions"] = []
+    _write_tasks(tasks, out, config, target_list, problems)
+
+
+def import_command(
+    export: Path = typer.Argument(..., help="Label Studio export, format JSON (a list of tasks)."),
+    out: Path = typer.Option(
+        Path("annotations/gold"),
+        "--out",
+        help="Folder for the gold files, one <article>.jsonl per article.",
+    ),
+    annotator: str | None = typer.Option(
+        None,
+        "--annotator",
+        help="Only this annotator's annotations: the Label Studio user id (the export's completed_by).",
+    ),
+    corpus: Path | None = typer.Option(
+        Path("corpus"),
+        "--corpus",
+        help="Check each task's text against CORPUS/<article>.txt (skipped when absent).",
+    ),
+    targets: Path = typer.Option(
+        TARGETS_PATH, "--targets", help="targets.yaml: the valid target ids."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing gold files."),
+) -> None:
+    """Convert a Label Studio JSON export into validated gold files (codebook §4 records)."""
+    try:
+        data = json.loads(export.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _echo(
+            f"{export}: cannot read a JSON export ({exc}); fix: export the project from Label Studio with format JSON"
+        )
+        raise typer.Exit(2) from None
+    gold, problems, notes = read_export(
+        data, targets=[t.id for t in load_targets(targets)], annotator=annotator
+    )
+    if corpus is not None and corpus.is_dir():
+        texts = {
+            t["data"]["article"]: t["data"]["text"]
+            for t in data
+            if isinstance(t, dict) and isinstance(t.get("data"), dict) and "article" in t["data"]
+        }
+        for article in list(gold):
+            path = corpus / f"{article}.txt"
+            if not path.exists():
+                notes.append(
+                    f"{path}: not in the corpus; offsets are into the task text (fix: add the article to the corpus)"
+                )
+                continue
+            with open(path, encoding="utf-8", newline="") as handle:
+                if handle.read() != texts.get(article):
+                    problems.append(
+                        f"{export}: the task text of {article} differs from {path}; fix: prepare the tasks again from this corpus"
+                    )
+                    gold.pop(article)
+    for note in notes:
+        _echo(f"note: {note}")
+    existing = [out / f"{a}.jsonl" for a in gold if (out / f"{a}.jsonl").exists()]
+    if existing and not force:
+        for path in existing:
+            _echo(
+                f"{path}: exists; nothing written; fix: pass --force to overwrite, or --out another folder"
+            )
+        raise typer.Exit(1)
+    n = 0
+    for article, quotes in sorted(gold.items()):
+        write_jsonl(out / f"{article}.jsonl", quotes)
+        n += len(quotes)
+    for problem in problems:
+        typer.echo(problem)
+    _echo(
+        f"wrote {len(gold)} gold file(s) with {n} quote(s) -> {out}"
+        + (f"; {len(problems)} problem(s), those articles not written" if problems else "")
+    )
+    if problems:
+        raise typer.Exit(1)
+
+
+def bench_command(
+    sizes: str = typer.Option(
+        "1000,10000", "--sizes", help="Comma-separated corpus sizes (articles) to measure."
+    ),
+    seeds: Path = typer.Option(
+        ROOT / "corpus", "--seeds", help="Corpus whose articles are replicated."
+    ),
+    model: Optional[Path] = typer.Option(
+        ROOT / "models" / "stance",
+        "--model",
+        help="Stance model (its stage is skipped when absent).",
+    ),
+    out: Path = typer.Option(
+        RESULTS / "bench.json",
+        "--out",
+        help="Where to write the figures (JSON; Markdown beside it).",
+    ),
+    work: Optional[Path] = typer.Option(
+        None, "--work", help="Scratch folder (default: a temporary one, removed after)."
+    ),
+    batch_size: int = typer.Option(8, "--batch-size", help="spaCy batch size."),
+    n_process: int = typer.Option(1, "--n-process", help="spaCy worker processes."),
+    chunk_size: int = typer.Option(64, "--chunk-size", help="Articles per completion chunk."),
+    engine: str = typer.Option("local", "--engine", help="local | ray"),
+    bf16: Optional[bool] = typer.Option(
+        None, "--bf16/--no-bf16", help="Passed to stancemap run (default: the run's own, auto)."
+    ),
+    ratios: bool = typer.Option(
+        True,
+        "--ratios/--no-ratios",
+        help="Also time spaCy parse-only and textacy on the same texts.",
+    ),
+) -> None:
+    """Speed and memory on the seed corpus replicated to each size: articles/s, seconds per stage,
+    peak memory, run/parse and quotes/textacy ratios."""
+    try:
+        numbers = tuple(int(x) for x in sizes.split(",") if x.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"--sizes {sizes!r}: give whole numbers separated by commas, e.g. 1000,10000"
+        ) from None
+    settings = BenchSettings(
+        batch_size=batch_size,
+        n_process=n_process,
+        chunk_size=chunk_size,
+        engine=engine,
+        bf16=bf16,
+        ratios=ratios,
+    )
+    report = run_bench(
+        sizes=numbers,
+        seeds=seeds,
+        model=model,
+        out=out,
+        work=work,
+        settings=settings,
+        progress=lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", file=sys.stderr, flush=True),
+    )
+    typer.echo(markdown(report))

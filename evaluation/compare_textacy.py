@@ -57,7 +57,7 @@ def _evaluate(gold: list[Quote], pred: list[Quote], articles: list[str]) -> dict
 
 
 def load_gold_sets(paths: list[str] | None) -> list[tuple[str, list[Quote]]]:
-    from evaluation.scoring import load_quotes
+    from evaluation.gold import load_quotes
 
     if paths:
         candidates = [Path(p) for p in paths]

@@ -27,18 +27,14 @@ Pure functions: :func:`labeling_config`, :func:`tasks_from_quotes`, :func:`gold_
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from xml.sax.saxutils import quoteattr
 
-import typer
-
-from pipeline.jsonl import atomic_writer, iter_jsonl, read_jsonl, write_jsonl, write_text
+from pipeline.jsonl import atomic_writer, iter_jsonl, read_jsonl, write_text
 from pipeline.records import KINDS, STANCES, ArticleStatus, Quote, RecordError, Stance
-from pipeline.resources import TARGETS_PATH, Target, load_targets
+from pipeline.resources import Target, load_targets
 
 # names in the labeling config; the export refers to them as from_name / to_name
 TEXT = "text"
@@ -322,7 +318,7 @@ def tasks_from_quotes(
     return tasks
 
 
-def read_run(
+def read_run_for_tasks(
     run: str | Path,
 ) -> tuple[list[Quote], dict[str, str], dict[str, str | None], list[str]]:
     """(quotes, texts, titles, problems) of a run folder: ``quotes.jsonl``, ``texts/<id>.txt``
@@ -682,118 +678,11 @@ def gold_from_export(
 # commands
 
 
-def _echo(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def prepare_command(
-    articles: Path | None = typer.Argument(
-        None, help="Corpus to pre-annotate: a folder of .txt/.html files or a .jsonl file."
-    ),
-    out: Path = typer.Option(
-        ...,
-        "--out",
-        help="Label Studio tasks to write (JSON); the labeling config goes beside it as <name>.xml.",
-    ),
-    run: Path | None = typer.Option(
-        None,
-        "--run",
-        help="Run folder: convert it (alone), or write/resume the pipeline run there (with ARTICLES).",
-    ),
-    model: Path | None = typer.Option(
-        Path("models/stance"),
-        "--model",
-        help="Stance model for the pipeline run (ignored with --run alone).",
-    ),
-    config: Path | None = typer.Option(
-        None, "--config", help="Where to write the labeling config (default OUT with suffix .xml)."
-    ),
-    targets: Path = typer.Option(
-        TARGETS_PATH, "--targets", help="targets.yaml: the stance targets offered to annotators."
-    ),
-    predictions: bool = typer.Option(
-        True,
-        "--predictions/--no-predictions",
-        help="Suggest the pipeline's quotes (default), or give annotators bare articles (for an unbiased agreement pass).",
-    ),
-) -> None:
-    """Pre-annotate articles with the pipeline and write Label Studio import tasks plus the labeling config."""
-    target_list = load_targets(targets)
-    if articles is None and run is None:
-        _echo(
-            "give ARTICLES (a corpus to run the pipeline on) or --run RUN (an existing run folder)"
-        )
-        raise typer.Exit(2)
-    if articles is not None and not articles.exists():
-        _echo(f"{articles}: no such file or directory; fix: give a corpus folder or .jsonl file")
-        raise typer.Exit(2)
-    if articles is not None and not predictions:
-        from pipeline.corpus import InputProblem, iter_corpus
-
-        texts, titles, problems = {}, {}, []
-        for item in iter_corpus(articles):
-            if isinstance(item, InputProblem):
-                problems.append(f"{item.error}; it gets no task")
-            else:
-                texts[item.id], titles[item.id] = item.text, item.title
-        tasks = [dict(task, predictions=[]) for task in tasks_from_quotes([], texts, titles=titles)]
-        _write_tasks(tasks, out, config, target_list, problems)
-        return
-    tmp = None
-    try:
-        if articles is not None:
-            from pipeline.run import RunOptions, run_pipeline
-
-            run_dir = run
-            if run_dir is None:
-                tmp = tempfile.mkdtemp(prefix="stancemap-prepare-")
-                run_dir = Path(tmp)
-            model_path = str(model) if model is not None and model.exists() else None
-            run_pipeline(articles, out=run_dir, options=RunOptions(model=model_path))
-        else:
-            run_dir = run
-        assert run_dir is not None
-        try:
-            quotes, texts, titles, problems = read_run(run_dir)
-        except LabelStudioError as exc:
-            _echo(str(exc))
-            raise typer.Exit(2) from None
-        version = "stancemap"
-        manifest = run_dir / "manifest.json"
-        if manifest.exists():
-            try:
-                info = json.loads(manifest.read_text(encoding="utf-8"))
-                version = f"stancemap {info.get('versions', {}).get('stancemap') or ''} model {str(info.get('model_hash') or 'none')[:12]}".replace(
-                    "  ", " "
-                )
-            except (OSError, ValueError):
-                pass
-        tasks = tasks_from_quotes(
-            quotes,
-            texts,
-            titles=titles,
-            targets=[t.id for t in target_list],
-            model_version=version,
-            problems=problems,
-        )
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-    if not predictions:
-        for task in tasks:
-            task["predictions"] = []
-    _write_tasks(tasks, out, config, target_list, problems)
-
-
-def _write_tasks(
-    tasks: list[dict[str, Any]],
-    out: Path,
-    config: Path | None,
-    target_list: Sequence[Target],
-    problems: list[str],
-) -> None:
-    for problem in problems:
-        _echo(problem)
+def write_tasks(
+    tasks: list[dict[str, Any]], out: Path, config: Path | None, target_list: Sequence[Target]
+) -> tuple[Path, int]:
+    """Write the tasks (JSON) and the labeling config (XML, default beside them); returns the
+    config's path and the number of suggested quotes."""
     with atomic_writer(out) as handle:
         json.dump(tasks, handle, ensure_ascii=False, indent=1)
         handle.write("\n")
@@ -806,83 +695,4 @@ def _write_tasks(
         for r in p["result"]
         if r.get("from_name") == SPAN and r["value"]["labels"] == [QUOTE_LABEL]
     )
-    _echo(
-        f"wrote {len(tasks)} task(s) with {n_quotes} suggested quote(s) -> {out}; labeling config -> {config_path}"
-    )
-    if problems:
-        raise typer.Exit(1)
-
-
-def import_command(
-    export: Path = typer.Argument(..., help="Label Studio export, format JSON (a list of tasks)."),
-    out: Path = typer.Option(
-        Path("annotations/gold"),
-        "--out",
-        help="Folder for the gold files, one <article>.jsonl per article.",
-    ),
-    annotator: str | None = typer.Option(
-        None,
-        "--annotator",
-        help="Only this annotator's annotations: the Label Studio user id (the export's completed_by).",
-    ),
-    corpus: Path | None = typer.Option(
-        Path("corpus"),
-        "--corpus",
-        help="Check each task's text against CORPUS/<article>.txt (skipped when absent).",
-    ),
-    targets: Path = typer.Option(
-        TARGETS_PATH, "--targets", help="targets.yaml: the valid target ids."
-    ),
-    force: bool = typer.Option(False, "--force", help="Overwrite existing gold files."),
-) -> None:
-    """Convert a Label Studio JSON export into validated gold files (codebook §4 records)."""
-    try:
-        data = json.loads(export.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        _echo(
-            f"{export}: cannot read a JSON export ({exc}); fix: export the project from Label Studio with format JSON"
-        )
-        raise typer.Exit(2) from None
-    gold, problems, notes = read_export(
-        data, targets=[t.id for t in load_targets(targets)], annotator=annotator
-    )
-    if corpus is not None and corpus.is_dir():
-        texts = {
-            t["data"]["article"]: t["data"]["text"]
-            for t in data
-            if isinstance(t, dict) and isinstance(t.get("data"), dict) and "article" in t["data"]
-        }
-        for article in list(gold):
-            path = corpus / f"{article}.txt"
-            if not path.exists():
-                notes.append(
-                    f"{path}: not in the corpus; offsets are into the task text (fix: add the article to the corpus)"
-                )
-                continue
-            with open(path, encoding="utf-8", newline="") as handle:
-                if handle.read() != texts.get(article):
-                    problems.append(
-                        f"{export}: the task text of {article} differs from {path}; fix: prepare the tasks again from this corpus"
-                    )
-                    gold.pop(article)
-    for note in notes:
-        _echo(f"note: {note}")
-    existing = [out / f"{a}.jsonl" for a in gold if (out / f"{a}.jsonl").exists()]
-    if existing and not force:
-        for path in existing:
-            _echo(
-                f"{path}: exists; nothing written; fix: pass --force to overwrite, or --out another folder"
-            )
-        raise typer.Exit(1)
-    n = 0
-    for article, quotes in sorted(gold.items()):
-        write_jsonl(out / f"{article}.jsonl", quotes)
-        n += len(quotes)
-    for problem in problems:
-        typer.echo(problem)
-    _echo(
-        f"wrote {len(gold)} gold file(s) with {n} quote(s) -> {out}"
-        + (f"; {len(problems)} problem(s), those articles not written" if problems else "")
-    )
-    if problems:
-        raise typer.Exit(1)
+    return config_path, n_quotes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
@@ -273,23 +274,43 @@ def install_encoder_command(
         raise typer.Exit(1) from None
 
 
+@app.command()
+def export(
+    run: Path = typer.Argument(
+        ..., help="A run folder written by `stancemap run` (with quotes.jsonl)."
+    ),
+    out: Optional[Path] = typer.Option(
+        None, help="Folder for the network files (default: RUN/networks)."
+    ),
+) -> None:
+    """Export a run's discourse networks: GraphML, GEXF, CSV edge lists and a DNA-style statement table."""
+    from pipeline.rerun import export_networks
+
+    with _refusals():
+        paths, n_quotes, problems = export_networks(run, out=out)
+    for problem in problems:
+        typer.echo(f"warning: skipped {problem}", err=True)
+    typer.echo(
+        json.dumps(
+            {"quotes": n_quotes, "files": [str(p) for p in paths]}, ensure_ascii=False, indent=2
+        )
+    )
+
+
 def _register() -> None:
-    """Commands whose code lives with its package: evaluation, annotation, export, benchmark."""
-    from evaluation.annotate import annotate_app
-    from evaluation.bench import bench_command
-    from evaluation.cli import evaluate_command
-    from pipeline.networks import export_command
+    """The evaluation commands (``evaluation.cli``) on the one app."""
+    from evaluation.cli import (
+        annotate_app,
+        bench_command,
+        evaluate_command,
+        import_command,
+        prepare_command,
+    )
 
     app.command("evaluate")(evaluate_command)
-    app.command("export")(export_command)
     app.command("bench")(bench_command)
-    try:
-        from evaluation.labelstudio import import_command, prepare_command
-    except ImportError:  # pragma: no cover - while the Label Studio module is absent
-        pass
-    else:
-        annotate_app.command("prepare")(prepare_command)
-        annotate_app.command("import")(import_command)
+    annotate_app.command("prepare")(prepare_command)
+    annotate_app.command("import")(import_command)
     app.add_typer(
         annotate_app,
         name="annotate",

@@ -34,17 +34,15 @@ from __future__ import annotations
 
 import csv
 import itertools
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 import networkx as nx
-import typer
 
-from pipeline.jsonl import atomic_writer, iter_jsonl, read_good_records
+from pipeline.jsonl import atomic_writer
 from pipeline.matrix import majority
-from pipeline.records import STANCES, ArticleStatus, Quote, RecordError
+from pipeline.records import STANCES, Quote
 from pipeline.statements import LEVELS, at_level, quote_stances, quote_statements
 
 ACTOR_MODES = ("congruence", "conflict", "subtract")
@@ -353,60 +351,3 @@ def write_networks(
         writer.writerows(statement_rows(quotes, dates=dates))
     written.append(path)
     return written
-
-
-def read_run(run_dir: Path) -> tuple[list[Quote], list[ArticleStatus], list[str]]:
-    """Quotes and article statuses of a run folder, and the problems met (bad lines are skipped)."""
-    run_dir = Path(run_dir)
-    problems: list[str] = []
-    quotes: list[Quote] = []
-    quotes_path = run_dir / "quotes.jsonl"
-    if not quotes_path.exists():
-        raise FileNotFoundError(
-            f"{quotes_path}: no quotes.jsonl; is {run_dir} a run folder? Run `stancemap run CORPUS --out {run_dir}` first"
-        )
-    for _, item in iter_jsonl(quotes_path, Quote):
-        (problems.append(str(item)) if isinstance(item, RecordError) else quotes.append(item))
-    articles, article_problems = read_good_records(
-        run_dir / "articles.jsonl", ArticleStatus, if_missing="article dates unknown"
-    )
-    return quotes, articles, problems + article_problems
-
-
-def export_run(run_dir: Path, *, out: Path | None = None) -> list[Path]:
-    """Write the networks of a run folder (RUN/quotes.jsonl, dates from RUN/articles.jsonl) into
-    ``out`` (default RUN/networks/); returns the paths written."""
-    run_dir = Path(run_dir)
-    quotes, articles, _ = read_run(run_dir)
-    dates = {a.id: a.date for a in articles}
-    return write_networks(
-        quotes, Path(out) if out is not None else run_dir / "networks", dates=dates
-    )
-
-
-def export_command(
-    run: Path = typer.Argument(
-        ..., help="A run folder written by `stancemap run` (with quotes.jsonl)."
-    ),
-    out: Path | None = typer.Option(
-        None, help="Folder for the network files (default: RUN/networks)."
-    ),
-) -> None:
-    """Export a run's discourse networks: GraphML, GEXF, CSV edge lists and a DNA-style statement table."""
-    try:
-        quotes, articles, problems = read_run(run)
-        paths = write_networks(
-            quotes,
-            Path(out) if out is not None else Path(run) / "networks",
-            dates={a.id: a.date for a in articles},
-        )
-    except (FileNotFoundError, OSError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    for problem in problems:
-        typer.echo(f"warning: skipped {problem}", err=True)
-    typer.echo(
-        json.dumps(
-            {"quotes": len(quotes), "files": [str(p) for p in paths]}, ensure_ascii=False, indent=2
-        )
-    )

@@ -32,9 +32,9 @@ from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segment
 from pipeline.resources import ActorTable
 from pipeline.speakers import (
-    _ORG_NAME_RE,
     DATA_NOUNS,
     DOC_NOUNS,
+    ORG_NAME_RE,
     ORG_NOUNS,
     PARTIES,
     PERSON_PRONOUNS,
@@ -1312,7 +1312,7 @@ def _registry_for(article: Article, paras: list[_Para], actors: ActorTable) -> R
             # a main-clause subject (not the subject of a reported clause) is what later pronouns continue
             subject = root.dep_ in SUBJECT_DEPS and root.head.dep_ in ("ROOT", "conj")
             if ent.label_ == "ORG":  # complete a truncated name, stopping before a person's name
-                m = _ORG_NAME_RE.match(article.text, start)
+                m = ORG_NAME_RE.match(article.text, start)
                 if m and m.end() > end and "\n" not in article.text[start : m.end()]:
                     stop = min(
                         [

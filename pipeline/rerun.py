@@ -78,6 +78,26 @@ def read_run_quotes(run_dir: Path) -> tuple[list[Quote], list[ArticleStatus], li
     return quotes, statuses, problems + more
 
 
+def export_networks(
+    run_dir: str | Path, *, out: str | Path | None = None
+) -> tuple[list[Path], int, list[str]]:
+    """Write a run's networks and DNA statement table (``stancemap export``) into ``out`` (default
+    ``RUN/networks``): the paths written, the number of quotes read, and the problems met."""
+    from pipeline.networks import write_networks
+
+    run_dir = Path(run_dir)
+    if not (run_dir / "quotes.jsonl").exists():
+        raise RunRefused(
+            f"{run_dir}: no quotes.jsonl; is it a run folder? Make one with `stancemap run CORPUS --out {run_dir}`"
+        )
+    quotes, statuses, problems = read_run_quotes(run_dir)
+    dates = {s.id: s.date for s in statuses}
+    paths = write_networks(
+        quotes, Path(out) if out is not None else run_dir / "networks", dates=dates
+    )
+    return paths, len(quotes), problems
+
+
 def rebuild_run(run_dir: str | Path, *, progress: Callable[[str], None] = say) -> RerunSummary:
     """Write statements.jsonl, matrix.csv, networks/ and report.html again from the run's files."""
     run_dir = Path(run_dir)

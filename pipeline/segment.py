@@ -83,7 +83,7 @@ _ONLY_PUNCT = re.compile(r"^[\W_]*$", re.UNICODE)
 
 
 @dataclass
-class _Para:
+class _Block:
     start: int
     end: int
     text: str
@@ -167,7 +167,7 @@ def _content_words(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def _is_standfirst(paras: list[_Para], k: int, *, title_known: bool) -> bool:
+def _is_standfirst(paras: list[_Block], k: int, *, title_known: bool) -> bool:
     """Is the paragraph right under the headline a standfirst (summary) rather than the lede?
 
     Without page metadata the text is a pasted page, where a standfirst is the rule. With a known
@@ -193,7 +193,7 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
     paras = []
     for start, end in spans:
         line_start = text.rfind("\n", 0, start) + 1
-        paras.append(_Para(start, end, text[start:end], start - line_start))
+        paras.append(_Block(start, end, text[start:end], start - line_start))
     n = len(paras)
     if not n:
         return []

@@ -430,7 +430,7 @@ _NAME_TOKEN = r"[A-Z][\w’'\-]*"
 _CONNECT = r"(?:of|for|and|the|in|on|at|&|de|du|van|von|der|da|del|la|le)"
 # A capitalised name, possibly with connectors: "Association of Directors of Children's Services".
 ORG_NAME = rf"(?:[Tt]he\s+)?{_NAME_TOKEN}(?:\s+(?:{_CONNECT}\s+)*(?:{_NAME_TOKEN}|\d+\b))*"
-_ORG_NAME_RE = re.compile(ORG_NAME)
+ORG_NAME_RE = re.compile(ORG_NAME)
 _ACRONYM_DEF = re.compile(rf"({ORG_NAME})\s*\(\s*([A-Z][A-Za-z&]{{1,9}})\s*\)")
 _LOWER_ROLE = r"(?:[a-z0-9/][\w’'/\-]*\s+){0,6}?"
 
@@ -585,7 +585,7 @@ class Registry:
 
     def expand_name(self, start: int, end: int) -> tuple[int, int]:
         """Extend a truncated name mention to the full capitalised name that starts there."""
-        m = _ORG_NAME_RE.match(self.text, start)
+        m = ORG_NAME_RE.match(self.text, start)
         if m and m.end() > end and "\n" not in self.text[start : m.end()]:
             return start, m.end()
         return start, end
@@ -848,7 +848,7 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         phrase = m.group("org").strip()
         noun = phrase.split()[-1].lower() if phrase.split() else ""
         if phrase[:1].isupper() and noun not in ORG_NOUNS:
-            org = _ORG_NAME_RE.search(phrase).group(0) if _ORG_NAME_RE.search(phrase) else None
+            org = ORG_NAME_RE.search(phrase).group(0) if ORG_NAME_RE.search(phrase) else None
         elif noun in ORG_NOUNS:
             src = registry.resolve_nominal(noun, start, phrase)
             org = src.organisation if src else None

@@ -8,7 +8,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from evaluation.annotate import agreement, annotate_app, check_gold
+from evaluation.annotate import agreement, check_gold
+from evaluation.cli import annotate_app
 from pipeline.records import Quote
 
 # a made-up article; the CRLF checks that offsets count characters as stored (newline="")

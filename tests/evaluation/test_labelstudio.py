@@ -26,14 +26,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from evaluation.cli import import_command, prepare_command
 from evaluation.labelstudio import (
     LabelStudioError,
     gold_from_export,
-    import_command,
     labeling_config,
-    prepare_command,
     read_export,
-    read_run,
+    read_run_for_tasks,
     tasks_from_quotes,
 )
 from pipeline.records import Quote
@@ -45,7 +44,7 @@ LS_BIN = PROJECT_ROOT / ".venv-labelstudio" / "bin" / "label-studio"
 
 @pytest.fixture(scope="module")
 def run_data():
-    quotes, texts, titles, problems = read_run(DATA)
+    quotes, texts, titles, problems = read_run_for_tasks(DATA)
     assert problems == []
     return quotes, texts, titles
 

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from evaluation import scoring as S
 from evaluation.cli import evaluate_command
-from evaluation.scoring import evaluate, load_quotes, match_quotes
+from evaluation.gold import load_quotes, validate_record
+from evaluation.scoring import evaluate, match_quotes
 from pipeline.records import Quote
 
 
@@ -348,10 +349,12 @@ def test_bootstrap_counts_agree_with_sklearn_figures(seed):
     gold, pred = _random_set(seed)
     articles = sorted({x.article for x in gold} | {x.article for x in pred})
     items = [
-        S._prepare(a, [x for x in gold if x.article == a], [x for x in pred if x.article == a])
+        S.article_material(
+            a, [x for x in gold if x.article == a], [x for x in pred if x.article == a]
+        )
         for a in articles
     ]
-    full = S._figures(items)
+    full = S.figures(items)
     fast = S._figures_from_counts(S._count_tables(items), np.ones((1, len(items))))
     for key in S.CI_KEYS:
         value = fast[key][0]
@@ -412,9 +415,9 @@ def test_load_quotes_single_file_and_missing(tmp_path):
 
 def test_validate_record_messages():
     rec = json.loads(q("a", "q1", 0, 5).dumps())
-    assert S.validate_record(rec) == []
+    assert validate_record(rec) == []
     bad = {**rec, "kind": "quote", "end": 9, "speaker_start": 3}
-    problems = S.validate_record(bad)
+    problems = validate_record(bad)
     assert any("kind 'quote'" in p for p in problems)
     assert any("text has 5 characters but the span 0..9 has 9" in p for p in problems)
     assert any("speaker_start and speaker_end" in p for p in problems)

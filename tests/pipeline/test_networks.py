@@ -10,21 +10,20 @@ from dataclasses import replace
 
 import networkx as nx
 import pytest
-import typer
 from typer.testing import CliRunner
 
+from pipeline.cli import app
 from pipeline.jsonl import write_jsonl
 from pipeline.networks import (
     actor_graph,
     edges_frame,
-    export_command,
-    export_run,
     statements,
     target_graph,
     two_mode_graph,
     write_networks,
 )
 from pipeline.records import ArticleStatus, Quote, Stance
+from pipeline.rerun import export_networks
 
 
 def q(article, qid, speaker, org, *stances, start=0):
@@ -255,18 +254,17 @@ def _run_folder(tmp_path):
 
 def test_export_run_and_command(tmp_path):
     run = _run_folder(tmp_path)
-    paths = export_run(run)
-    assert all(p.parent == run / "networks" for p in paths)
+    paths, n_quotes, problems = export_networks(run)
+    assert all(p.parent == run / "networks" for p in paths) and n_quotes == len(QUOTES)
+    assert len(problems) == 1 and "quotes.jsonl:9: missing field(s)" in problems[0]
     with open(run / "networks" / "statements.csv", newline="", encoding="utf-8") as handle:
         assert next(csv.DictReader(handle))["date"] == "2023-01-20"
-    app = typer.Typer()
-    app.command()(export_command)
-    result = CliRunner().invoke(app, [str(run), "--out", str(tmp_path / "elsewhere")])
+    result = CliRunner().invoke(app, ["export", str(run), "--out", str(tmp_path / "elsewhere")])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["quotes"] == len(QUOTES)
     assert (tmp_path / "elsewhere" / "two_mode_person.gexf").exists()
-    missing = CliRunner().invoke(app, [str(tmp_path / "nothing")])
-    assert missing.exit_code == 1
+    missing = CliRunner().invoke(app, ["export", str(tmp_path / "nothing")])
+    assert missing.exit_code == 2
     assert "quotes.jsonl" in missing.output
 
 
