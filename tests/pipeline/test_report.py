@@ -502,7 +502,7 @@ import random
 
 from pipeline.matrix import build_matrix
 from pipeline.networks import actor_graph, two_mode_graph
-from pipeline.report import ReportLimits, _load_run, _write_report
+from pipeline.report_data import ReportLimits, load_report_data
 
 SYN_TARGETS = [f"target-{i:02d}" for i in range(30)]
 
@@ -628,7 +628,7 @@ def test_caps_keep_the_best_evidence_and_link_to_listed_articles(tmp_path):
     limits = ReportLimits(
         rows=2, evidence=3, texts=2, listed=6, network=2, names=1, problems=5, others=1
     )
-    page = _write_report(run, out=tmp_path / "r.html", limits=limits).read_text(encoding="utf-8")
+    page = write_report(run, out=tmp_path / "r.html", limits=limits).read_text(encoding="utf-8")
     quotes = [
         json.loads(line) for line in (run / "quotes.jsonl").read_text(encoding="utf-8").splitlines()
     ]
@@ -720,7 +720,7 @@ def test_streamed_matrix_and_networks_match_the_library(tmp_path, seed, weightin
     write_json(
         run / "manifest.json", {"config": {"weighting": weighting, "duplicates": duplicates}}
     )
-    loaded = _load_run(run, ReportLimits(rows=10_000, evidence=10_000, network=10_000))
+    loaded = load_report_data(run, ReportLimits(rows=10_000, evidence=10_000, network=10_000))
     expected = build_matrix(quotes, weighting=weighting, duplicates=duplicates)
     assert len({q.key for q in quotes}) < len(quotes) and any(c.n_quotes > 1 for c in expected)
     assert [
