@@ -133,6 +133,23 @@ def _compose(path: Path, key: str, problems: list[str]) -> list[tuple[int, Any]]
     return [(item.start_mark.line + 1, value) for item, value in zip(node.value, data[key])]
 
 
+def _entry_ok(
+    item: Any, where: str, what: str, needs: str, known: set[str], problems: list[str]
+) -> bool:
+    """False (and a problem) for an entry that is not a mapping; unknown fields are a problem too."""
+    if not isinstance(item, dict):
+        problems.append(
+            f"{where}: {what} must be a mapping with {needs}; write 'field: value' lines under '- '"
+        )
+        return False
+    unknown = sorted(set(item) - known)
+    if unknown:
+        problems.append(
+            f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(known))}"
+        )
+    return True
+
+
 def _strings(value: Any, where: str, field: str, problems: list[str]) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -157,14 +174,8 @@ def load_targets_file(path: Path, problems: list[str]) -> tuple[Target, ...]:
     related: list[tuple[str, str]] = []
     for line, item in items:
         where = f"{path}:{line}"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: a target must be a mapping with 'id' and 'title'")
+        if not _entry_ok(item, where, "a target", "'id' and 'title'", _TARGET_FIELDS, problems):
             continue
-        unknown = sorted(set(item) - _TARGET_FIELDS)
-        if unknown:
-            problems.append(
-                f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_TARGET_FIELDS))}"
-            )
         target_id = item.get("id")
         if not isinstance(target_id, str) or not _ID.match(target_id):
             problems.append(
@@ -213,14 +224,8 @@ def load_actors_file(path: Path, problems: list[str]) -> ActorTable:
     first: dict[str, int] = {}
     for line, item in items:
         where = f"{path}:{line}"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: an actor must be a mapping with 'name' and 'kind'")
+        if not _entry_ok(item, where, "an actor", "'name' and 'kind'", _ACTOR_FIELDS, problems):
             continue
-        unknown = sorted(set(item) - _ACTOR_FIELDS)
-        if unknown:
-            problems.append(
-                f"{where}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_ACTOR_FIELDS))}"
-            )
         name = _text(item.get("name"))
         if not name:
             problems.append(f"{where}: actor without a name; add 'name: ...'")

@@ -29,7 +29,7 @@ from pipeline.run import (
     write_outputs,
 )
 from pipeline.stages import ArticleResult, StanceStage
-from pipeline.workdir import CONFIG, WORK, model_hash, write_record
+from pipeline.workdir import CONFIG, WORK, chunks, model_hash, write_record
 
 MANIFEST = "manifest.json"
 
@@ -153,7 +153,7 @@ def classify_run(
     by_article: dict[str, list[Quote]] = {}
     path = run_dir / "quotes.jsonl"
     with atomic_writer(path) as out:
-        for group in _chunks(_articles(path, problems), chunk_size):
+        for group in chunks(_articles(path, problems), chunk_size):
             results = []
             for article_id, quotes in group:
                 text = _text(run_dir, article_id)
@@ -221,17 +221,6 @@ def _articles(path: Path, problems: list[str]) -> Iterator[tuple[str, list[Quote
         quotes.append(item)
     if quotes:
         yield current, quotes
-
-
-def _chunks(items, size: int):
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _text(run_dir: Path, article_id: str) -> str | None:

@@ -12,6 +12,7 @@ ray = pytest.importorskip("ray")
 
 from pipeline.resources import load_targets  # noqa: E402
 from pipeline.run import RunOptions, run_pipeline  # noqa: E402
+from tests.helpers import save_untrained_model  # noqa: E402
 
 pytestmark = pytest.mark.server
 
@@ -21,25 +22,7 @@ SEEDS = ROOT / "corpus"
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
-    """An untrained stance model (base encoder, heads seeded at random) saved like a trained one:
-    it exercises the stance stage and its actor pool without training. Relevance threshold 0
-    gives every quote its best target, so the matrix is not empty."""
-    import torch
-
-    from models.stance import StanceModel
-
-    torch.manual_seed(0)
-    # epochs=0: the base encoder with the zero-shot relevance head and a random polarity head
-    model = StanceModel(
-        max_targets=1,
-        max_length=48,
-        pair_max_length=48,
-        relevance_threshold=0.0,
-        epochs=0,
-        device="cpu",
-    )
-    model.fit([], load_targets())
-    return model.save(tmp_path_factory.mktemp("model") / "stance")
+    return save_untrained_model(load_targets(), tmp_path_factory.mktemp("model") / "stance")
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 from pipeline.domain import load_domain
 from pipeline.rerun import classify_run, rebuild_run
 from pipeline.run import RunOptions, RunRefused, run_pipeline
+from tests.helpers import save_untrained_model
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TINY = DATA / "tiny_domain"
@@ -19,23 +20,10 @@ QUIET = {"progress": lambda m: None}
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
-    """An untrained model for the tiny domain's targets (base encoder, zero-shot relevance head,
-    threshold 0: every quote gets its best target), saved like a trained one."""
-    import torch
-
-    from models.stance import StanceModel
-
-    torch.manual_seed(0)
-    model = StanceModel(
-        max_targets=1,
-        max_length=48,
-        pair_max_length=48,
-        relevance_threshold=0.0,
-        epochs=0,
-        device="cpu",
+    """An untrained model for the tiny domain's targets, saved like a trained one."""
+    return save_untrained_model(
+        load_domain(TINY).targets, tmp_path_factory.mktemp("model") / "stance"
     )
-    model.fit([], load_domain(TINY).targets)
-    return model.save(tmp_path_factory.mktemp("model") / "stance")
 
 
 def _lines(path: Path) -> list[dict]:
