@@ -136,7 +136,7 @@ class FrozenLinker:
         self.polarity = polarity
         self.passes = passes
 
-    def _encoder(self, *, bf16: bool = False):
+    def frozen_encoder(self, *, bf16: bool = False):
         """The frozen encoder; for bfloat16 inference a copy whose weights are held in bfloat16
         (half the memory; the same decisions on the gold quotes as float weights under autocast)."""
         from models.encoder import shared_encoder
@@ -155,7 +155,12 @@ class FrozenLinker:
         ``predict_proba`` and ``polarity_proba`` take, so that one computation serves both;
         with ``layer``, (features, token states at that layer), as ``frozen_features``."""
         return frozen_features(
-            self._encoder(bf16=bf16), examples, bf16=bf16, fit=fit, layer=layer, passes=self.passes
+            self.frozen_encoder(bf16=bf16),
+            examples,
+            bf16=bf16,
+            fit=fit,
+            layer=layer,
+            passes=self.passes,
         )
 
     def fit(

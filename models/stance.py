@@ -331,7 +331,7 @@ class StanceModel:
     def _fit_splitter(self, examples: Sequence[Example], say: Callable[[str], None]) -> None:
         """Fit the frozen linker and the split cross-encoder from one pass of the linker's encoder
         over the training quotes (its features and, at the split layer, its token states)."""
-        encoder = self.linker_._encoder()
+        encoder = self.linker_.frozen_encoder()
         start = split_layer(encoder.model, self.polarity_layers)
         X, states = self.linker_.features(examples, layer=start, fit=True)
         self.linker_.fit(examples, self.target_ids_, X=X)
@@ -764,7 +764,7 @@ class StanceModel:
             # its layers are rebuilt on the encoder the linker will run (bfloat16 weights for bf16 inference)
             model.splitter_ = SplitCrossEncoder.load(
                 path / POLARITY,
-                model.linker_._encoder(bf16=model._uses_bf16()).model,
+                model.linker_.frozen_encoder(bf16=model._uses_bf16()).model,
                 device=model.device_.type,
             )
         model.card_ = card

@@ -68,9 +68,9 @@ def test_bf16_prediction_uses_a_bf16_copy_of_the_encoder_and_agrees():
     ]
     float_probs = linker.predict_proba(quotes)
     low = linker.predict_proba(quotes, bf16=True)
-    assert next(linker._encoder(bf16=True).model.parameters()).dtype == torch.bfloat16
+    assert next(linker.frozen_encoder(bf16=True).model.parameters()).dtype == torch.bfloat16
     assert (
-        next(linker._encoder().model.parameters()).dtype == torch.float32
+        next(linker.frozen_encoder().model.parameters()).dtype == torch.float32
     )  # the float copy is untouched
     np.testing.assert_allclose(low, float_probs, atol=0.05)
     assert (low > 0.5).tolist() == (float_probs > 0.5).tolist()

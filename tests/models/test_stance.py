@@ -321,7 +321,7 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
     ]
     model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM).fit(TRAIN, TARGETS)
     assert StanceModel().linker_encoder == MPNET
-    assert model.linker_._encoder().model.config.hidden_size == 384
+    assert model.linker_.frozen_encoder().model.config.hidden_size == 384
     model.save(tmp_path / "m")
     card = json.loads((tmp_path / "m" / "model_card.json").read_text())
     assert card["linker_encoder"] == card["params"]["linker_encoder"] == MINILM
