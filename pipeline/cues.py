@@ -1,0 +1,941 @@
+"""Cues and their content in one parsed paragraph: the reporting verb, noun, adjective, passive or
+``according to`` that introduces a quote; the subject it attributes the quote to (resolved to a
+source by ``pipeline.speakers``); and the character span of what was said.
+
+``pipeline.quotes`` calls ``find_cues`` on every parsed paragraph and pairs the cues with
+quotation marks and layout into quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.cue_words import (
+    ADJUNCT_DEPS,
+    ADJUNCT_OPENERS,
+    CONCERN_NOUNS,
+    EVAL_ADJECTIVES,
+    EVALUATIVE,
+    MODALS,
+    NOUN_CUES,
+    PARTICLE_CUES,
+    PASSIVE_CUES,
+    PREP_CONTENT,
+    RAISING,
+    REPORTING,
+    SUBJECT_DEPS,
+)
+from pipeline.quote_marks import QuoteSpan
+from pipeline.records import Segment
+from pipeline.speakers import (
+    DATA_NOUNS,
+    DOC_NOUNS,
+    ORG_NOUNS,
+    PARTIES,
+    PERSON_PRONOUNS,
+    ROLE_NOUNS,
+    Registry,
+    Source,
+    link_person_context,
+    looks_like_person,
+)
+
+
+def plain_name(name: str) -> str:
+    return re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+
+
+@dataclass
+class Para:
+    seg: Segment
+    doc: Any
+    offset: int
+    text: str
+    qspans: list[QuoteSpan] = field(default_factory=list)
+
+
+@dataclass
+class Cue:
+    token: Any
+    source: Source | None
+    mention: tuple[int, int] | None
+    content: tuple[int, int] | None  # absolute char span
+    text: str
+    blocked: bool = False  # a cue whose source is not identifiable: its quotes are not quotes
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def abs_span(para: Para, token_or_span) -> tuple[int, int]:
+    if hasattr(token_or_span, "idx"):
+        return para.offset + token_or_span.idx, para.offset + token_or_span.idx + len(
+            token_or_span.text
+        )
+    return para.offset + token_or_span.start_char, para.offset + token_or_span.end_char
+
+
+def _in_quote(para: Para, char: int) -> bool:
+    return any(para.offset + q.start <= char < para.offset + q.end for q in para.qspans)
+
+
+def subject_of(token):
+    """The subject of a cue: its own, the antecedent of a relative pronoun, or (participles,
+    conjoined and open-complement verbs) its head's."""
+    current = token
+    for step in range(5):
+        participle = (
+            current.tag_ == "VBG"
+            and current.dep_ in ("advcl", "xcomp", "conj", "acl")
+            and current.head is not current
+        )
+        if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head is not current:
+            participle = True
+        if participle:  # "..., adding that ...": the subject of the clause it hangs on
+            current = current.head
+            while (
+                current.dep_ == "ccomp"
+                and current.head is not current
+                and current.head.lemma_.lower() in REPORTING
+            ):
+                current = current.head  # a participle misattached inside the reported clause
+            continue
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        subjects.sort(key=lambda c: (c.ent_type_ != "PERSON", abs(c.i - current.i)))
+        for child in subjects[:1]:
+            if child.tag_ in ("WP", "WDT") or child.lower_ in ("who", "which", "that"):
+                return (
+                    current.head
+                    if current.dep_ == "relcl" and current.head is not current
+                    else None
+                )
+            return child
+        if current.dep_ in ("advcl", "conj", "xcomp", "pcomp") and current.head is not current:
+            current = current.head
+            continue
+        if current.dep_ == "ccomp" and current.tag_ == "VBG" and current.head is not current:
+            current = current.head
+            continue
+        if current.dep_ in ("prep", "pobj") and current.head is not current and step < 4:
+            current = current.head  # "beyond saying that ...", "by saying ..."
+            continue
+        return None
+    return None
+
+
+def _subject_fallback(token, para: "Para"):
+    """A cue with no parsed subject (``Commenting on X, Minister Jane Doe, said:``, ``said Doe``):
+    the person named nearest to it in its sentence, outside quotations."""
+    sent = token.sent
+    best = None
+    for ent in para.doc.ents:
+        if ent.label_ not in ("PERSON", "ORG") or ent.start < sent.start or ent.end > sent.end:
+            continue
+        if _in_quote(para, para.offset + ent.start_char):
+            continue
+        if ent.end <= token.i:
+            distance = token.i - ent.end
+            if any(not (t.is_punct or t.is_space) for t in para.doc[ent.end : token.i]):
+                continue
+        elif ent.start == token.i + 1:
+            distance = 0
+        else:
+            continue
+        rank = (ent.label_ != "PERSON", distance)
+        if best is None or rank < best[0]:
+            best = (rank, ent)
+    return best[1].root if best is not None else None
+
+
+def _mention_tokens(head, strict: bool = True):
+    """The subject's tokens without relative clauses (and, when strict, prepositional phrases)."""
+    skip = set()
+    cut = (
+        ("relcl", "acl", "advcl", "ccomp", "parataxis", "prep", "conj", "cc")
+        if strict
+        else ("relcl", "acl", "advcl", "ccomp", "parataxis")
+    )
+    for tok in head.subtree:
+        if tok.dep_ in cut and tok is not head:
+            skip.update(t.i for t in tok.subtree)
+    return [t for t in head.subtree if t.i not in skip]
+
+
+def propn_chain(head) -> tuple[int, int]:
+    """Token range of a proper name headed by ``head`` (its compounds and flat name parts)."""
+    left = head.i
+    for tok in head.lefts:
+        if tok.dep_ == "det" and tok.is_sent_start:
+            continue  # a sentence-initial "The" says nothing about the name
+        if tok.dep_ in ("compound", "nmod", "amod", "det", "poss", "case") and (
+            tok.pos_ == "PROPN" or tok.text[:1].isupper()
+        ):
+            left = min(left, tok.left_edge.i if tok.dep_ != "det" else tok.i)
+    right = head.i
+    doc = head.doc
+    while (
+        right + 1 < len(doc)
+        and doc[right + 1].pos_ == "PROPN"
+        and doc[right + 1].head.i in (head.i, right)
+    ):
+        right += 1
+    return left, right + 1
+
+
+def resolve_subject(
+    head, para: Para, registry: Registry
+) -> tuple[Source | None, tuple[int, int] | None, bool]:
+    """(source, mention span, blocked). ``blocked`` means an unidentifiable source (unnamed group, data)."""
+    if head.dep_ == "appos" and head.head is not head and head.head.pos_ == "PROPN":
+        head = head.head  # "Jane Doe, a councillor, who said": the name, not the title
+    tokens = _mention_tokens(head)
+    token_ids = {t.i for t in tokens}
+    doc = head.doc
+    position = para.offset + head.idx
+    # 1. a person named in the subject (head or apposition), by the fullest name
+    people = [e for e in doc.ents if e.label_ == "PERSON" and any(t.i in token_ids for t in e)]
+    if not people and not (head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS")):
+        # an apposition hanging on a prepositional phrase: "Commissioner for England, Jane Doe,"
+        # or a name after a long title: "minister for children, families and wellbeing Jane Doe"
+        loose = {t.i for t in _mention_tokens(head, strict=False)}
+        role_head = head.lemma_.lower() in ROLE_NOUNS
+        people = [
+            e
+            for e in doc.ents
+            if e.label_ == "PERSON"
+            and any(t.i in loose for t in e)
+            and (role_head or any(t.dep_ == "appos" for t in e))
+        ]
+    people.sort(key=lambda e: (not (e.start <= head.i < e.end), e.start))
+    for ent in people:
+        if ent.text.lower() in PARTIES:
+            continue
+        source = registry.resolve_name(ent.text)
+        if source is not None:
+            span = abs_span(para, ent)
+            registry.note_source(source, *span, subject=True)
+            return source, span, False
+    low = {"its": "it", "their": "they", "his": "he"}.get(head.lower_, head.lower_)
+    if low in ("i", "we", "us", "me", "you"):
+        return (
+            None,
+            None,
+            True,
+        )  # first person outside a quotation: the journalist or a layout speaker
+    # 2. pronouns
+    if low in PERSON_PRONOUNS or low in ("it", "they", "we"):
+        source = registry.resolve_pronoun(low, position)
+        if source is not None:
+            registry.note_source(source, *abs_span(para, head), subject=True)
+        return source, abs_span(para, head), source is None
+    lemma = head.lemma_.lower()
+    # 3. documents and data
+    if head.pos_ in ("NOUN", "PROPN") and lemma in DATA_NOUNS:
+        return None, None, True
+    if head.pos_ == "NOUN" and lemma in DOC_NOUNS:
+        owner = [
+            c
+            for c in head.children
+            if c.dep_ in ("poss", "compound")
+            and (c.pos_ in ("PROPN", "NOUN") or c.lower_ in ("its", "their", "his", "her"))
+        ]
+        for c in owner:
+            if c.lower_ in (
+                "its",
+                "their",
+            ):  # "X published its report": the owner is its clause's subject
+                verb = head.head
+                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+                    verb = verb.head
+                clause_subject = next(
+                    (t for t in verb.children if t.dep_ in SUBJECT_DEPS and t.i < head.i), None
+                )
+                if (
+                    clause_subject is not None
+                    and clause_subject.lower_ not in ("it", "they")
+                    and clause_subject is not head
+                ):
+                    src, mention, _ = resolve_subject(clause_subject, para, registry)
+                    if src is not None and src.organisation:
+                        source = Source(None, src.organisation, "document")
+                        return source, abs_span(para, head), False
+            src, mention, _ = resolve_subject(c, para, registry)
+            if src is not None:
+                source = Source(None, src.organisation, "document")
+                registry.note_source(
+                    source, *abs_span(para, head), subject=head.dep_ in SUBJECT_DEPS
+                )
+                return source, abs_span(para, head), False
+        phrase = " ".join(t.text for t in tokens if t.i <= head.i)
+        src = registry.resolve_nominal(lemma, position, phrase)
+        if src is not None:
+            source = Source(None, src.organisation, "document")
+            registry.note_source(source, *abs_span(para, head), subject=head.dep_ in SUBJECT_DEPS)
+            return source, abs_span(para, head), False
+        return None, None, True
+    # 4. proper names: organisations (or a person the NER missed)
+    if head.pos_ == "PROPN" or (head.text.isupper() and len(head.text) >= 2):
+        left, right = propn_chain(head)
+        name = doc[left:right].text
+        if (
+            name.lower() in PARTIES
+            or name.lower().rstrip("s") in ROLE_NOUNS
+            or name.lower() in ("mp", "mps", "msp", "ceo")
+        ):
+            return None, None, True
+        source = registry.resolve_name(name)
+        if source is not None:
+            return (
+                source,
+                (
+                    para.offset + doc[left].idx,
+                    para.offset + doc[right - 1].idx + len(doc[right - 1].text),
+                ),
+                False,
+            )
+        span = (
+            para.offset + doc[left].idx,
+            para.offset + doc[right - 1].idx + len(doc[right - 1].text),
+        )
+        known = registry.org_name(name) != plain_name(name) or name in registry.acronyms
+        if looks_like_person(name) and not known:
+            key = registry.add_person(name, *span, subject=True)
+            if key:
+                link_person_context(registry, key, *span)
+            return (registry.person_source(key) if key else None), span, key is None
+        start, end = registry.expand_name(*span)
+        org = registry.org_name(registry.text[start:end])
+        if org:
+            source = Source(None, org, "organisation")
+            registry.note_source(source, *span, subject=True)
+            return source, span, False
+        return None, None, True
+    # 5. common nouns: role nouns (``the minister``), organisation nominals (``the charity``)
+    if head.pos_ == "NOUN":
+        phrase = " ".join(t.text for t in tokens if t.i <= head.i)
+        named = next(
+            (
+                c
+                for c in head.children
+                if c.dep_ == "appos" and c.i > head.i and c.text[:1].isupper()
+            ),
+            None,
+        )
+        if named is not None and (lemma in ORG_NOUNS or lemma in ROLE_NOUNS):
+            # "children's rights charity Article 39 said": the name in apposition is the source
+            span = (
+                para.offset + doc[named.left_edge.i].idx,
+                para.offset + doc[named.right_edge.i].idx + len(doc[named.right_edge.i].text),
+            )
+            name = registry.text[span[0] : span[1]]
+            source = registry.resolve_name(name)
+            if source is None and lemma in ORG_NOUNS and not looks_like_person(name):
+                org = registry.org_name(name)
+                source = Source(None, org, "organisation") if org else None
+            if source is not None:
+                registry.note_source(source, *span, subject=True)
+                return source, span, False
+        if head.tag_ in ("NNS", "NNPS"):
+            known = registry.actors.lookup(phrase) or registry.actors.lookup(head.text)
+            if (
+                known is not None and known.kind == "organisation"
+            ):  # "ministers" as a body, by the alias table
+                return Source(None, known.name, "organisation"), abs_span(para, head), False
+            return None, None, True  # unnamed groups: "campaigners say"
+        if lemma in ROLE_NOUNS:
+            source = registry.resolve_role(lemma, position, phrase)
+        elif lemma in ORG_NOUNS:
+            proper = [
+                t
+                for t in tokens
+                if t.i < head.i and t.pos_ == "PROPN" and t.dep_ in ("compound", "amod", "nmod")
+            ]
+            source = None
+            if proper:  # "the Northern Ireland government": the phrase names the body
+                named = doc[proper[0].i : head.i + 1].text
+                org = registry.org_name(named) or registry.org_name(
+                    doc[proper[0].i : proper[-1].i + 1].text
+                )
+                known = registry.actors.lookup(doc[proper[0].i : proper[-1].i + 1].text)
+                if known is not None and known.kind == "organisation":
+                    org = known.name
+                source = Source(None, org, "organisation") if org else None
+            if source is None:
+                source = registry.resolve_nominal(lemma, position, phrase)
+        else:
+            return None, None, True
+        if source is not None:
+            registry.note_source(source, *abs_span(para, head), subject=True)
+        return source, abs_span(para, head), source is None
+        return None, None, True
+    return None, None, True
+
+
+def _content(cue, para: Para) -> tuple[int, int] | None:
+    """The reported content of a cue as an absolute char span, or None."""
+    lemma = cue.lemma_.lower()
+    chosen = []
+    for child in cue.children:
+        if child.i < cue.i and (
+            child.dep_ != "ccomp" or lemma in EVALUATIVE or lemma in PARTICLE_CUES
+        ):
+            continue  # objects and complements follow the cue; only a reported clause may precede it
+        if child.dep_ in ("ccomp",) and not (
+            child.i < cue.i and child.dep_ == "ccomp" and child.tag_ == "VBG"
+        ):
+            chosen.append(child)
+        elif child.dep_ == "xcomp" and lemma in {
+            "urge",
+            "pledge",
+            "promise",
+            "vow",
+            "call",
+            "propose",
+            "recommend",
+            "commit",
+            "push",
+            "ask",
+            "plead",
+            "appeal",
+            "lobby",
+            "intend",
+            "plan",
+            "aim",
+        }:
+            chosen.append(child)
+        elif child.dep_ in ("dobj", "oprd", "dative") and (
+            lemma in EVALUATIVE
+            or (
+                lemma in {"express", "share", "raise", "voice"}
+                and child.lemma_.lower() in CONCERN_NOUNS
+            )
+        ):
+            chosen.append(child)
+        elif (
+            child.dep_ in ("prep", "agent")
+            and child.lower_ in PREP_CONTENT
+            and child.i > cue.i
+            and (
+                lemma in EVALUATIVE
+                or lemma
+                in {
+                    "warn",
+                    "express",
+                    "share",
+                    "raise",
+                    "voice",
+                    "push",
+                    "lobby",
+                    "plead",
+                    "appeal",
+                    "argue",
+                    "ask",
+                    "complain",
+                }
+            )
+            and chosen
+        ):
+            chosen.append(child)
+        elif (
+            child.dep_ == "prep"
+            and child.lower_ in ("for", "of", "about", "against")
+            and child.i > cue.i
+            and lemma
+            in {"call", "warn", "push", "lobby", "plead", "appeal", "ask", "argue", "campaign"}
+        ):
+            chosen.append(child)
+        elif child.dep_ in ("dobj",) and lemma in {"call", "describe", "brand", "label", "dub"}:
+            chosen.append(child)
+        elif (
+            lemma == "pay"
+            and child.dep_ == "prep"
+            and child.lower_ == "to"
+            and any(c.lemma_.lower() == "tribute" for c in cue.children)
+        ):
+            chosen.append(child)
+        elif lemma in {"lobby", "press", "urge"} and child.dep_ in ("dobj", "xcomp", "ccomp"):
+            chosen.append(child)
+        elif (
+            child.dep_ == "advcl"
+            and lemma in {"call", "push", "argue", "ask", "plead", "appeal", "lobby", "campaign"}
+            and any(m.dep_ == "mark" and m.lower_ == "for" for m in child.children)
+        ):
+            chosen.append(child)  # "calls for the government to act"
+    if lemma in ("express", "share", "raise", "voice") and not any(
+        c.dep_ == "dobj" for c in chosen
+    ):
+        return None
+    for k, c in enumerate(
+        list(chosen)
+    ):  # "expressed concern at X", "urged caution over X": the span is X
+        if c.dep_ == "dobj" and c.lemma_.lower() in CONCERN_NOUNS | {"caution"}:
+            about = next(
+                (
+                    p
+                    for p in c.children
+                    if p.dep_ == "prep"
+                    and p.lower_ in ("at", "about", "over", "that", "on", "with", "regarding")
+                ),
+                None,
+            )
+            pobj = (
+                next((o for o in about.children if o.dep_ in ("pobj", "pcomp")), None)
+                if about is not None
+                else None
+            )
+            if pobj is not None:
+                chosen[k] = pobj
+    if not chosen and para.qspans:
+        # a that-less clause the parser split into objects ("claiming it “sidelines” poverty")
+        right = [
+            c
+            for c in cue.children
+            if c.i > cue.i and c.dep_ in ("dobj", "attr", "oprd", "prep", "nmod", "npadvmod")
+        ]
+        span_tokens = [t for c in right for t in c.subtree]
+        if (
+            len(right) >= 2
+            and span_tokens
+            and any(_in_quote(para, para.offset + t.idx) for t in span_tokens)
+        ):
+            chosen = right
+    if not chosen:
+        return None
+    # nested cues ("..., citing X", "..., adding that Y") start contents of their own
+    nested = set()
+    for t in cue.subtree:
+        if (
+            t is not cue
+            and t.dep_ in ("advcl", "conj", "parataxis", "xcomp", "pcomp", "acl")
+            and t.tag_ == "VBG"
+            and t.lemma_.lower() in REPORTING
+        ):
+            if (
+                t.dep_ != "acl" or t.head.lemma_.lower() in DOC_NOUNS
+            ):  # "its report calling for ..." reports on its own
+                nested.update(x.i for x in t.subtree)
+    for c in cue.children:  # "welcomed X and said Y": a second finite cue is a quote of its own
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > cue.i:
+            nested.update(x.i for x in c.subtree)
+            nested.update(x.i for x in cue.children if x.dep_ == "cc" and x.i < c.i)
+    # "said X, and that Y": a second reported clause is a quote of its own
+    parts = []
+    # (coordinated clauses under one cue stay one quote: "said X, and that Y")
+    spans = []
+    main = [t for c in chosen for t in c.subtree]
+    for k, tokens in enumerate([main, *parts]):
+        span = _token_span(
+            tokens, cue, para, nested if k == 0 else set(), extend=(k == 0 and not parts)
+        )
+        if span is not None:
+            spans.append(span)
+    spans = [
+        sp
+        for sp in spans
+        if len(re.findall(r"\w+", para.text[sp[0] - para.offset : sp[1] - para.offset])) >= 2
+        or lemma in EVALUATIVE
+    ]
+    return spans[0] if len(spans) == 1 else (spans or None)
+
+
+def _token_span(
+    tokens, cue, para: Para, nested: set[int], *, extend: bool
+) -> tuple[int, int] | None:
+    tokens = sorted(
+        {t for t in tokens if t.sent == cue.sent and t.i not in nested}, key=lambda t: t.i
+    )
+    if not tokens:
+        return None
+    doc = cue.doc
+    # one contiguous stretch: stop at the first gap (a nested cue, the cue itself)
+    run = [tokens[0]]
+    for t in tokens[1:]:
+        if t.i == run[-1].i + 1 or all(
+            doc[k].is_punct or doc[k].is_space for k in range(run[-1].i + 1, t.i)
+        ):
+            run.append(t)
+        else:
+            break
+    left, right = run[0].i, run[-1].i
+    if extend and left > cue.i:  # content after the cue runs to the end of the cue's clause
+        for t in cue.subtree:
+            if t.i > right and t.i not in nested and t.sent == cue.sent and right + 1 == t.i:
+                right = t.i
+    # a comma-separated adjunct ends the reported content (", in a debate on ...", ", amid ...")
+    for k in range(left + 1, right):
+        tok, nxt = doc[k], doc[k + 1]
+        if nxt.lower_ == "as" and nxt.dep_ != "mark":
+            continue  # ", as “a fact-finding mission”" completes the cue; ", as the DfE pledged" does not
+        if (
+            tok.text in (",", "–", "—")
+            and nxt.lower_ in ADJUNCT_OPENERS
+            and nxt.dep_ in ADJUNCT_DEPS | {"mark", "nsubj", "det", "amod"}
+            and not _in_quote(para, para.offset + tok.idx)
+            and count_words(para.text[doc[left].idx : tok.idx]) >= 3
+        ):
+            right = k - 1
+            break
+    while right > left and doc[right].is_punct and doc[right].text in ",;–—-":
+        right -= 1
+    # trim the complementiser and edge punctuation
+    while (
+        left <= right
+        and (doc[left].dep_ in ("mark", "cc", "punct", "aux", "prep") or doc[left].is_space)
+        and doc[left].lower_
+        in (
+            "that",
+            "whether",
+            "and",
+            "but",
+            ",",
+            "—",
+            "–",
+            "-",
+            ":",
+            "“",
+            "‘",
+            '"',
+            "to",
+            "for",
+            "of",
+            "about",
+        )
+    ):
+        left += 1
+    while right >= left and (
+        doc[right].is_punct and doc[right].text not in ("”", "’", '"', ")") or doc[right].is_space
+    ):
+        right -= 1
+    if right < left:
+        return None
+    start = para.offset + doc[left].idx
+    end = para.offset + doc[right].idx + len(doc[right].text)
+    while end > start and para.text[end - para.offset - 1] in '”’"':
+        end -= 1
+    while end > start and para.text[end - para.offset - 1] in " ,;:":
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _according_to(token, para: Para, registry: Registry) -> Cue | None:
+    """``..., according to X``: the sentence without the phrase is the content."""
+    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if nxt is None or nxt.lower_ != "to":
+        return None
+    objs = [c for c in nxt.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    source, mention, blocked = resolve_subject(objs[0], para, registry)
+    sent = token.sent
+    phrase_left = token.i
+    phrase_right = max(t.i for t in objs[0].subtree)
+    before = [t for t in sent if t.i < phrase_left and not t.is_space]
+    after = [t for t in sent if t.i > phrase_right and not t.is_space]
+    side = (
+        before
+        if len([t for t in before if not t.is_punct]) >= len([t for t in after if not t.is_punct])
+        else after
+    )
+    while side and side[0].is_punct and side[0].text not in '“‘"':
+        side = side[1:]
+    while side and side[-1].is_punct and side[-1].text not in '”’"':
+        side = side[:-1]
+    content = None
+    if side and len(side) >= 3:
+        start = para.offset + side[0].idx
+        end = para.offset + side[-1].idx + len(side[-1].text)
+        while end > start and para.text[end - para.offset - 1] in '”’" ,;:':
+            end -= 1
+        while start < end and para.text[start - para.offset] in '“‘" ':
+            start += 1
+        content = (start, end)
+    return Cue(token, source, mention, content, "according to", blocked or source is None)
+
+
+def _noun_cue(tok, para: Para, registry: Registry) -> Cue | None:
+    """``X's call for Y`` / ``the review's proposal to Y``: the owner is the source, the complement the content."""
+    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if owner is None:  # "calls by the union to ..."
+        by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    comp = [
+        c
+        for c in tok.children
+        if (c.dep_ == "prep" and c.lower_ in ("for", "to", "that")) or c.dep_ in ("acl", "ccomp")
+    ]
+    if (
+        owner is None
+        or not comp
+        or owner.lower_ in ("his", "her", "its", "their", "our", "my", "your")
+    ):
+        if owner is None or not comp:
+            return None
+    source, mention, blocked = resolve_subject(owner, para, registry)
+    tokens = sorted({t.i for c in comp for t in c.subtree if t.sent == tok.sent})
+    doc = tok.doc
+    left = tokens[0]
+    if doc[left].lower_ in ("for", "that") and left < tokens[-1]:
+        left += 1
+    right = tokens[-1]
+    while right > left and (
+        doc[right].is_punct and doc[right].text not in '”’"' or doc[right].is_space
+    ):
+        right -= 1
+    start = para.offset + doc[left].idx
+    end = para.offset + doc[right].idx + len(doc[right].text)
+    while end > start and para.text[end - para.offset - 1] in '”’" ,;:':
+        end -= 1
+    while start < end and para.text[start - para.offset] in '“‘" ':
+        start += 1
+    text = tok.text + (" " + doc[tokens[0]].text if doc[tokens[0]].lower_ in ("for", "to") else "")
+    return Cue(
+        tok, source, mention, (start, end) if end > start else None, text, blocked or source is None
+    )
+
+
+def _left_clause_subject(cue, need_right: bool = True):
+    """``X, whose members ..., said Y``: the parser may hang the subject on a clause left of the cue."""
+    right = [c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i] or not need_right
+    for c in cue.children:
+        if c.dep_ == "ccomp" and c.i < cue.i and right:
+            subj = next((t for t in c.children if t.dep_ in SUBJECT_DEPS), None)
+            if subj is not None and (subj.pos_ == "PROPN" or subj.ent_type_ in ("ORG", "PERSON")):
+                return subj
+    return None
+
+
+def span_of(tokens, para: Para) -> tuple[int, int] | None:
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while (
+        tokens
+        and (tokens[0].is_punct or tokens[0].is_space or tokens[0].lower_ in ("that", "to"))
+        and tokens[0].text not in '“‘"'
+    ):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space) and tokens[-1].text not in '”’"':
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    start = para.offset + tokens[0].idx
+    end = para.offset + tokens[-1].idx + len(tokens[-1].text)
+    while end > start and para.text[end - para.offset - 1] in '”’" ,;:':
+        end -= 1
+    while start < end and para.text[start - para.offset] in '“‘" ':
+        start += 1
+    return (start, end) if end > start else None
+
+
+def _passive_cue(tok, agent, para: Para, registry: Registry) -> Cue | None:
+    """``X was welcomed by Y`` / ``the £2bn recommended by Y``: Y is the source, X the content."""
+    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    source, mention, blocked = resolve_subject(pobj, para, registry)
+    if tok.dep_ == "acl":
+        head = tok.head
+        skip = {t.i for t in tok.subtree}
+        tokens = [t for t in head.subtree if t.i not in skip and t.i < tok.i]
+    else:
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        if subj is None:
+            return None
+        tokens = list(subj.subtree)
+    if not tokens or len([t for t in tokens if not t.is_punct]) < 2:
+        return None
+    span = span_of(tokens, para)
+    return Cue(tok, source, mention, span, tok.text + " by", blocked or source is None)
+
+
+def _adjective_cue(tok, para: Para, registry: Registry) -> Cue | None:
+    """``X was (sharply) critical of Y``: a copular evaluation of a named source."""
+    verb = tok.head
+    if verb.lemma_ != "be":
+        return None
+    prep = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in ("of", "about", "towards", "toward")
+        ),
+        None,
+    )
+    subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    if prep is None or subj is None:
+        return None
+    source, mention, blocked = resolve_subject(subj, para, registry)
+    objs = [t for c in prep.children for t in c.subtree]
+    span = span_of(objs, para)
+    text = para.text[verb.idx : prep.idx + len(prep.text)]
+    return Cue(tok, source, mention, span, text, blocked or source is None)
+
+
+def find_cues(para: Para, registry: Registry) -> list[Cue]:
+    cues = []
+    for tok in para.doc:
+        char = para.offset + tok.idx
+        if _in_quote(para, char):
+            continue
+        if (
+            tok.lower_ == "according"
+            and tok.i + 1 < len(para.doc)
+            and para.doc[tok.i + 1].lower_ == "to"
+        ):
+            cue = _according_to(tok, para, registry)
+            if cue is not None:
+                cues.append(cue)
+            continue
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
+            cue = _noun_cue(tok, para, registry)
+            if cue is not None:
+                cues.append(cue)
+            continue
+        if tok.pos_ == "ADJ" and tok.lemma_.lower() in EVAL_ADJECTIVES and tok.dep_ == "acomp":
+            cue = _adjective_cue(tok, para, registry)
+            if cue is not None:
+                cues.append(cue)
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING:
+            continue
+        particle = PARTICLE_CUES.get(tok.lemma_.lower())
+        if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in tok.children):
+            continue
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        if (
+            tok.tag_ == "VBN"
+            and agent is not None
+            and tok.dep_ in ("ROOT", "conj", "ccomp")
+            and tok.lemma_.lower() in PASSIVE_CUES
+        ):
+            cue = _passive_cue(
+                tok, agent, para, registry
+            )  # "the plan, criticised by X" / "was welcomed by X"
+            if cue is not None:
+                cues.append(cue)
+            continue
+        doc_participle = (
+            tok.dep_ == "acl"
+            and tok.tag_ == "VBG"
+            and tok.head.lemma_.lower() in DOC_NOUNS | {"finding", "findings"}
+        )
+        if (
+            tok.dep_ in ("amod", "compound", "acl", "relcl")
+            and tok.tag_ in ("VBN", "VBG")
+            and not doc_participle
+        ):
+            continue
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue  # reported silence: "she did not say"
+        if (
+            any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            and tok.head.lemma_.lower() not in RAISING
+        ):
+            continue  # "plans to announce", "expect the government to support"
+        if any(c.dep_ == "aux" and c.lemma_.lower() in MODALS for c in tok.children):
+            continue  # a prediction ("the government will support"), not a report
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in RAISING:
+            continue  # "expect the government to support"
+        subject = tok.head if doc_participle else subject_of(tok)
+        misparsed = False
+        if (
+            subject is not None
+            and subject.i > tok.i
+            and subject.pos_ == "NOUN"
+            and tok.dep_ == "ROOT"
+        ):
+            # "X, whose members ..., said the focus ... was welcome": the parser took the content's
+            # subject for the cue's and hung the real subject on a clause before the cue
+            left = _left_clause_subject(tok, need_right=False)
+            if left is not None:
+                subject, misparsed = left, True
+        if subject is None and tok.dep_ == "ROOT":
+            subject = _left_clause_subject(tok) or _subject_fallback(tok, para)
+        if subject is None:
+            continue
+        if _in_quote(para, para.offset + subject.idx):
+            continue
+        source, mention, blocked = resolve_subject(subject, para, registry)
+        content = _content(tok, para)
+        if misparsed:
+            content = span_of([t for t in tok.sent if t.i > tok.i], para)
+        text = tok.text
+        if tok.lemma_.lower() in ("call", "describe", "brand", "label", "dub") and any(
+            c.dep_ == "dobj" and c.lower_ in ("it", "them", "this") for c in tok.children
+        ):
+            obj = next(c for c in tok.children if c.dep_ == "dobj")
+            text = para.text[tok.idx : obj.idx + len(obj.text)]
+        elif particle:
+            text = tok.text + " " + particle
+        elif tok.lemma_.lower() == "pay" and any(
+            c.dep_ == "dobj" and c.lemma_.lower() == "tribute" for c in tok.children
+        ):
+            text = tok.text + " tribute to"
+        aux = [
+            c
+            for c in tok.children
+            if c.dep_ in ("aux", "auxpass")
+            and c.i < tok.i
+            and c.i >= tok.i - 3
+            and c.lower_ != "to"
+        ]
+        if aux and not particle and text == tok.text:
+            text = para.text[aux[0].idx : tok.idx + len(tok.text)]  # "had pledged", "is calling"
+        own_subject = any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+        if (
+            blocked and tok.dep_ == "conj" and not own_subject
+        ):  # "he supported X and said Y": a misparsed conjunct
+            earlier = [
+                c for c in cues if not c.blocked and c.token.sent == tok.sent and c.token.i < tok.i
+            ]
+            if earlier:
+                source, mention, blocked = earlier[-1].source, earlier[-1].mention, False
+        contents = content if isinstance(content, list) else [content]
+        for one in contents:
+            cues.append(Cue(tok, source, mention, one, text, blocked or source is None))
+    # a cue inside another cue's reported content is part of that report ("Some parents said they
+    # supported X": "supported" is what the parents said, not a quote of its own)
+    nested = []
+    for cue in cues:
+        at = para.offset + cue.token.idx
+        subject = subject_of(cue.token) if cue.text != "according to" else None
+        if subject is None or subject.pos_ != "PRON":
+            continue  # a named source inside a report is still a source of its own
+        outer = [
+            o
+            for o in cues
+            if o is not cue
+            and o.content
+            and o.text != "according to"
+            and o.token.i != cue.token.i
+            and o.content[0] <= at < o.content[1]
+            and not (o.content[0] <= para.offset + o.token.idx < o.content[1])
+        ]
+        if not outer:
+            continue
+        if (
+            all(o.source is not None and o.source == cue.source and not o.blocked for o in outer)
+            and cue.content
+        ):
+            nested.extend(
+                outer
+            )  # "X said he welcomed Y": the inner cue reports X's view more exactly
+        else:
+            nested.append(cue)
+    return [c for c in cues if c not in nested]
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?", "”", '"', ":"))
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"[^\W_]+", text))
+
+
+def sentence_span(para: Para, char: int) -> tuple[int, int]:
+    for sent in para.doc.sents:
+        s, e = abs_span(para, sent)
+        if s <= char < e:
+            return s, e
+    return para.offset, para.offset + len(para.text)
