@@ -1,6 +1,7 @@
 """Cues and their content in one parsed paragraph: the reporting verb, noun, adjective, passive or
-``according to`` that introduces a quote; the subject it attributes the quote to (resolved to a
-source by ``pipeline.speakers``); and the character span of what was said.
+``according to`` that introduces a quote; the subject token it attributes the quote to (the
+source that subject names is resolved by ``pipeline.speakers.resolve_subject``); and the
+character span of what was said.
 
 ``pipeline.quotes`` calls ``find_cues`` on every parsed paragraph and pairs the cues with
 quotation marks and layout into quotes.
@@ -30,21 +31,11 @@ from pipeline.cue_words import (
 from pipeline.quote_marks import QuoteSpan
 from pipeline.records import Segment
 from pipeline.speakers import (
-    DATA_NOUNS,
     DOC_NOUNS,
-    ORG_NOUNS,
-    PARTIES,
-    PERSON_PRONOUNS,
-    ROLE_NOUNS,
     Registry,
     Source,
-    link_person_context,
-    looks_like_person,
+    resolve_subject,
 )
-
-
-def plain_name(name: str) -> str:
-    return re.sub(r"^the\s+", "", name.strip(), flags=re.I)
 
 
 @dataclass
@@ -147,230 +138,6 @@ def _subject_fallback(token, para: "Para"):
         if best is None or rank < best[0]:
             best = (rank, ent)
     return best[1].root if best is not None else None
-
-
-def _mention_tokens(head, strict: bool = True):
-    """The subject's tokens without relative clauses (and, when strict, prepositional phrases)."""
-    skip = set()
-    cut = (
-        ("relcl", "acl", "advcl", "ccomp", "parataxis", "prep", "conj", "cc")
-        if strict
-        else ("relcl", "acl", "advcl", "ccomp", "parataxis")
-    )
-    for tok in head.subtree:
-        if tok.dep_ in cut and tok is not head:
-            skip.update(t.i for t in tok.subtree)
-    return [t for t in head.subtree if t.i not in skip]
-
-
-def propn_chain(head) -> tuple[int, int]:
-    """Token range of a proper name headed by ``head`` (its compounds and flat name parts)."""
-    left = head.i
-    for tok in head.lefts:
-        if tok.dep_ == "det" and tok.is_sent_start:
-            continue  # a sentence-initial "The" says nothing about the name
-        if tok.dep_ in ("compound", "nmod", "amod", "det", "poss", "case") and (
-            tok.pos_ == "PROPN" or tok.text[:1].isupper()
-        ):
-            left = min(left, tok.left_edge.i if tok.dep_ != "det" else tok.i)
-    right = head.i
-    doc = head.doc
-    while (
-        right + 1 < len(doc)
-        and doc[right + 1].pos_ == "PROPN"
-        and doc[right + 1].head.i in (head.i, right)
-    ):
-        right += 1
-    return left, right + 1
-
-
-def resolve_subject(
-    head, para: Para, registry: Registry
-) -> tuple[Source | None, tuple[int, int] | None, bool]:
-    """(source, mention span, blocked). ``blocked`` means an unidentifiable source (unnamed group, data)."""
-    if head.dep_ == "appos" and head.head is not head and head.head.pos_ == "PROPN":
-        head = head.head  # "Jane Doe, a councillor, who said": the name, not the title
-    tokens = _mention_tokens(head)
-    token_ids = {t.i for t in tokens}
-    doc = head.doc
-    position = para.offset + head.idx
-    # 1. a person named in the subject (head or apposition), by the fullest name
-    people = [e for e in doc.ents if e.label_ == "PERSON" and any(t.i in token_ids for t in e)]
-    if not people and not (head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS")):
-        # an apposition hanging on a prepositional phrase: "Commissioner for England, Jane Doe,"
-        # or a name after a long title: "minister for children, families and wellbeing Jane Doe"
-        loose = {t.i for t in _mention_tokens(head, strict=False)}
-        role_head = head.lemma_.lower() in ROLE_NOUNS
-        people = [
-            e
-            for e in doc.ents
-            if e.label_ == "PERSON"
-            and any(t.i in loose for t in e)
-            and (role_head or any(t.dep_ == "appos" for t in e))
-        ]
-    people.sort(key=lambda e: (not (e.start <= head.i < e.end), e.start))
-    for ent in people:
-        if ent.text.lower() in PARTIES:
-            continue
-        source = registry.resolve_name(ent.text)
-        if source is not None:
-            span = abs_span(para, ent)
-            registry.note_source(source, *span, subject=True)
-            return source, span, False
-    low = {"its": "it", "their": "they", "his": "he"}.get(head.lower_, head.lower_)
-    if low in ("i", "we", "us", "me", "you"):
-        return (
-            None,
-            None,
-            True,
-        )  # first person outside a quotation: the journalist or a layout speaker
-    # 2. pronouns
-    if low in PERSON_PRONOUNS or low in ("it", "they", "we"):
-        source = registry.resolve_pronoun(low, position)
-        if source is not None:
-            registry.note_source(source, *abs_span(para, head), subject=True)
-        return source, abs_span(para, head), source is None
-    lemma = head.lemma_.lower()
-    # 3. documents and data
-    if head.pos_ in ("NOUN", "PROPN") and lemma in DATA_NOUNS:
-        return None, None, True
-    if head.pos_ == "NOUN" and lemma in DOC_NOUNS:
-        owner = [
-            c
-            for c in head.children
-            if c.dep_ in ("poss", "compound")
-            and (c.pos_ in ("PROPN", "NOUN") or c.lower_ in ("its", "their", "his", "her"))
-        ]
-        for c in owner:
-            if c.lower_ in (
-                "its",
-                "their",
-            ):  # "X published its report": the owner is its clause's subject
-                verb = head.head
-                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
-                    verb = verb.head
-                clause_subject = next(
-                    (t for t in verb.children if t.dep_ in SUBJECT_DEPS and t.i < head.i), None
-                )
-                if (
-                    clause_subject is not None
-                    and clause_subject.lower_ not in ("it", "they")
-                    and clause_subject is not head
-                ):
-                    src, mention, _ = resolve_subject(clause_subject, para, registry)
-                    if src is not None and src.organisation:
-                        source = Source(None, src.organisation, "document")
-                        return source, abs_span(para, head), False
-            src, mention, _ = resolve_subject(c, para, registry)
-            if src is not None:
-                source = Source(None, src.organisation, "document")
-                registry.note_source(
-                    source, *abs_span(para, head), subject=head.dep_ in SUBJECT_DEPS
-                )
-                return source, abs_span(para, head), False
-        phrase = " ".join(t.text for t in tokens if t.i <= head.i)
-        src = registry.resolve_nominal(lemma, position, phrase)
-        if src is not None:
-            source = Source(None, src.organisation, "document")
-            registry.note_source(source, *abs_span(para, head), subject=head.dep_ in SUBJECT_DEPS)
-            return source, abs_span(para, head), False
-        return None, None, True
-    # 4. proper names: organisations (or a person the NER missed)
-    if head.pos_ == "PROPN" or (head.text.isupper() and len(head.text) >= 2):
-        left, right = propn_chain(head)
-        name = doc[left:right].text
-        if (
-            name.lower() in PARTIES
-            or name.lower().rstrip("s") in ROLE_NOUNS
-            or name.lower() in ("mp", "mps", "msp", "ceo")
-        ):
-            return None, None, True
-        source = registry.resolve_name(name)
-        if source is not None:
-            return (
-                source,
-                (
-                    para.offset + doc[left].idx,
-                    para.offset + doc[right - 1].idx + len(doc[right - 1].text),
-                ),
-                False,
-            )
-        span = (
-            para.offset + doc[left].idx,
-            para.offset + doc[right - 1].idx + len(doc[right - 1].text),
-        )
-        known = registry.org_name(name) != plain_name(name) or name in registry.acronyms
-        if looks_like_person(name) and not known:
-            key = registry.add_person(name, *span, subject=True)
-            if key:
-                link_person_context(registry, key, *span)
-            return (registry.person_source(key) if key else None), span, key is None
-        start, end = registry.expand_name(*span)
-        org = registry.org_name(registry.text[start:end])
-        if org:
-            source = Source(None, org, "organisation")
-            registry.note_source(source, *span, subject=True)
-            return source, span, False
-        return None, None, True
-    # 5. common nouns: role nouns (``the minister``), organisation nominals (``the charity``)
-    if head.pos_ == "NOUN":
-        phrase = " ".join(t.text for t in tokens if t.i <= head.i)
-        named = next(
-            (
-                c
-                for c in head.children
-                if c.dep_ == "appos" and c.i > head.i and c.text[:1].isupper()
-            ),
-            None,
-        )
-        if named is not None and (lemma in ORG_NOUNS or lemma in ROLE_NOUNS):
-            # "children's rights charity Article 39 said": the name in apposition is the source
-            span = (
-                para.offset + doc[named.left_edge.i].idx,
-                para.offset + doc[named.right_edge.i].idx + len(doc[named.right_edge.i].text),
-            )
-            name = registry.text[span[0] : span[1]]
-            source = registry.resolve_name(name)
-            if source is None and lemma in ORG_NOUNS and not looks_like_person(name):
-                org = registry.org_name(name)
-                source = Source(None, org, "organisation") if org else None
-            if source is not None:
-                registry.note_source(source, *span, subject=True)
-                return source, span, False
-        if head.tag_ in ("NNS", "NNPS"):
-            known = registry.actors.lookup(phrase) or registry.actors.lookup(head.text)
-            if (
-                known is not None and known.kind == "organisation"
-            ):  # "ministers" as a body, by the alias table
-                return Source(None, known.name, "organisation"), abs_span(para, head), False
-            return None, None, True  # unnamed groups: "campaigners say"
-        if lemma in ROLE_NOUNS:
-            source = registry.resolve_role(lemma, position, phrase)
-        elif lemma in ORG_NOUNS:
-            proper = [
-                t
-                for t in tokens
-                if t.i < head.i and t.pos_ == "PROPN" and t.dep_ in ("compound", "amod", "nmod")
-            ]
-            source = None
-            if proper:  # "the Northern Ireland government": the phrase names the body
-                named = doc[proper[0].i : head.i + 1].text
-                org = registry.org_name(named) or registry.org_name(
-                    doc[proper[0].i : proper[-1].i + 1].text
-                )
-                known = registry.actors.lookup(doc[proper[0].i : proper[-1].i + 1].text)
-                if known is not None and known.kind == "organisation":
-                    org = known.name
-                source = Source(None, org, "organisation") if org else None
-            if source is None:
-                source = registry.resolve_nominal(lemma, position, phrase)
-        else:
-            return None, None, True
-        if source is not None:
-            registry.note_source(source, *abs_span(para, head), subject=True)
-        return source, abs_span(para, head), source is None
-        return None, None, True
-    return None, None, True
 
 
 def _content(cue, para: Para) -> tuple[int, int] | None:
@@ -627,7 +394,7 @@ def _according_to(token, para: Para, registry: Registry) -> Cue | None:
     objs = [c for c in nxt.children if c.dep_ == "pobj"]
     if not objs:
         return None
-    source, mention, blocked = resolve_subject(objs[0], para, registry)
+    source, mention, blocked = resolve_subject(objs[0], para.offset, registry)
     sent = token.sent
     phrase_left = token.i
     phrase_right = max(t.i for t in objs[0].subtree)
@@ -672,7 +439,7 @@ def _noun_cue(tok, para: Para, registry: Registry) -> Cue | None:
     ):
         if owner is None or not comp:
             return None
-    source, mention, blocked = resolve_subject(owner, para, registry)
+    source, mention, blocked = resolve_subject(owner, para.offset, registry)
     tokens = sorted({t.i for c in comp for t in c.subtree if t.sent == tok.sent})
     doc = tok.doc
     left = tokens[0]
@@ -732,7 +499,7 @@ def _passive_cue(tok, agent, para: Para, registry: Registry) -> Cue | None:
     pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return None
-    source, mention, blocked = resolve_subject(pobj, para, registry)
+    source, mention, blocked = resolve_subject(pobj, para.offset, registry)
     if tok.dep_ == "acl":
         head = tok.head
         skip = {t.i for t in tok.subtree}
@@ -764,7 +531,7 @@ def _adjective_cue(tok, para: Para, registry: Registry) -> Cue | None:
     subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
     if prep is None or subj is None:
         return None
-    source, mention, blocked = resolve_subject(subj, para, registry)
+    source, mention, blocked = resolve_subject(subj, para.offset, registry)
     objs = [t for c in prep.children for t in c.subtree]
     span = span_of(objs, para)
     text = para.text[verb.idx : prep.idx + len(prep.text)]
@@ -855,7 +622,7 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue
         if _in_quote(para, para.offset + subject.idx):
             continue
-        source, mention, blocked = resolve_subject(subject, para, registry)
+        source, mention, blocked = resolve_subject(subject, para.offset, registry)
         content = _content(tok, para)
         if misparsed:
             content = span_of([t for t in tok.sent if t.i > tok.i], para)

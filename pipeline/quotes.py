@@ -40,8 +40,6 @@ from pipeline.cues import (
     count_words,
     ends_sentence,
     find_cues,
-    propn_chain,
-    resolve_subject,
     sentence_span,
     span_of,
     subject_of,
@@ -61,6 +59,8 @@ from pipeline.speakers import (
     bare_word,
     build_registry,
     looks_like_person,
+    propn_chain,
+    resolve_subject,
 )
 
 log = logging.getLogger(__name__)
@@ -483,7 +483,7 @@ def _narration_subject(para: Para, registry: Registry, cues: list[Cue]):
             or subject.lemma_.lower() in ORG_NOUNS
             or subject.lower_ in PERSON_PRONOUNS
         ):
-            source, mention, _ = resolve_subject(subject, para, registry)
+            source, mention, _ = resolve_subject(subject, para.offset, registry)
             if source is not None:
                 return (source, mention, abs_span(para, sent))
         return None
