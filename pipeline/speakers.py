@@ -12,8 +12,9 @@
 
 ``Registry.resolve`` then maps a source mention (a name, a surname, a pronoun, a role noun such
 as ``the minister``, a nominal such as ``the charity``, a document such as ``the final report``)
-to a ``Source`` (speaker, organisation) using the mentions before it. ``annotations/actors.yaml``
-(an ``ActorTable``) is used for canonical names and as a fallback only: unknown actors pass through.
+to a ``Source`` (speaker, organisation) using the mentions before it. ``resolve_subject`` does
+the same for the subject token of a cue in a parse. The domain's ``actors.yaml`` (an
+``ActorTable``) is used for canonical names and as a fallback only: unknown actors pass through.
 """
 
 from __future__ import annotations
