@@ -111,7 +111,7 @@ def run(
 
     options = RunOptions(
         model=str(model) if model else None,
-        domain=str(domain) if domain else None,
+        domain=str(domain.resolve()) if domain else None,  # the report finds it from any folder
         device=device,
         int8=int8,
         bf16=bf16,
