@@ -35,6 +35,7 @@ from evaluation.labelstudio import (
 )
 from evaluation.scoring import evaluate
 from evaluation.tables import FORMATS, render
+from pipeline.corpus import read_metadata
 from pipeline.jsonl import write_jsonl, write_text
 from pipeline.resources import TARGETS_PATH, load_targets
 
@@ -59,6 +60,14 @@ def evaluate_command(
     n_boot: int = typer.Option(
         1000, "--n-boot", help="Bootstrap resamples of articles for the 95% CIs (0 = none)."
     ),
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        help="Also report every figure per value of this metadata column (e.g. genre, publisher).",
+    ),
+    metadata: Path | None = typer.Option(
+        None, "--metadata", help="The corpus's metadata.csv that --by reads (id column + --by)."
+    ),
 ) -> None:
     """Score predicted quotes against gold annotations (codebook §5): quote detection, attribution,
     targets, stance, matrix; per article, with bootstrap CIs and a majority baseline."""
@@ -79,6 +88,24 @@ def evaluate_command(
         raise typer.Exit(2)
     if pred.is_dir() and (pred / "quotes.jsonl").is_file():  # a run folder: score its quotes
         pred = pred / "quotes.jsonl"
+    groups = None
+    if by is not None:
+        if metadata is None or not metadata.is_file():
+            typer.echo(
+                f"error: --by {by} needs the corpus's metadata; fix: add --metadata CORPUS/metadata.csv",
+                err=True,
+            )
+            raise typer.Exit(2)
+        try:
+            rows = read_metadata(metadata)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        if rows and not any(by in row for row in rows.values()):
+            columns = ", ".join(next(iter(rows.values())))
+            typer.echo(f"error: {metadata}: no column {by!r}; fix: use one of {columns}", err=True)
+            raise typer.Exit(2)
+        groups = {a: row.get(by, "") for a, row in rows.items()}
     gold_quotes, gold_articles, gold_problems = load_quotes(gold)
     pred_quotes, _, pred_problems = load_quotes(pred)
     for problem in gold_problems:
@@ -90,7 +117,11 @@ def evaluate_command(
             f"error: {gold}: no gold articles to score; fix: add <article>.jsonl files", err=True
         )
         raise typer.Exit(1)
-    metrics = evaluate(gold_quotes, pred_quotes, gold_articles=gold_articles, n_boot=n_boot)
+    metrics = evaluate(
+        gold_quotes, pred_quotes, gold_articles=gold_articles, n_boot=n_boot, groups=groups
+    )
+    if by is not None:
+        metrics["group_by"] = by
     metrics["problems"] = {"gold": gold_problems, "pred": pred_problems}
     metrics["inputs"] = {"gold": str(gold), "pred": str(pred)}
     if metrics["n_pred_unscored"]:
@@ -420,3 +451,47 @@ def bench_command(
         progress=lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", file=sys.stderr, flush=True),
     )
     typer.echo(markdown(report))
+
+
+def probe_polnear_command(
+    folder: Path = typer.Argument(
+        ..., help="The PolNeAR folder (holding <split>/text, <split>/attributions, metadata.tsv)."
+    ),
+    split: str = typer.Option("dev", "--split", help="Compartment to probe (train or dev)."),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="Also write the figures here: JSON for .json, else markdown."
+    ),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N articles."),
+    sample: int = typer.Option(25, "--sample", help="Unmatched predictions to list for reading."),
+) -> None:
+    """Recall of the quote stage on PolNeAR's speech attributions with identifiable sources, by
+    cue class, source class and publisher, with an indicative precision (a development probe:
+    nothing from the folder is stored in the project)."""
+    from evaluation.polnear import markdown as probe_markdown
+    from evaluation.polnear import probe, read_split
+    from pipeline.domain import load_domain
+    from pipeline.stages import QuoteStage
+
+    try:
+        articles = read_split(folder, split, limit)
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    stage = QuoteStage(load_domain(None))
+
+    def extract(batch):
+        out: dict = {}
+        for k in range(0, len(batch), 16):
+            results, failed = stage(batch[k : k + 16])
+            for problem in failed.values():
+                typer.echo(f"warning: {problem}", err=True)
+            out.update({r.article.id: list(r.quotes) for r in results})
+            typer.echo(f"parsed {min(k + 16, len(batch))}/{len(batch)} articles", err=True)
+        return out
+
+    result = probe(articles, extract, sample=sample)
+    text = probe_markdown(result, split=split)
+    typer.echo(text, nl=False)
+    if out is not None:
+        body = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+        write_text(out, body if out.suffix.lower() == ".json" else text)

@@ -37,7 +37,7 @@ import math
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 from sklearn.metrics import (
@@ -51,7 +51,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from pipeline.matrix import build_matrix
 from pipeline.names import name_key
-from pipeline.records import STANCES, Quote
+from pipeline.records import KINDS, STANCES, Quote
 from pipeline.statements import quote_stances
 
 MISSING = (
@@ -170,6 +170,8 @@ class ArticleMaterial:
     stance_pred_all: list[str] = field(default_factory=list)
     both_gold: list[str] = field(default_factory=list)
     both_pred: list[str] = field(default_factory=list)
+    gold_kinds: list[tuple[str, bool]] = field(default_factory=list)  # (kind, found)
+    pred_kinds: list[tuple[str, bool]] = field(default_factory=list)  # (kind, correct)
 
 
 _NULL = "\x00null"  # label for a null name in accuracy_score
@@ -181,6 +183,9 @@ def article_material(article: str, gold: list[Quote], pred: list[Quote]) -> Arti
     item.n_matched = len(pairs)
     item.n_exact = len(match_exact(gold, pred))
     matched_gold = {id(g): p for g, p in pairs}
+    matched_pred = {id(p) for _, p in pairs}
+    item.gold_kinds = [(g.kind, id(g) in matched_gold) for g in gold]
+    item.pred_kinds = [(p.kind, id(p) in matched_pred) for p in pred]
     for g, p in pairs:
         item.speaker_pairs.append((name_key(g.speaker) or _NULL, name_key(p.speaker) or _NULL))
         item.org_pairs.append(
@@ -480,6 +485,7 @@ def figures(items: Sequence[ArticleMaterial]) -> dict[str, Any]:
     out["n_stance_pairs_both"] = stats["n"]
 
     out["per_class"] = per_class(y_true, y_pred)
+    out["per_kind"] = per_kind(items)
     labels_pred = [*STANCES, MISSING]
     cm = (
         confusion_matrix(y_true, y_pred, labels=labels_pred)
@@ -502,6 +508,22 @@ def figures(items: Sequence[ArticleMaterial]) -> dict[str, Any]:
         "matrix_agreement": out["baseline_matrix_agreement"],
     }
     out["_cells"] = mat["_cells"]
+    return out
+
+
+def per_kind(items: Sequence[ArticleMaterial]) -> dict[str, dict[str, Any]]:
+    """Recall of the gold quotes and precision of the predictions, by quote kind (each side by
+    its own kind: a gold ``block`` quote found as ``direct`` counts as a ``block`` hit)."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind in KINDS:
+        gold = [hit for it in items for k, hit in it.gold_kinds if k == kind]
+        pred = [hit for it in items for k, hit in it.pred_kinds if k == kind]
+        out[kind] = {
+            "n_gold": len(gold),
+            "recall": sum(gold) / len(gold) if gold else None,
+            "n_pred": len(pred),
+            "precision": sum(pred) / len(pred) if pred else None,
+        }
     return out
 
 
@@ -670,6 +692,7 @@ def evaluate(
     gold_articles: Iterable[str] | None = None,
     n_boot: int = 1000,
     seed: int = 0,
+    groups: Mapping[str, str] | None = None,
 ) -> dict:
     """Every figure of codebook §5 / issue 3 for predictions against gold.
 
@@ -681,7 +704,9 @@ def evaluate(
     ``target_f1``, ``stance_macro_f1``, ``matrix_agreement``, ...; None where a figure is
     undefined) plus the sections ``per_article``, ``per_class``, ``confusion``, ``baseline``,
     ``ci`` (95% bootstrap intervals over articles, None with fewer than two articles) and
-    ``matrix`` (the gold cells with both stances).
+    ``matrix`` (the gold cells with both stances). With ``groups`` (article id -> a label such as
+    its genre or publisher), ``per_group`` holds the same flat figures for each label's articles
+    (articles without a label under ``"(none)"``).
     """
     articles = set(gold_articles) if gold_articles is not None else set()
     articles |= {q.article for q in gold}
@@ -704,10 +729,23 @@ def evaluate(
     for it in items:
         f = figures([it])
         f.pop("_cells")
-        for k in ("per_class", "confusion", "baseline"):
+        for k in ("per_class", "confusion", "baseline", "per_kind"):
             f.pop(k)
         per_article[it.article] = f
     result["per_article"] = per_article
+    if groups is not None:
+        by_label: dict[str, list[ArticleMaterial]] = defaultdict(list)
+        for it in items:
+            by_label[groups.get(it.article) or "(none)"].append(it)
+        per_group = {}
+        for label in sorted(by_label):
+            f = figures(by_label[label])
+            f.pop("_cells")
+            for k in ("per_class", "confusion", "baseline"):
+                f.pop(k)
+            f["n_articles"] = len(by_label[label])
+            per_group[label] = f
+        result["per_group"] = per_group
     result.update(nested)
     result["ci"] = _bootstrap(items, n_boot=n_boot, seed=seed)
     result["bootstrap"] = {

@@ -116,6 +116,46 @@ def _rows(metrics: dict) -> dict[str, tuple[list[str], list[list[str]]]]:
             ["gold \\ pred", *cols],
             [[g, *(str(row[c]) for c in cols)] for g, row in confusion.items()],
         )
+    kinds = metrics.get("per_kind", {})
+    if kinds:
+        tables["Quotes per kind"] = (
+            ["kind", "gold n", "recall", "predicted n", "precision"],
+            [
+                [
+                    k,
+                    fmt_value(v.get("n_gold")),
+                    fmt_value(v.get("recall")),
+                    fmt_value(v.get("n_pred")),
+                    fmt_value(v.get("precision")),
+                ]
+                for k, v in kinds.items()
+            ],
+        )
+    groups = metrics.get("per_group")
+    if groups:
+        tables[f"Per {metrics.get('group_by', 'group')}"] = (
+            [metrics.get("group_by", "group"), "articles", *(label for label, _ in PER_ARTICLE)],
+            [
+                [g, fmt_value(f.get("n_articles")), *(fmt_value(f.get(k)) for _, k in PER_ARTICLE)]
+                for g, f in groups.items()
+            ],
+        )
+        recall_rows = []
+        for g, f in groups.items():
+            per = f.get("per_kind", {})
+            recall_rows.append(
+                [
+                    g,
+                    *(
+                        fmt_value(per.get(k, {}).get("recall"))
+                        for k in ("direct", "indirect", "mixed", "block")
+                    ),
+                ]
+            )
+        tables[f"Quote recall per kind and {metrics.get('group_by', 'group')}"] = (
+            [metrics.get("group_by", "group"), "direct", "indirect", "mixed", "block"],
+            recall_rows,
+        )
     tables["Per article"] = (
         ["article", *(label for label, _ in PER_ARTICLE)],
         [

@@ -305,9 +305,11 @@ def _register() -> None:
         evaluate_command,
         import_command,
         prepare_command,
+        probe_polnear_command,
     )
 
     app.command("evaluate")(evaluate_command)
+    app.command("probe-polnear")(probe_polnear_command)
     app.command("bench")(bench_command)
     annotate_app.command("prepare")(prepare_command)
     annotate_app.command("import")(import_command)

@@ -559,3 +559,50 @@ def test_matching_is_one_to_one_and_maximal(gold_spans, pred_spans):
     assert not any(
         S.spans_match(g, p) for g in gold for p in pred if g.id not in used_g and p.id not in used_p
     )
+
+
+def test_per_kind(scenario):
+    kinds = scenario["per_kind"]
+    # every quote in the scenario is direct: 3 of 4 gold found, 3 of 5 scored predictions right
+    assert kinds["direct"] == {"n_gold": 4, "recall": 0.75, "n_pred": 5, "precision": 0.6}
+    assert kinds["block"] == {"n_gold": 0, "recall": None, "n_pred": 0, "precision": None}
+
+
+def test_per_group():
+    metrics = evaluate(
+        GOLD, PRED, gold_articles={"a1", "a2", "a3"}, n_boot=0, groups={"a1": "news", "a2": "blog"}
+    )
+    groups = metrics["per_group"]
+    assert list(groups) == ["(none)", "blog", "news"]
+    assert groups["news"]["n_articles"] == 1
+    assert groups["news"]["quote_f1"] == approx(2 / 3)
+    assert groups["blog"]["speaker_accuracy"] == approx(0.0)
+    assert groups["(none)"]["n_gold"] == 0 and groups["(none)"]["n_pred"] == 1
+    assert groups["news"]["per_kind"]["direct"]["recall"] == approx(2 / 3)
+
+
+def test_command_by_metadata_column(app, files, tmp_path):
+    gold, pred = files
+    meta = tmp_path / "metadata.csv"
+    meta.write_text("id,title,genre\na1,A,news\na2,B,blog\na3,C,news\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        ["evaluate", "--gold", str(gold), "--pred", str(pred), "--n-boot", "0"]
+        + ["--by", "genre", "--metadata", str(meta)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Per genre" in result.stdout
+    assert "Quote recall per kind and genre" in result.stdout
+    wrong = runner.invoke(
+        app,
+        ["evaluate", "--gold", str(gold), "--pred", str(pred)]
+        + ["--by", "colour", "--metadata", str(meta)],
+    )
+    assert wrong.exit_code == 2
+    assert "no column 'colour'; fix: use one of id, title, genre" in wrong.output
+    missing = runner.invoke(
+        app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--by", "genre"]
+    )
+    assert missing.exit_code == 2
+    assert "fix: add --metadata" in missing.output
