@@ -16,22 +16,15 @@ from typing import Any
 from pipeline.cue_words import (
     ADJUNCT_DEPS,
     ADJUNCT_OPENERS,
-    CONCERN_NOUNS,
-    EVAL_ADJECTIVES,
-    EVALUATIVE,
     MODALS,
-    NOUN_CUES,
-    PARTICLE_CUES,
-    PASSIVE_CUES,
     PREP_CONTENT,
     RAISING,
-    REPORTING,
     SUBJECT_DEPS,
 )
+from pipeline.lexicon import current as lexicon
 from pipeline.quote_marks import QuoteSpan
 from pipeline.records import Segment
 from pipeline.speakers import (
-    DOC_NOUNS,
     Registry,
     Source,
     resolve_subject,
@@ -89,7 +82,7 @@ def subject_of(token):
             while (
                 current.dep_ == "ccomp"
                 and current.head is not current
-                and current.head.lemma_.lower() in REPORTING
+                and current.head.lemma_.lower() in lexicon().reporting_verbs
             ):
                 current = current.head  # a participle misattached inside the reported clause
             continue
@@ -146,7 +139,9 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
     chosen = []
     for child in cue.children:
         if child.i < cue.i and (
-            child.dep_ != "ccomp" or lemma in EVALUATIVE or lemma in PARTICLE_CUES
+            child.dep_ != "ccomp"
+            or lemma in lexicon().evaluative_verbs
+            or lemma in lexicon().particle_cues
         ):
             continue  # objects and complements follow the cue; only a reported clause may precede it
         if child.dep_ in ("ccomp",) and not (
@@ -173,10 +168,10 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
         }:
             chosen.append(child)
         elif child.dep_ in ("dobj", "oprd", "dative") and (
-            lemma in EVALUATIVE
+            lemma in lexicon().evaluative_verbs
             or (
                 lemma in {"express", "share", "raise", "voice"}
-                and child.lemma_.lower() in CONCERN_NOUNS
+                and child.lemma_.lower() in lexicon().concern_nouns
             )
         ):
             chosen.append(child)
@@ -185,7 +180,7 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             and child.lower_ in PREP_CONTENT
             and child.i > cue.i
             and (
-                lemma in EVALUATIVE
+                lemma in lexicon().evaluative_verbs
                 or lemma
                 in {
                     "warn",
@@ -237,7 +232,7 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
     for k, c in enumerate(
         list(chosen)
     ):  # "expressed concern at X", "urged caution over X": the span is X
-        if c.dep_ == "dobj" and c.lemma_.lower() in CONCERN_NOUNS | {"caution"}:
+        if c.dep_ == "dobj" and c.lemma_.lower() in lexicon().concern_nouns | {"caution"}:
             about = next(
                 (
                     p
@@ -277,10 +272,10 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             t is not cue
             and t.dep_ in ("advcl", "conj", "parataxis", "xcomp", "pcomp", "acl")
             and t.tag_ == "VBG"
-            and t.lemma_.lower() in REPORTING
+            and t.lemma_.lower() in lexicon().reporting_verbs
         ):
             if (
-                t.dep_ != "acl" or t.head.lemma_.lower() in DOC_NOUNS
+                t.dep_ != "acl" or t.head.lemma_.lower() in lexicon().document_nouns
             ):  # "its report calling for ..." reports on its own
                 nested.update(x.i for x in t.subtree)
     for c in cue.children:  # "welcomed X and said Y": a second finite cue is a quote of its own
@@ -302,7 +297,7 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
         sp
         for sp in spans
         if len(re.findall(r"\w+", para.text[sp[0] - para.offset : sp[1] - para.offset])) >= 2
-        or lemma in EVALUATIVE
+        or lemma in lexicon().evaluative_verbs
     ]
     return spans[0] if len(spans) == 1 else (spans or None)
 
@@ -553,19 +548,23 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             if cue is not None:
                 cues.append(cue)
             continue
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon().noun_cues:
             cue = _noun_cue(tok, para, registry)
             if cue is not None:
                 cues.append(cue)
             continue
-        if tok.pos_ == "ADJ" and tok.lemma_.lower() in EVAL_ADJECTIVES and tok.dep_ == "acomp":
+        if (
+            tok.pos_ == "ADJ"
+            and tok.lemma_.lower() in lexicon().evaluative_adjectives
+            and tok.dep_ == "acomp"
+        ):
             cue = _adjective_cue(tok, para, registry)
             if cue is not None:
                 cues.append(cue)
             continue
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING:
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lexicon().reporting_verbs:
             continue
-        particle = PARTICLE_CUES.get(tok.lemma_.lower())
+        particle = lexicon().particle_cues.get(tok.lemma_.lower())
         if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in tok.children):
             continue
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
@@ -573,7 +572,7 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             tok.tag_ == "VBN"
             and agent is not None
             and tok.dep_ in ("ROOT", "conj", "ccomp")
-            and tok.lemma_.lower() in PASSIVE_CUES
+            and tok.lemma_.lower() in lexicon().passive_cues
         ):
             cue = _passive_cue(
                 tok, agent, para, registry
@@ -584,7 +583,7 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         doc_participle = (
             tok.dep_ == "acl"
             and tok.tag_ == "VBG"
-            and tok.head.lemma_.lower() in DOC_NOUNS | {"finding", "findings"}
+            and tok.head.lemma_.lower() in lexicon().document_nouns | {"finding", "findings"}
         )
         if (
             tok.dep_ in ("amod", "compound", "acl", "relcl")

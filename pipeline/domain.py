@@ -9,8 +9,11 @@ England, 2022-23) holds:
 * ``actors.yaml``: known people and organisations with their aliases (``actors:`` a list of
   ``name``, ``kind`` person|organisation, optional ``organisation``, ``role``, ``actor_type``,
   ``party``, ``aliases``). An alias table, not a gazetteer: actors not listed still pass through.
+* ``lexicon.yaml`` (optional): what the debate adds to the general English word lists the quote
+  stage keys on: its parties, its sites' page furniture, extra role or organisation nouns
+  (``pipeline.lexicon``).
 
-Both files are checked when loaded; every problem is reported as ``file:line: what; fix``.
+The files are checked when loaded; every problem is reported as ``file:line: what; fix``.
 A stance model records the hash of the targets it was trained on (``targets_hash``) and
 ``stancemap train`` keeps a copy of their file beside it, so a run refuses a model trained on
 other targets.
@@ -27,6 +30,7 @@ from typing import Any, Sequence
 
 import yaml
 
+from pipeline.lexicon import LEXICON_FILE, Lexicon, load_lexicon_file
 from pipeline.names import name_key
 from pipeline.records import ACTOR_KINDS
 from pipeline.resources import ANNOTATIONS, Actor, ActorTable, Target
@@ -62,6 +66,7 @@ class Domain:
     path: Path
     targets: tuple[Target, ...]
     actors: ActorTable
+    lexicon: Lexicon
 
     @property
     def targets_path(self) -> Path:
@@ -91,9 +96,10 @@ def load_domain(path: str | Path | None = None) -> Domain:
     problems: list[str] = []
     targets = load_targets_file(folder / TARGETS_FILE, problems)
     actors = load_actors_file(folder / ACTORS_FILE, problems)
+    lexicon = load_lexicon_file(folder / LEXICON_FILE, problems)
     if problems:
         raise DomainError(problems)
-    return Domain(path=folder, targets=targets, actors=actors)
+    return Domain(path=folder, targets=targets, actors=actors, lexicon=lexicon)
 
 
 def check_domain(path: str | Path) -> list[str]:

@@ -44,16 +44,13 @@ from pipeline.cues import (
     span_of,
     subject_of,
 )
+from pipeline.lexicon import current as lexicon
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segment
 from pipeline.resources import ActorTable
 from pipeline.speakers import (
-    DOC_NOUNS,
     ORG_NAME_RE,
-    ORG_NOUNS,
-    PARTIES,
     PERSON_PRONOUNS,
-    ROLE_NOUNS,
     Registry,
     Source,
     bare_word,
@@ -96,7 +93,7 @@ def _registry_for(article: Article, paras: list[Para], actors: ActorTable) -> Re
             if ent.label_ not in ("PERSON", "ORG", "NORP"):
                 continue
             if ent.label_ == "NORP" and (
-                ent.text.lower() not in PARTIES or ent.root.dep_ in ("amod", "compound")
+                ent.text.lower() not in lexicon().parties or ent.root.dep_ in ("amod", "compound")
             ):
                 continue
             text = ent.text
@@ -188,11 +185,13 @@ def _person_like(ent, text: str, end: int) -> bool:
     words = ent.text.split()
     if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
         return False
-    if any(bare_word(w) in ORG_NOUNS | DOC_NOUNS for w in words) or any(w.isupper() for w in words):
+    if any(
+        bare_word(w) in lexicon().organisation_nouns | lexicon().document_nouns for w in words
+    ) or any(w.isupper() for w in words):
         return False
     after = text[end : end + 80]
     for m in re.finditer(r"[\w’'\-]+", after.split("\n")[0][:60]):
-        if m.group(0).lower() in ROLE_NOUNS:
+        if m.group(0).lower() in lexicon().role_nouns:
             return after.lstrip().startswith(",")
     return False
 
@@ -459,7 +458,7 @@ def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, i
     if not m or ends_sentence(para.text):
         return None
     rest = m.group("rest")
-    if not (any(bare_word(w) in ROLE_NOUNS for w in rest.split()) or "," in rest):
+    if not (any(bare_word(w) in lexicon().role_nouns for w in rest.split()) or "," in rest):
         return None
     source = registry.resolve_name(m.group("name"))
     if source is None:
@@ -480,7 +479,7 @@ def _narration_subject(para: Para, registry: Registry, cues: list[Cue]):
             continue
         if (
             subject.pos_ == "PROPN"
-            or subject.lemma_.lower() in ORG_NOUNS
+            or subject.lemma_.lower() in lexicon().organisation_nouns
             or subject.lower_ in PERSON_PRONOUNS
         ):
             source, mention, _ = resolve_subject(subject, para.offset, registry)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.lexicon import current as lexicon
+from pipeline.lexicon import furniture_key
 from pipeline.records import Article, Segment
 
 # --- cues -------------------------------------------------------------------------------------
@@ -190,6 +192,7 @@ def _is_standfirst(paras: list[_Block], k: int, *, title_known: bool) -> bool:
 
 def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = None) -> list[str]:
     """The role of each paragraph span of ``text`` (see the module docstring)."""
+    site_furniture = lexicon().page_furniture  # the domain's own, beside the general patterns
     paras = []
     for start, end in spans:
         line_start = text.rfind("\n", 0, start) + 1
@@ -210,7 +213,7 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
         short = _is_short(t)
         if _ONLY_PUNCT.match(t) or _SALARY.match(t):
             p.role = "boilerplate"
-        elif short and _FURNITURE.match(t):
+        elif short and (_FURNITURE.match(t) or furniture_key(t) in site_furniture):
             p.role = "boilerplate"
         elif _FURNITURE_ANYWHERE.search(t) and _words(t) <= 40:
             p.role = "boilerplate"

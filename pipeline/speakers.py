@@ -20,301 +20,21 @@ the same for the subject token of a cue in a parse. The domain's ``actors.yaml``
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from pipeline.cue_words import SUBJECT_DEPS
+from pipeline.lexicon import current as lexicon
 from pipeline.names import name_key
 from pipeline.resources import ActorTable
 
-HONORIFICS = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "dame",
-    "sir",
-    "lord",
-    "lady",
-    "baroness",
-    "baron",
-    "cllr",
-    "councillor",
-    "prof",
-    "professor",
-    "rev",
-    "reverend",
-    "rt",
-    "hon",
-    "the",
-    "right",
-    "honourable",
-}
-FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "baroness"}
-MALE_TITLES = {"mr", "sir", "lord", "baron"}
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 ORG_PRONOUNS = {"it", "they", "we"}
-# Role nouns that name a person by office (general knowledge, not article wording).
-ROLE_NOUNS = {
-    "minister",
-    "secretary",
-    "chancellor",
-    "commissioner",
-    "chair",
-    "chairman",
-    "chairwoman",
-    "chairperson",
-    "president",
-    "director",
-    "executive",
-    "head",
-    "leader",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "lecturer",
-    "professor",
-    "author",
-    "founder",
-    "mp",
-    "councillor",
-    "mayor",
-    "lead",
-    "officer",
-    "manager",
-    "reviewer",
-    "campaigner",
-    "researcher",
-    "adviser",
-    "advisor",
-    "deputy",
-    "ceo",
-    "boss",
-    "inspector",
-    "governor",
-    "premier",
-    "senator",
-    "chief",
-    "editor",
-    "analyst",
-    "economist",
-    "worker",
-    "trustee",
-    "convenor",
-    "coordinator",
-    "co-ordinator",
-    "principal",
-    "dean",
-    "judge",
-    "representative",
-}
-# Nouns that name an organisation generically (``the charity said``).
-ORG_NOUNS = {
-    "charity",
-    "association",
-    "organisation",
-    "organization",
-    "council",
-    "department",
-    "government",
-    "ministry",
-    "society",
-    "union",
-    "network",
-    "alliance",
-    "collective",
-    "group",
-    "body",
-    "trust",
-    "foundation",
-    "institute",
-    "agency",
-    "board",
-    "committee",
-    "commission",
-    "panel",
-    "party",
-    "university",
-    "company",
-    "firm",
-    "service",
-    "authority",
-    "watchdog",
-    "regulator",
-    "inspectorate",
-    "bureau",
-    "centre",
-    "center",
-    "office",
-    "partnership",
-    "coalition",
-    "federation",
-    "campaign",
-    "college",
-    "court",
-    "tribunal",
-    "parliament",
-    "treasury",
-    "executive",
-    "consortium",
-    "forum",
-    "institution",
-    "provider",
-    "club",
-    "league",
-    "administration",
-    "cabinet",
-    "fund",
-    "tank",
-    "charity's",
-    "business",
-    "hospital",
-}
-# Documents that speak for their authors (``the final report says``).
-DOC_NOUNS = {
-    "report",
-    "review",
-    "strategy",
-    "statement",
-    "document",
-    "paper",
-    "plan",
-    "response",
-    "proposal",
-    "proposals",
-    "consultation",
-    "guidance",
-    "letter",
-    "submission",
-    "briefing",
-    "bill",
-    "policy",
-    "framework",
-    "evaluation",
-    "manifesto",
-    "recommendations",
-    "white",
-    "green",
-    "blueprint",
-    "roadmap",
-    "charter",
-    "inquiry",
-    "audit",
-    "assessment",
-    "website",
-    "announcement",
-    "budget",
-    "review's",
-    "analysis",
-    "study",
-    "findings",
-    "finding",
-}
-# Findings reported as data are not statements (codebook §1).
-DATA_NOUNS = {
-    "survey",
-    "figures",
-    "data",
-    "statistics",
-    "poll",
-    "research",
-    "census",
-    "numbers",
-    "estimates",
-    "study",
-}
-# Words that make a capitalised name an organisation's rather than a person's.
-ORG_HINTS = {
-    "care",
-    "health",
-    "services",
-    "homes",
-    "housing",
-    "news",
-    "media",
-    "partners",
-    "solutions",
-    "works",
-    "international",
-    "uk",
-    "england",
-    "britain",
-    "scotland",
-    "wales",
-    "ireland",
-    "children",
-    "families",
-    "action",
-    "aid",
-    "watch",
-    "now",
-    "together",
-    "matters",
-    "first",
-    "futures",
-    "energy",
-    "water",
-    "rail",
-    "bank",
-    "fund",
-    "capital",
-    "labs",
-    "press",
-    "times",
-    "post",
-    "herald",
-    "magazine",
-    "journal",
-    "law",
-    "legal",
-    "insurance",
-    "associates",
-    "holdings",
-    "limited",
-    "ltd",
-    "plc",
-    "inc",
-    "llp",
-    "city",
-    "county",
-    "borough",
-    "district",
-    "national",
-    "royal",
-    "british",
-    "european",
-    "global",
-    "world",
-    "community",
-    "people",
-    "youth",
-    "women",
-    "schools",
-    "school",
-    "hospital",
-    "nhs",
-    "police",
-    "fire",
-    "army",
-    "navy",
-    "centre",
-    "center",
-    "house",
-}
 
 # constants: frozen so that no stage can change them at run time
-HONORIFICS = frozenset(HONORIFICS)
-FEMALE_TITLES = frozenset(FEMALE_TITLES)
-MALE_TITLES = frozenset(MALE_TITLES)
 ORG_PRONOUNS = frozenset(ORG_PRONOUNS)
-ROLE_NOUNS = frozenset(ROLE_NOUNS)
-ORG_NOUNS = frozenset(ORG_NOUNS)
-DOC_NOUNS = frozenset(DOC_NOUNS)
-DATA_NOUNS = frozenset(DATA_NOUNS)
-ORG_HINTS = frozenset(ORG_HINTS)
 
 
 def looks_like_person(name: str) -> bool:
@@ -332,101 +52,15 @@ def looks_like_person(name: str) -> bool:
         ):
             return False
         for form in {bare, bare.rstrip("s"), bare[:-3] + "y" if bare.endswith("ies") else bare}:
-            if form in ORG_NOUNS or form in DOC_NOUNS or form in ORG_HINTS or form in ROLE_NOUNS:
+            if (
+                form in lexicon().organisation_nouns
+                or form in lexicon().document_nouns
+                or form in lexicon().organisation_hints
+                or form in lexicon().role_nouns
+            ):
                 return False
     return True
 
-
-# Capitalised words that start sentences and are not names.
-NOT_NAMES = {
-    "However",
-    "But",
-    "And",
-    "Yet",
-    "Meanwhile",
-    "Also",
-    "Elsewhere",
-    "Instead",
-    "Today",
-    "Yesterday",
-    "Tomorrow",
-    "Now",
-    "Then",
-    "Still",
-    "Separately",
-    "Earlier",
-    "Later",
-    "Last",
-    "Next",
-    "Finally",
-    "Furthermore",
-    "Moreover",
-    "Overall",
-    "Nevertheless",
-    "Nonetheless",
-    "Previously",
-    "Currently",
-    "Recently",
-    "Here",
-    "There",
-    "In",
-    "On",
-    "At",
-    "For",
-    "Since",
-    "After",
-    "Before",
-    "While",
-    "Although",
-    "Though",
-    "When",
-    "If",
-    "As",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "It",
-    "They",
-    "We",
-    "He",
-    "She",
-    "So",
-    "Thus",
-    "Indeed",
-    "Similarly",
-    "Likewise",
-    "Again",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "Crucially",
-    "Importantly",
-}
-NOT_NAMES = frozenset(NOT_NAMES)
-PARTIES = {
-    "conservative": "Conservative Party",
-    "conservatives": "Conservative Party",
-    "tory": "Conservative Party",
-    "tories": "Conservative Party",
-    "labour": "Labour Party",
-    "lib dem": "Liberal Democrats",
-    "lib dems": "Liberal Democrats",
-    "liberal democrat": "Liberal Democrats",
-    "liberal democrats": "Liberal Democrats",
-    "snp": "Scottish National Party",
-    "green": "Green Party",
-    "greens": "Green Party",
-    "plaid cymru": "Plaid Cymru",
-    "reform uk": "Reform UK",
-    "dup": "Democratic Unionist Party",
-    "sinn féin": "Sinn Féin",
-    "sinn fein": "Sinn Féin",
-}
 
 _NAME_TOKEN = r"[A-Z][\w’'\-]*"
 _CONNECT = r"(?:of|for|and|the|in|on|at|&|de|du|van|von|der|da|del|la|le)"
@@ -470,7 +104,7 @@ def bare_word(word: str) -> str:
 
 def strip_honorifics(name: str) -> str:
     words = re.sub(r"(?:’s|'s)\b", "", name).split()
-    while words and words[0].lower().strip(".") in HONORIFICS:
+    while words and words[0].lower().strip(".") in lexicon().honorifics:
         words = words[1:]
     while words and words[-1] in {"'s", "’s", ",", "."}:
         words = words[:-1]
@@ -508,9 +142,9 @@ class Registry:
             return None
         gender = None
         first = raw.split()[0].lower().strip(".") if raw.split() else ""
-        if first in FEMALE_TITLES:
+        if first in lexicon().female_titles:
             gender = "f"
-        elif first in MALE_TITLES:
+        elif first in lexicon().male_titles:
             gender = "m"
         key = self._person_key(name)
         person = self.people.get(key)
@@ -559,7 +193,9 @@ class Registry:
         if organisation and not person.organisation:
             person.organisation = self.org_name(organisation)
         if role:
-            person.roles.update(bare_word(w) for w in role.split() if bare_word(w) in ROLE_NOUNS)
+            person.roles.update(
+                bare_word(w) for w in role.split() if bare_word(w) in lexicon().role_nouns
+            )
 
     def note_gender(self, person_key: str, pronoun: str) -> None:
         person = self.people.get(person_key)
@@ -600,7 +236,7 @@ class Registry:
         name = _trim_org(raw)
         if not name:
             return None
-        party = PARTIES.get(name.lower())
+        party = lexicon().parties.get(name.lower())
         if party:
             return self.actors.canonical_organisation(party)
         if name in self.acronyms:
@@ -721,7 +357,7 @@ class Registry:
                 ):
                     return Source(None, org, "organisation")
         if (
-            noun in ORG_NOUNS or noun in DOC_NOUNS
+            noun in lexicon().organisation_nouns or noun in lexicon().document_nouns
         ):  # the latest body named (a document speaks for its author)
             recent = before[-12:]
             for subject_only in (True, False):
@@ -776,15 +412,32 @@ _BEFORE_ORG_ROLE = re.compile(
 _BEFORE_ROLE_OF = re.compile(
     rf"(?P<role>(?:[A-Za-z][\w’'/\-]*\s+){{0,4}}?(?:[A-Za-z][\w’'/\-]*))\s+(?P<prep>of|for|at)\s+(?P<org>{ORG_NAME})\s*,\s*(?:{_NAME_TOKEN}\s+)*$"
 )
-_BEFORE_PARTY = re.compile(
-    r"(?P<party>Conservative|Labour|Lib(?:eral)? Dem(?:ocrat)?s?|Tory|SNP|Green|Plaid Cymru|Reform UK)\s+(?:MP|MSP|MS|peer|councillor|leader|minister)\s+$"
-)
-_AFTER_PARTY = re.compile(
-    r"^\s*,\s*(?:the\s+)?(?P<party>Conservative|Labour|Lib(?:eral)? Dem(?:ocrat)?s?|Tory|SNP|Green|Plaid Cymru|Reform UK)\s+(?:MP|MSP|MS|peer|councillor|leader)\b"
-)
 _POSS_ROLE = re.compile(
     r"(?P<org>[\w’' ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$"
 )
+
+
+@functools.lru_cache(maxsize=8)
+def _party_patterns(
+    parties: tuple[str, ...], roles: tuple[str, ...]
+) -> tuple[re.Pattern, re.Pattern]:
+    """``Labour MP Name`` / ``Name, the Labour MP``: the domain's parties before one of its
+    party roles (a party is capitalised; its letters' case is free: ``Lib Dem``, ``SNP``)."""
+    if not parties or not roles:
+        never = re.compile(r"(?!x)x")
+        return never, never
+    names = "|".join(
+        r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(parties, key=len, reverse=True)
+    )
+    party = rf"(?P<party>(?=[A-Z])(?i:{names}))"
+    titles = "|".join(re.escape(r) for r in sorted(roles, key=len, reverse=True))
+    before = re.compile(rf"{party}\s+(?:{titles})\s+$")
+    after = re.compile(rf"^\s*,\s*(?:the\s+)?{party}\s+(?:{titles})\b")
+    return before, after
+
+
+def _party_of(match: re.Match) -> str | None:
+    return lexicon().parties.get(" ".join(match.group("party").lower().split()))
 
 
 def link_person_context(registry: Registry, key: str, start: int, end: int) -> None:
@@ -796,10 +449,10 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     after = text[end : min(line_end, end + 200)]
     before = text[max(line_start, start - 200) : start]
     org = role = None
-    if (m := _AFTER_PARTY.match(after)) or (m := _BEFORE_PARTY.search(before)):
-        org = PARTIES.get(
-            m.group("party").lower().replace("liberal democrat", "lib dem").rstrip("s"), None
-        ) or PARTIES.get(m.group("party").lower())
+    lex = lexicon()
+    before_party, after_party = _party_patterns(tuple(lex.parties), tuple(lex.party_roles))
+    if (m := after_party.match(after)) or (m := before_party.search(before)):
+        org = _party_of(m)
         role = "mp"
     elif (m := _AFTER_OF.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
@@ -815,7 +468,7 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         ).strip()  # "Jane Doe, the fund's chief analyst" / "Jane Doe, Oxfam's director"
         noun = bare_word(owner.split()[-1]) if owner.split() else ""
         role = m.group("role")
-        if m.group("det") and noun in ORG_NOUNS:
+        if m.group("det") and noun in lexicon().organisation_nouns:
             src = registry.resolve_nominal(noun, start, "the " + owner)
             org = src.organisation if src else None
         elif owner[:1].isupper():
@@ -849,9 +502,9 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     elif (m := _POSS_ROLE.search(before)) and _is_role(m.group("role")):
         phrase = m.group("org").strip()
         noun = phrase.split()[-1].lower() if phrase.split() else ""
-        if phrase[:1].isupper() and noun not in ORG_NOUNS:
+        if phrase[:1].isupper() and noun not in lexicon().organisation_nouns:
             org = ORG_NAME_RE.search(phrase).group(0) if ORG_NAME_RE.search(phrase) else None
-        elif noun in ORG_NOUNS:
+        elif noun in lexicon().organisation_nouns:
             src = registry.resolve_nominal(noun, start, phrase)
             org = src.organisation if src else None
         role = m.group("role")
@@ -874,7 +527,7 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     # a role phrase right before the name: "children's minister Claire Coutinho"
     words = re.findall(r"[A-Za-z][\w’'\-]*", before[-60:])
     for word in words[-4:]:
-        if bare_word(word) in ROLE_NOUNS:
+        if bare_word(word) in lexicon().role_nouns:
             registry.link(key, None, word)
 
 
@@ -891,31 +544,31 @@ def is_org_like(name: str, registry: Registry, *, strict: bool = False) -> bool:
         or registry.actors.lookup("the " + trimmed)
     ):
         return True
-    if any(bare_word(w) in ORG_NOUNS for w in words):
+    if any(bare_word(w) in lexicon().organisation_nouns for w in words):
         return True
     if trimmed.lower() in registry.places:
         return False
     if len(words) == 1:
         if strict:
             return words[0].isupper() and len(words[0]) >= 2
-        return words[0][:1].isupper() and words[0] not in NOT_NAMES
+        return words[0][:1].isupper() and words[0] not in lexicon().not_names
     return sum(1 for w in words if w[:1].isupper()) >= 2
 
 
 def _is_role(phrase: str) -> bool:
     words = [bare_word(w) for w in phrase.split()]
-    return any(w in ROLE_NOUNS for w in words) and len(words) <= 8
+    return any(w in lexicon().role_nouns for w in words) and len(words) <= 8
 
 
 def link_org_descriptors(registry: Registry) -> None:
     """``Become, the national charity for...`` / ``children's rights charity Article 39``."""
     text = registry.text
-    nouns = "|".join(sorted(ORG_NOUNS, key=len, reverse=True))
+    nouns = "|".join(sorted(lexicon().organisation_nouns, key=len, reverse=True))
     for m in re.finditer(
         rf"({ORG_NAME})(?:\s*\([A-Z][A-Za-z&]{{1,9}}\))?,\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}?({nouns})\b",
         text,
     ):
-        if m.group(1).split()[0] in NOT_NAMES:
+        if m.group(1).split()[0] in lexicon().not_names:
             continue
         registry.add_descriptor(m.group(1), m.group(2))
         registry.add_org(m.group(1), m.start(1), m.end(1), subject=False)
@@ -1020,7 +673,7 @@ def resolve_subject(
         # an apposition hanging on a prepositional phrase: "Commissioner for England, Jane Doe,"
         # or a name after a long title: "minister for children, families and wellbeing Jane Doe"
         loose = {t.i for t in _mention_tokens(head, strict=False)}
-        role_head = head.lemma_.lower() in ROLE_NOUNS
+        role_head = head.lemma_.lower() in lexicon().role_nouns
         people = [
             e
             for e in doc.ents
@@ -1030,7 +683,7 @@ def resolve_subject(
         ]
     people.sort(key=lambda e: (not (e.start <= head.i < e.end), e.start))
     for ent in people:
-        if ent.text.lower() in PARTIES:
+        if ent.text.lower() in lexicon().parties:
             continue
         source = registry.resolve_name(ent.text)
         if source is not None:
@@ -1052,9 +705,9 @@ def resolve_subject(
         return source, char_span(offset, head), source is None
     lemma = head.lemma_.lower()
     # 3. documents and data
-    if head.pos_ in ("NOUN", "PROPN") and lemma in DATA_NOUNS:
+    if head.pos_ in ("NOUN", "PROPN") and lemma in lexicon().data_nouns:
         return None, None, True
-    if head.pos_ == "NOUN" and lemma in DOC_NOUNS:
+    if head.pos_ == "NOUN" and lemma in lexicon().document_nouns:
         owner = [
             c
             for c in head.children
@@ -1102,8 +755,8 @@ def resolve_subject(
         left, right = propn_chain(head)
         name = doc[left:right].text
         if (
-            name.lower() in PARTIES
-            or name.lower().rstrip("s") in ROLE_NOUNS
+            name.lower() in lexicon().parties
+            or name.lower().rstrip("s") in lexicon().role_nouns
             or name.lower() in ("mp", "mps", "msp", "ceo")
         ):
             return None, None, True
@@ -1145,7 +798,9 @@ def resolve_subject(
             ),
             None,
         )
-        if named is not None and (lemma in ORG_NOUNS or lemma in ROLE_NOUNS):
+        if named is not None and (
+            lemma in lexicon().organisation_nouns or lemma in lexicon().role_nouns
+        ):
             # "children's rights charity Article 39 said": the name in apposition is the source
             span = (
                 offset + doc[named.left_edge.i].idx,
@@ -1153,7 +808,11 @@ def resolve_subject(
             )
             name = registry.text[span[0] : span[1]]
             source = registry.resolve_name(name)
-            if source is None and lemma in ORG_NOUNS and not looks_like_person(name):
+            if (
+                source is None
+                and lemma in lexicon().organisation_nouns
+                and not looks_like_person(name)
+            ):
                 org = registry.org_name(name)
                 source = Source(None, org, "organisation") if org else None
             if source is not None:
@@ -1166,9 +825,9 @@ def resolve_subject(
             ):  # "ministers" as a body, by the alias table
                 return Source(None, known.name, "organisation"), char_span(offset, head), False
             return None, None, True  # unnamed groups: "campaigners say"
-        if lemma in ROLE_NOUNS:
+        if lemma in lexicon().role_nouns:
             source = registry.resolve_role(lemma, position, phrase)
-        elif lemma in ORG_NOUNS:
+        elif lemma in lexicon().organisation_nouns:
             proper = [
                 t
                 for t in tokens

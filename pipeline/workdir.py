@@ -35,13 +35,19 @@ def run_config(corpus: str | Path, options) -> dict:
 
 
 def domain_hash(path: str | Path | None) -> str:
-    """sha256 over a domain folder's files (the bundled one for None): editing them restarts a run."""
+    """sha256 over a domain folder's files (the bundled one for None) and the English lexicon:
+    editing them restarts a run."""
     from pipeline.domain import ACTORS_FILE, DEFAULT_DOMAIN, TARGETS_FILE
+    from pipeline.lexicon import ENGLISH, LEXICON_FILE
 
     folder = Path(path) if path is not None else DEFAULT_DOMAIN
     digest = hashlib.sha256()
-    for name in (TARGETS_FILE, ACTORS_FILE):
-        file = folder / name
+    for name, file in (
+        (TARGETS_FILE, folder / TARGETS_FILE),
+        (ACTORS_FILE, folder / ACTORS_FILE),
+        (LEXICON_FILE, folder / LEXICON_FILE),
+        ("english", ENGLISH),
+    ):
         digest.update(name.encode() + b"\0" + (file.read_bytes() if file.exists() else b""))
     return digest.hexdigest()
 

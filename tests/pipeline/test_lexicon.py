@@ -1,0 +1,112 @@
+"""Word lists as data: general English shipped with the package, a domain's lexicon.yaml on top,
+checked with file:line errors, and read by the quote stage of the domain it belongs to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.domain import load_domain
+from pipeline.lexicon import current, english, furniture_key, load_lexicon_file, using
+from pipeline.records import Article
+from pipeline.stages import QuoteStage
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny_domain"
+
+
+def test_english_is_general_and_the_bundled_domain_adds_uk_parties():
+    en = english()
+    assert {"say", "warn", "welcome"} <= en.reporting_verbs | en.evaluative_verbs
+    assert "minister" in en.role_nouns and "charity" in en.organisation_nouns
+    assert "On" in en.not_names  # cased list stays cased
+    assert dict(en.parties) == {}
+    assert current().parties["tories"] == "Conservative Party"  # outside a stage: bundled domain
+
+
+def test_a_domain_file_adds_removes_and_maps(tmp_path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(
+        "role_nouns:\n  add: [Tsar]\n  remove: [boss]\n"
+        "organisation_nouns: [Commune]\n"
+        "parties:\n  Green  Left: Green Left Alliance\n"
+        "page_furniture:\n  - '  Get the App  '\n",
+        encoding="utf-8",
+    )
+    problems: list[str] = []
+    lex = load_lexicon_file(path, problems)
+    assert problems == []
+    assert "tsar" in lex.role_nouns and "boss" not in lex.role_nouns
+    assert "minister" in lex.role_nouns  # the rest of English is kept
+    assert "commune" in lex.organisation_nouns
+    assert dict(lex.parties) == {"green left": "Green Left Alliance"}
+    assert lex.page_furniture == {"get the app"} == {furniture_key("Get the app:")}
+    assert load_lexicon_file(tmp_path / "missing.yaml", problems) == english()
+
+
+def test_every_problem_names_file_line_and_fix(tmp_path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(
+        "role_nouns:\n  add: [tsar, tsar]\n  remove: [tsar]\n"
+        "colours: [red]\n"
+        "parties: [labour]\n"
+        "data_nouns: {add: [poll], drop: [x]}\n",
+        encoding="utf-8",
+    )
+    problems: list[str] = []
+    load_lexicon_file(path, problems)
+    assert problems == [
+        f"{path}:1: role_nouns.add lists 'tsar' twice; keep one",
+        f"{path}:1: role_nouns both adds and removes tsar; keep each word in one of the two",
+        f"{path}:4: unknown list 'colours'; use one of "
+        + ", ".join(
+            sorted(
+                [
+                    "reporting_verbs", "passive_cues", "evaluative_adjectives", "noun_cues",
+                    "evaluative_verbs", "concern_nouns", "honorifics", "female_titles",
+                    "male_titles", "role_nouns", "organisation_nouns", "document_nouns",
+                    "data_nouns", "organisation_hints", "not_names", "party_roles",
+                    "page_furniture", "particle_cues", "parties",
+                ]
+            )
+        ),
+        f"{path}:5: parties must map words to names, one 'word: Name' line each (e.g. 'labour: Labour Party')",
+        f"{path}:6: data_nouns has drop; use 'add:' and 'remove:' lists",
+    ]  # fmt: skip
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("role_nouns: [a\n", encoding="utf-8")
+    problems = []
+    load_lexicon_file(bad, problems)
+    assert len(problems) == 1 and problems[0].startswith(f"{bad}:2: not valid YAML")
+
+
+def test_using_scopes_the_lexicon():
+    tiny = load_domain(TINY).lexicon
+    with using(tiny):
+        assert current() is tiny
+    assert current() is not tiny
+
+
+ARTICLE = (
+    "Library vote splits Harbourside council\n\n"
+    "The council met on Tuesday night to decide the future of the central library.\n\n"
+    "Tidewater councillor Ann Bell said the library must stay open because families rely on it.\n\n"
+    "Get the Harbourside Gazette app\n\n"
+    "Labour councillor Tom Reed said the budget could not stretch that far without cuts.\n"
+)
+
+
+def test_the_quote_stage_reads_its_domains_word_lists(nlp):
+    def run(domain):
+        results, failed = QuoteStage(domain, nlp=nlp)([Article(id="t1", text=ARTICLE)])
+        assert failed == {}
+        (result,) = results
+        roles = {ARTICLE[s.start : s.end]: s.role for s in result.segments}
+        return [(q.speaker, q.organisation) for q in result.quotes], roles
+
+    bundled_quotes, bundled_roles = run(load_domain())
+    tiny_quotes, tiny_roles = run(load_domain(TINY))
+    # each domain knows its own parties and nobody else's
+    assert bundled_quotes == [("Ann Bell", None), ("Tom Reed", "Labour Party")]
+    assert tiny_quotes == [("Ann Bell", "Tidewater Party"), ("Tom Reed", None)]
+    # and its own sites' page furniture
+    assert tiny_roles["Get the Harbourside Gazette app"] == "boilerplate"
+    assert bundled_roles["Get the Harbourside Gazette app"] != "boilerplate"
