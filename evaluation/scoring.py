@@ -10,7 +10,7 @@ Definitions (codebook §5 and issue 3):
   spans overlap by at least half of the shorter span. Matching is one-to-one and greedy by
   overlap (largest overlap first). Exact-span figures count only identical ``start``/``end``.
 * **Attribution** over matched pairs: ``speaker`` agrees when the names have the same
-  ``pipeline.names.name_key`` (case, curly/straight apostrophes, runs of whitespace and stray
+  ``pipeline.names.same_actor_key`` (case, curly/straight apostrophes, runs of whitespace, a leading "the" and stray
   edge punctuation aside), or both are null; ``organisation`` likewise.
   ``quote_speaker_f1`` counts a true positive only for a matched pair whose speaker agrees.
 * **Targets** over matched pairs: micro precision/recall/F1 of (quote, target) pairs.
@@ -50,7 +50,7 @@ from sklearn.metrics import (
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from pipeline.matrix import build_matrix
-from pipeline.names import name_key
+from pipeline.names import same_actor_key
 from pipeline.records import KINDS, STANCES, Quote
 from pipeline.statements import quote_stances
 
@@ -187,9 +187,11 @@ def article_material(article: str, gold: list[Quote], pred: list[Quote]) -> Arti
     item.gold_kinds = [(g.kind, id(g) in matched_gold) for g in gold]
     item.pred_kinds = [(p.kind, id(p) in matched_pred) for p in pred]
     for g, p in pairs:
-        item.speaker_pairs.append((name_key(g.speaker) or _NULL, name_key(p.speaker) or _NULL))
+        item.speaker_pairs.append(
+            (same_actor_key(g.speaker) or _NULL, same_actor_key(p.speaker) or _NULL)
+        )
         item.org_pairs.append(
-            (name_key(g.organisation) or _NULL, name_key(p.organisation) or _NULL)
+            (same_actor_key(g.organisation) or _NULL, same_actor_key(p.organisation) or _NULL)
         )
         gs, ps = stance_map(g), stance_map(p)
         item.target_rows.append((frozenset(gs), frozenset(ps)))
@@ -370,7 +372,7 @@ def matrix_cells(quotes: Iterable[Quote], level: str) -> dict[tuple[str, str], d
     for cell in build_matrix(quotes):
         if cell.actor_kind != level:
             continue
-        cells[(name_key(cell.actor), cell.target)] = {
+        cells[(same_actor_key(cell.actor), cell.target)] = {
             "actor": cell.actor,
             "target": cell.target,
             "stance": cell.stance,

@@ -8,6 +8,8 @@ A domain's ``lexicon.yaml``::
       labour: Labour Party
     page_furniture:        # whole lines that are navigation or widgets on this debate's sites
       - Sign up to the Weekly Briefing
+    role_organisations:    # an office -> the body it speaks for (``the children's minister``)
+      children's minister: Department for Education
     role_nouns:            # any list of the English lexicon: a list adds, or add/remove
       add: [tsar]
       remove: [boss]
@@ -58,11 +60,14 @@ class Lexicon:
     organisation_hints: frozenset[str] = frozenset()
     not_names: frozenset[str] = frozenset()
     party_roles: frozenset[str] = frozenset()
+    journalist_roles: frozenset[str] = frozenset()
+    view_words: frozenset[str] = frozenset()
+    role_organisations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     page_furniture: frozenset[str] = frozenset()
 
 
-MAPPINGS = ("particle_cues", "parties")
+MAPPINGS = ("particle_cues", "parties", "role_organisations")
 WORD_LISTS = tuple(f.name for f in fields(Lexicon) if f.name not in MAPPINGS)
 # Lists matched case-sensitively (capitalised words); the rest are compared in lower case.
 _CASED = {"not_names", "party_roles"}
@@ -178,7 +183,9 @@ def _mapping(value: Any, where: str, key: str, problems: list[str]) -> dict[str,
             f"{where}: {key} must map words to names, one 'word: Name' line each (e.g. 'labour: Labour Party')"
         )
         return None
-    return {" ".join(k.lower().split()): " ".join(v.split()) for k, v in value.items()}
+    return {
+        " ".join(k.lower().replace("’", "'").split()): " ".join(v.split()) for k, v in value.items()
+    }
 
 
 _CURRENT: ContextVar[Lexicon | None] = ContextVar("stancemap_lexicon", default=None)

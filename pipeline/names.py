@@ -13,24 +13,34 @@ def clean_name(name: object) -> str:
 
 
 def name_key(name: object) -> str | None:
-    """The compare key of a speaker or organisation: apostrophes straightened, whitespace
-    collapsed, casefolded, stray edge punctuation dropped; None for a null or blank name."""
+    """The lookup key of a speaker or organisation (alias tables): apostrophes straightened,
+    whitespace collapsed, casefolded, stray edge punctuation dropped; None for a null or blank
+    name."""
     if name is None:
         return None
     key = clean_name(str(name).translate(_APOSTROPHES)).casefold().strip(" .,'")
     return key or None
 
 
+def same_actor_key(name: object) -> str | None:
+    """The key under which two written names are one actor (scoring, matrix rows): the lookup
+    key without a leading "the" ("The Hollins Institute" = "Hollins Institute")."""
+    key = name_key(name)
+    if key and key.startswith("the ") and len(key) > 4:
+        key = key[4:].lstrip()
+    return key
+
+
 class NameGrouper:
-    """Groups names of one kind by ``name_key``; each group shows its most frequent spelling (the
-    first seen on ties), so "DfE" and "DFE" make one row named as most sources write it."""
+    """Groups names of one kind by ``same_actor_key``; each group shows its most frequent spelling
+    (the first seen on ties), so "DfE" and "DFE" make one row named as most sources write it."""
 
     def __init__(self) -> None:
         self._spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
 
     def add(self, kind: str, name: str) -> str | None:
         """Count one spelling; returns its group key (None for a blank name)."""
-        key = name_key(name)
+        key = same_actor_key(name)
         if key is not None:
             self._spellings[(kind, key)][clean_name(name)] += 1
         return key

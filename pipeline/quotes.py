@@ -45,6 +45,7 @@ from pipeline.cues import (
     subject_of,
 )
 from pipeline.lexicon import current as lexicon
+from pipeline.own_text import page_source, signed_letters, states_a_view, view_paragraphs
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segment
 from pipeline.resources import ActorTable
@@ -77,6 +78,7 @@ class _Raw:
     cue: str | None
     context: tuple[int, int]
     paragraph: int
+    holds_nested: bool = False  # a source's own paragraph: quotations inside it stay quotes
 
 
 # --- per article ------------------------------------------------------------------------------
@@ -379,7 +381,84 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
         else:
             subject = _narration_subject(para, registry, valid)
             carry = subject
+    raws = _with_own_text(article, paras, registry, raws)
     return _to_records(article, raws)
+
+
+_FIRST_PERSON_MENTIONS = {"we", "i", "us", "our", "my", "me"}
+
+
+def _with_own_text(
+    article: Article, paras: list[Para], registry: Registry, raws: list[_Raw]
+) -> list[_Raw]:
+    """On a source's own page, its view-stating paragraphs become ``block`` quotes of the page's
+    source (codebook §1), replacing the quotes found inside them that are its own (``we
+    welcome…``); quotes of other people inside them stay, nested."""
+    body = [(p.offset, p.offset + len(p.text), p) for p in paras if p.seg.role == "body"]
+    by_start = {p.offset: p for p in paras}
+    text = article.text
+    layout = _layout_lines(text, paras)
+    letters = signed_letters(text, layout, registry)
+    if letters:  # a letters page or an open letter: each letter is its signatory's
+        sections = [(letter.source, list(letter.paragraphs)) for letter in letters]
+    else:
+        source = page_source(
+            article, [(s, e) for s, e, _ in body], registry, [(r.start, r.end) for r in raws]
+        )
+        if source is None:
+            return raws
+        sections = [(source, view_paragraphs(text, layout))]
+    kept = list(raws)
+    for source, paragraphs in sections:
+        kept = _own_paragraphs(text, kept, source, paragraphs, by_start)
+    return kept
+
+
+def _layout_lines(text: str, paras: list[Para]) -> list[tuple[int, int, str]]:
+    """The parsed paragraphs with their roles, and every other non-blank line of the page
+    between them (signatures and headlines the segmenter set aside) as ``other``."""
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for p in sorted(paras, key=lambda p: p.offset):
+        out.extend(_lines_between(text, pos, p.offset))
+        out.append((p.offset, p.offset + len(p.text), p.seg.role))
+        pos = p.offset + len(p.text)
+    out.extend(_lines_between(text, pos, len(text)))
+    return out
+
+
+def _lines_between(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    out = []
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        if m.group(0).strip():
+            out.append((start + m.start(), start + m.end(), "other"))
+    return out
+
+
+def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
+    own = Source(
+        source.speaker, source.organisation, "person" if source.speaker else "organisation"
+    )
+
+    def is_own(r: _Raw) -> bool:
+        if r.kind == "direct" or r.source is None:
+            return False
+        mention = text[r.mention[0] : r.mention[1]].lower() if r.mention else ""
+        return mention in _FIRST_PERSON_MENTIONS or r.source == own
+
+    kept = list(raws)
+    for s, e in paragraphs:
+        if len(text[s:e].split()) < 6 or not states_a_view(text[s:e]):
+            continue
+        inside = [r for r in kept if s <= r.start and r.end <= e]
+        others = [r for r in inside if not is_own(r)]
+        if sum(r.end - r.start for r in others) >= 0.5 * (e - s):
+            continue  # somebody else's quotation, not the page's voice
+        kept = [r for r in kept if r not in inside or r in others]
+        kept.append(
+            _Raw(s, e, "block", own, source.mention, None, (s, e), by_start[s].seg.index, True)
+        )
+    return kept
 
 
 def _cue_for_quote(para: Para, q: QuoteSpan, cues: list[Cue]) -> Cue | None:
@@ -575,6 +654,8 @@ def _to_records(article: Article, raws: list[_Raw]) -> list[Quote]:
         # one quote per stretch of text: drop spans mostly inside one kept already
         overlap = False
         for k in cleaned:
+            if k.holds_nested != r.holds_nested:
+                continue  # a quotation nested in a source's own paragraph is a quote of its own
             inter = min(end, k.end) - max(start, k.start)
             if inter > 0 and inter >= 0.5 * min(end - start, k.end - k.start):
                 overlap = True

@@ -79,6 +79,7 @@ _SALARY = re.compile(
     r"^[£$€]\s?\d[\d,.]*\s*(?:k|per annum|p\.?a\.?)?\s*(?:[-–to]+\s*[£$€]?\s?\d[\d,.]*\s*(?:k|per annum)?)?\W*$",
     re.I,
 )
+_BODY_BEFORE_COMMENTS = 60  # words of article body a comment thread follows
 _BULLET = re.compile(r"^\s*(?:[•·▪‣◦*\-–—]|\d{1,2}[.)])\s+")
 _BYLINE = re.compile(r"^(?:by\s+[A-Z]|published\b|posted\b|updated\b|written by\b)", re.IGNORECASE)
 _ONLY_PUNCT = re.compile(r"^[\W_]*$", re.UNICODE)
@@ -138,6 +139,19 @@ def _is_short(text: str) -> bool:
 
 def _ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text))
+
+
+def is_page_furniture(line: str) -> bool:
+    """A short line that is navigation, a section label or a date on any site (``Opinion``,
+    ``Share this page``, ``Published 10 May 2023``), or one the domain lists."""
+    line = line.strip()
+    if not _is_short(line):
+        return False
+    return bool(
+        _FURNITURE.match(line)
+        or furniture_key(line) in lexicon().page_furniture
+        or (_DATE.search(line) and _words(line) <= 8)
+    )
 
 
 def _looks_like_commenter(text: str) -> bool:
@@ -306,12 +320,15 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
                 p.role = "comment"
             else:
                 p.role = "boilerplate" if p.role != "caption" else "caption"
-    # comment threads without a header: commenter lines followed by indented text
+    # comment threads without a header: commenter lines followed by indented text, after the
+    # article (a byline's date line above the first paragraph is not a commenter)
+    body_words = 0
     for i, p in enumerate(paras):
         if (
             p.role in ("body", "heading")
             and _looks_like_commenter(p.text)
             and i > (head_idx or 0) + 2
+            and body_words >= _BODY_BEFORE_COMMENTS
         ):
             p.role = "comment"
             for q in paras[i + 1 :]:
@@ -319,6 +336,8 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
                     break
                 q.role = "comment"
             break
+        if p.role == "body":
+            body_words += _words(p.text)
     return [p.role for p in paras]
 
 

@@ -417,6 +417,42 @@ _POSS_ROLE = re.compile(
 )
 
 
+_AFTER_WHO = re.compile(
+    rf"^\s*,\s*(?:[^,.]{{0,60}}?\s)?who\s+(?:now\s+|also\s+|currently\s+)?(?P<role>chairs|leads|runs|heads|"
+    rf"directs|founded|co-founded|manages|represents|speaks\s+for|works\s+for)\s+(?:the\s+|a\s+)?"
+    rf"(?:[a-z][\w’'\-]*\s+){{0,4}}(?P<org>{ORG_NAME})"
+)
+_BEFORE_LED_BY = re.compile(
+    rf"(?P<org>{ORG_NAME}|\b[Tt]he\s+[a-z]+)\s*,?\s+(?:which\s+(?:was|is)\s+|was\s+)?(?:led|chaired|headed|"
+    rf"run|founded)\s+by\s+(?:the\s+|its\s+)?(?:[a-z][\w’'\-]*\s+){{0,4}}$"
+)
+
+
+def office_organisation(phrase: str, *, at: str = "anywhere") -> str | None:
+    """The body an office speaks for, from the domain's ``role_organisations`` (``the children's
+    minister`` -> the department), the longest office named in ``phrase``; ``at="end"`` or
+    ``"start"`` wants the office to close or open the phrase (``Education Secretary Jo Bloggs``,
+    ``Jo Bloggs, the children's minister``)."""
+    key = " ".join(phrase.lower().replace("’", "'").split())
+    best: tuple[int, str] | None = None
+    for role, org in lexicon().role_organisations.items():
+        pattern = {
+            "end": rf"\b{re.escape(role)}\s*,?$",
+            "start": rf"^,?\s*(?:the\s+|a\s+|as\s+)?{re.escape(role)}\b",
+        }.get(at, rf"\b{re.escape(role)}\b")
+        m = re.search(pattern, key)
+        if m is None or _NOT_HOLDER.search(key[: m.start() + (m.group(0).find(role))]):
+            continue  # a shadow or former office-holder does not speak for the body
+        if best is None or len(role) > best[0]:
+            best = (len(role), org)
+    return best[1] if best else None
+
+
+_NOT_HOLDER = re.compile(
+    r"\b(?:shadow|former|ex|then|one-time|previous|past|opposition)[\s\-]+(?:\w+\s+)?$"
+)
+
+
 @functools.lru_cache(maxsize=8)
 def _party_patterns(
     parties: tuple[str, ...], roles: tuple[str, ...]
@@ -451,9 +487,24 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     org = role = None
     lex = lexicon()
     before_party, after_party = _party_patterns(tuple(lex.parties), tuple(lex.party_roles))
+    office = office_organisation(before[-80:], at="end") or office_organisation(
+        after.split(".")[0][:90], at="start"
+    )
     if (m := after_party.match(after)) or (m := before_party.search(before)):
         org = _party_of(m)
         role = "mp"
+    elif (
+        office is not None
+    ):  # "children's minister Jo Bloggs", "Jo Bloggs, the education secretary"
+        org, role = office, "minister"
+    elif m := _AFTER_WHO.match(after):  # "Jo Bloggs, who chairs the campaign group Heard Now"
+        org, role = m.group("org"), m.group("role")
+    elif m := _BEFORE_LED_BY.search(before):  # "The review, led by Jo Bloggs"
+        org, role = m.group("org"), "chair"
+        if org[:1].islower() or org.split()[0] in ("The", "the") and len(org.split()) == 2:
+            noun = org.split()[-1].lower()
+            src = registry.resolve_nominal(noun, start, org)
+            org = src.organisation if src else None
     elif (m := _AFTER_OF.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
         if m.group("prep") == "for" and not is_org_like(org, registry, strict=True):

@@ -165,3 +165,14 @@ def test_standfirst_with_known_title_needs_evidence():
     assert (
         r["Shops on the high street fear a loss of trade during months of building work."] == "body"
     )
+
+
+def test_a_byline_date_above_the_first_paragraph_is_not_a_comment_thread():
+    text = (
+        "Opinion\n\nWe will test before we scale\n\nJo Marsh\nSun 5 Feb 2023 07.00 GMT\n\n"
+        "Last week we published our strategy for children's social care, and I am proud of it.\n\n"
+        "Some say the money is not enough. I understand the frustration, but untested reforms "
+        "would be a gamble with public money."
+    )
+    roles = [s.role for s in segment_article(Article(id="t", text=text))]
+    assert roles[-2:] == ["body", "body"]

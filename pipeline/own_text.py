@@ -1,0 +1,385 @@
+"""A source's own text (codebook §1): the page's source, and its view-stating paragraphs as
+``block`` quotes.
+
+On an organisation's own page (press release, statement, consultation response, briefing) and
+in a bylined op-ed, blog post or open letter by an actor, the paragraphs in the source's own
+voice that state a view, welcome, concern or call are its quotes even though no sentence
+attributes them. Two steps, both on general constructions:
+
+* ``page_source``: who the page speaks for, from (in this order) the byline (``By Jane Doe,
+  chief executive of Foster Futures``, ``Posted by …``, ``Name, Director | date``, a name line
+  under the headline), an office the headline or standfirst names (``…, writes the children's
+  minister``: the domain's ``role_organisations``), an author note (``Jane Doe is chief executive of …``), the title (``Foster Futures
+  responds to …``, ``Statement from …``), a self-naming sentence (``At Foster Futures, we …``,
+  ``Foster Futures is a national charity …``), the site's name line and the publisher in the
+  corpus metadata. A journalist's byline (``By Sam Lee, social affairs correspondent``) makes
+  the page narration. A page counts only when at least two body paragraphs speak in the first
+  person outside quotation marks.
+* ``view_paragraphs``: the body paragraphs in that voice (first person, or the lexicon's view
+  words) that no other quote covers, up to the page's end matter (``Notes to editors``, ``About
+  us``, ``Ends``); purely descriptive paragraphs (what a policy contains) are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from pipeline.lexicon import current as lexicon
+from pipeline.records import Article
+from pipeline.segment import is_page_furniture
+from pipeline.speakers import (
+    ORG_NAME,
+    Registry,
+    is_org_like,
+    looks_like_person,
+    office_organisation,
+    strip_honorifics,
+)
+
+_NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|de|van|von|da|le|la|of)){1,4}"
+_BYLINE = re.compile(
+    rf"^\s*(?:(?:[Bb]y|[Pp]osted by|[Ww]ritten by|[Ww]ords by|[Aa]uthor:)\s+)(?P<name>{_NAME})(?P<rest>.*)$"
+)
+_NAME_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?P<rest>(?:[,|–—-].*)?)$")
+_TITLE_ORG = re.compile(
+    rf"^\s*(?:(?:[Ss]tatement|[Rr]esponse|[Cc]omment)\s+(?:from|by)\s+(?P<org1>{ORG_NAME})"
+    rf"|(?P<org2>{ORG_NAME})(?:(?:’s|'s)\s+(?:statement|response|submission|evidence)\s+(?:on|to)|"
+    rf"\s+(?:responds|welcomes|reacts|comments|calls|urges|warns|says|statement\s+on)\b))"
+)
+_SELF_NAMING = re.compile(
+    rf"(?:\b[Aa]t\s+(?P<org1>{ORG_NAME}),?\s+we\b|^(?P<org2>{ORG_NAME})\s+is\s+(?:a|an|the)\s+"
+    rf"(?:[\w\-]+\s+){{0,4}}(?:charity|organisation|organization|body|association|union|network|"
+    rf"council|trust|provider|membership|think tank|campaign))",
+    re.M,
+)
+_AUTHOR_NOTE = re.compile(
+    rf"(?P<name>{_NAME})\s+is\s+(?:the\s+)?(?P<role>[\w’'\- ]{{2,60}}?)\s+(?:of|at)\s+"
+    rf"(?P<org>{ORG_NAME})"
+)
+_END_MATTER = re.compile(
+    r"^\s*(?:notes? (?:to|for) editors?|about (?:us\b|the\b|[A-Z])|ends\b|-ends-|editor'?s'? notes?|"
+    r"media enquiries|press (?:office|contact)|for more information)",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:[Ww]e|[Oo]ur|[Oo]urs|[Uu]s|I|[Mm]y|[Mm]e|[Ww]e’re|[Ww]e're|I’m|I'm|I’ve|I've|[Ww]e’ve|[Ww]e've|[Ll]et’s|[Ll]et's)\b"
+)
+_PRONOUN_WORDS = {"we", "our", "i", "my", "it", "they", "this", "that", "these", "those", "you"}
+_OPEN_MARK = "“‘\"'"
+_HEADER_LINES = 15  # bylines and name lines are looked for among the first lines of a page
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """Who a page speaks for, and where the page says so (None: only the metadata does)."""
+
+    speaker: str | None
+    organisation: str | None
+    mention: tuple[int, int] | None
+    how: str
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _journalist(rest: str) -> bool:
+    words = {w.strip(",.|;:()").lower() for w in rest.split()}
+    return bool(words & lexicon().journalist_roles)
+
+
+def _role_org(rest: str, registry: Registry) -> str | None:
+    """The organisation a byline's or signature's role names: an office of the domain (``the
+    children's minister``), else the first comma-separated part that reads as an organisation
+    (``Chief executive, Foster Futures UK``; ``Head of Social Work, University of Eastwick``;
+    ``Director of Research at the Hollins Institute``), places left out."""
+    office = office_organisation(rest)
+    if office is not None:
+        return office
+    chunks = [c.strip() for c in re.split(r"[,|–—]", rest) if c.strip()]
+    named: list[str] = []
+    for chunk in chunks:
+        m = re.search(rf"\b(?:of|at|for)\s+(?:the\s+)?({ORG_NAME})\s*$", chunk)
+        words = chunk.split()
+        if m and any(w.lower() in lexicon().role_nouns for w in words[:3]):
+            named.append(m.group(1))
+        elif re.fullmatch(rf"(?:[Tt]he\s+)?{ORG_NAME}", chunk) and not any(
+            w.lower() in lexicon().role_nouns for w in words
+        ):
+            named.append(chunk)
+    named = [n for n in named if is_org_like(n, registry) and n.lower() not in registry.places]
+    strong = [n for n in named if _has_org_word(n) or registry.actors.lookup(n)]
+    pick = (strong or named or [None])[0]
+    return registry.org_name(pick) if pick else None
+
+
+def _has_org_word(name: str) -> bool:
+    lex = lexicon()
+    return any(
+        w.lower().strip("’'s") in lex.organisation_nouns or w.lower() in lex.organisation_hints
+        for w in name.split()
+    )
+
+
+def _site_org(text: str, article: Article, registry: Registry) -> tuple[str, tuple | None] | None:
+    """The organisation a page belongs to: title, self-naming sentence, site line, publisher."""
+    title = article.title or ""
+    lines = _lines(text)
+    for start, line in lines[:_HEADER_LINES]:
+        m = _TITLE_ORG.match(line)
+        if m:
+            raw = m.group("org1") or m.group("org2")
+            s = start + m.start("org1" if m.group("org1") else "org2")
+            return registry.org_name(raw), (s, s + len(raw))
+    if title and (m := _TITLE_ORG.match(title)):
+        return registry.org_name(m.group("org1") or m.group("org2")), None
+    for m in _SELF_NAMING.finditer(text):
+        group = "org1" if m.group("org1") else "org2"
+        if _org_like(m.group(group)):
+            return registry.org_name(m.group(group)), (m.start(group), m.end(group))
+    for start, line in lines[:3]:  # a site name line: "Lantern Trust | Blog"
+        head = line.split("|")[0].strip()
+        if "|" in line and _org_like(head):
+            return registry.org_name(head), (start, start + len(head))
+    if article.publisher and _org_like(article.publisher):
+        return registry.org_name(article.publisher), None
+    return None
+
+
+def _org_like(name: str) -> bool:
+    """A capitalised name that is no person, page furniture, date or pronoun."""
+    name = name.strip()
+    return bool(
+        name
+        and re.fullmatch(ORG_NAME, name)
+        and not looks_like_person(name)
+        and not is_page_furniture(name)
+        and name.split()[0] not in lexicon().not_names
+        and name.split()[0].lower() not in _PRONOUN_WORDS
+    )
+
+
+def page_source(
+    article: Article,
+    body: Sequence[tuple[int, int]],
+    registry: Registry,
+    covered: Sequence[tuple[int, int]] = (),
+):
+    """The page's source when the page is a source's own text, else None.
+
+    ``body``: the (start, end) offsets of the article's body paragraphs; ``covered``: the spans
+    of quotes found already (a paragraph mostly inside them is somebody's quotation, not the
+    page's voice)."""
+    text = article.text
+    first_person = sum(
+        1
+        for s, e in body
+        if not text[s:e].lstrip().startswith(tuple(_OPEN_MARK))
+        and _covered(s, e, covered) < 0.5
+        and _FIRST_PERSON.search(_outside_marks(text[s:e]))
+    )
+    if first_person < 2:
+        return None
+    first_body = body[0][0] if body else len(text)
+    author = None
+    for start, line in _lines(text[:first_body])[:_HEADER_LINES]:
+        m = _BYLINE.match(line) or (
+            _NAME_LINE.match(line) if looks_like_person(line.split(",")[0].split("|")[0]) else None
+        )
+        if m is None:
+            continue
+        name = strip_honorifics(m.group("name").strip())
+        if not looks_like_person(name) and not name.startswith(("Lord ", "Baroness ")):
+            continue
+        if _journalist(m.group("rest")):
+            return None
+        s = start + m.start("name")
+        author = (name, (s, s + len(m.group("name"))), m.group("rest"))
+        break
+    site = _site_org(text, article, registry)
+    if author is not None:
+        name, mention, rest = author
+        org = _role_org(rest, registry)
+        if org is None:  # the office the standfirst names, or an author note at the end
+            org = office_organisation(text[:first_body])
+            for m in _AUTHOR_NOTE.finditer(text):
+                if m.group("name").split()[-1] == name.split()[-1]:
+                    org = registry.org_name(m.group("org"))
+                    break
+        if org is None and site is not None:
+            org = site[0]
+        known = registry.resolve_name(name)
+        if org is None and known is not None:
+            org = known.organisation
+        return PageSource(name, org, mention, "byline")
+    if site is None:
+        return None
+    return PageSource(None, site[0], site[1], "page")
+
+
+def _covered(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:
+    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+    return inside / max(1, end - start)
+
+
+def _outside_marks(text: str) -> str:
+    """The text with quoted stretches removed (a quoted "we" is somebody else's voice)."""
+    return re.sub(r"“[^”]*”|\"[^\"]*\"|‘[^’]{0,400}’(?!\w)", " ", text)
+
+
+def states_a_view(paragraph: str) -> bool:
+    """First person, or a view word of the lexicon, outside quotation marks."""
+    own = _outside_marks(paragraph)
+    if _FIRST_PERSON.search(own):
+        return True
+    words = {w.lower() for w in re.findall(r"[A-Za-z’'\-]+", own)}
+    return bool(words & lexicon().view_words)
+
+
+def view_paragraphs(text: str, paragraphs: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The body paragraphs to take as ``block`` quotes of the page's source, up to the page's
+    end matter (``Notes to editors``, ``About us``, ``Ends``, in any role). ``paragraphs``:
+    (start, end, role) in text order."""
+    out = []
+    seen_body = False
+    for s, e, role in paragraphs:
+        para = text[s:e]
+        if seen_body and _END_MATTER.match(para):  # not the site's "About us" link at the top
+            break
+        if role != "body":
+            continue
+        seen_body = True
+        if para.lstrip()[:1] in _OPEN_MARK or para.rstrip().endswith(":"):
+            continue  # a pull quote or somebody's quotation; a lead-in to a list
+        if len(para.split()) < 6 or not states_a_view(para):
+            continue
+        out.append((s, e))
+    return out
+
+
+@dataclass(frozen=True)
+class SignedLetter:
+    """A letter on a letters page or an open letter: its paragraphs and who signed it."""
+
+    paragraphs: tuple[tuple[int, int], ...]  # the letter's text, signature left out
+    source: PageSource
+
+
+def _signatory(line: str) -> tuple[str, str] | None:
+    """``Name``, ``Name, Role, Organisation`` or ``Name Role, Organisation``: the name (the
+    longest run of two to four words that reads as a person's) and the rest."""
+    words = line.strip().split()
+    for n in range(min(4, len(words)), 1, -1):
+        name = strip_honorifics(" ".join(words[:n]).rstrip(",|"))
+        if looks_like_person(name) or _peer(name):
+            return name, " ".join(words[n:]).strip(" ,|–—-")
+    return None
+
+
+def _read_signature(lines: Sequence[str], registry: Registry):
+    """(lines used, source) when ``lines`` open with a signature (``Name`` / ``Role,
+    Organisation``, ``Name, role, Organisation``, several signatories, ``and 14 others``);
+    the source is None for a member of the public (a place, no role). None: no signature."""
+    names: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if names and re.fullmatch(r"(?:and|plus)\s+\d+\s+others?\.?", line):
+            i += 1
+            continue
+        found = _signatory(line)
+        if found is None:
+            break
+        name, rest = found
+        i += 1
+        nxt = lines[i].strip() if i < len(lines) else ""
+        if not rest and nxt and _signatory(nxt) is None and _attribution_line(nxt):
+            rest, i = nxt, i + 1
+        names.append((name, rest))
+    if not names:
+        return None
+    first_name, first_rest = names[0]
+    words = {w.strip(",.").lower() for w in first_rest.split()}
+    if not words & lexicon().role_nouns and not words & _PRACTITIONER:
+        return i, None  # a member of the public: a place, no role
+    org = _role_org(", " + first_rest, registry)
+    if len(names) > 1:
+        return i, PageSource(None, org, None, "signature")
+    return i, PageSource(first_name, org, None, "signature")
+
+
+def _attribution_line(line: str) -> bool:
+    """A signature's second line: a role or a place (``Chief executive, Foster Futures``,
+    ``Whitby, North Yorkshire``, ``Reading``), not the next letter's headline."""
+    words = line.split()
+    return bool(
+        len(words) <= 14
+        and ("," in line or len(words) <= 3 or {w.lower() for w in words} & lexicon().role_nouns)
+        and not line.rstrip().endswith((".", "?", "!"))
+    )
+
+
+_PRACTITIONER = {"worker", "carer", "nurse", "teacher", "doctor", "practitioner", "officer"}
+
+
+def _peer(name: str) -> bool:
+    return bool(
+        re.fullmatch(r"(?:Lord|Baroness|Lady)\s+[A-Z][\w’'\-]+(?:\s+of\s+[A-Z][\w’'\- ]+)?", name)
+    )
+
+
+def _is_prose(paragraph: str) -> bool:
+    """A paragraph the segmenter took for a standfirst that reads as running text."""
+    return len(paragraph.split()) >= 15 and paragraph.rstrip().endswith((".", "!", "?", "”", '"'))
+
+
+def signed_letters(
+    text: str, paragraphs: Sequence[tuple[int, int, str]], registry: Registry
+) -> list[SignedLetter]:
+    """Letters closed by a signature: each letter is the body paragraphs since the last heading
+    or signature. ``paragraphs``: (start, end, role) in text order. Letters signed by members
+    of the public are left out (narration, codebook §1)."""
+    letters: list[SignedLetter] = []
+    current: list[tuple[int, int]] = []
+    i, n = 0, len(paragraphs)
+    while i < n:
+        start, end, role = paragraphs[i]
+        if role == "body" or (role == "heading" and _is_prose(text[start:end])):
+            lines = text[start:end].split("\n")
+            for k in range(1, len(lines)):  # a signature at the foot of the paragraph
+                got = _read_signature(lines[k:], registry)
+                if got is not None and got[0] == len(lines) - k:
+                    kept = "\n".join(lines[:k]).rstrip()
+                    if kept:
+                        current.append((start, start + len(kept)))
+                    if got[1] is not None and current:
+                        letters.append(SignedLetter(tuple(current), got[1]))
+                    current = []
+                    break
+            else:
+                current.append((start, end))
+            i += 1
+            continue
+        j = i
+        while j < n and not (
+            paragraphs[j][2] == "body"
+            or (
+                paragraphs[j][2] == "heading"
+                and _is_prose(text[paragraphs[j][0] : paragraphs[j][1]])
+            )
+        ):
+            j += 1
+        run = [text[s:e] for s, e, _ in paragraphs[i:j]]
+        got = _read_signature(run, registry) if current else None
+        if got is not None and got[1] is not None:
+            letters.append(SignedLetter(tuple(current), got[1]))
+        current = []
+        i = j
+    return letters

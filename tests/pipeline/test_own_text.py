@@ -1,0 +1,126 @@
+"""A source's own text (codebook §1) and organisations from appositions, on pages written for
+these tests: press releases, op-eds, letters pages, and the news pages that must stay untouched."""
+
+from __future__ import annotations
+
+from pipeline.domain import load_domain
+from pipeline.records import Article
+from pipeline.stages import QuoteStage
+
+
+def quotes(nlp, text: str, **meta):
+    results, failed = QuoteStage(load_domain(), nlp=nlp)([Article(id="t", text=text, **meta)])
+    assert failed == {}
+    (result,) = results
+    return [(q.kind, q.speaker, q.organisation, q.text) for q in result.quotes]
+
+
+PRESS_RELEASE = """Home | About us | News | Donate
+
+Harbour Kin Network responds to the ferry strategy
+
+Press release | 3 March 2024
+
+The department today published its ferry strategy. It includes £12m for crossings and a review of timetables by 2025.
+
+We welcome the commitment to keep the night crossings, and we are glad that ministers listened to the families who rely on them.
+
+But we are deeply concerned that the strategy says nothing about fares. Without help with the cost, many carers will simply stop travelling.
+
+“Families have waited three years for this,” said Ann Lowe, chief executive of Harbour Kin Network.
+
+Notes to editors
+
+1. We are a national charity supporting families who live on islands."""
+
+
+def test_a_press_release_speaks_for_its_organisation(nlp):
+    found = quotes(nlp, PRESS_RELEASE)
+    blocks = [q for q in found if q[0] == "block"]
+    assert [(q[1], q[2]) for q in blocks] == [(None, "Harbour Kin Network")] * 2
+    assert blocks[0][3].startswith("We welcome the commitment")
+    assert blocks[1][3].startswith("But we are deeply concerned")
+    # the descriptive paragraph and the notes to editors are not its statements
+    assert not any("It includes £12m" in q[3] or "national charity" in q[3] for q in found)
+    # a quotation of a named person on the page stays that person's
+    assert (
+        "direct",
+        "Ann Lowe",
+        "Harbour Kin Network",
+        "Families have waited three years for this",
+    ) in found
+
+
+OP_ED = """Opinion
+
+We will test before we scale, and that is the responsible choice
+
+Our plan puts help for families first, writes the children's minister
+
+By Jo Marsh
+
+Sunday 5 February 2023
+
+Last week we published our strategy for children's social care. I am proud of it, and I make no apology for its ambition.
+
+The strategy is organised around six pillars, from family help to the workforce.
+
+Some say the money is not enough. I understand the frustration, but pouring money into untested reforms would be a mistake."""
+
+
+def test_an_op_ed_by_a_minister_is_hers_and_her_departments(nlp):
+    found = quotes(nlp, OP_ED)
+    assert [(q[0], q[1], q[2]) for q in found] == [
+        ("block", "Jo Marsh", "Department for Education"),
+        ("block", "Jo Marsh", "Department for Education"),
+    ]
+    assert found[1][3].startswith("Some say the money is not enough")
+
+
+def test_a_journalists_column_and_a_news_report_are_narration(nlp):
+    column = OP_ED.replace("By Jo Marsh", "By Sam Lee, social affairs correspondent").replace(
+        ", writes the children's minister", ""
+    )
+    assert [q for q in quotes(nlp, column) if q[0] == "block"] == []
+    news = (
+        "Ferry plan criticised\n\nThe department published its ferry strategy on Monday. "
+        "It includes £12m for crossings.\n\nAnn Lowe, who chairs the campaign group Keep Islands "
+        "Moving, said the plan was “a start, not a solution”."
+    )
+    assert quotes(nlp, news) == [
+        ("mixed", "Ann Lowe", "Keep Islands Moving", "the plan was “a start, not a solution”")
+    ]
+
+
+LETTERS = """Letters
+
+Ferries need more than pilots
+
+The rise in the fares grant is welcome, but most of our members still pay twice what mainland families do. We urge ministers to go further.
+Ann Lowe
+Chair, Northfield Kinship Alliance
+
+My ferry is always late
+
+I have waited for the morning crossing every day this winter and it has never once been on time. Something must change.
+Bill Pike
+Whitby"""
+
+
+def test_letters_belong_to_their_signatories_and_the_publics_are_narration(nlp):
+    found = quotes(nlp, LETTERS)
+    assert [(q[0], q[1], q[2]) for q in found] == [
+        ("block", "Ann Lowe", "Northfield Kinship Alliance")
+    ]
+    assert found[0][3].endswith("We urge ministers to go further.")
+
+
+def test_offices_name_their_body_unless_shadow_or_former(nlp):
+    text = (
+        "Ferry plan published\n\n"
+        "Children's minister Jo Marsh said the plan would help families on the islands.\n\n"
+        "Labour's shadow children's minister, Ray Dunn, said the plan was far too timid for them."
+    )
+    found = {q[1]: q[2] for q in quotes(nlp, text)}
+    assert found["Jo Marsh"] == "Department for Education"
+    assert found["Ray Dunn"] != "Department for Education"
