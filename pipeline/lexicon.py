@@ -61,6 +61,7 @@ class Lexicon:
     not_names: frozenset[str] = frozenset()
     party_roles: frozenset[str] = frozenset()
     journalist_roles: frozenset[str] = frozenset()
+    publication_words: frozenset[str] = frozenset()
     view_words: frozenset[str] = frozenset()
     role_organisations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

@@ -35,13 +35,14 @@ from pipeline.speakers import (
     is_org_like,
     looks_like_person,
     office_organisation,
+    peer_name,
     strip_honorifics,
 )
 
 _NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|de|van|von|da|le|la|of)){1,4}"
 _BYLINE = re.compile(
-    rf"^\s*(?:(?:[Bb]y|[Pp]osted by|[Ww]ritten by|[Ww]ords by|[Aa]uthor:)\s+)(?P<name>{_NAME})(?P<rest>.*)$"
-)
+    rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+)?(?:[Bb]y|[Aa]uthor:))\s+(?P<name>{_NAME})(?P<rest>.*)$"
+)  # "By Jo Bloggs", "Posted by …", "Interview by …" (the lead tells a journalist's)
 _NAME_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?P<rest>(?:[,|–—-].*)?)$")
 _TITLE_ORG = re.compile(
     rf"^\s*(?:(?:[Ss]tatement|[Rr]esponse|[Cc]omment)\s+(?:from|by)\s+(?P<org1>{ORG_NAME})"
@@ -140,17 +141,26 @@ def _site_org(text: str, article: Article, registry: Registry) -> tuple[str, tup
             return registry.org_name(raw), (s, s + len(raw))
     if title and (m := _TITLE_ORG.match(title)):
         return registry.org_name(m.group("org1") or m.group("org2")), None
-    for m in _SELF_NAMING.finditer(text):
-        group = "org1" if m.group("org1") else "org2"
-        if _org_like(m.group(group)):
-            return registry.org_name(m.group(group)), (m.start(group), m.end(group))
-    for start, line in lines[:3]:  # a site name line: "Lantern Trust | Blog"
+    for start, line in lines:
+        for m in _SELF_NAMING.finditer(line):
+            group = "org1" if m.group("org1") else "org2"
+            if _org_like(m.group(group)):
+                s = start + m.start(group)
+                return registry.org_name(m.group(group)), (s, s + len(m.group(group)))
+    for start, line in lines[:3]:  # the site's name: "Lantern Trust" or "Lantern Trust | Blog"
+        if line.count("|") >= 2:
+            continue  # a navigation bar
         head = line.split("|")[0].strip()
-        if "|" in line and _org_like(head):
+        if _org_like(head) and (("|" in line) or _has_org_word(head)):
             return registry.org_name(head), (start, start + len(head))
     if article.publisher and _org_like(article.publisher):
         return registry.org_name(article.publisher), None
     return None
+
+
+def _publication(name: str) -> bool:
+    """A newspaper's or magazine's name (``The Daily Meridian``, ``Casework Weekly``)."""
+    return any(w.lower().strip("’'s") in lexicon().publication_words for w in name.split())
 
 
 def _org_like(name: str) -> bool:
@@ -190,15 +200,17 @@ def page_source(
     first_body = body[0][0] if body else len(text)
     author = None
     for start, line in _lines(text[:first_body])[:_HEADER_LINES]:
+        head = line.split(",")[0].split("|")[0]
         m = _BYLINE.match(line) or (
-            _NAME_LINE.match(line) if looks_like_person(line.split(",")[0].split("|")[0]) else None
+            _NAME_LINE.match(line) if looks_like_person(head) and not _publication(head) else None
         )
         if m is None:
             continue
         name = strip_honorifics(m.group("name").strip())
-        if not looks_like_person(name) and not name.startswith(("Lord ", "Baroness ")):
+        if not looks_like_person(name) and not peer_name(name):
             continue
-        if _journalist(m.group("rest")):
+        lead = m.groupdict().get("lead") or ""
+        if _journalist(lead + " " + m.group("rest")):
             return None
         s = start + m.start("name")
         author = (name, (s, s + len(m.group("name"))), m.group("rest"))
@@ -213,8 +225,8 @@ def page_source(
                 if m.group("name").split()[-1] == name.split()[-1]:
                     org = registry.org_name(m.group("org"))
                     break
-        if org is None and site is not None:
-            org = site[0]
+        if org is None and site is not None and not _publication(site[0]):
+            org = site[0]  # a post on an organisation's site; a newspaper is not the author's
         known = registry.resolve_name(name)
         if org is None and known is not None:
             org = known.organisation

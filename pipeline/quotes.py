@@ -59,6 +59,7 @@ from pipeline.speakers import (
     looks_like_person,
     propn_chain,
     resolve_subject,
+    strip_honorifics,
 )
 
 log = logging.getLogger(__name__)
@@ -539,7 +540,10 @@ def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, i
     rest = m.group("rest")
     if not (any(bare_word(w) in lexicon().role_nouns for w in rest.split()) or "," in rest):
         return None
-    source = registry.resolve_name(m.group("name"))
+    name = m.group("name")
+    if not (looks_like_person(strip_honorifics(name)) or registry.actors.lookup(name)):
+        return None  # a tag line ("Care Leavers' Week, Policy, Our work"), not a person
+    source = registry.resolve_name(name)
     if source is None:
         return None
     return source, (para.offset, para.offset + len(m.group("name")))

@@ -102,8 +102,26 @@ def bare_word(word: str) -> str:
     return re.sub(r"(?:’s|'s|’|')$", "", word.lower().strip(",.;:()")).strip(",.;:()")
 
 
+_PEER = re.compile(
+    r"^(?P<title>Lord|Baroness|Lady)\s+(?P<name>[A-Z][\w’'\-]+)(?P<seat>\s+of\s+[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*)?$"
+)
+
+
+_PEER_IN_TEXT = re.compile(
+    r"\b(?:Lord|Baroness|Lady)\s+[A-Z][\w’'\-]+(?:\s+of\s+[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*)?"
+)
+
+
+def peer_name(name: str) -> re.Match | None:
+    """``Lord Smith of Anytown`` / ``Baroness Jones``: a peer named by title (the title is the
+    name when the article gives no other, codebook §2)."""
+    return _PEER.match(" ".join(name.split()))
+
+
 def strip_honorifics(name: str) -> str:
     words = re.sub(r"(?:’s|'s)\b", "", name).split()
+    if peer_name(" ".join(words).strip(" ,.;:’'")):
+        return " ".join(words).strip(" ,.;:’'")
     while words and words[0].lower().strip(".") in lexicon().honorifics:
         words = words[1:]
     while words and words[-1] in {"'s", "’s", ",", "."}:
@@ -112,6 +130,9 @@ def strip_honorifics(name: str) -> str:
 
 
 def _surname(name: str) -> str:
+    peer = peer_name(name)
+    if peer:
+        return peer.group("name").lower()
     return name.split()[-1].lower() if name.split() else ""
 
 
@@ -137,6 +158,9 @@ class Registry:
 
     # -- building ---------------------------------------------------------------------------
     def add_person(self, raw: str, start: int, end: int, *, subject: bool = False) -> str | None:
+        peer = self.peer_span(start, end)
+        if peer is not None:
+            raw = self.text[peer[0] : peer[1]]
         name = strip_honorifics(raw)
         if not name or not name[0].isupper() or len(name) < 2:
             return None
@@ -150,17 +174,24 @@ class Registry:
         person = self.people.get(key)
         if person is None:
             person = self.people[key] = Person(name=name)
-        elif (
-            len(name.split()) > len(person.name.split())
-            and name.split()[-1] == person.name.split()[-1]
+        elif len(name.split()) > len(person.name.split()) and _surname(name) == _surname(
+            person.name
         ):
             person.name = name
         if gender and not person.gender:
             person.gender = gender
-        if len(name.split()) > 1:
+        if len(name.split()) > 1 and not peer_name(name):
             self.first_names.setdefault(name.split()[0].lower(), key)
         self.mentions.append(Mention(start, end, "person", key, subject))
         return key
+
+    def peer_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The whole peerage title a name mention sits in (``Lord Harwood`` + ``of Fellside``)."""
+        window_start = max(0, start - 10)
+        for m in _PEER_IN_TEXT.finditer(self.text, window_start, min(len(self.text), end + 60)):
+            if m.start() <= start < m.end() and m.end() >= end - 1:
+                return m.start(), m.end()
+        return None
 
     def _person_key(self, name: str) -> str:
         words = name.split()
@@ -239,8 +270,9 @@ class Registry:
         party = lexicon().parties.get(name.lower())
         if party:
             return self.actors.canonical_organisation(party)
-        if name in self.acronyms:
-            name = self.acronyms[name]
+        bare = re.sub(r"^the\s+", "", name, flags=re.I)
+        if name in self.acronyms or bare in self.acronyms:  # "the KCN" is the one defined
+            name = self.acronyms.get(name) or self.acronyms[bare]
         for candidate in (name, "the " + name, re.sub(r"^the\s+", "", name, flags=re.I)):
             actor = self.actors.lookup(candidate)
             if actor is not None:
@@ -419,9 +451,15 @@ _POSS_ROLE = re.compile(
 
 _AFTER_WHO = re.compile(
     rf"^\s*,\s*(?:[^,.]{{0,60}}?\s)?who\s+(?:now\s+|also\s+|currently\s+)?(?P<role>chairs|leads|runs|heads|"
-    rf"directs|founded|co-founded|manages|represents|speaks\s+for|works\s+for)\s+(?:the\s+|a\s+)?"
-    rf"(?:[a-z][\w’'\-]*\s+){{0,4}}(?P<org>{ORG_NAME})"
+    rf"directs|founded|co-founded|manages|represents|speaks\s+for|works\s+for|works\s+at|"
+    rf"speaks\s+[^,.]{{0,40}}?\s+for)\s+(?:the\s+|a\s+)?(?:[a-z][\w’'\-]*\s+){{0,4}}(?P<org>{ORG_NAME})"
 )
+# "Jo Bloggs, the cabinet member for children's services at Eastmoor Borough Council"
+_AFTER_ROLE_AT = re.compile(
+    rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>[a-z][^,.]{{0,80}}?)\s+(?:at|of|for)\s+(?:the\s+)?"
+    rf"(?:[a-z][\w’'\-]*\s+){{0,3}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
+)
+_AGE = re.compile(r"^\s*,\s*\d{1,3}\s*(?=,)")
 _BEFORE_LED_BY = re.compile(
     rf"(?P<org>{ORG_NAME}|\b[Tt]he\s+[a-z]+)\s*,?\s+(?:which\s+(?:was|is)\s+|was\s+)?(?:led|chaired|headed|"
     rf"run|founded)\s+by\s+(?:the\s+|its\s+)?(?:[a-z][\w’'\-]*\s+){{0,4}}$"
@@ -468,7 +506,8 @@ def _party_patterns(
     party = rf"(?P<party>(?=[A-Z])(?i:{names}))"
     titles = "|".join(re.escape(r) for r in sorted(roles, key=len, reverse=True))
     before = re.compile(rf"{party}\s+(?:{titles})\s+$")
-    after = re.compile(rf"^\s*,\s*(?:the\s+)?{party}\s+(?:{titles})\b")
+    # "Jo Bloggs, the Liberal Democrat education spokesperson"
+    after = re.compile(rf"^\s*,\s*(?:the\s+|a\s+)?{party}\s+(?:[a-z]+\s+){{0,3}}(?:{titles})\b")
     return before, after
 
 
@@ -479,10 +518,13 @@ def _party_of(match: re.Match) -> str | None:
 def link_person_context(registry: Registry, key: str, start: int, end: int) -> None:
     """Find the organisation and role the text gives a person around one mention."""
     text = registry.text
+    peer = registry.peer_span(start, end)
+    if peer is not None:  # "the Labour peer Lord Smith of Anytown, a former ..."
+        start, end = peer
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    after = text[end : min(line_end, end + 200)]
+    after = _AGE.sub("", text[end : min(line_end, end + 200)], count=1)  # "Jo Bloggs, 21, ..."
     before = text[max(line_start, start - 200) : start]
     org = role = None
     lex = lexicon()
@@ -526,6 +568,8 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
             org = owner
     elif m := _AFTER_OF_ONLY.match(after):
         org = m.group("org")
+    elif (m := _AFTER_ROLE_AT.match(after)) and _is_role(m.group("role")):
+        org, role = m.group("org"), m.group("role")
     elif (m := _BEFORE_ROLE_OF.search(before)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
         whole = registry.actors.lookup(before[m.start() :].split(",")[0])

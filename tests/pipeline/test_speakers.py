@@ -167,3 +167,44 @@ def test_org_pronoun_prefers_recent_subject():
     ]
     reg = build_registry(text, entities, ACTORS)
     assert reg.resolve_pronoun("it", text.index("It said")).organisation == "The Dock Union"
+
+
+# --- organisations and names from the article's own words (written for these tests) ----------
+
+
+def _attributions(nlp, *paragraphs: str) -> dict[str, str | None]:
+    from pipeline.domain import load_domain
+    from pipeline.records import Article
+    from pipeline.stages import QuoteStage
+
+    text = "Islands plan debated\n\n" + "\n\n".join(paragraphs)
+    results, failed = QuoteStage(load_domain(), nlp=nlp)([Article(id="t", text=text)])
+    assert failed == {}
+    return {q.speaker: q.organisation for q in results[0].quotes}
+
+
+def test_a_peer_is_named_by_title_and_takes_the_party_before_it(nlp):
+    found = _attributions(
+        nlp,
+        "Opening the debate, the Labour peer Lord Pennock of Hadleigh said the islands had been "
+        "forgotten for a decade.",
+        "Lord Pennock added that the ferry grant was far too small to make a difference.",
+    )
+    assert found == {"Lord Pennock of Hadleigh": "Labour Party"}
+
+
+def test_appositions_give_the_organisation(nlp):
+    found = _attributions(
+        nlp,
+        "Ann Lowe, who chairs the campaign group Keep Islands Moving, said the plan was timid.",
+        "Keira Dunn, 21, an ambassador for the charity Voices Offshore, said young people "
+        "were never asked.",
+        "Joe Pike, the cabinet member for transport at Northfield Borough Council, said the "
+        "council would bid for the money.",
+        "The Island Carers’ Network (ICN) welcomed the plan. The ICN’s chief executive, "
+        "Rosa Vane, said families had waited too long.",
+    )
+    assert found["Ann Lowe"] == "Keep Islands Moving"
+    assert found["Keira Dunn"] == "Voices Offshore"
+    assert found["Joe Pike"] == "Northfield Borough Council"
+    assert found["Rosa Vane"] == "Island Carers’ Network"
