@@ -246,8 +246,16 @@ def _outside_marks(text: str) -> str:
     return re.sub(r"“[^”]*”|\"[^\"]*\"|‘[^’]{0,400}’(?!\w)", " ", text)
 
 
+def is_question(paragraph: str) -> bool:
+    """A paragraph that only asks (an interviewer's question, a consultation's question)."""
+    text = paragraph.strip()
+    return text.endswith("?") and len(re.findall(r"[.!?](?:\s|$)", text)) <= 2
+
+
 def states_a_view(paragraph: str) -> bool:
-    """First person, or a view word of the lexicon, outside quotation marks."""
+    """First person, or a view word of the lexicon, outside quotation marks; not a question."""
+    if is_question(paragraph):
+        return False
     own = _outside_marks(paragraph)
     if _FIRST_PERSON.search(own):
         return True

@@ -45,7 +45,13 @@ from pipeline.cues import (
     subject_of,
 )
 from pipeline.lexicon import current as lexicon
-from pipeline.own_text import page_source, signed_letters, states_a_view, view_paragraphs
+from pipeline.own_text import (
+    is_question,
+    page_source,
+    signed_letters,
+    states_a_view,
+    view_paragraphs,
+)
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segment
 from pipeline.resources import ActorTable
@@ -209,7 +215,12 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
     )
     block: tuple[Source, tuple[int, int]] | None = None
     block_context: tuple[int, int] = (0, 0)
+    listing: tuple[Cue, tuple[int, int]] | None = None  # "The review also recommends:"
     for para in paras:
+        if listing is not None and _BULLET.match(para.text):
+            raws.extend(_bullet_quotes(article.text, para, *listing))
+            continue
+        listing = None
         if para.seg.role == "heading":
             block = _layout_header(para, registry)
             block_context = (para.offset, para.offset + len(para.text))
@@ -218,6 +229,9 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
         para_raws: list[_Raw] = []
         cues = find_cues(para, registry)
         valid = [c for c in cues if not c.blocked]
+        listing = _list_lead(para, valid)
+        if listing is not None and _BULLET.search(para.text.split("\n", 1)[-1]):
+            raws.extend(_bullet_quotes(article.text, para, *listing))  # bullets in one block
         if block is not None:
             others = [
                 c
@@ -227,6 +241,8 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
                 and c.source != block[0]
                 and not _first_person_subject(c)
             ]
+            if is_question(para.text):
+                continue  # the interviewer's question between a layout speaker's answers
             if not others:  # a statement under a "Name, title, organisation" header
                 source, mention = block
                 raws.append(
@@ -530,6 +546,45 @@ def _colon_source(
 def _first_person_subject(cue: Cue) -> bool:
     subject = subject_of(cue.token)
     return subject is not None and subject.lower_ in ("i", "we")
+
+
+_BULLET = re.compile(r"^\s*(?:[•·▪‣◦*\-–—]|\d{1,2}[.)]|\([a-z0-9]\))\s+", re.M)
+
+
+def _list_lead(para: Para, cues: list[Cue]) -> tuple[Cue, tuple[int, int]] | None:
+    """A paragraph whose cue's content is the list below it (``The review also recommends:``,
+    ``X is calling for:``): the cue and the lead-in's sentence."""
+    first_line = para.text.split("\n", 1)[0].rstrip()
+    if not first_line.endswith(":"):
+        return None
+    end = para.offset + len(first_line)
+    for cue in cues:
+        if cue.source is None or cue.content is not None and cue.content[1] < end - 2:
+            continue
+        if para.offset + cue.token.idx < end:
+            return cue, (para.offset, end)
+    return None
+
+
+def _bullet_quotes(text: str, para: Para, cue: Cue, lead: tuple[int, int]) -> list[_Raw]:
+    """Each bullet under a list lead-in: an indirect quote of the lead-in's source."""
+    out = []
+    for m in re.finditer(r"[^\n]+", para.text):
+        line = m.group(0)
+        marker = _BULLET.match(line)
+        if not marker:
+            continue
+        start = para.offset + m.start() + marker.end()
+        end = para.offset + m.end()
+        while end > start and text[end - 1] in " ;.,":
+            end -= 1
+        if end - start >= 3:
+            out.append(
+                _Raw(
+                    start, end, "indirect", cue.source, cue.mention, cue.text, lead, para.seg.index
+                )
+            )
+    return out
 
 
 def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, int]] | None:

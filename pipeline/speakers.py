@@ -750,6 +750,29 @@ def propn_chain(head) -> tuple[int, int]:
     return left, right + 1
 
 
+def _role_owner(head, tokens, position: int, registry: Registry) -> str | None:
+    """The body a role phrase names before its role noun: ``a Department for Education
+    spokesperson`` (a name), ``the panel's chair`` (a nominal resolved in the article)."""
+    doc = head.doc
+    before = [
+        t for t in tokens if t.i < head.i and t.dep_ != "det" and t.lower_ not in ("’s", "'s")
+    ]
+    proper = [t for t in before if t.pos_ == "PROPN" or t.text[:1].isupper()]
+    if proper:
+        name = doc[proper[0].i : before[-1].i + 1].text
+        name = re.sub(r"(?:’s|'s)$", "", name)
+        if is_org_like(name, registry) and not looks_like_person(name):
+            return registry.org_name(name)
+    for t in reversed(before):
+        noun = t.lemma_.lower()
+        if t.pos_ == "NOUN" and (
+            noun in lexicon().organisation_nouns or noun in lexicon().document_nouns
+        ):
+            src = registry.resolve_nominal(noun, position, "the " + t.text)
+            return src.organisation if src else None
+    return None
+
+
 def resolve_subject(
     head, offset: int, registry: Registry
 ) -> tuple[Source | None, tuple[int, int] | None, bool]:
@@ -921,7 +944,13 @@ def resolve_subject(
                 return Source(None, known.name, "organisation"), char_span(offset, head), False
             return None, None, True  # unnamed groups: "campaigners say"
         if lemma in lexicon().role_nouns:
-            source = registry.resolve_role(lemma, position, phrase)
+            # "a Department for Education spokesperson", "the panel's chair": an unnamed holder
+            # of a role speaks for the body the phrase names
+            indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children)
+            source = None if indefinite else registry.resolve_role(lemma, position, phrase)
+            if source is None:
+                owner = _role_owner(head, tokens, position, registry)
+                source = Source(None, owner, "organisation") if owner else None
         elif lemma in lexicon().organisation_nouns:
             proper = [
                 t

@@ -547,3 +547,43 @@ def test_mixed_marks_in_odd_order_do_not_break_the_article(nlp):
         nlp, "“the plan’, said Maria Okafor. ‘the plan the plan ” the plan”, said Maria Okafor."
     )
     assert quotes and all(q.speaker == "Maria Okafor" for q in quotes)
+
+
+# --- lists, unnamed role-holders, interviews (written for these tests) --------------------------
+
+
+def test_bullets_under_a_lead_in_are_quotes_of_its_source(nlp):
+    found = quotes_of(
+        nlp,
+        "The Federation of Coastal Councils also recommends:",
+        "• a national fund for sea defences;",
+        "• a single agency to plan coastal housing.",
+        "Residents were not consulted.",
+    )
+    assert [(q.kind, q.organisation, q.cue, q.text) for q in found] == [
+        ("indirect", "Federation of Coastal Councils", "recommends", "a national fund for sea defences"),
+        ("indirect", "Federation of Coastal Councils", "recommends", "a single agency to plan coastal housing"),
+    ]  # fmt: skip
+
+
+def test_an_unnamed_spokesperson_speaks_for_the_body_named(nlp):
+    found = quotes_of(
+        nlp,
+        "A Department for Rivers spokesperson said: “We are investing in every estuary.”",
+    )
+    assert [(q.speaker, q.organisation, q.text) for q in found] == [
+        (None, "Department for Rivers", "We are investing in every estuary.")
+    ]
+
+
+def test_an_interviewers_question_between_answers_is_not_the_answerers(nlp):
+    found = quotes_of(
+        nlp,
+        "Lena Ortiz, director, Department for Rivers",
+        "We started with the estuaries because that is where the flooding was worst.",
+        "Will the money last?",
+        "It will last two years, and after that we will need the Treasury to commit again.",
+        roles=("heading", "body", "body", "body"),
+    )
+    assert [q.text[:20] for q in found] == ["We started with the ", "It will last two yea"]
+    assert {q.speaker for q in found} == {"Lena Ortiz"}
