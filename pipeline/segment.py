@@ -299,7 +299,8 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
                     p.role = "boilerplate"
         i = max(j, i + 1)
 
-    # 3. the tail: after a footer / comment-section marker, nothing is body
+    # 3. the tail: after a footer / comment-section marker, nothing is body; but a "Related
+    # articles" box in mid-article is followed by the story again (paragraphs of prose)
     tail_from = None
     for i, p in enumerate(paras):
         if (
@@ -307,7 +308,11 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
             and _is_short(p.text)
             and (_TAIL.match(p.text) or _COMMENT_HEADER.match(p.text))
         ):
-            # only a tail if little body text follows that is not itself furniture or comments
+            box_end = _box_end(paras, i)
+            if not _COMMENT_HEADER.match(p.text) and _story_resumes(paras, box_end):
+                for q in paras[i:box_end]:
+                    q.role = "boilerplate"
+                continue
             tail_from = i
             break
     if tail_from is not None:
@@ -339,6 +344,25 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
         if p.role == "body":
             body_words += _words(p.text)
     return [p.role for p in paras]
+
+
+def _box_end(paras: list, i: int) -> int:
+    """The end of a link box that starts at paragraph ``i``: its run of short lines."""
+    j = i + 1
+    while j < len(paras) and (_is_short(paras[j].text) or _words(paras[j].text) <= 14):
+        j += 1
+    return j
+
+
+def _story_resumes(paras: list, j: int) -> bool:
+    """Two paragraphs of prose (not commenters) right after a box: the article goes on."""
+    prose = 0
+    for p in paras[j : j + 3]:
+        if _looks_like_commenter(p.text) or _COMMENT_HEADER.match(p.text):
+            break
+        if _words(p.text) >= 20 and _TERMINAL.search(p.text):
+            prose += 1
+    return prose >= 2
 
 
 def segment_article(article: Article) -> list[Segment]:

@@ -176,3 +176,26 @@ def test_a_byline_date_above_the_first_paragraph_is_not_a_comment_thread():
     )
     roles = [s.role for s in segment_article(Article(id="t", text=text))]
     assert roles[-2:] == ["body", "body"]
+
+
+def test_a_related_articles_box_in_mid_article_does_not_end_the_story():
+    story = (
+        "The council voted on Tuesday to keep all three ferry routes open for another year, "
+        "after a six-hour debate in the chamber."
+    )
+    after = (
+        "Ann Lowe, who chairs the islanders' association, said the decision was a relief for "
+        "families who cross every day to work and school."
+    )
+    text = (
+        f"Ferries saved for a year\n\n{story}\n\n{story.replace('Tuesday', 'Monday')}\n\n"
+        f"{story.replace('three', 'four')}\n\nRelated articles\n\n"
+        "- Fares to rise in spring\n\n"
+        f"- Night crossing cut\n\n{after}\n\n{after.replace('Ann Lowe', 'Bill Pike')}\n\n"
+        "Comments (2)\n\nSam · 2 May 2024 at 9:12 am\n\nAbout time."
+    )
+    segments = segment_article(Article(id="t", text=text))
+    roles = {text[s.start : s.end][:12]: s.role for s in segments}
+    assert roles["Related arti"] == "boilerplate" and roles["- Fares to r"] == "boilerplate"
+    assert roles["Ann Lowe, wh"] == "body" and roles["Bill Pike, w"] == "body"
+    assert roles["About time."] == "comment"
