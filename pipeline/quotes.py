@@ -428,6 +428,11 @@ def _with_own_text(
     kept = list(raws)
     for source, paragraphs in sections:
         kept = _own_paragraphs(text, kept, source, paragraphs, by_start)
+    if not letters and source.how == "page" and source.organisation:
+        # on an organisation's own page, its people speak for it unless the page says otherwise
+        for r in kept:
+            if r.source is not None and r.source.speaker and r.source.organisation is None:
+                r.source = Source(r.source.speaker, source.organisation, r.source.kind)
     return kept
 
 

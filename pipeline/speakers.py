@@ -454,6 +454,10 @@ _AFTER_WHO = re.compile(
     rf"directs|founded|co-founded|manages|represents|speaks\s+for|works\s+for|works\s+at|"
     rf"speaks\s+[^,.]{{0,40}}?\s+for)\s+(?:the\s+|a\s+)?(?:[a-z][\w’'\-]*\s+){{0,4}}(?P<org>{ORG_NAME})"
 )
+_AFTER_WHO_NOMINAL = re.compile(
+    r"^\s*,\s*who\s+(?:now\s+|also\s+)?(?P<role>chairs|leads|runs|heads|directs)\s+(?:the|its)\s+"
+    r"(?P<noun>[a-z]+)\b"
+)
 # "Jo Bloggs, the cabinet member for children's services at Eastmoor Borough Council"
 _AFTER_ROLE_AT = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>[a-z][^,.]{{0,80}}?)\s+(?:at|of|for)\s+(?:the\s+)?"
@@ -541,6 +545,9 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org, role = office, "minister"
     elif m := _AFTER_WHO.match(after):  # "Jo Bloggs, who chairs the campaign group Heard Now"
         org, role = m.group("org"), m.group("role")
+    elif m := _AFTER_WHO_NOMINAL.match(after):  # "Jo Bloggs, who chairs the committee"
+        src = registry.resolve_nominal(m.group("noun").lower(), start, "the " + m.group("noun"))
+        org, role = (src.organisation if src else None), m.group("role")
     elif m := _BEFORE_LED_BY.search(before):  # "The review, led by Jo Bloggs"
         org, role = m.group("org"), "chair"
         if org[:1].islower() or org.split()[0] in ("The", "the") and len(org.split()) == 2:

@@ -29,6 +29,8 @@ But we are deeply concerned that the strategy says nothing about fares. Without 
 
 “Families have waited three years for this,” said Ann Lowe, chief executive of Harbour Kin Network.
 
+“We will be at every consultation event,” said Tom Reyes.
+
 Notes to editors
 
 1. We are a national charity supporting families who live on islands."""

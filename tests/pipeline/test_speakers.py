@@ -208,3 +208,15 @@ def test_appositions_give_the_organisation(nlp):
     assert found["Keira Dunn"] == "Voices Offshore"
     assert found["Joe Pike"] == "Northfield Borough Council"
     assert found["Rosa Vane"] == "Island Carers’ Network"
+
+
+def test_a_chair_of_a_body_named_before_and_a_police_rank(nlp):
+    found = _attributions(
+        nlp,
+        "The Islands Committee met on Tuesday to question the minister about the ferry plan.",
+        "Rosa Vane, who chairs the committee, said the plan had arrived two years too late.",
+        "Detective Superintendent Liam Orr, head of public protection at Northfield Police, "
+        "said officers would join the new teams.",
+    )
+    assert found["Rosa Vane"] == "Islands Committee"
+    assert found["Liam Orr"] == "Northfield Police"
