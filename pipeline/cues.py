@@ -489,12 +489,32 @@ def span_of(tokens, para: Para) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
+def _as_phrase_agent(tok):
+    """The ``by`` phrase a parser hung inside ``as …`` (``described as “X” by Y``)."""
+    if tok.tag_ != "VBN":
+        return None
+    as_prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if as_prep is None:
+        return None
+    return next(
+        (t for t in as_prep.subtree if t.dep_ == "prep" and t.lower_ == "by" and t.i > as_prep.i),
+        None,
+    )
+
+
 def _passive_cue(tok, agent, para: Para, registry: Registry) -> Cue | None:
     """``X was welcomed by Y`` / ``the £2bn recommended by Y``: Y is the source, X the content."""
     pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return None
     source, mention, blocked = resolve_subject(pobj, para.offset, registry)
+    as_prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if as_prep is not None:  # "X was described as “a blunt instrument” by Y": what Y called it
+        by_part = {t.i for t in agent.subtree} if agent.head is not tok else set()
+        complement = [t for t in as_prep.subtree if t is not as_prep and t.i not in by_part]
+        span = span_of(complement, para) if complement else None
+        if span is not None:
+            return Cue(tok, source, mention, span, tok.text + " as", blocked or source is None)
     if tok.dep_ == "acl":
         head = tok.head
         skip = {t.i for t in tok.subtree}
@@ -567,7 +587,7 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         particle = lexicon().particle_cues.get(tok.lemma_.lower())
         if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in tok.children):
             continue
-        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None) or _as_phrase_agent(tok)
         if (
             tok.tag_ == "VBN"
             and agent is not None

@@ -369,6 +369,14 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
             if count_words(article.text[qs:qe]) <= 3:
                 continue
             near = min(attributed, key=lambda a: (abs(a[0] - i), a[0] > i), default=None)
+            before = [r for r in para_raws if r.end <= qs and r.source is not None]
+            if near is None and before and _starts_sentence(article.text, qs):
+                # "X said she had waited years. “I'm grateful…”": the sentence before speaks
+                r = max(before, key=lambda r: r.end)
+                para_raws.append(
+                    _Raw(qs, qe, "direct", r.source, r.mention, None, r.context, para.seg.index)
+                )
+                continue
             if near is not None:
                 r = near[1]
                 para_raws.append(
@@ -519,6 +527,15 @@ def _within_cue_reach(cue: Cue, para: Para, q: QuoteSpan) -> bool:
     return lo <= qs < hi and (cue.content is None or cue.content[0] <= qs < cue.content[1] or True)
 
 
+def _starts_sentence(text: str, quote_start: int) -> bool:
+    """A quotation that opens a sentence: only its mark after the previous full stop."""
+    before = text[: max(0, quote_start - 1)].rstrip()
+    return (
+        before.endswith((".", "!", "?", "”", '"'))
+        and text[quote_start - 1 : quote_start] in "“\"‘'"
+    )
+
+
 def _colon_source(
     para: Para, q: QuoteSpan, registry: Registry
 ) -> tuple[Source, tuple[int, int]] | None:
@@ -530,8 +547,8 @@ def _colon_source(
     cut = max(lead.rfind(". "), lead.rfind("” "))
     lead_start = cut + 2 if cut >= 0 else 0
     lead = lead[lead_start:]
-    if count_words(lead) > 8:
-        return None
+    if count_words(lead) > 8 and not _LAYOUT.match(lead):
+        return None  # long leads only as "Name, role, organisation:"
     for ent in para.doc.ents:
         if (
             ent.label_ in ("PERSON", "ORG")

@@ -587,3 +587,36 @@ def test_an_interviewers_question_between_answers_is_not_the_answerers(nlp):
     )
     assert [q.text[:20] for q in found] == ["We started with the ", "It will last two yea"]
     assert {q.speaker for q in found} == {"Lena Ortiz"}
+
+
+def test_a_passive_evaluation_with_as_spans_what_the_agent_called_it(nlp):
+    found = quotes_of(
+        nlp,
+        "The levy was described as “a tax on the tide” by the Federation of Coastal Councils.",
+    )
+    assert [(q.kind, q.organisation, q.text) for q in found] == [
+        ("direct", "Federation of Coastal Councils", "a tax on the tide")
+    ]
+
+
+def test_a_long_name_and_role_before_a_colon_attributes_the_quotation(nlp):
+    found = quotes_of(
+        nlp,
+        "Mara Quist, director of flood resilience at the Federation of Coastal Councils: "
+        "“We were promised a plan and we got a pamphlet.”",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Mara Quist", "Federation of Coastal Councils")
+    ]
+
+
+def test_a_quoted_sentence_after_reported_speech_is_the_same_speakers(nlp):
+    found = quotes_of(
+        nlp,
+        "Lena Ortiz said the estuary plan had taken six years. “I am grateful. But gratitude "
+        "does not build sea walls.”",
+    )
+    assert [(q.kind, q.speaker) for q in found] == [
+        ("indirect", "Lena Ortiz"),
+        ("direct", "Lena Ortiz"),
+    ]
