@@ -28,9 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
-
-from pipeline.lexicon import LEXICON_FILE, Lexicon, load_lexicon_file
+from pipeline.lexicon import LEXICON_FILE, Lexicon, load_lexicon_file, read_yaml
 from pipeline.names import name_key
 from pipeline.records import ACTOR_KINDS
 from pipeline.resources import ANNOTATIONS, Actor, ActorTable, Target
@@ -119,17 +117,10 @@ def _compose(path: Path, key: str, problems: list[str]) -> list[tuple[int, Any]]
     if not path.exists():
         problems.append(f"{path}: missing; a domain folder needs {TARGETS_FILE} and {ACTORS_FILE}")
         return []
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problems.append(
-            f"{path}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc}); fix the syntax"
-        )
+    parsed = read_yaml(path, problems)
+    if parsed is None:
         return []
+    root, data = parsed
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         problems.append(
             f"{path}:1: no top-level '{key}:' list; start the file with '{key}:' and one '- ' item per entry"

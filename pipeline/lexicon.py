@@ -94,25 +94,31 @@ def _line(node: yaml.Node | None) -> int:
     return node.start_mark.line + 1 if node is not None else 1
 
 
-def load_lexicon_file(path: Path, problems: list[str], base: Lexicon | None = None) -> Lexicon:
-    """``base`` (default: general English) with a domain's ``lexicon.yaml`` applied; a missing
-    file changes nothing. Problems are appended as ``file:line: what; fix``."""
-    base = base or english()
-    if not path.exists():
-        return base
+def read_yaml(path: Path, problems: list[str]) -> tuple[yaml.Node | None, Any] | None:
+    """A YAML file's node tree (for line numbers) and its data; None, with a ``file:line``
+    problem appended, when it cannot be read or parsed."""
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        return yaml.compose(text), yaml.safe_load(text)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problems.append(
             f"{path}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc}); fix the syntax"
         )
+        return None
+
+
+def load_lexicon_file(path: Path, problems: list[str], base: Lexicon | None = None) -> Lexicon:
+    """``base`` (default: general English) with a domain's ``lexicon.yaml`` applied; a missing
+    file changes nothing. Problems are appended as ``file:line: what; fix``."""
+    base = base or english()
+    if not path.exists():
         return base
-    if data is None:
+    parsed = read_yaml(path, problems)
+    if parsed is None or parsed[1] is None:
         return base
+    root, data = parsed
     if not isinstance(data, dict):
         problems.append(
             f"{path}:1: expected a mapping of list names; start lines with e.g. 'parties:' or 'role_nouns:'"
