@@ -107,6 +107,10 @@ def _role_org(rest: str, registry: Registry) -> str | None:
     chunks = [c.strip() for c in re.split(r"[,|–—]", rest) if c.strip()]
     named: list[str] = []
     for chunk in chunks:
+        chunk = re.sub(
+            r"\s+(?:since|from|until|between|for)\s+(?:\d|the\s+(?:past|last)).*$", "", chunk
+        )
+        chunk = chunk.rstrip(" .;")
         m = re.search(rf"\b(?:of|at|for)\s+(?:the\s+)?({ORG_NAME})\s*$", chunk)
         words = chunk.split()
         if m and any(w.lower() in lexicon().role_nouns for w in words[:3]):
@@ -403,3 +407,48 @@ def signed_letters(
         current = []
         i = j
     return letters
+
+
+_MIN_EXCHANGES = 3  # question-and-answer pairs that make a page an interview
+
+
+def interview(
+    text: str, paragraphs: Sequence[tuple[int, int, str]], registry: Registry
+) -> tuple[PageSource, list[tuple[int, int]]] | None:
+    """A Q&A page: the interviewee (the person the page introduces before the first question,
+    not the interviewer of the byline) and the answer paragraphs between the questions."""
+    body = [(s, e) for s, e, role in paragraphs if role in ("body", "heading")]
+    questions = [k for k, (s, e) in enumerate(body) if is_question(text[s:e])]
+    answers: list[tuple[int, int]] = []
+    for n, k in enumerate(questions):
+        stop = questions[n + 1] if n + 1 < len(questions) else len(body)
+        for s, e in body[k + 1 : stop]:
+            para = text[s:e]
+            if _END_MATTER.match(para) or para.lstrip()[:1] in _OPEN_MARK:
+                continue  # a pull quote repeats an answer
+            if len(para.split()) >= 6:
+                answers.append((s, e))
+    exchanges = sum(
+        1
+        for n, k in enumerate(questions)
+        if any(
+            body[k][1] <= s < (body[questions[n + 1]][0] if n + 1 < len(questions) else len(text))
+            for s, _ in answers
+        )
+    )
+    if exchanges < _MIN_EXCHANGES:
+        return None
+    first_question = body[questions[0]][0]
+    for start, line in _lines(text[:first_question]):
+        if _BYLINE.match(line):
+            continue
+        found = _signatory(line.split(". ")[0])
+        if found is None or _publication(found[0]) or is_page_furniture(found[0]):
+            continue  # the magazine's name line is not the interviewee
+        name, rest = found
+        org = _role_org(", " + rest, registry) if rest else None
+        known = registry.resolve_name(name)
+        if org is None and known is not None:
+            org = known.organisation
+        return PageSource(name, org, (start, start + len(name)), "interview"), answers
+    return None

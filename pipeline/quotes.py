@@ -46,6 +46,7 @@ from pipeline.cues import (
 )
 from pipeline.lexicon import current as lexicon
 from pipeline.own_text import (
+    interview,
     is_question,
     page_source,
     signed_letters,
@@ -217,6 +218,8 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
     block_context: tuple[int, int] = (0, 0)
     listing: tuple[Cue, tuple[int, int]] | None = None  # "The review also recommends:"
     for para in paras:
+        if _pull_quote(article.text, para.text):
+            continue  # a pull quote repeats words quoted in the body (codebook §1: layout)
         if listing is not None and _BULLET.match(para.text):
             raws.extend(_bullet_quotes(article.text, para, *listing))
             continue
@@ -424,8 +427,17 @@ def _with_own_text(
     text = article.text
     layout = _layout_lines(text, paras)
     letters = signed_letters(text, layout, registry)
+    qa = interview(text, layout, registry) if not letters else None
     if letters:  # a letters page or an open letter: each letter is its signatory's
         sections = [(letter.source, list(letter.paragraphs)) for letter in letters]
+    elif qa is not None:  # an interview: the answers are the interviewee's
+        layout_blocks = [(r.start, r.end) for r in raws if r.kind == "block"]
+        answers = [
+            (s, e)
+            for s, e in qa[1]
+            if not any(bs < e and s < be for bs, be in layout_blocks)  # a header named them
+        ]
+        sections = [(qa[0], answers)]
     else:
         source = page_source(
             article, [(s, e) for s, e, _ in body], registry, [(r.start, r.end) for r in raws]
@@ -436,7 +448,7 @@ def _with_own_text(
     kept = list(raws)
     for source, paragraphs in sections:
         kept = _own_paragraphs(text, kept, source, paragraphs, by_start)
-    if not letters and source.how == "page" and source.organisation:
+    if not letters and qa is None and source.how == "page" and source.organisation:
         # on an organisation's own page, its people speak for it unless the page says otherwise
         for r in kept:
             if r.source is not None and r.source.speaker and r.source.organisation is None:
@@ -525,6 +537,15 @@ def _within_cue_reach(cue: Cue, para: Para, q: QuoteSpan) -> bool:
         if para.offset + s_sub[0].idx <= qs < para.offset + s_sub[-1].idx + len(s_sub[-1].text):
             return False
     return lo <= qs < hi and (cue.content is None or cue.content[0] <= qs < cue.content[1] or True)
+
+
+def _pull_quote(text: str, paragraph: str) -> bool:
+    """A paragraph that is only a quotation whose words stand elsewhere in the article."""
+    stripped = paragraph.strip()
+    if stripped[:1] not in "“\"‘'" or stripped.rstrip(".")[-1:] not in "”\"’'":
+        return False
+    inner = stripped.strip("“”\"‘’' .").strip()
+    return count_words(inner) >= 4 and text.lower().count(inner.lower()) >= 2
 
 
 def _starts_sentence(text: str, quote_start: int) -> bool:

@@ -126,3 +126,38 @@ def test_offices_name_their_body_unless_shadow_or_former(nlp):
     found = {q[1]: q[2] for q in quotes(nlp, text)}
     assert found["Jo Marsh"] == "Department for Education"
     assert found["Ray Dunn"] != "Department for Education"
+
+
+INTERVIEW = """Island Practice Weekly
+
+‘We stopped sending families from door to door’: a ferry-town director on the new service
+
+Interview by Sam Lee | 4 April 2024
+
+Rosa Vane has been director of children's services at Northfield Borough Council since 2021.
+
+Why did Northfield want to be a pathfinder?
+
+Honestly, because we had nothing to lose. Our early help service had shrunk to a handful of workers.
+
+“We had nothing to lose.”
+
+What has changed for families?
+
+The biggest change is that families tell their story once, to one worker, and we keep it.
+
+Is the money enough?
+
+For two years, yes. After that I genuinely do not know, and I worry about the cliff edge."""
+
+
+def test_an_interviews_answers_are_the_interviewees_and_questions_are_not(nlp):
+    found = quotes(nlp, INTERVIEW)
+    assert [(q[0], q[1], q[2]) for q in found] == [
+        ("block", "Rosa Vane", "Northfield Borough Council")
+    ] * 3
+    assert [q[3][:20] for q in found] == [
+        "Honestly, because we",
+        "The biggest change i",
+        "For two years, yes. ",
+    ]
