@@ -687,6 +687,20 @@ def _group(quotes: Iterable[Quote]) -> dict[str, list[Quote]]:
     return groups
 
 
+def _subset_figures(items: Sequence[ArticleMaterial], *, keep_kinds: bool = True) -> dict:
+    """The flat figures of some articles (an article, a genre), without the nested sections."""
+    f = figures(items)
+    for k in (
+        "_cells",
+        "per_class",
+        "confusion",
+        "baseline",
+        *(() if keep_kinds else ("per_kind",)),
+    ):
+        f.pop(k)
+    return f
+
+
 def evaluate(
     gold: Sequence[Quote],
     pred: Sequence[Quote],
@@ -727,27 +741,15 @@ def evaluate(
     result.update(figs)
     result["n_pred_unscored"] = sum(unscored.values())
     result["unscored_articles"] = unscored
-    per_article = {}
-    for it in items:
-        f = figures([it])
-        f.pop("_cells")
-        for k in ("per_class", "confusion", "baseline", "per_kind"):
-            f.pop(k)
-        per_article[it.article] = f
-    result["per_article"] = per_article
+    result["per_article"] = {it.article: _subset_figures([it], keep_kinds=False) for it in items}
     if groups is not None:
         by_label: dict[str, list[ArticleMaterial]] = defaultdict(list)
         for it in items:
             by_label[groups.get(it.article) or "(none)"].append(it)
-        per_group = {}
-        for label in sorted(by_label):
-            f = figures(by_label[label])
-            f.pop("_cells")
-            for k in ("per_class", "confusion", "baseline"):
-                f.pop(k)
-            f["n_articles"] = len(by_label[label])
-            per_group[label] = f
-        result["per_group"] = per_group
+        result["per_group"] = {
+            label: {**_subset_figures(by_label[label]), "n_articles": len(by_label[label])}
+            for label in sorted(by_label)
+        }
     result.update(nested)
     result["ci"] = _bootstrap(items, n_boot=n_boot, seed=seed)
     result["bootstrap"] = {

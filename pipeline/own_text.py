@@ -302,7 +302,7 @@ def _signatory(line: str) -> tuple[str, str] | None:
     words = line.strip().split()
     for n in range(min(4, len(words)), 1, -1):
         name = strip_honorifics(" ".join(words[:n]).rstrip(",|"))
-        if looks_like_person(name) or _peer(name):
+        if looks_like_person(name) or peer_name(name):
             return name, " ".join(words[n:]).strip(" ,|–—-")
     return None
 
@@ -351,12 +351,6 @@ def _attribution_line(line: str) -> bool:
 
 
 _PRACTITIONER = {"worker", "carer", "nurse", "teacher", "doctor", "practitioner", "officer"}
-
-
-def _peer(name: str) -> bool:
-    return bool(
-        re.fullmatch(r"(?:Lord|Baroness|Lady)\s+[A-Z][\w’'\-]+(?:\s+of\s+[A-Z][\w’'\- ]+)?", name)
-    )
 
 
 def _is_prose(paragraph: str) -> bool:
@@ -420,22 +414,17 @@ def interview(
     body = [(s, e) for s, e, role in paragraphs if role in ("body", "heading")]
     questions = [k for k, (s, e) in enumerate(body) if is_question(text[s:e])]
     answers: list[tuple[int, int]] = []
+    exchanges = 0  # questions followed by at least one answer
     for n, k in enumerate(questions):
         stop = questions[n + 1] if n + 1 < len(questions) else len(body)
+        before = len(answers)
         for s, e in body[k + 1 : stop]:
             para = text[s:e]
             if _END_MATTER.match(para) or para.lstrip()[:1] in _OPEN_MARK:
                 continue  # a pull quote repeats an answer
             if len(para.split()) >= 6:
                 answers.append((s, e))
-    exchanges = sum(
-        1
-        for n, k in enumerate(questions)
-        if any(
-            body[k][1] <= s < (body[questions[n + 1]][0] if n + 1 < len(questions) else len(text))
-            for s, _ in answers
-        )
-    )
+        exchanges += len(answers) > before
     if exchanges < _MIN_EXCHANGES:
         return None
     first_question = body[questions[0]][0]

@@ -428,6 +428,7 @@ def _with_own_text(
     layout = _layout_lines(text, paras)
     letters = signed_letters(text, layout, registry)
     qa = interview(text, layout, registry) if not letters else None
+    page = None
     if letters:  # a letters page or an open letter: each letter is its signatory's
         sections = [(letter.source, list(letter.paragraphs)) for letter in letters]
     elif qa is not None:  # an interview: the answers are the interviewee's
@@ -439,20 +440,20 @@ def _with_own_text(
         ]
         sections = [(qa[0], answers)]
     else:
-        source = page_source(
+        page = page_source(
             article, [(s, e) for s, e, _ in body], registry, [(r.start, r.end) for r in raws]
         )
-        if source is None:
+        if page is None:
             return raws
-        sections = [(source, view_paragraphs(text, layout))]
+        sections = [(page, view_paragraphs(text, layout))]
     kept = list(raws)
     for source, paragraphs in sections:
         kept = _own_paragraphs(text, kept, source, paragraphs, by_start)
-    if not letters and qa is None and source.how == "page" and source.organisation:
+    if page is not None and page.how == "page" and page.organisation:
         # on an organisation's own page, its people speak for it unless the page says otherwise
         for r in kept:
             if r.source is not None and r.source.speaker and r.source.organisation is None:
-                r.source = Source(r.source.speaker, source.organisation, r.source.kind)
+                r.source = Source(r.source.speaker, page.organisation, r.source.kind)
     return kept
 
 
