@@ -133,6 +133,74 @@ def _subject_fallback(token, para: "Para"):
     return best[1].root if best is not None else None
 
 
+def _called_on(cue):
+    """The object of ``on`` / ``upon`` in ``called on X to ...``, or None."""
+    if cue.lemma_.lower() != "call":
+        return None
+    for prep in cue.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("on", "upon") and prep.i == cue.i + 1:
+            return next((o for o in prep.children if o.dep_ == "pobj"), None)
+    return None
+
+
+def coordinated_cue(clause, cue):
+    """``Pilots warned the rota was unsafe and called on ministers to scrap it``: the parser hangs
+    the second cue (``called``) on the reported clause (``was``), although it is the source's
+    second statement. The conjunct counts as a cue of the outer source when it is a reporting verb
+    in the outer cue's form with no subject or auxiliary of its own, and the clause has a subject
+    of its own (so the conjunct cannot share it)."""
+    if clause.dep_ != "ccomp" or clause.i < cue.i:
+        return None
+    if not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+        return None
+    for conj in clause.children:
+        if (
+            conj.dep_ == "conj"
+            and conj.i > clause.i
+            and conj.pos_ == "VERB"
+            and conj.tag_ == cue.tag_
+            and conj.tag_ in ("VBD", "VBZ", "VBP")
+            and conj.lemma_.lower() in lexicon().reporting_verbs
+            and not any(c.dep_ in SUBJECT_DEPS | {"aux", "auxpass"} for c in conj.children)
+        ):
+            return conj
+    return None
+
+
+def _clause_after_medium(cue, child):
+    """``said in a statement that X`` parsed with the that-clause under the noun (``statement``):
+    the clause X, when ``child`` is the cue's ``in`` phrase and the cue has no clause of its own."""
+    if child.dep_ != "prep" or child.lower_ != "in" or child.i < cue.i:
+        return None
+    if any(c.dep_ == "ccomp" for c in cue.children):
+        return None
+    for pobj in child.children:
+        if pobj.dep_ != "pobj":
+            continue
+        for clause in pobj.children:
+            if clause.dep_ in ("acl", "relcl", "ccomp") and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
+            ):
+                return clause
+    return None
+
+
+def _inverted_attribution(cue, clause, para: Para) -> bool:
+    """``Fares should be frozen, the review has recommended.``: a finite clause with a subject of
+    its own, then a comma, the cue's subject and the cue, which takes no object of its own. Only
+    then may a cue that usually takes an object (recommend, propose, pledge) report the clause
+    before it."""
+    subject = next((c for c in cue.children if c.dep_ in SUBJECT_DEPS), None)
+    if subject is None or not clause.i < subject.i < cue.i:
+        return False
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") and c.i > cue.i for c in cue.children):
+        return False
+    if not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+        return False
+    between = para.doc[clause.right_edge.i + 1 : subject.left_edge.i]
+    return any(t.text == "," for t in between) and all(t.is_punct for t in between)
+
+
 def _content(cue, para: Para) -> tuple[int, int] | None:
     """The reported content of a cue as an absolute char span, or None."""
     lemma = cue.lemma_.lower()
@@ -140,8 +208,10 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
     for child in cue.children:
         if child.i < cue.i and (
             child.dep_ != "ccomp"
-            or lemma in lexicon().evaluative_verbs
-            or lemma in lexicon().particle_cues
+            or (
+                (lemma in lexicon().evaluative_verbs or lemma in lexicon().particle_cues)
+                and not _inverted_attribution(cue, child, para)
+            )
         ):
             continue  # objects and complements follow the cue; only a reported clause may precede it
         if child.dep_ in ("ccomp",) and not (
@@ -225,10 +295,15 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             and any(m.dep_ == "mark" and m.lower_ == "for" for m in child.children)
         ):
             chosen.append(child)  # "calls for the government to act"
+        elif (clause := _clause_after_medium(cue, child)) is not None:
+            chosen.append(clause)  # "said in a written submission that X": X, not the submission
     if lemma in ("express", "share", "raise", "voice") and not any(
         c.dep_ == "dobj" for c in chosen
     ):
         return None
+    addressee = _called_on(cue)
+    if addressee is not None and any(c.dep_ == "xcomp" and c.i > addressee.i for c in chosen):
+        chosen.append(addressee)  # "called on ministers to act": who is called on, then what
     for k, c in enumerate(
         list(chosen)
     ):  # "expressed concern at X", "urged caution over X": the span is X
@@ -282,6 +357,11 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > cue.i:
             nested.update(x.i for x in c.subtree)
             nested.update(x.i for x in cue.children if x.dep_ == "cc" and x.i < c.i)
+    for clause in chosen:  # the same, parsed inside the reported clause (coordinated_cue)
+        second = coordinated_cue(clause, cue)
+        if second is not None:
+            nested.update(x.i for x in second.subtree)
+            nested.update(x.i for x in clause.children if x.dep_ == "cc" and x.i < second.i)
     # "said X, and that Y": a second reported clause is a quote of its own
     parts = []
     # (coordinated clauses under one cue stay one quote: "said X, and that Y")
@@ -605,10 +685,20 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             and tok.tag_ == "VBG"
             and tok.head.lemma_.lower() in lexicon().document_nouns | {"finding", "findings"}
         )
+        # "Baroness Doe of X, the party's spokesperson, called for ...": the parser made the name
+        # the sentence's root and the cue a participle hanging on it
+        name_root = (
+            tok.dep_ == "acl"
+            and tok.tag_ == "VBN"
+            and tok.head.dep_ == "ROOT"
+            and tok.head.pos_ == "PROPN"
+            and tok.head.i < tok.i
+        )
         if (
             tok.dep_ in ("amod", "compound", "acl", "relcl")
             and tok.tag_ in ("VBN", "VBG")
             and not doc_participle
+            and not name_root
         ):
             continue
         if any(c.dep_ == "neg" for c in tok.children):
@@ -622,7 +712,7 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue  # a prediction ("the government will support"), not a report
         if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in RAISING:
             continue  # "expect the government to support"
-        subject = tok.head if doc_participle else subject_of(tok)
+        subject = tok.head if doc_participle or name_root else subject_of(tok)
         misparsed = False
         if (
             subject is not None
@@ -653,6 +743,8 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             text = para.text[tok.idx : obj.idx + len(obj.text)]
         elif particle:
             text = tok.text + " " + particle
+        elif _called_on(tok) is not None:
+            text = tok.text + " " + para.doc[tok.i + 1].text  # "called on", as written
         elif tok.lemma_.lower() == "pay" and any(
             c.dep_ == "dobj" and c.lemma_.lower() == "tribute" for c in tok.children
         ):
