@@ -63,6 +63,7 @@ class Lexicon:
     journalist_roles: frozenset[str] = frozenset()
     publication_words: frozenset[str] = frozenset()
     view_words: frozenset[str] = frozenset()
+    council_roles: frozenset[str] = frozenset()
     role_organisations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     page_furniture: frozenset[str] = frozenset()

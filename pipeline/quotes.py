@@ -486,8 +486,10 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
     def is_own(r: _Raw) -> bool:
         if r.kind == "direct" or r.source is None:
             return False
-        mention = text[r.mention[0] : r.mention[1]].lower() if r.mention else ""
-        return mention in _FIRST_PERSON_MENTIONS or r.source == own
+        mention = text[r.mention[0] : r.mention[1]] if r.mention else ""
+        if mention[:1].isupper() and mention.lower() not in _FIRST_PERSON_MENTIONS and r.cue:
+            return False  # "Family Circle Carers' Trust welcomes X": a report of the body by name
+        return mention.lower() in _FIRST_PERSON_MENTIONS or r.source == own
 
     kept = list(raws)
     for s, e in paragraphs:

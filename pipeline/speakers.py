@@ -291,9 +291,25 @@ class Registry:
         words = name.split()
         if len(words) > 1 and words[0] in self.acronyms:
             return self.org_name(words[0])
+        name = self._fuller_form(_without_place(name))
         # one spelling per body within an article ("The King's Fund" / "King's Fund")
         key = name_key(re.sub(r"^the\s+", "", name, flags=re.I))
         return self.org_forms.setdefault(key, name)
+
+    def _fuller_form(self, name: str) -> str:
+        """The body's full name where the article gives one that the mention begins
+        ("Family Circle" on a page that also says "Family Circle Carers' Trust"): capitalised
+        words straight after the mention, ending in an organisation noun; one such form only."""
+        if len(name.split()) > 4 or not name[:1].isupper():
+            return name
+        forms = set()
+        for m in re.finditer(re.escape(name) + r"((?: [A-Z][\w’'-]*)+)", self.text):
+            tail = m.group(1).split()
+            for k in range(len(tail), 0, -1):
+                if bare_word(tail[k - 1]).lower() in lexicon().organisation_nouns:
+                    forms.add(name + " " + " ".join(tail[:k]))
+                    break
+        return forms.pop() if len(forms) == 1 else name
 
     def person_source(self, key: str) -> Source:
         person = self.people[key]
@@ -519,6 +535,44 @@ def _party_of(match: re.Match) -> str | None:
     return lexicon().parties.get(" ".join(match.group("party").lower().split()))
 
 
+_COUNCIL = re.compile(
+    r"\b(?:[A-Z][\w’'-]+ )+(?:City |County |Borough |District |Metropolitan Borough |Town )?Council\b"
+)
+
+
+def _without_place(name: str) -> str:
+    """``Riverside Carers Group in Kingsmere``: the body, without the place it is in (a name
+    ending in an organisation noun, then ``in`` and one capitalised word)."""
+    m = re.match(r"(.+?)\s+in\s+[A-Z][a-z]+$", name)
+    if m and bare_word(m.group(1).split()[-1]).lower() in lexicon().organisation_nouns:
+        return m.group(1)
+    return name
+
+
+def sole_council(text: str) -> str | None:
+    """The one local council an article names (``Castlebridge City Council``), or None when it
+    names none or several."""
+    names = {re.sub(r"^The ", "", m.group(0)) for m in _COUNCIL.finditer(text)}
+    names = {n for n in names if len(n.split()) >= 2}
+    longest = {n for n in names if not any(n != o and o.endswith(" " + n) for o in names)}
+    return next(iter(longest)) if len(longest) == 1 else None
+
+
+def _councillor(before: str, after: str) -> bool:
+    """A council role right before the name (``Cllr``) or right after it (``, cabinet member
+    for children``)."""
+    roles = lexicon().council_roles
+    words = re.findall(r"[a-z]+", before[-40:].lower())
+    head = " ".join(re.findall(r"[a-z]+", after[:60].lower())[:5])
+    return any(
+        " ".join(words[-len(r.split()) :]) == r
+        or head.startswith(r)
+        or head.startswith("the " + r)
+        or head.startswith("a " + r)
+        for r in roles
+    )
+
+
 def link_person_context(registry: Registry, key: str, start: int, end: int) -> None:
     """Find the organisation and role the text gives a person around one mention."""
     text = registry.text
@@ -618,6 +672,8 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         and re.search(r"\b(?:former|ex|then|one-time|erstwhile|previous|founding)\b", role, re.I)
     ):
         org = None  # "former chief executive of X": X is not the body they speak for now
+    if org is None and _councillor(before, after):
+        org = sole_council(text)  # "Cllr Jo Bloggs, cabinet member for children": their council
     if org and registry.org_name(org):
         registry.link(key, org, role)
         registry.mentions.append(

@@ -64,7 +64,7 @@ def test_every_problem_names_file_line_and_fix(tmp_path):
                     "evaluative_verbs", "concern_nouns", "honorifics", "female_titles",
                     "male_titles", "role_nouns", "organisation_nouns", "document_nouns",
                     "data_nouns", "organisation_hints", "not_names", "party_roles",
-                    "journalist_roles", "publication_words", "view_words", "page_furniture", "particle_cues",
+                    "journalist_roles", "publication_words", "view_words", "council_roles", "page_furniture", "particle_cues",
                     "parties", "role_organisations",
                 ]
             )

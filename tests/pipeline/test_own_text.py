@@ -161,3 +161,65 @@ def test_an_interviews_answers_are_the_interviewees_and_questions_are_not(nlp):
         "The biggest change i",
         "For two years, yes. ",
     ]
+
+
+SHORT_NAME_PAGE = """Island Families welcomes the ferry strategy
+
+Press release | 3 March 2024
+
+Island Families Carers' Trust, the charity for island households, welcomes the strategy as long-overdue recognition of the families who rely on the night crossings.
+
+We are pleased that ministers listened to carers on timetables, and we will work with them on fares.
+
+But we are deeply concerned that the strategy says nothing about fares for young carers."""
+
+
+def test_a_body_named_short_in_the_title_takes_its_full_name_and_reports_of_it_stay_reports(nlp):
+    found = quotes(nlp, SHORT_NAME_PAGE)
+    assert {q[2] for q in found} == {"Island Families Carers' Trust"}
+    # the paragraph that names the body and its cue is a report of it, not the page's own voice
+    assert (
+        "indirect",
+        None,
+        "Island Families Carers' Trust",
+        "the strategy as long-overdue recognition of the families who rely on the night crossings",
+    ) in found
+    assert [q[0] for q in found].count("block") == 2
+
+
+COUNCIL_PAGE = """Tidewater Borough Council
+
+Home > News
+
+Tidewater chosen to test new ferry passes
+
+Tidewater Borough Council is one of six councils chosen to test free ferry passes for young carers.
+
+Cllr Ana Reyes, cabinet member for transport, said: “This is brilliant news for our islands.”
+
+Kate Moss, a resident, said: “I hope it lasts.”"""
+
+
+def test_a_councillor_with_no_body_named_speaks_for_the_one_council_named(nlp):
+    found = quotes(nlp, COUNCIL_PAGE)
+    assert (
+        "direct",
+        "Ana Reyes",
+        "Tidewater Borough Council",
+        "This is brilliant news for our islands.",
+    ) in found
+    assert ("direct", "Kate Moss", None, "I hope it lasts.") in found
+    two = COUNCIL_PAGE.replace(
+        "six councils chosen", "six councils, with Marsh County Council, chosen"
+    )
+    assert ("direct", "Ana Reyes", None, "This is brilliant news for our islands.") in quotes(
+        nlp, two
+    )
+
+
+def test_a_body_in_a_place_is_the_body(nlp):
+    found = quotes(
+        nlp,
+        "Ann Lowe, who chairs the Harbour Carers Group in Kingsmere, said the fares were too high.",
+    )
+    assert found == [("indirect", "Ann Lowe", "Harbour Carers Group", "the fares were too high")]
