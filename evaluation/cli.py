@@ -31,6 +31,7 @@ from evaluation.labelstudio import (
     read_export,
     read_run_for_tasks,
     tasks_from_quotes,
+    uncertain_tasks,
     write_tasks,
 )
 from evaluation.scoring import evaluate
@@ -248,8 +249,27 @@ def prepare_command(
         "--predictions/--no-predictions",
         help="Suggest the pipeline's quotes (default), or give annotators bare articles (for an unbiased agreement pass).",
     ),
+    select: str = typer.Option(
+        "all",
+        "--select",
+        help="all: a task per article; uncertain: only the articles holding the --n quotes whose "
+        "links or stances the --model is least sure of, most uncertain first (each task lists "
+        "them in its check_first field).",
+    ),
+    n: int = typer.Option(50, "--n", help="With --select uncertain: how many quotes."),
 ) -> None:
     """Pre-annotate articles with the pipeline and write Label Studio import tasks plus the labeling config."""
+    if select not in ("all", "uncertain"):
+        _echo(f"--select {select}: choose all or uncertain")
+        raise typer.Exit(2)
+    if select == "uncertain" and (model is None or not (model / "model_card.json").exists()):
+        _echo(
+            f"--select uncertain needs a trained stance model; {model} has none; fix: `stancemap train --out {model}` or --model FOLDER"
+        )
+        raise typer.Exit(2)
+    if select == "uncertain" and not predictions:
+        _echo("--select uncertain ranks the model's predictions; drop --no-predictions")
+        raise typer.Exit(2)
     target_list = load_targets(targets)
     if articles is None and run is None:
         _echo(
@@ -308,6 +328,10 @@ def prepare_command(
             model_version=version,
             problems=problems,
         )
+        if select == "uncertain":
+            tasks = uncertain_tasks(
+                tasks, quotes, _quote_uncertainty(quotes, texts, model, targets, target_list), n
+            )
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -315,6 +339,15 @@ def prepare_command(
         for task in tasks:
             task["predictions"] = []
     _write_tasks(tasks, out, config, target_list, problems)
+
+
+def _quote_uncertainty(quotes, texts, model: Path, targets_path: Path, target_list):
+    """The stance model's uncertainty about each quote (``StanceModel.uncertainty``)."""
+    from models.examples import examples_from_quotes
+    from models.stance import StanceModel
+
+    stance_model = StanceModel.load(model, targets=target_list, targets_path=targets_path)
+    return stance_model.uncertainty(examples_from_quotes(quotes, texts))
 
 
 def import_command(

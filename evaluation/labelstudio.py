@@ -318,6 +318,43 @@ def tasks_from_quotes(
     return tasks
 
 
+def uncertain_tasks(
+    tasks: Sequence[dict[str, Any]],
+    quotes: Sequence[Quote],
+    uncertainty: Sequence[tuple[float, str]],
+    n: int,
+) -> list[dict[str, Any]]:
+    """The tasks worth labelling first: those of the articles that hold the ``n`` quotes the
+    stance model is least sure of (``uncertainty[i]`` belongs to ``quotes[i]``: a value in
+    [0, 1] and the reason), the most uncertain article first. Whole articles, because gold is
+    kept per article; each task lists its chosen quotes under ``data.check_first`` and its
+    prediction's ``score`` becomes 1 minus its highest uncertainty (Label Studio sorts by it)."""
+    if n < 1:
+        raise ValueError(f"--n {n}: choose at least one quote")
+    ranked = sorted(
+        zip(quotes, uncertainty), key=lambda pair: (-pair[1][0], pair[0].article, pair[0].start)
+    )[:n]
+    chosen: dict[str, list[tuple[Quote, float, str]]] = defaultdict(list)
+    for quote, (value, why) in ranked:
+        chosen[quote.article].append((quote, value, why))
+    out = []
+    for task in tasks:
+        picked = chosen.get(task["data"]["article"])
+        if not picked:
+            continue
+        task = {**task, "data": dict(task["data"])}
+        task["data"]["check_first"] = "\n".join(
+            f"{q.id} ({value:.2f}): {why}: “{q.text[:80]}{'…' if len(q.text) > 80 else ''}”"
+            for q, value, why in picked
+        )
+        task["predictions"] = [
+            {**p, "score": round(1.0 - max(v for _, v, _ in picked), 4)}
+            for p in task.get("predictions", [])
+        ]
+        out.append(task)
+    return sorted(out, key=lambda t: min((p["score"] for p in t["predictions"]), default=1.0))
+
+
 def read_run_for_tasks(
     run: str | Path,
 ) -> tuple[list[Quote], dict[str, str], dict[str, str | None], list[str]]:

@@ -96,22 +96,34 @@ def cross_validate(
     factories: dict[str, Callable[[], object]],
     variants: dict[str, tuple[str, Callable[[object], object]]] | None = None,
     progress: Callable[[str], None] | None = None,
+    splits: Sequence[tuple[str, Sequence[Example], Sequence[Example]]] | None = None,
+    slices: dict[str, Callable[[Example], bool]] | None = None,
 ) -> dict:
     """``variants`` maps a name to (a factory's name, a function of that fold's fitted model that
     returns another predictor), e.g. the int8-quantised copy: scored on the same folds without
-    training again. Every model's prediction time and pairs per second are recorded too."""
+    training again. Every model's prediction time and pairs per second are recorded too.
+    ``splits``: (name, training examples, test examples) to use instead of leave-one-article-out
+    folds (a held-out test set is one split; ``gold`` and ``synthetic`` are then ignored);
+    ``slices``: named subsets of the test examples, each scored on its own as well."""
     say = progress or (lambda _m: None)
     variants = {k: v for k, v in (variants or {}).items() if v[0] in factories}
     names = list(factories) + list(variants)
-    groups = sorted({e.group for e in gold})
+    if splits is None:
+        splits = [
+            (
+                held,
+                list(synthetic) + [e for e in gold if e.group != held],
+                [e for e in gold if e.group == held],
+            )
+            for held in sorted({e.group for e in gold})
+        ]
+    groups = [name for name, _, _ in splits]
     pooled: dict[str, tuple[list, list, list]] = {name: ([], [], []) for name in names}
     per_fold: dict[str, dict[str, dict]] = defaultdict(dict)
     seconds: dict[str, float] = defaultdict(float)
     predict_seconds: dict[str, float] = defaultdict(float)
     predicted_pairs: dict[str, int] = defaultdict(int)
-    for fold, held in enumerate(groups, start=1):
-        test = [e for e in gold if e.group == held]
-        train = list(synthetic) + [e for e in gold if e.group != held]
+    for fold, (held, train, test) in enumerate(splits, start=1):
         gold_targets = [[s.target for s in e.stances] for e in test]
         for name, factory in factories.items():
             started = time.perf_counter()
@@ -143,11 +155,23 @@ def cross_validate(
         "bootstrap": paired_bootstrap(
             table, reference=next(iter(factories)) if "finetuned" not in names else "finetuned"
         ),
-        "n_gold_quotes": len(gold),
-        "n_synthetic_training_quotes": len(synthetic),
+        "n_gold_quotes": len(gold) if gold else sum(len(t) for _, _, t in splits),
+        "n_synthetic_training_quotes": len(synthetic)
+        if synthetic
+        else max(sum(e.synthetic for e in train) for _, train, _ in splits),
         "models": {
             name: {
                 "pooled": score_stances(*pooled[name]),
+                **(
+                    {
+                        "slices": {
+                            label: score_stances(*_subset(pooled[name], keep))
+                            for label, keep in slices.items()
+                        }
+                    }
+                    if slices
+                    else {}
+                ),
                 "per_fold": per_fold[name],
                 "seconds": round(seconds[name], 1),
                 "predict_seconds": round(predict_seconds[name], 2),
@@ -160,6 +184,11 @@ def cross_validate(
             for name in names
         },
     }
+
+
+def _subset(pooled: tuple[list, list, list], keep: Callable[[Example], bool]):
+    rows = [row for row in zip(*pooled) if keep(row[0])]
+    return tuple(list(column) for column in zip(*rows)) if rows else ([], [], [])
 
 
 def pair_table(pooled: dict[str, tuple[list, list, list]]) -> dict:
@@ -254,21 +283,23 @@ def paired_bootstrap(
     return out
 
 
-def markdown_table(result: dict) -> str:
+def markdown_table(result: dict, *, slice_name: str | None = None) -> str:
+    """The figures of every model (of one of its ``slices`` when ``slice_name`` is given), and
+    the paired bootstrap against the reference model over all test quotes."""
     rows = [
-        "| model | target F1 | stance macro-F1 (end to end) | stance macro-F1 (gold targets) | support F1 | oppose F1 | neutral F1 |",
-        "|---|---|---|---|---|---|---|",
+        "| model | target P | target R | target F1 | stance macro-F1 (end to end) | stance macro-F1 (gold targets) | support F1 | oppose F1 | neutral F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, data in result["models"].items():
-        p = data["pooled"]
+        p = data["slices"][slice_name] if slice_name else data["pooled"]
         per = p.get("per_class_given_targets", {})
         rows.append(
-            f"| {name} | {p['target_f1']:.3f} | {p['stance_macro_f1']:.3f} | {p['stance_macro_f1_given_targets']:.3f} | "
+            f"| {name} | {p['target_precision']:.3f} | {p['target_recall']:.3f} | {p['target_f1']:.3f} | {p['stance_macro_f1']:.3f} | {p['stance_macro_f1_given_targets']:.3f} | "
             + " | ".join(f"{per.get(c, {}).get('f1', 0):.3f}" for c in STANCES)
             + " |"
         )
     boot = result.get("bootstrap") or {}
-    if boot.get("versus"):
+    if boot.get("versus") and slice_name is None:
         rows += [
             "",
             f"{boot['reference']} minus each model, stance macro-F1, paired bootstrap over gold quotes "
@@ -284,3 +315,54 @@ def markdown_table(result: dict) -> str:
             ]
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+def learning_curve(
+    gold: Sequence[Example],
+    synthetic: Sequence[Example],
+    targets: Sequence[Target],
+    *,
+    factories: dict[str, Callable[[], object]],
+    sizes: Sequence[int] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[dict]:
+    """Stance figures against the number of gold articles trained on: for each size k and each
+    held-out article, a model trained on the synthetic examples plus the gold of k other
+    articles (the k that follow it in article order, wrapping round, so that every article is
+    used equally often) is scored on the held-out article; the predictions are pooled over the
+    held-out articles. One row per (model, k), from k = 0 (synthetic only) to all other articles."""
+    say = progress or (lambda _m: None)
+    groups = sorted({e.group for e in gold})
+    if len(groups) < 2:
+        raise ValueError("a learning curve needs gold for at least two articles")
+    sizes = sorted(set(range(len(groups)) if sizes is None else sizes))
+    if sizes[0] < 0 or sizes[-1] > len(groups) - 1:
+        raise ValueError(f"curve sizes must lie between 0 and {len(groups) - 1} gold articles")
+    rows = []
+    for name, factory in factories.items():
+        for k in sizes:
+            pooled: tuple[list, list, list] = ([], [], [])
+            for i, held in enumerate(groups):
+                others = [g for g in groups if g != held]
+                chosen = {others[(i + j) % len(others)] for j in range(k)}
+                train = list(synthetic) + [e for e in gold if e.group in chosen]
+                test = [e for e in gold if e.group == held]
+                say(f"curve: {name}, {k} gold article(s), held out {held}")
+                model = factory().fit(train, targets)
+                pooled[0].extend(test)
+                pooled[1].extend(model.predict(test))
+                pooled[2].extend(
+                    model.predict_given(test, [[s.target for s in e.stances] for e in test])
+                )
+            scores = score_stances(*pooled)
+            rows.append(
+                {
+                    "model": name,
+                    "gold_articles": k,
+                    "stance_macro_f1": scores["stance_macro_f1"],
+                    "stance_macro_f1_given_targets": scores["stance_macro_f1_given_targets"],
+                    "target_f1": scores["target_f1"],
+                    "n_gold_pairs": scores["n_gold_pairs"],
+                }
+            )
+    return rows

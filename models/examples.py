@@ -101,17 +101,57 @@ def _mark_quote(text: str, context: str) -> str:
     return " ".join(context.split())
 
 
-def load_synthetic(path: str | Path) -> list[Example]:
-    """Synthetic training lines (``"synthetic": true``); never used to report accuracy."""
-    examples = []
+def synthetic_files(path: str | Path) -> list[Path]:
+    """The synthetic line files at ``path``: the file itself, or every ``*.jsonl`` under the
+    folder (sorted, so that training reads them in one order)."""
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+    return [path] if path.exists() else []
+
+
+def text_key(text: str) -> str:
+    """A quote's words, case and punctuation aside (duplicate and leak checks)."""
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def load_synthetic(path: str | Path, *, dedupe: bool = True) -> list[Example]:
+    """Synthetic lines (``"synthetic": true``) from a file or a folder of files (see
+    ``synthetic_files``); never used to report accuracy on real text. Batches written by
+    different people can repeat a line: with ``dedupe``, a line whose words (case and
+    punctuation aside) equal an earlier line's is left out."""
+    examples: list[Example] = []
+    seen_ids: dict[str, str] = {}
+    seen_texts: set[str] = set()
+    for file in synthetic_files(path):
+        for example, where in _synthetic_lines(file):
+            if example.key in seen_ids:
+                raise ValueError(
+                    f"{where}: id {example.key!r} is also used at {seen_ids[example.key]}; fix: give each line its own id"
+                )
+            seen_ids[example.key] = where
+            key = text_key(example.text)
+            if dedupe and key in seen_texts:
+                continue
+            seen_texts.add(key)
+            examples.append(example)
+    return examples
+
+
+def _synthetic_lines(path: Path):
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            data = json.loads(line)
+            try:
+                data = json.loads(line)
+            except ValueError as error:
+                raise ValueError(
+                    f"{path}:{number}: not a JSON object ({error}); fix: one JSON object per line"
+                ) from None
             if data.get("synthetic") is not True:
                 raise ValueError(f'{path}:{number}: synthetic lines must carry "synthetic": true')
-            examples.append(
+            yield (
                 Example(
                     key=str(data["id"]),
                     text=data["text"],
@@ -122,9 +162,9 @@ def load_synthetic(path: str | Path) -> list[Example]:
                     stances=tuple(Stance.from_json(s) for s in data.get("stances", [])),
                     group="synthetic",
                     synthetic=True,
-                )
+                ),
+                f"{path}:{number}",
             )
-    return examples
 
 
 def training_dataset(

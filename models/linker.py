@@ -75,6 +75,49 @@ def target_regressions(
     return fitted
 
 
+def calibrated_thresholds(
+    X,
+    examples: Sequence[Example],
+    target_ids: Sequence[str],
+    *,
+    C: float,
+    seed: int,
+    folds: int = 2,
+    prior: float = 0.5,
+    prior_weight: float = 20.0,
+    grid: Sequence[float] = tuple(np.round(np.arange(0.2, 0.95, 0.05), 2)),
+) -> np.ndarray:
+    """A linking threshold per target: the one that maximises F1 on out-of-fold probabilities
+    of that target's regression (``folds``-fold, stratified), pulled toward ``prior`` by
+    ``prior_weight`` pseudo-positives, so that a target with few examples keeps about ``prior``.
+    Balanced class weights push the probabilities of rare targets up; one threshold for all
+    would over-link them."""
+    from sklearn.model_selection import StratifiedKFold
+
+    out = np.full(len(target_ids), prior, dtype=np.float32)
+    for j, target in enumerate(target_ids):
+        y = np.array([any(s.target == target for s in e.stances) for e in examples], dtype=int)
+        positives = int(y.sum())
+        if positives < folds or len(y) - positives < folds:
+            continue
+        oof = np.zeros(len(y), dtype=np.float32)
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        for train, test in splitter.split(np.zeros(len(y)), y):
+            clf = LogisticRegression(
+                C=C, max_iter=2000, class_weight="balanced", random_state=seed
+            ).fit(X[train], y[train])
+            oof[test] = clf.predict_proba(X[test])[:, 1]
+        best, best_f1 = prior, -1.0
+        for threshold in grid:
+            predicted = oof >= threshold
+            tp = int((predicted & (y == 1)).sum())
+            f1 = 2 * tp / (predicted.sum() + positives) if tp else 0.0
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = float(threshold), f1
+        out[j] = (positives * best + prior_weight * prior) / (positives + prior_weight)
+    return out
+
+
 def with_targets(X, rows: Sequence[int], targets: Sequence[str], target_ids: Sequence[str]):
     """Rows of ``X`` (one per (quote, target) pair) with the target's one-hot appended; sparse
     in, sparse out."""
@@ -126,9 +169,12 @@ class FrozenLinker:
         device: str = "cpu",
         polarity: bool = True,
         passes: int = 2,
+        calibrate: bool = False,
     ):
         """``encoder``: a name known to ``models.encoder.encoder_path`` or a folder; None is MiniLM;
-        ``passes``: encoder passes per quote (``frozen_features``)."""
+        ``passes``: encoder passes per quote (``frozen_features``); ``calibrate``: learn a
+        linking threshold per target (``calibrated_thresholds``; otherwise 0.5 for all)."""
+        self.calibrate = calibrate
         self.C = C
         self.seed = seed
         self.encoder = encoder
@@ -180,6 +226,11 @@ class FrozenLinker:
                 self.intercept_[j] = fitted[target].intercept_[0]
             elif target in addressed:
                 self.intercept_[j] = 30.0
+        self.thresholds_ = (
+            calibrated_thresholds(X, examples, self.target_ids_, C=self.C, seed=self.seed)
+            if self.calibrate
+            else np.full(len(self.target_ids_), 0.5, dtype=np.float32)
+        )
         self.polarity_coef_ = self.polarity_intercept_ = None
         clf = (
             polarity_regression(X, examples, self.target_ids_, C=self.C, seed=self.seed)
@@ -247,6 +298,7 @@ class FrozenLinker:
             path,
             coef=self.coef_,
             intercept=self.intercept_,
+            thresholds=self.thresholds_,
             targets=np.array(self.target_ids_),
             C=self.C,
             seed=self.seed,
@@ -271,6 +323,12 @@ class FrozenLinker:
         )
         linker.coef_ = data["coef"]
         linker.intercept_ = data["intercept"]
+        linker.thresholds_ = (
+            data["thresholds"]
+            if "thresholds" in data.files
+            else np.full(len(data["targets"]), 0.5, dtype=np.float32)
+        )
+        linker.calibrate = "thresholds" in data.files and bool(np.any(linker.thresholds_ != 0.5))
         linker.target_ids_ = [str(t) for t in data["targets"]]
         # a linker saved before polarity was part of it has none (the model then uses its cross-encoder alone)
         linker.polarity = "polarity_coef" in data.files

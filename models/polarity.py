@@ -102,9 +102,12 @@ class SplitCrossEncoder:
         weight_decay: float = 0.01,
         warmup: float = 0.1,
         max_class_weight: float = 5.0,
+        max_pairs: int | None = None,
         seed: int = 13,
         device: str = "cpu",
     ):
+        """``max_pairs``: pairs seen per epoch, a fresh random sample each epoch when there are
+        more (training time stays flat as the synthetic data grows)."""
         self.layers = layers
         self.epochs = epochs
         self.batch_size = batch_size
@@ -113,11 +116,12 @@ class SplitCrossEncoder:
         self.weight_decay = weight_decay
         self.warmup = warmup
         self.max_class_weight = max_class_weight
+        self.max_pairs = max_pairs
         self.seed = seed
         self.device = device
 
     def get_params(self) -> dict:
-        keys = "layers epochs batch_size learning_rate head_learning_rate weight_decay warmup max_class_weight seed".split()
+        keys = "layers epochs batch_size learning_rate head_learning_rate weight_decay warmup max_class_weight max_pairs seed".split()
         return {k: getattr(self, k) for k in keys}
 
     def fit(
@@ -152,14 +156,15 @@ class SplitCrossEncoder:
             ],
             weight_decay=self.weight_decay,
         )
-        steps = max(1, self.epochs * math.ceil(len(pairs) / self.batch_size))
+        per_epoch = min(len(pairs), self.max_pairs or len(pairs))
+        steps = max(1, self.epochs * math.ceil(per_epoch / self.batch_size))
         schedule = warmup_linear_schedule(optimiser, steps=steps, warmup=self.warmup)
         generator = torch.Generator().manual_seed(self.seed)
         trainable = [p for p in self.net_.parameters() if p.requires_grad]
         self.history_ = []
         self.net_.train()
         for epoch in range(self.epochs):
-            order = torch.randperm(len(pairs), generator=generator).tolist()
+            order = torch.randperm(len(pairs), generator=generator).tolist()[:per_epoch]
             total = 0.0
             for b in range(0, len(order), self.batch_size):
                 idx = order[b : b + self.batch_size]
@@ -177,7 +182,7 @@ class SplitCrossEncoder:
                 optimiser.step()
                 schedule.step()
                 total += loss.item() * len(idx)
-            self.history_.append({"epoch": epoch + 1, "loss": round(total / max(1, len(pairs)), 4)})
+            self.history_.append({"epoch": epoch + 1, "loss": round(total / max(1, per_epoch), 4)})
             say(
                 f"polarity layers: epoch {epoch + 1}/{self.epochs} loss {self.history_[-1]['loss']:.3f}"
             )

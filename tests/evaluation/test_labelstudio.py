@@ -966,3 +966,35 @@ def test_annotator_in_the_label_studio_editor(label_studio, run_data, capsys):
     assert {a: comparable(q) for a, q in gold.items()} == expected
     with capsys.disabled():
         print(f"\nlabel-studio editor round trip: {time.perf_counter() - t0:.1f}s")
+
+
+def test_uncertain_tasks_keep_the_articles_of_the_least_certain_quotes_first():
+    from evaluation.labelstudio import tasks_from_quotes, uncertain_tasks
+    from pipeline.records import Quote
+
+    texts = {"a1": "Jo said it works. Al said it fails.", "a2": "Sam said no."}
+    quotes = [
+        Quote(article="a1", id="q1", start=8, end=16, text="it works", kind="indirect"),
+        Quote(article="a1", id="q2", start=26, end=34, text="it fails", kind="indirect"),
+        Quote(article="a2", id="q1", start=9, end=11, text="no", kind="indirect"),
+    ]
+    tasks = tasks_from_quotes(quotes, texts)
+    picked = uncertain_tasks(
+        tasks,
+        quotes,
+        [
+            (0.2, "link to x: 0.40"),
+            (0.9, "stance toward x: support 0.40 vs oppose 0.38"),
+            (0.5, "link"),
+        ],
+        2,
+    )
+    assert [t["data"]["article"] for t in picked] == ["a1", "a2"]
+    assert picked[0]["data"]["check_first"].startswith("q2 (0.90): stance toward x")
+    assert "q1" not in picked[0]["data"]["check_first"]
+    assert picked[0]["predictions"][0]["score"] == pytest.approx(0.1)
+    assert "check_first" not in tasks[0]["data"]  # the input tasks are left as they were
+    assert [
+        t["data"]["article"]
+        for t in uncertain_tasks(tasks, quotes, [(0.2, ""), (0.9, ""), (0.5, "")], 1)
+    ] == ["a1"]

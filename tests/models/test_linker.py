@@ -166,3 +166,26 @@ def test_one_pass_features_pool_the_quote_inside_its_context_and_round_trip(tmp_
     del saved["passes"]
     np.savez(tmp_path / "old.npz", **saved)
     assert FrozenLinker.load(tmp_path / "old.npz").passes == 2
+
+
+def test_calibrated_thresholds_move_toward_the_best_cut_and_shrink_with_few_positives():
+    import numpy as np
+
+    from models.examples import Example
+    from models.linker import calibrated_thresholds
+    from pipeline.records import Stance
+
+    rng = np.random.default_rng(0)
+    # target "a": 200 positives whose one informative feature sits well above the negatives'
+    y = np.array([1] * 200 + [0] * 200)
+    X = np.c_[y * 3.0 + rng.normal(0, 1, 400), rng.normal(0, 1, (400, 3))]
+    examples = [
+        Example(key=str(i), text="x", stances=(Stance("a", "support"),) if y[i] else ())
+        for i in range(400)
+    ]
+    many = calibrated_thresholds(X, examples, ["a", "b"], C=1.0, seed=0)
+    assert many[1] == 0.5  # no positives for "b": the prior
+    assert 0.2 <= many[0] <= 0.9
+    # the same target with 4 positives keeps close to the prior (20 pseudo-positives at 0.5)
+    few = calibrated_thresholds(X[196:], examples[196:], ["a"], C=1.0, seed=0)
+    assert abs(few[0] - 0.5) <= 4 / 24 * 0.45 + 1e-6

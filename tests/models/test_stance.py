@@ -538,3 +538,80 @@ def test_paired_bootstrap_reports_differences_with_intervals():
         "reference_ahead": 0.0,
     }  # identical predictions
     assert "noisy" in boot["versus"] and "finetuned" not in boot["versus"]
+
+
+def test_linker_alone_links_with_calibrated_thresholds_and_skips_the_minilm_pass(tmp_path):
+    from models.encoder import MINILM
+
+    model = StanceModel(
+        device="cpu",
+        linker_encoder=MINILM,
+        linker_weight=1.0,
+        calibrate_links=True,
+        polarity_epochs=2,
+        polarity_max_pairs=4,
+    ).fit(TRAIN, TARGETS)
+    assert model.history_ == []  # no relevance training: the linker decides links
+    assert len(model.splitter_.history_) == 2
+    thresholds = model._thresholds()
+    # 4 (pay-rise) and 3 (new-hospital) positives: pulled most of the way back toward 0.5 by
+    # 20 pseudo-positives, so each lies within 4/24 * 0.45 of it
+    assert thresholds.shape == (2,) and all(abs(t - 0.5) <= 0.08 for t in thresholds)
+    relevance = model.relevance_scores(TRAIN)
+    assert relevance == pytest.approx(model.linker_.predict_proba(TRAIN), abs=1e-6)
+    uncertainty = model.uncertainty(TRAIN)
+    assert len(uncertainty) == len(TRAIN)
+    assert all(
+        0.0 <= u <= 1.0 and ("link to" in why or "stance toward" in why) for u, why in uncertainty
+    )
+    model.save(tmp_path / "m")
+    loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
+    assert loaded._thresholds() == pytest.approx(thresholds)
+    assert loaded.predict(TRAIN) == model.predict(TRAIN)
+    with pytest.raises(ValueError, match="fix: set linker_weight=1.0"):
+        StanceModel(device="cpu", calibrate_links=True).fit(TRAIN, TARGETS)
+
+
+def test_learning_curve_pools_held_out_articles_at_each_size():
+    from models.crossval import learning_curve
+
+    gold = [
+        ex(f"g{i}", e.text, [(s.target, s.stance) for s in e.stances], group=f"art{i % 3}")
+        for i, e in enumerate(TRAIN)
+    ]
+    synthetic = [ex("syn", "The pay award is wrong.", [("pay-rise", "oppose")], group="synthetic")]
+    rows = learning_curve(gold, synthetic, TARGETS, factories={"majority": MajorityBaseline})
+    assert [r["gold_articles"] for r in rows] == [0, 1, 2]
+    # with no gold the majority of the one synthetic pair (oppose) is every answer
+    assert rows[0]["n_gold_pairs"] == 8
+    assert rows[0]["stance_macro_f1_given_targets"] == pytest.approx(
+        score_stances(
+            gold[:8], [()] * 8, [(Stance(s.target, "oppose"),) for e in gold[:8] for s in e.stances]
+        )["stance_macro_f1_given_targets"]
+    )
+    with pytest.raises(ValueError, match="between 0 and 2"):
+        learning_curve(gold, synthetic, TARGETS, factories={"m": MajorityBaseline}, sizes=[3])
+
+
+def test_cross_validate_on_a_held_out_split_scores_each_slice():
+    test = [
+        ex(
+            f"t{i}",
+            e.text,
+            [(s.target, s.stance) for s in e.stances],
+            group="lines" if i < 5 else "art",
+        )
+        for i, e in enumerate(TRAIN)
+    ]
+    result = cross_validate(
+        [],
+        [],
+        TARGETS,
+        factories={"majority": MajorityBaseline},
+        splits=[("heldout", TRAIN, test)],
+        slices={"lines": lambda e: e.group == "lines", "articles": lambda e: e.group == "art"},
+    )
+    slices = result["models"]["majority"]["slices"]
+    assert slices["lines"]["n_quotes"] == 5 and slices["articles"]["n_quotes"] == 5
+    assert slices["lines"]["n_gold_pairs"] + slices["articles"]["n_gold_pairs"] == 8
+    assert result["folds"] == ["heldout"]

@@ -131,3 +131,145 @@ def test_the_model_card_takes_cv_figures_only_for_the_same_data_and_settings(tmp
     assert "stale" in train._matching_cv([data], {**params, "polarity_weight": 0.0})["status"]
     data.write_text("{}\n{}\n", encoding="utf-8")
     assert "data changed" in train._matching_cv([data], params)["status"]
+
+
+def test_synthetic_lines_load_from_a_folder_without_repeats(tmp_path):
+    import json
+
+    import pytest
+
+    from models.examples import load_synthetic
+
+    line = {"text": "It works.", "kind": "direct", "context": "", "stances": [], "synthetic": True}
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a.jsonl").write_text(json.dumps({**line, "id": "a1"}) + "\n", encoding="utf-8")
+    (tmp_path / "b" / "c.jsonl").write_text(
+        json.dumps({**line, "id": "c1", "text": "it WORKS!"})
+        + "\n"
+        + json.dumps({**line, "id": "c2", "text": "It fails."})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert [e.key for e in load_synthetic(tmp_path)] == ["a1", "c2"]
+    assert [e.key for e in load_synthetic(tmp_path, dedupe=False)] == ["a1", "c1", "c2"]
+    (tmp_path / "b" / "d.jsonl").write_text(
+        json.dumps({**line, "id": "a1"}) + "\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        ValueError, match=r"a\.jsonl:1.*fix: give each line its own id|d\.jsonl:1: id 'a1'"
+    ):
+        load_synthetic(tmp_path)
+    (tmp_path / "b" / "d.jsonl").write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"d\.jsonl:1: not a JSON object"):
+        load_synthetic(tmp_path)
+
+
+def _line(i, text, stances=()):
+    return {
+        "id": f"x{i}",
+        "text": text,
+        "kind": "direct",
+        "context": "",
+        "speaker": "Pat Doe",
+        "stances": [{"target": t, "stance": s} for t, s in stances],
+        "synthetic": True,
+    }
+
+
+def test_held_out_evaluation_trains_once_and_scores_each_slice(tmp_path):
+    from pathlib import Path
+
+    from models.train import run_heldout
+
+    targets = Path(__file__).resolve().parents[1] / "data" / "tiny_domain" / "targets.yaml"
+    train = [
+        _line(1, "Closing the library is a disgrace.", [("library-closure", "oppose")]),
+        _line(2, "We oppose the library closure.", [("library-closure", "oppose")]),
+        _line(3, "Volunteers can run the branches well.", [("volunteer-staffing", "support")]),
+        _line(4, "Lovely weather today.", []),
+    ]
+    held = [
+        _line(5, "The closure is wrong.", [("library-closure", "oppose")]),
+        _line(6, "Volunteer staffing is welcome.", [("volunteer-staffing", "support")]),
+        _line(7, "We oppose the library closure.", [("library-closure", "oppose")]),  # a repeat
+    ]
+    (tmp_path / "syn").mkdir()
+    (tmp_path / "syn" / "a.jsonl").write_text(
+        "".join(json.dumps(x) + "\n" for x in train), encoding="utf-8"
+    )
+    (tmp_path / "held.jsonl").write_text(
+        "".join(json.dumps(x) + "\n" for x in held), encoding="utf-8"
+    )
+    messages = []
+    result = run_heldout(
+        out=tmp_path / "h.json",
+        heldout_lines=tmp_path / "held.jsonl",
+        heldout_articles=None,
+        gold_dir=tmp_path / "no-gold",
+        corpus_dir=tmp_path,
+        synthetic_path=tmp_path / "syn",
+        synthetic_articles=None,
+        targets_path=targets,
+        device="cpu",
+        models=("majority",),
+        progress=messages.append,
+    )
+    assert result["not_scored_overlap"] == ["x7"]
+    assert result["n_test"] == {"lines": 2, "articles": 0}
+    majority = result["models"]["majority"]
+    # trained on 3 pairs, 2 of them oppose: every given target is called oppose
+    assert majority["slices"]["lines"]["stance_accuracy_given_targets"] == 0.5
+    assert "Slice `lines` (2 quotes)" in (tmp_path / "h.md").read_text(encoding="utf-8")
+    assert any("not scored" in m for m in messages)
+
+
+def test_model_settings_from_the_command_line_are_checked():
+    import pytest
+
+    from pipeline.cli import _model_settings
+
+    assert _model_settings(["linker_weight=1.0", "calibrate_links=false"]) == {
+        "linker_weight": 1.0,
+        "calibrate_links": False,
+    }
+    with pytest.raises(ValueError, match="not KEY=VALUE with a model setting"):
+        _model_settings(["no_such_setting=1"])
+
+
+def test_the_learning_curve_is_written_as_csv_markdown_and_svg(tmp_path):
+    from pathlib import Path
+
+    from models.train import run_curve
+
+    targets = Path(__file__).resolve().parents[1] / "data" / "tiny_domain" / "targets.yaml"
+    corpus, gold = tmp_path / "corpus", tmp_path / "gold"
+    corpus.mkdir()
+    gold.mkdir()
+    for n, (sentence, stance) in enumerate(
+        [("The library closure is wrong.", "oppose"), ("Closing the library is right.", "support"),
+         ("The library closure is a disgrace.", "oppose")]
+    ):  # fmt: skip
+        article = f"a{n}"
+        (corpus / f"{article}.txt").write_text(sentence, encoding="utf-8")
+        quote = {
+            "article": article, "id": "q1", "start": 0, "end": len(sentence) - 1,
+            "text": sentence[:-1], "kind": "direct", "speaker": "Pat Doe",
+            "stances": [{"target": "library-closure", "stance": stance}],
+        }  # fmt: skip
+        (gold / f"{article}.jsonl").write_text(json.dumps(quote) + "\n", encoding="utf-8")
+    result = run_curve(
+        out=tmp_path / "curve.json",
+        gold_dir=gold,
+        corpus_dir=corpus,
+        synthetic_path=None,
+        synthetic_articles=None,
+        targets_path=targets,
+        device="cpu",
+        models=("majority",),
+        progress=lambda _m: None,
+    )
+    assert [r["gold_articles"] for r in result["rows"]] == [0, 1, 2]
+    csv = (tmp_path / "curve.csv").read_text(encoding="utf-8").splitlines()
+    assert csv[0].startswith("model,gold_articles,stance_macro_f1") and len(csv) == 4
+    assert (tmp_path / "curve.svg").read_text(encoding="utf-8").count("<circle") == 3
+    assert "| majority | 2 |" in (tmp_path / "curve.md").read_text(encoding="utf-8")

@@ -756,3 +756,17 @@ def test_streamed_matrix_and_networks_match_the_library(tmp_path, seed, weightin
     ):
         assert list(ours.nodes(data=True)) == list(theirs.nodes(data=True))
         assert list(ours.edges(data=True)) == list(theirs.edges(data=True))
+
+
+def test_the_learning_curve_of_the_model_card_is_drawn():
+    from pipeline.report import _render_curve
+
+    rows = [
+        {"model": "finetuned", "gold_articles": 0, "stance_macro_f1": 0.4},
+        {"model": "finetuned", "gold_articles": 4, "stance_macro_f1": 0.6},
+        {"model": "majority", "gold_articles": 0, "stance_macro_f1": 0.1},
+        {"model": "broken"},
+    ]
+    html = _render_curve(rows)
+    assert html.count("<polyline") == 2 and "finetuned: 0.600" in html
+    assert _render_curve([{"model": "x"}]) == ""
