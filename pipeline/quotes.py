@@ -56,6 +56,7 @@ from pipeline.own_text import (
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segment
 from pipeline.resources import ActorTable
+from pipeline.segment import BULLET
 from pipeline.speakers import (
     ORG_NAME_RE,
     PERSON_PRONOUNS,
@@ -220,7 +221,7 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
     for para in paras:
         if _pull_quote(article.text, para.text):
             continue  # a pull quote repeats words quoted in the body (codebook §1: layout)
-        if listing is not None and _BULLET.match(para.text):
+        if listing is not None and BULLET.match(para.text):
             raws.extend(_bullet_quotes(article.text, para, *listing))
             continue
         listing = None
@@ -233,7 +234,7 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
         cues = find_cues(para, registry)
         valid = [c for c in cues if not c.blocked]
         listing = _list_lead(para, valid)
-        if listing is not None and _BULLET.search(para.text.split("\n", 1)[-1]):
+        if listing is not None and BULLET.search(para.text.split("\n", 1)[-1]):
             raws.extend(_bullet_quotes(article.text, para, *listing))  # bullets in one block
         if block is not None:
             others = [
@@ -594,9 +595,6 @@ def _first_person_subject(cue: Cue) -> bool:
     return subject is not None and subject.lower_ in ("i", "we")
 
 
-_BULLET = re.compile(r"^\s*(?:[•·▪‣◦*\-–—]|\d{1,2}[.)]|\([a-z0-9]\))\s+", re.M)
-
-
 def _list_lead(para: Para, cues: list[Cue]) -> tuple[Cue, tuple[int, int]] | None:
     """A paragraph whose cue's content is the list below it (``The review also recommends:``,
     ``X is calling for:``): the cue and the lead-in's sentence."""
@@ -617,7 +615,7 @@ def _bullet_quotes(text: str, para: Para, cue: Cue, lead: tuple[int, int]) -> li
     out = []
     for m in re.finditer(r"[^\n]+", para.text):
         line = m.group(0)
-        marker = _BULLET.match(line)
+        marker = BULLET.match(line)
         if not marker:
             continue
         start = para.offset + m.start() + marker.end()

@@ -80,7 +80,8 @@ _SALARY = re.compile(
     re.I,
 )
 _BODY_BEFORE_COMMENTS = 60  # words of article body a comment thread follows
-_BULLET = re.compile(r"^\s*(?:[•·▪‣◦*\-–—]|\d{1,2}[.)])\s+")
+# a list item's marker (a bullet, "1.", "2)", "(a)"); quotes.py reads list items with it too
+BULLET = re.compile(r"^\s*(?:[•·▪‣◦*\-–—]|\d{1,2}[.)]|\([a-z0-9]\))\s+", re.M)
 _BYLINE = re.compile(r"^(?:by\s+[A-Z]|published\b|posted\b|updated\b|written by\b)", re.IGNORECASE)
 _ONLY_PUNCT = re.compile(r"^[\W_]*$", re.UNICODE)
 
@@ -115,7 +116,7 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
                 if (
                     not _TERMINAL.search(prev_text)
                     and stripped[:1].islower()
-                    and not _BULLET.match(stripped)
+                    and not BULLET.match(stripped)
                 ):
                     spans[-1] = (p_start, end)
                     pos += len(line)
@@ -233,7 +234,7 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
             p.role = "boilerplate"
         elif _CAPTION.search(t) and _words(t) <= 40:
             p.role = "caption"
-        elif short and not _ends_sentence(t) and not _BULLET.match(t):
+        elif short and not _ends_sentence(t) and not BULLET.match(t):
             p.role = "heading"
         elif counts.get(_norm(t), 0) > 1 and _words(t) <= 40:
             p.role = "heading" if i < 12 else "boilerplate"

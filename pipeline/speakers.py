@@ -102,14 +102,12 @@ def bare_word(word: str) -> str:
     return re.sub(r"(?:’s|'s|’|')$", "", word.lower().strip(",.;:()")).strip(",.;:()")
 
 
-_PEER = re.compile(
-    r"^(?P<title>Lord|Baroness|Lady)\s+(?P<name>[A-Z][\w’'\-]+)(?P<seat>\s+of\s+[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*)?$"
+_PEER_PATTERN = (
+    r"(?P<title>Lord|Baroness|Lady)\s+(?P<name>[A-Z][\w’'\-]+)"
+    r"(?P<seat>\s+of\s+[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*)?"
 )
-
-
-_PEER_IN_TEXT = re.compile(
-    r"\b(?:Lord|Baroness|Lady)\s+[A-Z][\w’'\-]+(?:\s+of\s+[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*)?"
-)
+_PEER = re.compile("^" + _PEER_PATTERN + "$")
+_PEER_IN_TEXT = re.compile(r"\b" + _PEER_PATTERN)
 
 
 def peer_name(name: str) -> re.Match | None:
