@@ -56,7 +56,7 @@ from pipeline.own_text import (
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segment
 from pipeline.resources import ActorTable
-from pipeline.segment import BULLET
+from pipeline.segment import BULLET, is_page_furniture
 from pipeline.speakers import (
     ORG_NAME_RE,
     PERSON_PRONOUNS,
@@ -96,6 +96,8 @@ class _Raw:
 def _registry_for(article: Article, paras: list[Para], actors: ActorTable) -> Registry:
     entities = []
     for para in paras:
+        if is_page_furniture(para.text):
+            continue  # a breadcrumb's "National" is no organisation
         for ent in para.doc.ents:
             if ent.label_ in ("GPE", "LOC"):
                 entities.append(

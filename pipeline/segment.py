@@ -55,6 +55,8 @@ _FURNITURE = re.compile(
     r"all rights reserved\b.*|instant access|listen|watch|download|analysis|opinion|news|features?|blog)\W*$",
     re.IGNORECASE,
 )
+# a breadcrumb trail: "News › National", "Home > News > 2024 > March"
+_BREADCRUMB = re.compile(r"^[A-Z0-9][^›»>.!?]{0,39}(?:\s[›»>]\s[A-Z0-9][^›»>.!?]{0,39})+$")
 _FURNITURE_ANYWHERE = re.compile(
     r"\b(?:privacy policy|cookie policy|all rights reserved|unsubscribe at any time|sign up (?:to|for) (?:our|the)\b|"
     r"subscrib(?:e|ing) to (?:our|the) newsletter|(?:our|the) newsletter\b|your email address|terms and conditions|"
@@ -152,6 +154,7 @@ def is_page_furniture(line: str) -> bool:
         _FURNITURE.match(line)
         or furniture_key(line) in lexicon().page_furniture
         or (_DATE.search(line) and _words(line) <= 8)
+        or (_BREADCRUMB.match(line) and _words(line) <= 10)
     )
 
 

@@ -402,6 +402,9 @@ class Registry:
                     noun in {w.lower() for w in org.split()} or noun in self.org_nouns.get(org, ())
                 ):
                     return Source(None, org, "organisation")
+        actor = self.actors.lookup("the " + noun)  # "an independent review": the domain's "the review"
+        if actor is not None and actor.kind == "organisation":
+            return Source(None, actor.name, "organisation")
         if (
             noun in lexicon().organisation_nouns or noun in lexicon().document_nouns
         ):  # the latest body named (a document speaks for its author)
@@ -421,7 +424,7 @@ class Registry:
 def _trim_org(raw: str) -> str:
     """An organisation name without edge punctuation, possessive or a lowercase leading article
     (``the Local Government Association``); a capitalised ``The`` is kept (``The Fostering Network``)."""
-    name = raw.strip(" ,.;:–—-")
+    name = raw.strip(" ,.;:–—-›»>|·•/\\")  # breadcrumb and menu glyphs are never part of a name
     name = re.sub(r"(?:’s|'s)$", "", name)
     name = re.sub(r"^(?:the|a|an)\s+", "", name)
     words = name.split()

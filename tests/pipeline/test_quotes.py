@@ -690,3 +690,24 @@ def test_defending_and_calculating_are_cues(nlp):
         ("has defended", "its fares"),
         ("has calculated", "its members spent £1m on ferries"),
     ]
+
+
+def test_an_indefinite_nominal_source_takes_the_domains_body_of_that_noun(nlp):
+    found = quotes_of(nlp, "Ferries must run all night, a government department said on Monday.")
+    assert _found(found) == [
+        ("indirect", "Department for Rivers", "said", "Ferries must run all night")
+    ]
+
+
+def test_a_breadcrumb_names_no_source(nlp):
+    found = quotes_of(
+        nlp,
+        "News › National",
+        "Ferries must run all night, a transport review said on Monday.",
+        roles=("heading", "body"),
+    )
+    assert found == []  # "National" is navigation, not the latest body named
+    from pipeline.segment import is_page_furniture
+
+    assert is_page_furniture("Home > News > 2024 > March")
+    assert not is_page_furniture("Costs rose > £1bn")
