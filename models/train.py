@@ -373,6 +373,16 @@ def _factories(
     return factories, variants
 
 
+class _Trained:
+    """A model trained already, in the place of a factory's unfitted one (``fit`` returns it)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def fit(self, examples, targets):
+        return self.model
+
+
 @contextmanager
 def _memoised_encoders(models: Sequence[str]):
     """Every fold and model embeds a text once with each frozen encoder (same vectors, less time);
@@ -411,12 +421,15 @@ def run_heldout(
         "finetuned-frozen-polarity",
     ),
     overrides: dict | None = None,
+    model_path: Path | None = None,
     progress: Callable[[str], None] = _say,
 ) -> dict:
     """Every model trained once on all training data (synthetic lines and articles, all gold),
     scored on the held-out synthetic slices: lines written separately (own writers and
     registers) and the held-out synthetic articles' gold quotes (gold spans). Synthetic text,
-    so these figures are never reported as accuracy on real text; writes JSON + markdown."""
+    so these figures are never reported as accuracy on real text; writes JSON + markdown.
+    ``model_path``: score that trained model as ``finetuned`` instead of training one (refused
+    unless its card names the same data files)."""
     overrides = dict(overrides or {})
     targets = load_targets(targets_path)
     synthetic, synthetic_data = synthetic_examples(synthetic_path, synthetic_articles)
@@ -444,6 +457,23 @@ def run_heldout(
         test = lines + articles
     train = synthetic + gold
     factories, variants = _factories(device, epochs, seed, overrides)
+    data_files = [Path(targets_path)] + synthetic_data + gold_files
+    if model_path is not None:
+        card = json.loads((Path(model_path) / CARD).read_text(encoding="utf-8"))
+        if card.get("data", {}).get("files") != {
+            _rel(p): h for p, h in file_hashes(data_files).items()
+        }:
+            raise ValueError(
+                f"{model_path}: trained on other data files than these; fix: train it again "
+                "(`stancemap train`) or drop --model to train one here"
+            )
+        trained = StanceModel.load(model_path, targets=targets, device=device)
+        overrides = {
+            k: v
+            for k, v in trained.get_params().items()
+            if k not in ("device", "encoder_path", "seed", "epochs")
+        }
+        factories["finetuned"] = lambda: _Trained(trained)
     with _memoised_encoders(models):
         result = cross_validate(
             [],
@@ -458,13 +488,17 @@ def run_heldout(
                 "articles": lambda e: e.group != "heldout-lines",
             },
         )
-    data_files = [Path(targets_path)] + synthetic_data + gold_files
     test_files = synthetic_files(heldout_lines) + article_files
     result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
     result["test_files"] = {_rel(p): h for p, h in file_hashes(test_files).items()}
     result["n_training_quotes"] = len(train)
     result["n_test"] = {"lines": len(lines), "articles": len(articles)}
     result["not_scored_overlap"] = overlap
+    if model_path is not None:
+        result["finetuned_model"] = {
+            "path": str(model_path),
+            "train_seconds": card.get("train_seconds"),
+        }
     result["params"] = {
         "finetuned": StanceModel(**_settings(device, epochs, seed), **overrides).get_params()
     }

@@ -228,6 +228,11 @@ def cv(
     heldout_articles: Optional[Path] = typer.Option(
         Path("annotations/synthetic_articles/heldout"), "--heldout-articles"
     ),
+    model: Optional[Path] = typer.Option(
+        None,
+        "--model",
+        help="With --heldout: score this trained model (trained on the same data) instead of training one.",
+    ),
     curve: bool = typer.Option(
         False,
         "--curve",
@@ -270,6 +275,7 @@ def cv(
                 out=HELDOUT_RESULTS if out == CV_DEFAULT else out,
                 heldout_lines=heldout,
                 heldout_articles=heldout_articles,
+                model_path=model,
                 **common,
             )
         elif curve:

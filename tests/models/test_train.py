@@ -273,3 +273,38 @@ def test_the_learning_curve_is_written_as_csv_markdown_and_svg(tmp_path):
     assert csv[0].startswith("model,gold_articles,stance_macro_f1") and len(csv) == 4
     assert (tmp_path / "curve.svg").read_text(encoding="utf-8").count("<circle") == 3
     assert "| majority | 2 |" in (tmp_path / "curve.md").read_text(encoding="utf-8")
+
+
+def test_a_trained_model_is_scored_on_held_out_data_only_if_trained_on_the_same_data(tmp_path):
+    from pathlib import Path
+
+    import pytest
+
+    from models.train import run_heldout
+
+    targets = Path(__file__).resolve().parents[1] / "data" / "tiny_domain" / "targets.yaml"
+    (tmp_path / "syn.jsonl").write_text(
+        json.dumps(_line(1, "Closing the library is a disgrace.", [("library-closure", "oppose")]))
+        + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "held.jsonl").write_text(
+        json.dumps(_line(2, "The closure is wrong.", [("library-closure", "oppose")])) + "\n",
+        encoding="utf-8",
+    )
+    _card(tmp_path / "m", [tmp_path / "held.jsonl"])  # a card naming other data
+    with pytest.raises(ValueError, match="trained on other data files than these"):
+        run_heldout(
+            out=tmp_path / "h.json",
+            heldout_lines=tmp_path / "held.jsonl",
+            heldout_articles=None,
+            gold_dir=tmp_path / "none",
+            corpus_dir=tmp_path,
+            synthetic_path=tmp_path / "syn.jsonl",
+            synthetic_articles=None,
+            targets_path=targets,
+            device="cpu",
+            models=("majority", "finetuned"),
+            model_path=tmp_path / "m",
+            progress=lambda _m: None,
+        )
