@@ -402,7 +402,8 @@ class Registry:
                     noun in {w.lower() for w in org.split()} or noun in self.org_nouns.get(org, ())
                 ):
                     return Source(None, org, "organisation")
-        actor = self.actors.lookup("the " + noun)  # "an independent review": the domain's "the review"
+        # "an independent review": the domain's body aliased "the review"
+        actor = self.actors.lookup("the " + noun)
         if actor is not None and actor.kind == "organisation":
             return Source(None, actor.name, "organisation")
         if (
