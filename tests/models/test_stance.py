@@ -208,6 +208,8 @@ def test_stance_model_learns_tiny_task_and_round_trips(tmp_path):
     model = StanceModel(
         device="cpu",
         epochs=15,
+        linker_weight=0.5,  # the fine-tuned MiniLM relevance head, averaged with the linker
+        calibrate_links=False,
         batch_size=8,
         learning_rate=2e-4,
         max_length=64,
@@ -284,14 +286,21 @@ def test_freezing_keeps_only_the_top_layers_trainable():
 
 
 def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_path, monkeypatch):
-    model = StanceModel(device="cpu", epochs=0, linker_weight=0.5).fit(TRAIN, TARGETS)
+    model = StanceModel(device="cpu", epochs=0, linker_weight=0.5, calibrate_links=False).fit(
+        TRAIN, TARGETS
+    )
     quotes = [
         ex("x", "Nurses need more money in their pay packets."),
         ex("y", "The hospital plans were approved."),
     ]
     both = model.relevance_scores(quotes)
     head_only = StanceModel(
-        device="cpu", epochs=0, linker_weight=0.0, polarity_weight=0.0, polarity_layers=0
+        device="cpu",
+        epochs=0,
+        linker_weight=0.0,
+        calibrate_links=False,
+        polarity_weight=0.0,
+        polarity_layers=0,
     ).fit(TRAIN, TARGETS)
     assert head_only.linker_ is None
     linker = model.linker_.predict_proba(quotes)
@@ -397,15 +406,16 @@ def test_polarity_averages_the_cross_encoder_with_the_frozen_regression(tmp_path
     assert loaded.polarity_weight == 0.5 and loaded.linker_.has_polarity
     assert loaded.polarity_scores(quotes, pairs) == pytest.approx(both, abs=1e-5)
     # relevance alone can be switched off and the linker still decides polarity
-    no_rel = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0).fit(
-        TRAIN, TARGETS
-    )
+    no_rel = StanceModel(
+        device="cpu", epochs=0, linker_encoder=MINILM, linker_weight=0.0, calibrate_links=False
+    ).fit(TRAIN, TARGETS)
     assert no_rel.linker_ is not None and no_rel.linker_.has_polarity
     head_only = StanceModel(
         device="cpu",
         epochs=0,
         linker_encoder=MINILM,
         linker_weight=0.0,
+        calibrate_links=False,
         polarity_weight=0.0,
         polarity_layers=0,
     ).fit(TRAIN, TARGETS)
@@ -569,7 +579,7 @@ def test_linker_alone_links_with_calibrated_thresholds_and_skips_the_minilm_pass
     assert loaded._thresholds() == pytest.approx(thresholds)
     assert loaded.predict(TRAIN) == model.predict(TRAIN)
     with pytest.raises(ValueError, match="fix: set linker_weight=1.0"):
-        StanceModel(device="cpu", calibrate_links=True).fit(TRAIN, TARGETS)
+        StanceModel(device="cpu", linker_weight=0.5, calibrate_links=True).fit(TRAIN, TARGETS)
 
 
 def test_learning_curve_pools_held_out_articles_at_each_size():
