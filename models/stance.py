@@ -487,12 +487,7 @@ class StanceModel:
             pairs: list[tuple[int, str]] = []
             thresholds = self._thresholds()
             for i, row in enumerate(relevance):
-                chosen = [
-                    j
-                    for j in np.argsort(-row, kind="stable")[: self.max_targets]
-                    if row[j] >= thresholds[j]
-                ]
-                pairs.extend((i, self.target_ids_[j]) for j in chosen)
+                pairs.extend((i, self.target_ids_[j]) for j in self._linked(row, thresholds))
             out.extend(
                 self._assemble(
                     len(block),
@@ -501,6 +496,15 @@ class StanceModel:
                 )
             )
         return out
+
+    def _linked(self, row: np.ndarray, thresholds: np.ndarray) -> list[int]:
+        """The targets one quote links to: the most relevant first, at most ``max_targets``, each
+        at or above its threshold."""
+        return [
+            j
+            for j in np.argsort(-row, kind="stable")[: self.max_targets]
+            if row[j] >= thresholds[j]
+        ]
 
     def _thresholds(self) -> np.ndarray:
         """The linking threshold of each target: calibrated per target by the linker when
@@ -531,12 +535,7 @@ class StanceModel:
                         f"link to {self.target_ids_[j]}: {row[j]:.2f} (threshold {thresholds[j]:.2f})",
                     )
                 )
-                chosen = [
-                    k
-                    for k in np.argsort(-row, kind="stable")[: self.max_targets]
-                    if row[k] >= thresholds[k]
-                ]
-                pairs.extend((i, self.target_ids_[k]) for k in chosen)
+                pairs.extend((i, self.target_ids_[k]) for k in self._linked(row, thresholds))
             probs = self.polarity_scores(block, pairs, frozen=frozen)
             worst = list(link)
             for (i, target), p in zip(pairs, probs):
