@@ -1,6 +1,7 @@
 """``stancemap annotate check`` and ``stancemap annotate agree``: the gold annotations themselves.
 
-* :func:`check_gold` validates gold files against the codebook, the corpus and ``targets.yaml``.
+* :func:`check_gold` validates gold files against the codebook, the corpus and ``targets.yaml``;
+  :func:`target_problems` checks only the stance targets (of gold or of predictions).
 * :func:`agreement` measures agreement between two annotation passes with the scorer's matching.
 
 The commands (``stancemap annotate check|agree``) are in ``evaluation.cli``.
@@ -21,7 +22,6 @@ from pipeline.resources import TARGETS_PATH, load_targets
 
 DEFAULT_GOLD = Path("annotations/gold")
 DEFAULT_CORPUS = Path("corpus")
-DEFAULT_TARGETS = Path("annotations/targets.yaml")
 # marks that never open or close a direct quote's own words; single marks are left out because
 # \u2019 is also an apostrophe and \u2018 can open a quote nested at the start of the span
 OPEN_MARKS = '\u201c"'
@@ -91,7 +91,8 @@ def check_with_stats(
         target_ids = {t.id for t in load_targets(targets_path)}
     except (OSError, KeyError, TypeError, ValueError) as exc:
         return [
-            f"{targets_path}: cannot read the target list ({exc}); fix: give --targets annotations/targets.yaml"
+            f"{targets_path}: cannot read the target list ({exc}); "
+            "fix: give --domain a folder with a valid targets.yaml, or --targets FILE"
         ], stats
     if not corpus_dir.is_dir():
         problems.append(
@@ -133,18 +134,7 @@ def check_with_stats(
                     )
                 else:
                     seen_ids[key] = where
-            for k, s in enumerate(data.get("stances") or []):
-                if (
-                    isinstance(s, dict)
-                    and isinstance(s.get("target"), str)
-                    and s["target"]
-                    and s["target"] not in target_ids
-                ):
-                    close = difflib.get_close_matches(s["target"], sorted(target_ids), n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else "use an id from targets.yaml"
-                    problems.append(
-                        f"{where}: stances[{k}].target {s['target']!r} is not a target id; fix: {hint}"
-                    )
+            problems += _unknown_targets(where, data, target_ids, targets_path)
             text = _read_article(corpus_dir, article_id, texts)
             if text is None:
                 if expect is None or article_id != expect:
@@ -201,6 +191,40 @@ def check_with_stats(
                         )
     stats["articles"] = len(articles)
     return problems, stats
+
+
+def _unknown_targets(
+    where: str, data: dict, target_ids: set[str], targets_path: str | Path
+) -> list[str]:
+    """One problem per stance of a record whose target is not in ``target_ids``."""
+    problems = []
+    for k, s in enumerate(data.get("stances") or []):
+        if (
+            isinstance(s, dict)
+            and isinstance(s.get("target"), str)
+            and s["target"]
+            and s["target"] not in target_ids
+        ):
+            close = difflib.get_close_matches(s["target"], sorted(target_ids), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"use an id from {targets_path}"
+            problems.append(
+                f"{where}: stances[{k}].target {s['target']!r} is not a target id; fix: {hint}"
+            )
+    return problems
+
+
+def target_problems(
+    paths: Iterable[str | Path], target_ids: Iterable[str], targets_path: str | Path
+) -> list[str]:
+    """``file:line`` problems for every stance under ``paths`` (directories of ``<article>.jsonl``
+    or files) whose target is not one of ``target_ids`` (those of ``targets_path``). Unreadable
+    files and lines are left to the reader of the quotes to report."""
+    known = set(target_ids)
+    problems: list[str] = []
+    for file, _, _ in _files(paths)[0]:
+        for number, data, _ in read_records(file)[0]:
+            problems += _unknown_targets(f"{file}:{number}", data, known, targets_path)
+    return problems
 
 
 def _is_int(x: Any) -> bool:

@@ -132,6 +132,7 @@ def time_quote_stage(corpus: str | Path, *, batch_size: int = 8, n_process: int 
 
     from pipeline.corpus import InputProblem, iter_corpus
     from pipeline.quotes import extract_quotes
+    from pipeline.records import Segmented
     from pipeline.resources import load_actors
     from pipeline.segment import segment_article
 
@@ -142,7 +143,7 @@ def time_quote_stage(corpus: str | Path, *, batch_size: int = 8, n_process: int 
     articles = (a for a in iter_corpus(corpus) if not isinstance(a, InputProblem))
     n_docs = n_quotes = 0
     for quotes in extract_quotes(
-        ((a, segment_article(a)) for a in articles),
+        (Segmented(a, tuple(segment_article(a))) for a in articles),
         nlp=nlp,
         actors=actors,
         batch_size=batch_size,
@@ -404,6 +405,40 @@ def bench_size(
     return result
 
 
+# the CPU features that decide the stance stage's speed: AVX2 (float32 matmuls), AVX512 and
+# VNNI (int8), AVX512-BF16 and AMX (fast bfloat16: `run --bf16` on by default only with these)
+SPEED_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_tile")
+
+
+def instruction_sets(flags: str | None = None) -> dict:
+    """The ``SPEED_FLAGS`` this CPU has (from ``/proc/cpuinfo``, or ``flags``, its flags line),
+    what PyTorch dispatches to here, and whether bfloat16 is native (``run``'s default)."""
+    if flags is None:
+        flags = ""
+        try:
+            for line in Path("/proc/cpuinfo").read_text().splitlines():
+                if line.startswith("flags"):
+                    flags = line.split(":", 1)[1]
+                    break
+        except OSError:
+            pass
+    have = set(flags.split())
+    try:
+        import torch
+
+        from models.encoder import native_bf16
+
+        capability = torch.backends.cpu.get_cpu_capability()
+        bf16 = native_bf16(torch.device("cpu"))
+    except Exception:  # pragma: no cover - a bench without torch still reports the rest
+        capability, bf16 = None, None
+    return {
+        "instruction_sets": [f for f in SPEED_FLAGS if f in have],
+        "torch_cpu_capability": capability,
+        "native_bf16": bf16,
+    }
+
+
 def machine() -> dict:
     """Where the figures come from."""
     cpu = platform.processor()
@@ -423,6 +458,7 @@ def machine() -> dict:
         pass
     return {
         "cpu": cpu,
+        **instruction_sets(),
         "cores": os.cpu_count(),
         "memory_gib": mem,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
@@ -492,6 +528,20 @@ def _write(report: dict, out: Path) -> None:
     write_text(out.with_suffix(".md"), markdown(report))
 
 
+def _cpu_line(m: dict) -> str:
+    """The instruction sets beside every figure (benches made before they were recorded say so)."""
+    if "instruction_sets" not in m:
+        return "Instruction sets: not recorded."
+    sets = ", ".join(f.upper() for f in m["instruction_sets"]) or "none of " + ", ".join(
+        f.upper() for f in SPEED_FLAGS
+    )
+    native = {True: "native", False: "not native (emulated)", None: "unknown"}[m.get("native_bf16")]
+    return (
+        f"Instruction sets: {sets}; PyTorch dispatches {m.get('torch_cpu_capability') or 'unknown'}; "
+        f"bfloat16 {native}."
+    )
+
+
 def markdown(report: dict) -> str:
     """The figures as Markdown tables (what the README quotes)."""
     m = report["machine"]
@@ -501,6 +551,7 @@ def markdown(report: dict) -> str:
         "",
         f"{report['created']}; {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; load average at start "
         f"{', '.join(str(x) for x in m['load_average_at_start'])}; Python {m['python']}.",
+        _cpu_line(m),
         f"Seed articles from `{s['seeds']}` replicated; engine {s['engine']}; spaCy batch {s['batch_size']}, "
         f"{s['n_process']} process(es); chunk {s['chunk_size']}; stance model: {s['model'] or 'none (stance stage not measured)'}"
         f"{'' if s.get('bf16') is None or not s['model'] else ' with --bf16' if s['bf16'] else ' with --no-bf16'}.",

@@ -19,10 +19,10 @@ import typer
 from evaluation.annotate import (
     DEFAULT_CORPUS,
     DEFAULT_GOLD,
-    DEFAULT_TARGETS,
     agreement,
     check_with_stats,
     render_agreement,
+    target_problems,
 )
 from evaluation.bench import RESULTS, ROOT, BenchSettings, markdown, run_bench
 from evaluation.gold import load_quotes
@@ -37,8 +37,29 @@ from evaluation.labelstudio import (
 from evaluation.scoring import evaluate
 from evaluation.tables import FORMATS, render
 from pipeline.corpus import read_metadata
+from pipeline.domain import DOMAIN_HELP, DomainError, targets_file, targets_hash
 from pipeline.jsonl import write_jsonl, write_text
-from pipeline.resources import TARGETS_PATH, load_targets
+from pipeline.records import Quote
+from pipeline.resources import Target, load_targets
+
+TARGETS_HELP = "A targets.yaml to use instead of the domain's (wins over --domain)."
+
+
+def _load_targets(path: Path) -> tuple[Target, ...]:
+    """The targets of ``path``; a file that cannot be used exits 2 with its problems."""
+    try:
+        return load_targets(path)
+    except DomainError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _stray_targets(path: Path, quotes: list[Quote], ids: set[str], targets_path: Path) -> list[str]:
+    """``file:line`` problems for stances toward targets outside ``ids``; the files are read
+    again (for the line numbers) only when there are some."""
+    if all(s.target in ids for q in quotes for s in q.stances):
+        return []
+    return target_problems([path], ids, targets_path)
 
 
 def evaluate_command(
@@ -69,6 +90,11 @@ def evaluate_command(
     metadata: Path | None = typer.Option(
         None, "--metadata", help="The corpus's metadata.csv that --by reads (id column + --by)."
     ),
+    domain: Optional[Path] = typer.Option(
+        None,
+        "--domain",
+        help=DOMAIN_HELP + " Stances toward targets outside its targets.yaml are reported.",
+    ),
 ) -> None:
     """Score predicted quotes against gold annotations (codebook §5): quote detection, attribution,
     targets, stance, matrix; per article, with bootstrap CIs and a majority baseline."""
@@ -89,6 +115,8 @@ def evaluate_command(
         raise typer.Exit(2)
     if pred.is_dir() and (pred / "quotes.jsonl").is_file():  # a run folder: score its quotes
         pred = pred / "quotes.jsonl"
+    targets_path = targets_file(domain)
+    target_list = _load_targets(targets_path)
     groups = None
     if by is not None:
         if metadata is None or not metadata.is_file():
@@ -109,6 +137,9 @@ def evaluate_command(
         groups = {a: row.get(by, "") for a, row in rows.items()}
     gold_quotes, gold_articles, gold_problems = load_quotes(gold)
     pred_quotes, _, pred_problems = load_quotes(pred)
+    ids = {t.id for t in target_list}
+    gold_problems += _stray_targets(gold, gold_quotes, ids, targets_path)
+    pred_problems += _stray_targets(pred, pred_quotes, ids, targets_path)
     for problem in gold_problems:
         typer.echo(f"gold: {problem}", err=True)
     for problem in pred_problems:
@@ -124,7 +155,12 @@ def evaluate_command(
     if by is not None:
         metrics["group_by"] = by
     metrics["problems"] = {"gold": gold_problems, "pred": pred_problems}
-    metrics["inputs"] = {"gold": str(gold), "pred": str(pred)}
+    metrics["inputs"] = {
+        "gold": str(gold),
+        "pred": str(pred),
+        "targets": str(targets_path),
+        "targets_hash": targets_hash(target_list),
+    }
     if metrics["n_pred_unscored"]:
         typer.echo(
             f"note: {metrics['n_pred_unscored']} predicted quote(s) in {len(metrics['unscored_articles'])} "
@@ -150,12 +186,11 @@ def check_command(
     corpus: Path = typer.Option(
         DEFAULT_CORPUS, "--corpus", help="Directory of <article>.txt files."
     ),
-    targets: Path | None = typer.Option(
-        None, "--targets", help="targets.yaml (default annotations/targets.yaml)."
-    ),
+    domain: Optional[Path] = typer.Option(None, "--domain", help=DOMAIN_HELP),
+    targets: Path | None = typer.Option(None, "--targets", help=TARGETS_HELP),
 ) -> None:
     """Validate gold annotation files; one line per problem naming file, line and the fix."""
-    targets_path = targets or (DEFAULT_TARGETS if DEFAULT_TARGETS.is_file() else TARGETS_PATH)
+    targets_path = targets or targets_file(domain)
     problems, stats = check_with_stats(
         paths or [DEFAULT_GOLD], corpus_dir=corpus, targets_path=targets_path
     )
@@ -241,8 +276,17 @@ def prepare_command(
     config: Path | None = typer.Option(
         None, "--config", help="Where to write the labeling config (default OUT with suffix .xml)."
     ),
-    targets: Path = typer.Option(
-        TARGETS_PATH, "--targets", help="targets.yaml: the stance targets offered to annotators."
+    domain: Optional[Path] = typer.Option(
+        None,
+        "--domain",
+        help=DOMAIN_HELP + " The pipeline runs with it; with --run alone the default is the "
+        "run's own domain.",
+    ),
+    targets: Optional[Path] = typer.Option(
+        None,
+        "--targets",
+        help="targets.yaml: the stance targets offered to annotators (default: the domain's; "
+        "wins over --domain).",
     ),
     predictions: bool = typer.Option(
         True,
@@ -270,7 +314,10 @@ def prepare_command(
     if select == "uncertain" and not predictions:
         _echo("--select uncertain ranks the model's predictions; drop --no-predictions")
         raise typer.Exit(2)
-    target_list = load_targets(targets)
+    if domain is None and articles is None and run is not None:
+        domain = _run_domain(run)  # converting a run: offer the targets it was made with
+    targets_path = targets or targets_file(domain)
+    target_list = _load_targets(targets_path)
     if articles is None and run is None:
         _echo(
             "give ARTICLES (a corpus to run the pipeline on) or --run RUN (an existing run folder)"
@@ -294,14 +341,21 @@ def prepare_command(
     tmp = None
     try:
         if articles is not None:
-            from pipeline.run import RunOptions, run_pipeline
+            from pipeline.run import RunOptions, RunRefused, run_pipeline
 
             run_dir = run
             if run_dir is None:
                 tmp = tempfile.mkdtemp(prefix="stancemap-prepare-")
                 run_dir = Path(tmp)
             model_path = str(model) if model is not None and model.exists() else None
-            run_pipeline(articles, out=run_dir, options=RunOptions(model=model_path))
+            options = RunOptions(
+                model=model_path, domain=str(domain.resolve()) if domain is not None else None
+            )
+            try:
+                run_pipeline(articles, out=run_dir, options=options)
+            except (DomainError, RunRefused) as error:  # a bad domain, a model for other targets
+                _echo(f"error: {error}")
+                raise typer.Exit(2) from None
         else:
             run_dir = run
         assert run_dir is not None
@@ -330,7 +384,10 @@ def prepare_command(
         )
         if select == "uncertain":
             tasks = uncertain_tasks(
-                tasks, quotes, _quote_uncertainty(quotes, texts, model, targets, target_list), n
+                tasks,
+                quotes,
+                _quote_uncertainty(quotes, texts, model, targets_path, target_list),
+                n,
             )
     finally:
         if tmp is not None:
@@ -339,6 +396,19 @@ def prepare_command(
         for task in tasks:
             task["predictions"] = []
     _write_tasks(tasks, out, config, target_list, problems)
+
+
+def _run_domain(run: Path) -> Path | None:
+    """The domain folder a run folder was made with (its manifest); None for the bundled one or
+    when the folder is no run (reading it reports that)."""
+    from pipeline.rerun import run_options
+    from pipeline.run import RunRefused
+
+    try:
+        options, _ = run_options(run)
+    except RunRefused:
+        return None
+    return Path(options.domain) if options.domain else None
 
 
 def _quote_uncertainty(quotes, texts, model: Path, targets_path: Path, target_list):
@@ -367,8 +437,11 @@ def import_command(
         "--corpus",
         help="Check each task's text against CORPUS/<article>.txt (skipped when absent).",
     ),
-    targets: Path = typer.Option(
-        TARGETS_PATH, "--targets", help="targets.yaml: the valid target ids."
+    domain: Optional[Path] = typer.Option(None, "--domain", help=DOMAIN_HELP),
+    targets: Optional[Path] = typer.Option(
+        None,
+        "--targets",
+        help="targets.yaml: the valid target ids (default: the domain's; wins over --domain).",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing gold files."),
 ) -> None:
@@ -380,8 +453,9 @@ def import_command(
             f"{export}: cannot read a JSON export ({exc}); fix: export the project from Label Studio with format JSON"
         )
         raise typer.Exit(2) from None
+    target_list = _load_targets(targets or targets_file(domain))
     gold, problems, notes = read_export(
-        data, targets=[t.id for t in load_targets(targets)], annotator=annotator
+        data, targets=[t.id for t in target_list], annotator=annotator
     )
     if corpus is not None and corpus.is_dir():
         texts = {
@@ -515,10 +589,10 @@ def probe_polnear_command(
     def extract(batch):
         out: dict = {}
         for k in range(0, len(batch), 16):
-            results, failed = stage(batch[k : k + 16])
-            for problem in failed.values():
+            output = stage(batch[k : k + 16])
+            for problem in output.failures.values():
                 typer.echo(f"warning: {problem}", err=True)
-            out.update({r.article.id: list(r.quotes) for r in results})
+            out.update({r.article.id: list(r.quotes) for r in output.results})
             typer.echo(f"parsed {min(k + 16, len(batch))}/{len(batch)} articles", err=True)
         return out
 

@@ -84,9 +84,11 @@ def load_gold_sets(paths: list[str] | None) -> list[tuple[str, list[Quote]]]:
 
 def run_ours(pairs: list[tuple[Article, list[Segment]]], nlp, actors) -> tuple[list[Quote], float]:
     from pipeline.quotes import extract_quotes
+    from pipeline.records import Segmented
 
     start = time.perf_counter()
-    quotes = [q for qs in extract_quotes(pairs, nlp=nlp, actors=actors) for q in qs]
+    segmented = [Segmented(a, tuple(segments)) for a, segments in pairs]
+    quotes = [q for qs in extract_quotes(segmented, nlp=nlp, actors=actors) for q in qs]
     return quotes, time.perf_counter() - start
 
 

@@ -55,15 +55,23 @@ def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, len(text) if right < 0 else right
 
 
-def quote_context(text: str, start: int, end: int) -> str:
+def quote_context(text: str, start: int, end: int, paragraph: tuple[int, int] | None = None) -> str:
     """Text around a quote: its paragraph clipped to a window, plus the previous paragraph's
-    tail when the quote starts its paragraph (the introducing sentence is often there)."""
-    left, right = paragraph_bounds(text, start, end)
+    tail when the quote starts its paragraph (the introducing sentence is often there).
+
+    ``paragraph``: the paragraph's (start, end) as the quote stage segmented it; without it
+    (gold quotes, older runs) the paragraph is the line around the quote. A segment is its
+    line stripped, and whitespace is collapsed below, so both give the same context for a
+    one-line paragraph; a hard-wrapped paragraph the segmenter joined is read whole."""
+    left, right = paragraph if paragraph is not None else paragraph_bounds(text, start, end)
     before = text[max(left, start - CONTEXT_BEFORE) : start]
     after = text[end : min(right, end + CONTEXT_AFTER)]
-    if len(before.strip()) < 40 and left > 0:
-        prev_left, _ = paragraph_bounds(text, max(0, left - 2), max(0, left - 2))
-        previous = text[prev_left:left].strip()
+    # the previous paragraph is found from the start of the line (not of the stripped segment),
+    # so that an indented paragraph gets the same one as without offsets
+    line_start = text.rfind("\n", 0, left) + 1
+    if len(before.strip()) < 40 and line_start > 0:
+        prev_left, _ = paragraph_bounds(text, max(0, line_start - 2), max(0, line_start - 2))
+        previous = text[prev_left:line_start].strip()
         before = previous[-CONTEXT_BEFORE:] + " " + before
     return " ".join(f"{before} [QUOTE] {after}".split())
 
@@ -74,7 +82,7 @@ def examples_from_quotes(quotes: Iterable[Quote], texts: dict[str, str]) -> list
     for quote in quotes:
         article = texts.get(quote.article, "")
         context = (
-            quote_context(article, quote.start, quote.end)
+            quote_context(article, quote.start, quote.end, quote.paragraph_span)
             if article
             else str(quote.extra.get("context", ""))
         )

@@ -35,6 +35,7 @@ from models.encoder import (
     release_free_memory,
     warmup_linear_schedule,
 )
+from pipeline.progress import Progress
 from pipeline.records import STANCES
 
 POLARITY = "polarity.pt"
@@ -138,7 +139,8 @@ class SplitCrossEncoder:
         """``encoder``: the frozen encoder whose top layers are copied; ``quote_states[i]``: its
         token states of quote i at ``split_layer(encoder, layers)``; ``target_states``: the same
         for each target's text; ``pairs``: (quote index, target) with gold ``labels``
-        (``STANCES``). ``bf16``: train under bfloat16 autocast (float32 weights)."""
+        (``STANCES``). ``bf16``: train under bfloat16 autocast (float32 weights). ``progress``
+        receives a line with steps done, rate and time left now and then, and each epoch's loss."""
         say = progress or (lambda _m: None)
         torch.manual_seed(self.seed)
         self.start_ = split_layer(encoder, self.layers)
@@ -163,6 +165,7 @@ class SplitCrossEncoder:
         trainable = [p for p in self.net_.parameters() if p.requires_grad]
         self.history_ = []
         self.net_.train()
+        bar = Progress(steps, label="polarity training", unit="steps", say=say, every=30.0)
         for epoch in range(self.epochs):
             order = torch.randperm(len(pairs), generator=generator).tolist()[:per_epoch]
             total = 0.0
@@ -182,6 +185,7 @@ class SplitCrossEncoder:
                 optimiser.step()
                 schedule.step()
                 total += loss.item() * len(idx)
+                bar.advance(note=f"(epoch {epoch + 1}/{self.epochs}, loss {loss.item():.3f})")
             self.history_.append({"epoch": epoch + 1, "loss": round(total / max(1, per_epoch), 4)})
             say(
                 f"polarity layers: epoch {epoch + 1}/{self.epochs} loss {self.history_[-1]['loss']:.3f}"

@@ -9,12 +9,13 @@ from typing import Optional
 
 import typer
 
+from pipeline.domain import DOMAIN_HELP, targets_file
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Who said what about which policy proposal, for or against.",
 )
-DOMAIN_HELP = "Domain folder with targets.yaml and actors.yaml (default: the bundled annotations/)."
 
 
 @contextmanager
@@ -29,12 +30,6 @@ def _refusals():
     except (DomainError, RunRefused, FileNotFoundError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-
-
-def _targets_path(domain: Optional[Path]) -> Path:
-    from pipeline.domain import DEFAULT_DOMAIN, TARGETS_FILE
-
-    return (domain if domain is not None else DEFAULT_DOMAIN) / TARGETS_FILE
 
 
 @app.command()
@@ -184,7 +179,7 @@ def train(
             corpus_dir=corpus,
             synthetic_path=synthetic,
             synthetic_articles=synthetic_articles,
-            targets_path=_targets_path(domain),
+            targets_path=targets_file(domain),
             device=device,
             epochs=epochs,
             seed=seed,
@@ -263,11 +258,11 @@ def cv(
             corpus_dir=corpus,
             synthetic_path=synthetic,
             synthetic_articles=synthetic_articles,
-            targets_path=_targets_path(domain),
+            targets_path=targets_file(domain),
             device=device,
             epochs=epochs,
             seed=seed,
-            overrides=_model_settings(settings),
+            overrides=_parse_settings(settings),
             **({"models": chosen} if chosen else {}),
         )
         if heldout is not None:
@@ -288,7 +283,7 @@ def cv(
             run_cv(out=out, **common)
 
 
-def _model_settings(pairs: list[str]) -> dict:
+def _parse_settings(pairs: list[str]) -> dict:
     """``KEY=VALUE`` settings of the stance model, each value read as YAML (numbers, booleans,
     null)."""
     import yaml

@@ -36,6 +36,7 @@ from pipeline.resources import ANNOTATIONS, Actor, ActorTable, Target
 DEFAULT_DOMAIN = ANNOTATIONS
 TARGETS_FILE = "targets.yaml"
 ACTORS_FILE = "actors.yaml"
+DOMAIN_HELP = "Domain folder with targets.yaml and actors.yaml (default: the bundled annotations/)."
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TARGET_FIELDS = {
     "id",
@@ -73,6 +74,11 @@ class Domain:
     @property
     def targets_hash(self) -> str:
         return targets_hash(self.targets)
+
+
+def targets_file(folder: str | Path | None) -> Path:
+    """The ``targets.yaml`` of a domain folder (None: the bundled domain)."""
+    return (Path(folder) if folder is not None else DEFAULT_DOMAIN) / TARGETS_FILE
 
 
 def targets_hash(targets: Sequence[Target]) -> str:
@@ -158,7 +164,8 @@ def _strings(value: Any, where: str, field: str, problems: list[str]) -> tuple[s
     return tuple(" ".join(str(v).split()) for v in value)
 
 
-def _text(value: Any) -> str:
+def _one_line(value: Any) -> str:
+    """A YAML scalar as one line of text, runs of whitespace collapsed (None: empty)."""
     return " ".join(str(value).split()) if value is not None else ""
 
 
@@ -185,7 +192,7 @@ def load_targets_file(path: Path, problems: list[str]) -> tuple[Target, ...]:
             )
             continue
         first[target_id] = line
-        title = _text(item.get("title"))
+        title = _one_line(item.get("title"))
         if not title:
             problems.append(
                 f"{where}: target '{target_id}' has no title; add 'title: ...' (the model reads it)"
@@ -196,11 +203,11 @@ def load_targets_file(path: Path, problems: list[str]) -> tuple[Target, ...]:
             Target(
                 id=target_id,
                 title=title,
-                description=_text(item.get("description")),
+                description=_one_line(item.get("description")),
                 aliases=_strings(item.get("aliases"), where, "aliases", problems),
                 numbers=_strings(item.get("numbers"), where, "numbers", problems),
                 proposed_by=_strings(item.get("proposed_by"), where, "proposed_by", problems),
-                government_position=_text(item.get("government_position")),
+                government_position=_one_line(item.get("government_position")),
                 related=tuple(str(r) for r in item.get("related_targets") or ()),
             )
         )
@@ -223,7 +230,7 @@ def load_actors_file(path: Path, problems: list[str]) -> ActorTable:
         where = f"{path}:{line}"
         if not _entry_ok(item, where, "an actor", "'name' and 'kind'", _ACTOR_FIELDS, problems):
             continue
-        name = _text(item.get("name"))
+        name = _one_line(item.get("name"))
         if not name:
             problems.append(f"{where}: actor without a name; add 'name: ...'")
             continue
@@ -244,10 +251,10 @@ def load_actors_file(path: Path, problems: list[str]) -> ActorTable:
             Actor(
                 name=name,
                 kind=kind,
-                organisation=_text(item.get("organisation")) or None,
-                role=_text(item.get("role")),
-                actor_type=_text(item.get("actor_type")),
-                party=_text(item.get("party")) or None,
+                organisation=_one_line(item.get("organisation")) or None,
+                role=_one_line(item.get("role")),
+                actor_type=_one_line(item.get("actor_type")),
+                party=_one_line(item.get("party")) or None,
                 aliases=_strings(item.get("aliases"), where, "aliases", problems),
             )
         )

@@ -14,6 +14,11 @@ A domain's ``lexicon.yaml``::
       add: [tsar]
       remove: [boss]
 
+``page_furniture`` lines are compared whole (case, spacing and edge punctuation aside). The
+English ``furniture_lines``, ``article_end_lines`` and ``comment_headers`` are line patterns
+instead: a line may end in punctuation, and an entry ending in ``...`` takes any line that starts
+with its words (``more from ...``); ``pipeline.segment`` compiles them with ``line_pattern``.
+
 The stage that extracts quotes sets the domain's lexicon for the duration of its work
 (``using``); the rules read it with ``current()``. Outside a stage, ``current()`` is the bundled
 domain's lexicon, so a function called on its own behaves as the default pipeline does.
@@ -23,11 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import yaml
 
@@ -67,12 +73,35 @@ class Lexicon:
     role_organisations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     page_furniture: frozenset[str] = frozenset()
+    furniture_lines: frozenset[str] = frozenset()
+    article_end_lines: frozenset[str] = frozenset()
+    comment_headers: frozenset[str] = frozenset()
+    comment_count_nouns: frozenset[str] = frozenset()
+    furniture_phrases: frozenset[str] = frozenset()
+    photo_agencies: frozenset[str] = frozenset()
+    practitioner_nouns: frozenset[str] = frozenset()
+    not_organisation_acronyms: frozenset[str] = frozenset()
 
 
 MAPPINGS = ("particle_cues", "parties", "role_organisations")
 WORD_LISTS = tuple(f.name for f in fields(Lexicon) if f.name not in MAPPINGS)
 # Lists matched case-sensitively (capitalised words); the rest are compared in lower case.
 _CASED = {"not_names", "party_roles"}
+# Line patterns (``line_pattern``): an entry ending in "..." takes the rest of the line.
+LINE_LISTS = ("furniture_lines", "article_end_lines", "comment_headers")
+
+
+def line_pattern(entries: Iterable[str]) -> str:
+    """A regex alternation of line-list entries (``furniture_lines`` and the like): each entry's
+    words literally, and for an entry ending in ``...`` the rest of the line too. No entries give
+    a pattern that matches nothing (an empty alternation would match every line)."""
+    alternatives = []
+    for entry in sorted(entries):  # sorted: the same pattern from the same list, run to run
+        if entry.endswith("..."):
+            alternatives.append(re.escape(entry[:-3].rstrip()) + r"\b.*")
+        else:
+            alternatives.append(re.escape(entry))
+    return "|".join(alternatives) or "(?!)"
 
 
 def furniture_key(line: str) -> str:
@@ -142,6 +171,12 @@ def load_lexicon_file(path: Path, problems: list[str], base: Lexicon | None = No
                 add, remove = {w.lower() for w in add}, {w.lower() for w in remove}
             if key == "page_furniture":
                 add, remove = {furniture_key(w) for w in add}, {furniture_key(w) for w in remove}
+            if key in LINE_LISTS and any(w.endswith("...") and not w[:-3].strip() for w in add):
+                problems.append(
+                    f"{where}: {key} has an entry of only '...'; "
+                    "put the words a line starts with before it"
+                )
+                add = {w for w in add if w[:-3].strip() or not w.endswith("...")}
             both = sorted(add & remove)
             if both:
                 problems.append(

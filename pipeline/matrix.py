@@ -3,8 +3,10 @@
 Rows are built at two actor levels. A quote with a ``speaker`` counts toward that person's row
 (``actor_kind == "person"``); a quote with an ``organisation`` counts toward the organisation's
 row (``actor_kind == "organisation"``), so a person's quotes also count toward their organisation.
-A quote with neither is left out. Names are grouped by ``pipeline.names.name_key``; the row
-shows the spelling of most of the actor's statements (ties: the first seen).
+A quote with neither is left out. Names are grouped by ``pipeline.names.NameGrouper``
+(``same_actor_key``: case, spacing, apostrophes and a leading "the" aside), as the networks and
+the report group them; the row shows the spelling of most of the actor's statements (ties: the
+first seen).
 
 Aggregation rules (Discourse Network Analyzer's options, adapted to three stances):
 

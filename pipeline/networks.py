@@ -1,10 +1,14 @@
-"""Discourse networks from quotes, after Discourse Network Analyzer (DNA), and their exports.
+"""Discourse networks from statements (``pipeline.statements``), after Discourse Network Analyzer
+(DNA), and their exports.
 
-A *statement* is one quote's stance toward one target (DNA: actor, concept, agreement).
+A *statement* is one actor's stance toward one target in one quote (DNA: actor, concept,
+agreement): the ``Statement`` records the matrix counts (``statements.jsonl``), each counted once
+however many periods of a windowed run repeat it.
 
-Actors: ``level="organisation"`` (default) uses the quote's organisation, or its speaker when it
-names no organisation; ``level="person"`` uses the speaker, or the organisation when no person is
-named. Quotes with neither, and quotes without stances, make no statements.
+Actors are the matrix's rows: names grouped by ``pipeline.names.NameGrouper`` within an actor kind
+("DfE" and "DFE" are one node), labelled with the row's spelling. ``level="organisation"``
+(default) takes a quote's organisation statements, or its person statements when it names no
+organisation; ``level="person"`` the reverse (``pipeline.statements.at_level``).
 
 Networks (undirected networkx graphs; every node has ``label`` and ``type``, edges a ``weight``):
 
@@ -25,25 +29,27 @@ Networks (undirected networkx graphs; every node has ``label`` and ``type``, edg
   both (``by="actor"``); both counts are edge attributes ``quotes`` and ``actors``.
 
 Files (``write_networks``; ``stancemap export RUN``): for each graph plain GraphML (networkx's
-writer, no yEd or other dialect; node ids ``n0``, ``n1``... with the name in ``label``), GEXF 1.2 and a CSV edge list with Gephi's spreadsheet columns
-``Source,Target,Type,Weight`` plus the edge attributes; and ``statements.csv``, the DNA-style
-statement table (one row per quote and target).
+writer, no yEd or other dialect; node ids ``n0``, ``n1``... with the name in ``label``), GEXF 1.2
+and a CSV edge list with Gephi's spreadsheet columns ``Source,Target,Type,Weight`` plus the edge
+attributes; and ``statements.csv``, the DNA-style statement table (one row per quote and target
+with a statement, the quote's words looked up by its key).
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
 from pipeline.jsonl import atomic_writer
 from pipeline.matrix import majority
-from pipeline.records import STANCES, Quote
-from pipeline.statements import LEVELS, at_level, quote_stances, quote_statements
+from pipeline.names import NameGrouper, same_actor_key
+from pipeline.records import STANCES, Quote, Statement
+from pipeline.statements import LEVELS, at_level, make_statements, quote_groups, unwindowed
 
 ACTOR_MODES = ("congruence", "conflict", "subtract")
 STATEMENT_COLUMNS = (
@@ -63,45 +69,58 @@ STATEMENT_COLUMNS = (
     "confidence",
 )
 
+ActorId = tuple[str, str]  # (actor kind, same_actor_key): one matrix row
+Counts = Mapping[tuple[ActorId, str], Mapping[str, int]]  # (actor, target) -> stance -> count
+Row = tuple[ActorId, str, str, str]  # (actor, target, stance, quote key)
+
 
 # ------------------------------------------------------------------------------------ statements
 
 
 def statements(quotes: Iterable[Quote], *, dates: Mapping[str, str | None] | None = None):
-    """The DNA-style statement table: one row per quote and target, as a pandas DataFrame.
-
-    Columns: statement (``article#id:target``), article, quote (id), date, person, organisation,
-    target, agreement (support | oppose | neutral), text, start, end, kind, cue, confidence
-    (the stance score, empty when the stance has none)."""
+    """The DNA-style statement table of ``quotes``' statements (``make_statements``) as a pandas
+    DataFrame: ``statement_rows``, one row per quote and target."""
     import pandas as pd
 
-    frame = pd.DataFrame(list(statement_rows(quotes, dates=dates)), columns=list(STATEMENT_COLUMNS))
+    quotes = list(quotes)
+    rows = statement_rows(make_statements(quotes, dates=dates), quotes)
+    frame = pd.DataFrame(list(rows), columns=list(STATEMENT_COLUMNS))
     frame["confidence"] = frame["confidence"].astype("float64")
     return frame
 
 
-def statement_rows(
-    quotes: Iterable[Quote], *, dates: Mapping[str, str | None] | None = None
-) -> Iterator[dict]:
-    """The rows of ``statements``, one at a time (``write_networks`` streams them to CSV)."""
-    dates = dates or {}
+def statement_rows(statements: Iterable[Statement], quotes: Iterable[Quote] = ()) -> Iterator[dict]:
+    """The statement table, one row at a time (``write_networks`` streams them to CSV): one row
+    per quote and target. Columns: statement (``article#id:target``), article, quote (id), date,
+    person, organisation (the names as written), target, agreement (support | oppose |
+    neutral), text, start, end, kind, cue (from the quote of that key in ``quotes``, empty when
+    it is not there), confidence (the stance score, empty when the stance has none)."""
+    by_key: dict[str, Quote] = {}
     for quote in quotes:
-        for stance in quote_stances(quote):
+        by_key.setdefault(quote.key, quote)  # a repeated key is cited at its first place
+    for group in quote_groups(statements):
+        group = unwindowed(group)
+        first = group[0]
+        names = {s.actor_kind: s.actor for s in group}
+        quote = by_key.get(first.quote)
+        for statement in group:
+            if statement.actor_kind != first.actor_kind:
+                continue  # one row per target: the quote's first actor lists each target once
             yield {
-                "statement": f"{quote.key}:{stance.target}",
-                "article": quote.article,
-                "quote": quote.id,
-                "date": dates.get(quote.article) or "",
-                "person": quote.speaker or "",
-                "organisation": quote.organisation or "",
-                "target": stance.target,
-                "agreement": stance.stance,
-                "text": quote.text,
-                "start": quote.start,
-                "end": quote.end,
-                "kind": quote.kind,
-                "cue": quote.cue or "",
-                "confidence": _confidence(stance.score),
+                "statement": f"{statement.quote}:{statement.target}",
+                "article": statement.article,
+                "quote": statement.quote_id,
+                "date": statement.date or "",
+                "person": names.get("person", ""),
+                "organisation": names.get("organisation", ""),
+                "target": statement.target,
+                "agreement": statement.stance,
+                "text": quote.text if quote else "",
+                "start": statement.start,
+                "end": quote.end if quote else "",
+                "kind": quote.kind if quote else "",
+                "cue": (quote.cue or "") if quote else "",
+                "confidence": _confidence(statement.score),
             }
 
 
@@ -112,17 +131,35 @@ def _confidence(value) -> float | None:
         return None
 
 
-def _pairs(quotes: Iterable[Quote], level: str) -> list[tuple[tuple[str, str], str, str, str]]:
-    """(actor (name, kind), target, stance, quote key) for every statement at this level."""
-    return [
-        ((st.actor, st.actor_kind), st.target, st.stance, st.quote)
-        for quote in quotes
-        for st in at_level(quote_statements(quote), level)
-    ]
+def actor_rows(statements: Iterable[Statement], level: str) -> tuple[dict[ActorId, str], list[Row]]:
+    """At ``level``: each actor's label (the spelling its matrix row shows) and a row per
+    statement the network counts."""
+    if level not in LEVELS:
+        raise ValueError(f"level={level!r}: use one of {', '.join(LEVELS)}")
+    statements = list(statements)
+    names = NameGrouper()
+    for statement in statements:  # every statement's spelling counts, as in the matrix
+        names.add(statement.actor_kind, statement.actor)
+    rows: list[Row] = []
+    for group in quote_groups(statements):
+        for st in at_level(unwindowed(group), level):
+            rows.append(((st.actor_kind, same_actor_key(st.actor)), st.target, st.stance, st.quote))
+    labels = {actor: names.display(*actor) for actor, *_ in rows}
+    return labels, rows
 
 
-def _actor_node(name: str) -> str:
-    return f"actor:{name}"
+def _actor_nodes(labels: Mapping[ActorId, str]) -> dict[ActorId, str]:
+    """Node ids: ``actor:<label>``, with the kind added where a person and an organisation share
+    a label (they are two matrix rows)."""
+    seen = Counter(labels.values())
+    return {
+        actor: f"actor:{label}" if seen[label] == 1 else f"actor:{label} ({actor[0]})"
+        for actor, label in labels.items()
+    }
+
+
+def _actor_order(labels: Mapping[ActorId, str]) -> list[ActorId]:
+    return sorted(labels, key=lambda a: (labels[a].casefold(), labels[a], a[0]))
 
 
 def _target_node(target: str) -> str:
@@ -132,55 +169,52 @@ def _target_node(target: str) -> str:
 # -------------------------------------------------------------------------------------- networks
 
 
-def two_mode_graph(quotes: Iterable[Quote], *, level: str = "organisation") -> nx.Graph:
+def two_mode_graph(statements: Iterable[Statement], *, level: str = "organisation") -> nx.Graph:
     """Actor x target network, signed by stance (see the module docstring for attributes)."""
-    kinds, counts = statement_counts(_pairs(quotes, level))
-    return two_mode_from_counts(kinds, counts, level=level)
+    labels, rows = actor_rows(statements, level)
+    return two_mode_from_counts(labels, statement_counts(rows), level=level)
 
 
 def actor_graph(
-    quotes: Iterable[Quote], *, mode: str = "congruence", level: str = "organisation"
+    statements: Iterable[Statement], *, mode: str = "congruence", level: str = "organisation"
 ) -> nx.Graph:
     """Actor x actor network by DNA's congruence, conflict or subtract (see the module docstring)."""
     if mode not in ACTOR_MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(ACTOR_MODES)}")
-    kinds, counts = statement_counts(_pairs(quotes, level))
-    return actor_graph_from_counts(kinds, counts, mode=mode, level=level)
+    labels, rows = actor_rows(statements, level)
+    return actor_graph_from_counts(labels, statement_counts(rows), mode=mode, level=level)
 
 
-def statement_counts(pairs) -> tuple[dict[str, str], dict[tuple[str, str], dict[str, int]]]:
-    """From (actor (name, kind), target, stance, ...) rows: each actor's kind (the first seen) and
-    the stance counts of every (actor, target)."""
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    kinds: dict[str, str] = {}
-    for (name, kind), target, stance, *_ in pairs:
-        kinds.setdefault(name, kind)
-        cell = counts.get((name, target))
+def statement_counts(rows: Iterable[Row]) -> dict[tuple[ActorId, str], dict[str, int]]:
+    """The stance counts of every (actor, target) of ``actor_rows``' rows."""
+    counts: dict[tuple[ActorId, str], dict[str, int]] = {}
+    for actor, target, stance, _ in rows:
+        cell = counts.get((actor, target))
         if cell is None:
-            cell = counts[(name, target)] = {s: 0 for s in STANCES}
+            cell = counts[(actor, target)] = {s: 0 for s in STANCES}
         cell[stance] += 1
-    return kinds, counts
+    return counts
 
 
 def two_mode_from_counts(
-    kinds: Mapping[str, str],
-    counts: Mapping[tuple[str, str], Mapping[str, int]],
-    *,
-    level: str = "organisation",
+    labels: Mapping[ActorId, str], counts: Counts, *, level: str = "organisation"
 ) -> nx.Graph:
-    """``two_mode_graph`` from ``statement_counts``: the report draws it from counts it streamed."""
+    """``two_mode_graph`` from actor labels and ``statement_counts``: the report draws it from
+    counts it streamed."""
     graph = nx.Graph(name=f"actor x target ({level})", mode="two-mode", level=level)
-    for name in sorted(kinds, key=str.casefold):
-        graph.add_node(_actor_node(name), label=name, type="actor", kind=kinds[name], bipartite=0)
+    nodes = _actor_nodes(labels)
+    for actor in _actor_order(labels):
+        graph.add_node(nodes[actor], label=labels[actor], type="actor", kind=actor[0], bipartite=0)
     for target in sorted({t for _, t in counts}):
         graph.add_node(
             _target_node(target), label=target, type="target", kind="target", bipartite=1
         )
-    for name, target in sorted(counts, key=lambda k: (k[0].casefold(), k[1])):
-        c = counts[(name, target)]
+    order = {actor: i for i, actor in enumerate(_actor_order(labels))}
+    for actor, target in sorted(counts, key=lambda k: (order[k[0]], k[1])):
+        c = counts[(actor, target)]
         net = c["support"] - c["oppose"]
         graph.add_edge(
-            _actor_node(name),
+            nodes[actor],
             _target_node(target),
             weight=sum(c.values()),
             support=c["support"],
@@ -194,26 +228,27 @@ def two_mode_from_counts(
 
 
 def actor_graph_from_counts(
-    kinds: Mapping[str, str],
-    counts: Mapping[tuple[str, str], Mapping[str, int]],
+    labels: Mapping[ActorId, str],
+    counts: Counts,
     *,
     mode: str = "congruence",
     level: str = "organisation",
 ) -> nx.Graph:
-    """``actor_graph`` from ``statement_counts``."""
+    """``actor_graph`` from actor labels and ``statement_counts``."""
     if mode not in ACTOR_MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(ACTOR_MODES)}")
-    holds: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for (name, target), c in counts.items():
+    holds: dict[ActorId, set[tuple[str, str]]] = defaultdict(set)
+    for (actor, target), c in counts.items():
         for stance in ("support", "oppose"):  # neutral is no lean: neither agreement nor conflict
             if c[stance]:
-                holds[name].add((target, stance))
+                holds[actor].add((target, stance))
     graph = nx.Graph(name=f"actor x actor {mode} ({level})", mode=mode, level=level)
-    names = sorted(kinds, key=str.casefold)
-    for name in names:
-        graph.add_node(_actor_node(name), label=name, type="actor", kind=kinds[name])
+    nodes = _actor_nodes(labels)
+    actors = _actor_order(labels)
+    for actor in actors:
+        graph.add_node(nodes[actor], label=labels[actor], type="actor", kind=actor[0])
     opposite = {"support": "oppose", "oppose": "support"}
-    for a, b in itertools.combinations(names, 2):
+    for a, b in itertools.combinations(actors, 2):
         agree = sorted(holds[a] & holds[b])
         disagree = sorted((t, s) for t, s in holds[a] if (t, opposite[s]) in holds[b])
         congruence, conflict = len(agree), len(disagree)
@@ -223,8 +258,8 @@ def actor_graph_from_counts(
         if (mode != "subtract" and value == 0) or (congruence == 0 and conflict == 0):
             continue
         graph.add_edge(
-            _actor_node(a),
-            _actor_node(b),
+            nodes[a],
+            nodes[b],
             weight=value,
             congruence=congruence,
             conflict=conflict,
@@ -235,17 +270,23 @@ def actor_graph_from_counts(
 
 
 def target_graph(
-    quotes: Iterable[Quote], *, by: str = "quote", level: str = "organisation"
+    statements: Iterable[Statement], *, by: str = "quote", level: str = "organisation"
 ) -> nx.Graph:
     """Target x target co-occurrence network (weight by quotes or by actors; both as attributes)."""
     if by not in ("quote", "actor"):
         raise ValueError(f"by={by!r}: use 'quote' or 'actor'")
-    pairs = _pairs(quotes, level)
+    return target_graph_from_rows(actor_rows(statements, level)[1], by=by)
+
+
+def target_graph_from_rows(rows: Iterable[Row], *, by: str = "quote") -> nx.Graph:
+    """``target_graph`` from ``actor_rows``' rows."""
+    if by not in ("quote", "actor"):
+        raise ValueError(f"by={by!r}: use 'quote' or 'actor'")
     by_quote: dict[str, set[str]] = defaultdict(set)
-    by_actor: dict[str, set[str]] = defaultdict(set)
-    for (name, _), target, _, quote_key in pairs:
+    by_actor: dict[ActorId, set[str]] = defaultdict(set)
+    for actor, target, _, quote_key in rows:
         by_quote[quote_key].add(target)
-        by_actor[name].add(target)
+        by_actor[actor].add(target)
     graph = nx.Graph(name=f"target x target co-occurrence (by {by})", mode="co-occurrence", by=by)
     for target in sorted({t for ts in by_quote.values() for t in ts}):
         graph.add_node(_target_node(target), label=target, type="target", kind="target")
@@ -318,36 +359,46 @@ def _write_graph(graph: nx.Graph, out_dir: Path, stem: str) -> list[Path]:
     return paths
 
 
-def network_set(quotes: Iterable[Quote]) -> dict[str, nx.Graph]:
+def network_set(statements: Sequence[Statement]) -> dict[str, nx.Graph]:
     """Every network ``write_networks`` writes, by file stem."""
-    quotes = list(quotes)
     graphs: dict[str, nx.Graph] = {}
+    rows_at: dict[str, list[Row]] = {}
     for level in LEVELS:
-        graphs[f"two_mode_{level}"] = two_mode_graph(quotes, level=level)
+        labels, rows_at[level] = actor_rows(statements, level)
+        counts = statement_counts(rows_at[level])
+        graphs[f"two_mode_{level}"] = two_mode_from_counts(labels, counts, level=level)
         for mode in ACTOR_MODES:
-            graphs[f"actors_{mode}_{level}"] = actor_graph(quotes, mode=mode, level=level)
-    graphs["targets_cooccurrence"] = target_graph(quotes, by="quote")
+            graphs[f"actors_{mode}_{level}"] = actor_graph_from_counts(
+                labels, counts, mode=mode, level=level
+            )
+    graphs["targets_cooccurrence"] = target_graph_from_rows(rows_at["organisation"], by="quote")
     return graphs
 
 
 def write_networks(
-    quotes: Iterable[Quote], out_dir: str | Path, *, dates: Mapping[str, str | None] | None = None
+    quotes: Iterable[Quote],
+    out_dir: str | Path,
+    *,
+    dates: Mapping[str, str | None] | None = None,
+    statements: Iterable[Statement] | None = None,
 ) -> list[Path]:
     """Write all networks (GraphML, GEXF, CSV edge list each) and ``statements.csv`` into
     ``out_dir``; returns the paths written. Networks come at both actor levels (file names end in
-    ``_organisation`` / ``_person``)."""
+    ``_organisation`` / ``_person``).
+
+    ``statements``: the run's statements (``statements.jsonl``); without them they are made from
+    ``quotes`` and ``dates``. ``quotes`` give the statement table the quotes' words."""
     quotes = list(quotes)
+    statements = make_statements(quotes, dates=dates) if statements is None else list(statements)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for stem, graph in network_set(quotes).items():
+    for stem, graph in network_set(statements).items():
         written.extend(_write_graph(graph, out_dir, stem))
     path = out_dir / "statements.csv"
-    with atomic_writer(
-        path
-    ) as handle:  # streamed: one row per statement, never the whole table in memory
+    with atomic_writer(path) as handle:  # streamed: one row at a time, never the whole table
         writer = csv.DictWriter(handle, fieldnames=list(STATEMENT_COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(statement_rows(quotes, dates=dates))
+        writer.writerows(statement_rows(statements, quotes))
     written.append(path)
     return written

@@ -331,7 +331,8 @@ def _read_signature(lines: Sequence[str], registry: Registry):
         return None
     first_name, first_rest = names[0]
     words = {w.strip(",.").lower() for w in first_rest.split()}
-    if not words & lexicon().role_nouns and not words & _PRACTITIONER:
+    lex = lexicon()
+    if not (words & lex.role_nouns or words & lex.practitioner_nouns):
         return i, None  # a member of the public: a place, no role
     org = _role_org(", " + first_rest, registry)
     if len(names) > 1:
@@ -348,9 +349,6 @@ def _attribution_line(line: str) -> bool:
         and ("," in line or len(words) <= 3 or {w.lower() for w in words} & lexicon().role_nouns)
         and not line.rstrip().endswith((".", "?", "!"))
     )
-
-
-_PRACTITIONER = {"worker", "carer", "nurse", "teacher", "doctor", "practitioner", "officer"}
 
 
 def _is_prose(paragraph: str) -> bool:

@@ -2,7 +2,8 @@
 
 ``extract_quotes`` parses the body and heading paragraphs of each article with ``nlp.pipe`` (one
 stream over all articles, so memory stays flat) and yields, per input article and in input
-order, its quotes as ``Quote`` records (ids ``q01``... in order of start, stances empty).
+order, its quotes as ``Quote`` records (ids ``q01``... in order of start, stances empty, with
+the offsets of their paragraph and sentences for the stance stage).
 
 Patterns (each has unit tests in tests/pipeline/test_quotes.py):
 
@@ -54,7 +55,7 @@ from pipeline.own_text import (
     view_paragraphs,
 )
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
-from pipeline.records import Article, Quote, Segment
+from pipeline.records import Article, Quote, Segmented
 from pipeline.resources import ActorTable
 from pipeline.segment import BULLET, is_page_furniture
 from pipeline.speakers import (
@@ -176,7 +177,7 @@ def _registry_for(article: Article, paras: list[Para], actors: ActorTable) -> Re
                 and tok.pos_ == "PROPN"
                 and tok.text.isupper()
                 and 2 <= len(tok.text) <= 8
-                and tok.text.lower() not in ("mp", "mps", "msp", "ceo", "uk", "us")
+                and tok.text.lower() not in lexicon().not_organisation_acronyms
             ):
                 s0 = para.offset + tok.idx
                 entities.append((s0, s0 + len(tok.text), "ORG", tok.dep_ in SUBJECT_DEPS))
@@ -413,7 +414,7 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
             subject = _narration_subject(para, registry, valid)
             carry = subject
     raws = _with_own_text(article, paras, registry, raws)
-    return _to_records(article, raws)
+    return _to_records(article, raws, paras)
 
 
 _FIRST_PERSON_MENTIONS = {"we", "i", "us", "our", "my", "me"}
@@ -741,8 +742,19 @@ def _balance_marks(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _to_records(article: Article, raws: list[_Raw]) -> list[Quote]:
+def _sentences_around(para: Para, start: int, end: int) -> tuple[int, int]:
+    """The span from the first to the last sentence of ``para`` that [start, end) overlaps (the
+    paragraph itself when none does)."""
+    spans = [abs_span(para, s) for s in para.doc.sents]
+    touching = [(s, e) for s, e in spans if s < end and e > start]
+    if not touching:
+        return para.offset, para.offset + len(para.text)
+    return touching[0][0], touching[-1][1]
+
+
+def _to_records(article: Article, raws: list[_Raw], paras: list[Para]) -> list[Quote]:
     text = article.text
+    by_index = {p.seg.index: p for p in paras}
     cleaned: list[_Raw] = []
     for r in sorted(raws, key=lambda r: (r.start, -(r.end - r.start))):
         start, end = r.start, r.end
@@ -774,6 +786,7 @@ def _to_records(article: Article, raws: list[_Raw]) -> list[Quote]:
     width = max(2, len(str(len(cleaned))))
     for n, r in enumerate(cleaned, start=1):
         ms, me = r.mention if r.mention else (None, None)
+        para = by_index.get(r.paragraph)
         quotes.append(
             Quote(
                 article=article.id,
@@ -787,6 +800,8 @@ def _to_records(article: Article, raws: list[_Raw]) -> list[Quote]:
                 speaker_start=ms,
                 speaker_end=me,
                 cue=r.cue,
+                paragraph_span=(para.offset, para.offset + len(para.text)) if para else None,
+                sentence_span=_sentences_around(para, r.start, r.end) if para else None,
                 extra={"context": text[r.context[0] : r.context[1]], "paragraph": r.paragraph},
             )
         )
@@ -801,7 +816,7 @@ class QuoteExtractionError(RuntimeError):
 
 
 def extract_quotes(
-    articles: Iterable[tuple[Article, list[Segment]]],
+    articles: Iterable[Segmented],
     *,
     nlp,
     actors: ActorTable,
@@ -822,8 +837,9 @@ def extract_quotes(
     """
 
     def units():
-        for number, (article, segments) in enumerate(articles):
-            wanted = [s for s in segments if s.role in ("body", "heading") and s.end > s.start]
+        for number, item in enumerate(articles):
+            article = item.article
+            wanted = [s for s in item.segments if s.role in ("body", "heading") and s.end > s.start]
             if not wanted:
                 yield "", (number, article, None)
                 continue

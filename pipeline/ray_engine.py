@@ -34,7 +34,7 @@ from pipeline.corpus import count_corpus, iter_corpus
 from pipeline.domain import load_domain
 from pipeline.progress import Progress
 from pipeline.records import Article, Quote, Segment
-from pipeline.stages import ArticleResult, QuoteStage, StanceStage
+from pipeline.stages import ArticleResult, QuoteStage, StageOutput, StanceStage
 from pipeline.workdir import WORK, chunks, package_version, pending, prepare_work, run_config
 
 DEFAULT_WINDOW = 2000
@@ -53,9 +53,11 @@ def _to_row(article: Article, result: ArticleResult | None, error: str, seconds:
     }
 
 
-def _from_rows(batch: dict) -> tuple[list[Article], list[ArticleResult], dict[str, str]]:
-    """Rows back to records: articles, their results, failures."""
-    articles, results, failed = [], [], {}
+def _from_rows(batch: dict) -> tuple[list[Article], StageOutput]:
+    """Rows back to records: the articles, in row order, and their results and failures."""
+    articles: list[Article] = []
+    results: list[ArticleResult] = []
+    failed: dict[str, str] = {}
     for i, raw in enumerate(batch["article"]):
         article = Article.from_json(json.loads(raw))
         articles.append(article)
@@ -65,7 +67,7 @@ def _from_rows(batch: dict) -> tuple[list[Article], list[ArticleResult], dict[st
             results.append(ArticleResult(article, segments, quotes))
         else:
             failed[article.id] = str(batch["error"][i])
-    return articles, results, failed
+    return articles, StageOutput(results, failed)
 
 
 def _columns(rows: list[dict]) -> dict:
@@ -87,11 +89,11 @@ class _SpacyStage:
     def __call__(self, batch: dict) -> dict:
         articles = [Article.from_json(json.loads(a)) for a in batch["article"]]
         timer: defaultdict[str, float] = defaultdict(float)
-        results, failed = self.stage(articles, timer=timer)
-        by_id = {r.article.id: r for r in results}
+        output = self.stage(articles, timer=timer)
+        by_id = {r.article.id: r for r in output.results}
         seconds = (timer["segment"] + timer["quotes"]) / max(1, len(articles))
         return _columns(
-            [_to_row(a, by_id.get(a.id), failed.get(a.id, ""), seconds) for a in articles]
+            [_to_row(a, by_id.get(a.id), output.failures.get(a.id, ""), seconds) for a in articles]
         )
 
 
@@ -112,12 +114,13 @@ class _StanceStage:
         )
 
     def __call__(self, batch: dict) -> dict:
-        articles, results, failed = _from_rows(batch)
+        articles, output = _from_rows(batch)
         messages: list[str] = []
         t = time.perf_counter()
-        results = self.stage(results, progress=messages.append)
+        results = self.stage(output.results, progress=messages.append)
         seconds = (time.perf_counter() - t) / max(1, len(articles))
         by_id = {r.article.id: r for r in results}
+        failed = output.failures
         out = _columns([_to_row(a, by_id.get(a.id), failed.get(a.id, ""), 0.0) for a in articles])
         out["seconds_quotes"] = list(batch["seconds_quotes"])
         out["seconds_stance"] = [seconds] * len(articles)
@@ -315,9 +318,9 @@ def _run_windows(
                         last_message = message
                 if devices is not None:
                     devices.update(str(d) for d in batch["device"])
-            articles, results, failed = _from_rows(batch)
+            articles, output = _from_rows(batch)
             w = time.perf_counter()
-            local.record_results(out, work, articles, results, failed, progress=progress)
+            local.record_results(out, work, articles, output, progress=progress)
             timer["write"] += time.perf_counter() - w
             bar.advance(len(articles))
         timer["ray"] += time.perf_counter() - t

@@ -160,6 +160,11 @@ class Quote(Record):
     speaker_end: int | None = None
     cue: str | None = None
     stances: tuple[Stance, ...] = ()
+    # (start, end) in the article text of the quote's paragraph (its segment) and of the
+    # sentence(s) it overlaps: the stance stage cuts the context from them without parsing
+    # again. Pipeline output only; gold and runs made before they existed leave them None.
+    paragraph_span: tuple[int, int] | None = None
+    sentence_span: tuple[int, int] | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -177,6 +182,8 @@ class Quote(Record):
             "stances",
             tuple(s if isinstance(s, Stance) else Stance.from_json(s) for s in self.stances),
         )
+        for name in ("paragraph_span", "sentence_span"):
+            object.__setattr__(self, name, _span(name, getattr(self, name)))
 
     @property
     def key(self) -> str:
@@ -200,7 +207,39 @@ class Quote(Record):
         }
         for key, value in self.extra.items():
             data.setdefault(key, value)
+        # last and only when set: gold and older runs keep their lines byte for byte
+        for name in ("paragraph_span", "sentence_span"):
+            span = getattr(self, name)
+            if span is not None:
+                data[name] = list(span)
         return data
+
+
+def _span(name: str, value: Any) -> tuple[int, int] | None:
+    """A (start, end) pair of ordered offsets from a tuple or a JSON list, or None."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        raise RecordError(f"{name} must be a [start, end] pair of integers, got {value!r}")
+    start, end = value
+    if not 0 <= start <= end:
+        raise RecordError(f"{name} offsets {start}..{end} are not ordered")
+    return (start, end)
+
+
+@dataclass(frozen=True)
+class Segmented:
+    """An article and its paragraph segments, in text order: what quote extraction parses."""
+
+    article: Article
+    segments: tuple[Segment, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segments", tuple(self.segments))
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
 """What ``report.html`` shows, read from a run folder in bounded passes (``load_report_data``).
 
-``quotes.jsonl`` is streamed, never held whole: one pass counts (cells, actors, targets, the
-networks' statements), a second keeps the top evidence of the shown cells in small heaps (and
-the time periods' counts), a third collects the quotes of the articles whose text is shown.
-Memory grows with the number of distinct quote keys (a key -> cell ids table that makes quotes
-repeated under one key count once, as ``build_matrix`` does) and of cells, not with the text.
-The counts follow ``pipeline.statements`` and ``pipeline.matrix.CellCounts``, the rules the
-matrix uses; the networks are drawn by ``pipeline.networks``' builders.
+The page counts the run's statements (``statements.jsonl``, the records the matrix counts; made
+from ``quotes.jsonl`` by ``pipeline.statements`` when a run has none), streamed, never held
+whole: one pass counts (cells, actors, targets, the time periods, the networks' statements), a
+second keeps the top evidence of the shown cells in small heaps. ``quotes.jsonl`` is read for its
+counts and, at the end, for the words of the evidence quotes and of the articles shown with their
+text. Memory grows with the number of distinct quote keys (a key -> cell ids table that makes
+quotes repeated under one key count once, as the matrix does) and of cells, not with the text.
+Cells are counted by ``pipeline.matrix.CellCounts`` and actors grouped by ``NameGrouper``, as in
+the matrix; the networks are drawn by ``pipeline.networks``' builders, so a heatmap row, a
+network node and a ``matrix.csv`` row name one actor the same way.
 """
 
 from __future__ import annotations
@@ -17,17 +20,17 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping, Sequence
 
 import networkx as nx
 
 from pipeline.jsonl import iter_jsonl, read_good_records
 from pipeline.matrix import DUPLICATE_POLICIES, CellCounts, stance_weight
-from pipeline.names import NameGrouper, name_key
-from pipeline.networks import actor_graph_from_counts, two_mode_from_counts
-from pipeline.periods import period_assigner
-from pipeline.records import STANCES, ArticleStatus, MatrixCell, Quote, RecordError
-from pipeline.statements import at_level, quote_statements
+from pipeline.names import NameGrouper, same_actor_key
+from pipeline.networks import ActorId, actor_graph_from_counts, two_mode_from_counts
+from pipeline.periods import period_assigner, period_sort_key
+from pipeline.records import STANCES, ArticleStatus, MatrixCell, Quote, RecordError, Statement
+from pipeline.statements import FILE, at_level, quote_groups, quote_statements, unwindowed
 
 _KIND_ORDER = {"organisation": 0, "person": 1}
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -138,15 +141,62 @@ def _scan(path: Path, keep=None) -> Iterator[Quote]:
                 continue
 
 
-def _raw_actor_keys(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    for kind, field_name in (("organisation", "organisation"), ("person", "speaker")):
-        name = data.get(field_name)
-        key = name_key(name) if isinstance(name, str) else None
-        if key is not None:
-            yield kind, key
+class _Statements:
+    """The run's statements, streamed anew for each pass: ``statements.jsonl``, or ``statements``
+    when given, or, for a run without the file, made from ``quotes.jsonl`` as
+    ``make_statements`` makes them (``problems``: its bad lines; ``period_error``: a window the
+    periods cannot be laid out by)."""
+
+    def __init__(
+        self,
+        run_dir: Path,
+        *,
+        given: Sequence[Statement] | None,
+        window: str | None,
+        dates: Mapping[str, str | None],
+        articles_with_quotes: Sequence[str],
+    ) -> None:
+        self.given = given
+        self.path = run_dir / FILE
+        self.quotes_path = run_dir / "quotes.jsonl"
+        self.dates = dates
+        self.problems: list[str] = []
+        self.period_error: str | None = None
+        self._read = False
+        self.assigner = None
+        if given is None and not self.path.exists():
+            try:
+                self.assigner = period_assigner(
+                    window, [_ArticleRef(a) for a in articles_with_quotes], dates
+                )
+            except ValueError as exc:
+                self.period_error = str(exc)
+                self.assigner = period_assigner(None, (), {})
+
+    def __iter__(self) -> Iterator[Statement]:
+        if self.given is not None:
+            yield from self.given
+        elif self.path.exists():
+            first = not self._read
+            self._read = True
+            for _, item in iter_jsonl(self.path, Statement):
+                if isinstance(item, RecordError):
+                    if first:  # each bad line is reported once, not once per pass
+                        self.problems.append(str(item))
+                    continue
+                yield item
+        elif self.quotes_path.exists():
+            for quote in _scan(self.quotes_path):
+                yield from quote_statements(
+                    quote, date=self.dates.get(quote.article), periods=self.assigner(quote)
+                )
 
 
-def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
+def load_report_data(
+    run_dir: Path, limits: ReportLimits, *, statements: Sequence[Statement] | None = None
+) -> ReportData:
+    """What the page shows of the run in ``run_dir``; ``statements`` (default: the run's
+    ``statements.jsonl``) are what its matrix, periods and networks count."""
     quote_problems: list[str] = []
     manifest_problems: list[str] = []
     key_problems: list[str] = []
@@ -166,21 +216,10 @@ def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
         manifest_problems.append(f"{path}: missing; run metadata not shown")
     weighting, duplicates, window = _options(manifest)
 
-    # ---- pass 1: counts
-    names = NameGrouper()
-    cell_index: dict[tuple[str, str, str], int] = {}
-    tallies: list[CellCounts] = []
-    n_cell_quotes: list[int] = []
-    cell_keys: list[tuple[str, str, str]] = []
-    seen: dict[str, tuple[int, ...]] = {}  # quote key -> cells it is evidence of
-    repeated: set[str] = set()
-    actor_quotes: Counter = Counter()  # (kind, key)
-    target_quotes: Counter = Counter()
-    person_orgs: dict[str, set[str]] = defaultdict(set)
-    net_kinds: dict[str, str] = {}
-    net_counts: dict[tuple[str, str], dict[str, int]] = {}
+    # ---- quotes.jsonl: what is counted per quote and per article
     quote_counts: dict[str, int] = {}
     n_quotes = n_stance = 0
+    keys_seen: set[str] = set()
     quotes_path = run_dir / "quotes.jsonl"
     if quotes_path.exists():
         for _, quote in iter_jsonl(quotes_path, Quote):
@@ -190,54 +229,13 @@ def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
             n_quotes += 1
             n_stance += bool(quote.stances)
             quote_counts[quote.article] = quote_counts.get(quote.article, 0) + 1
-            key = quote.key
-            previous = seen.get(key)
-            if previous is not None:
+            if quote.key in keys_seen:
                 key_problems.append(
-                    f"quotes.jsonl: quote {key} appears more than once; links go to its first place"
+                    f"quotes.jsonl: quote {quote.key} appears more than once; "
+                    "links go to its first place"
                 )
-                repeated.add(key)
-            statements = quote_statements(quote)
-            touched: list[int] = []
-            actor_keys: dict[str, str] = {}  # kind -> key
-            for statement in statements:
-                kind = statement.actor_kind
-                actor_keys[kind] = names.add(
-                    kind, statement.actor
-                )  # each statement's spelling counts, as in the matrix
-                ident = cell_index.get((kind, actor_keys[kind], statement.target))
-                if ident is None:
-                    ident = cell_index[(kind, actor_keys[kind], statement.target)] = len(tallies)
-                    tallies.append(CellCounts(duplicates=duplicates, keep_evidence=False))
-                    cell_keys.append((kind, actor_keys[kind], statement.target))
-                    n_cell_quotes.append(0)
-                tallies[ident].add(statement, stance_weight(statement.score) if weighting else 1.0)
-                if ident not in touched:
-                    touched.append(ident)
-            if "person" in actor_keys and quote.organisation:
-                person_orgs[actor_keys["person"]].add(quote.organisation)
-            old = previous or ()
-            new = [i for i in touched if i not in old]
-            for ident in new:
-                n_cell_quotes[ident] += 1
-            old_actors = {cell_keys[i][:2] for i in old}
-            for actor in dict.fromkeys(cell_keys[i][:2] for i in new):
-                if actor not in old_actors:
-                    actor_quotes[actor] += 1
-            old_targets = {cell_keys[i][2] for i in old}
-            for target in dict.fromkeys(cell_keys[i][2] for i in new):
-                if target not in old_targets:
-                    target_quotes[target] += 1
-            seen[key] = old + tuple(new) if new or previous is None else old
-            # the network (organisation level, every statement; pipeline.networks' rules)
-            for statement in at_level(statements, "organisation"):
-                net_kinds.setdefault(statement.actor, statement.actor_kind)
-                counts = net_counts.get((statement.actor, statement.target))
-                if counts is None:
-                    counts = net_counts[(statement.actor, statement.target)] = {
-                        st: 0 for st in STANCES
-                    }
-                counts[statement.stance] += 1
+            keys_seen.add(quote.key)
+        del keys_seen
     else:
         quote_problems.append(f"{quotes_path}: missing, so no quotes are shown")
 
@@ -260,6 +258,78 @@ def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
         if article_id not in unique:
             unique[article_id] = ArticleStatus(id=article_id, status="ok")
     articles = list(unique.values())
+    source = _Statements(
+        run_dir,
+        given=statements,
+        window=window,
+        dates={a.id: a.date for a in articles},
+        articles_with_quotes=list(quote_counts),
+    )
+
+    # ---- pass 1 over the statements: counts
+    names = NameGrouper()
+    cell_index: dict[tuple[str, str, str], int] = {}
+    tallies: list[CellCounts] = []
+    n_cell_quotes: list[int] = []
+    cell_keys: list[tuple[str, str, str]] = []
+    seen: dict[str, tuple[int, ...]] = {}  # quote key -> cells it is evidence of
+    repeated: set[str] = set()
+    actor_quotes: Counter = Counter()  # (kind, key)
+    target_quotes: Counter = Counter()
+    person_orgs: dict[str, set[str]] = defaultdict(set)  # person key -> organisation keys
+    period_tallies: dict[tuple[str, str, str], CellCounts] = {}  # (period, org key, target)
+    net_counts: dict[tuple[ActorId, str], dict[str, int]] = {}
+    for group in quote_groups(source):
+        for statement in group:  # every statement's spelling counts, as in the matrix
+            key = names.add(statement.actor_kind, statement.actor)
+            if statement.period is not None and statement.actor_kind == "organisation":
+                tally = period_tallies.get((statement.period, key, statement.target))
+                if tally is None:
+                    tally = period_tallies[(statement.period, key, statement.target)] = CellCounts(
+                        duplicates=duplicates, keep_evidence=False
+                    )
+                tally.add(statement, _weight(statement, weighting))
+        once = unwindowed(group)  # the overall matrix and the networks count a quote once
+        quote_key = once[0].quote
+        touched: list[int] = []
+        actor_keys: dict[str, str] = {}  # kind -> key
+        for statement in once:
+            kind = statement.actor_kind
+            actor_keys[kind] = same_actor_key(statement.actor)
+            cell = (kind, actor_keys[kind], statement.target)
+            ident = cell_index.get(cell)
+            if ident is None:
+                ident = cell_index[cell] = len(tallies)
+                tallies.append(CellCounts(duplicates=duplicates, keep_evidence=False))
+                cell_keys.append(cell)
+                n_cell_quotes.append(0)
+            tallies[ident].add(statement, _weight(statement, weighting))
+            if ident not in touched:
+                touched.append(ident)
+        if "person" in actor_keys and "organisation" in actor_keys:
+            person_orgs[actor_keys["person"]].add(actor_keys["organisation"])
+        previous = seen.get(quote_key)
+        if previous is not None:
+            repeated.add(quote_key)
+        old = previous or ()
+        new = [i for i in touched if i not in old]
+        for ident in new:
+            n_cell_quotes[ident] += 1
+        old_actors = {cell_keys[i][:2] for i in old}
+        for actor in dict.fromkeys(cell_keys[i][:2] for i in new):
+            if actor not in old_actors:
+                actor_quotes[actor] += 1
+        old_targets = {cell_keys[i][2] for i in old}
+        for target in dict.fromkeys(cell_keys[i][2] for i in new):
+            if target not in old_targets:
+                target_quotes[target] += 1
+        seen[quote_key] = old + tuple(new) if new or previous is None else old
+        for statement in at_level(once, "organisation"):  # pipeline.networks' rules
+            actor = (statement.actor_kind, same_actor_key(statement.actor))
+            counts = net_counts.get((actor, statement.target))
+            if counts is None:
+                counts = net_counts[(actor, statement.target)] = {st: 0 for st in STANCES}
+            counts[statement.stance] += 1
 
     try:
         from pipeline.domain import load_domain
@@ -286,7 +356,7 @@ def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
         window=window,
     )
 
-    # ---- the matrix (all cells, build_matrix's order) and the rows shown
+    # ---- the matrix (all cells, the matrix's order) and the rows shown
     displays = {(kind, name): names.display(kind, name) for kind, name, _ in cell_keys}
     cells = [
         tallies[i].to_record(
@@ -308,7 +378,7 @@ def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
     }
     run.target_quotes = dict(target_quotes)
     run.person_orgs = {
-        displays[("person", name)]: sorted(orgs)
+        displays[("person", name)]: sorted({names.display("organisation", o) for o in orgs})
         for name, orgs in person_orgs.items()
         if ("person", name) in displays
     }
@@ -321,92 +391,51 @@ def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
     shown = set(run.shown_rows)
     shown_keys = {k[:2] for k in cell_keys if (k[0], displays[k[:2]]) in shown}
 
-    # ---- pass 2: top evidence of the shown cells; the periods' counts
+    # ---- pass 2 over the statements: the top evidence of the shown cells
     heaps: dict[int, list] = defaultdict(list)
-    assigner = None
-    period_error = None
-    period_tallies: dict[tuple[str | None, str, str], CellCounts] = {}
-    if window:
-        try:
-            articles_with_quotes = [_ArticleRef(a) for a in quote_counts]
-            assigner = period_assigner(
-                window, articles_with_quotes, {a.id: a.date for a in articles}
-            )
-        except ValueError as exc:
-            period_error = str(exc)
-    if quotes_path.exists() and (shown_keys or assigner is not None):
+    if shown_keys:
         done: dict[str, set[int]] = {}
         sequence = 0
-        every_organisation = assigner is not None  # the periods need every organisation's quotes
-
-        def keep(data: dict) -> bool:  # otherwise only the quotes of the shown actors are needed
-            return any(
-                (every_organisation and a[0] == "organisation") or a in shown_keys
-                for a in _raw_actor_keys(data)
-            )
-
-        for quote in _scan(quotes_path, keep):
-            statements = quote_statements(quote)
-            if not statements:
-                continue
-            actors = list(dict.fromkeys((st.actor_kind, name_key(st.actor)) for st in statements))
-            if assigner is not None:
-                periods = assigner(quote)
-                for statement in statements:
-                    if statement.actor_kind != "organisation":
-                        continue
-                    org = name_key(statement.actor)
-                    for period in periods:
-                        tally = period_tallies.get((period, org, statement.target))
-                        if tally is None:
-                            tally = period_tallies[(period, org, statement.target)] = CellCounts(
-                                duplicates=duplicates, keep_evidence=False
-                            )
-                        tally.add(statement, stance_weight(statement.score) if weighting else 1.0)
-            wanted = [a for a in actors if a in shown_keys]
-            if not wanted:
-                continue
-            scores: dict[str, float] = {}
-            for statement in statements:
-                scores[statement.target] = max(
-                    scores.get(statement.target, -1.0), stance_weight(statement.score)
-                )
-            handled = done.setdefault(quote.key, set()) if quote.key in repeated else None
-            rank = (quote.article, quote.start, quote.id)
-            for kind, name in wanted:
-                for target, score in scores.items():
-                    ident = cell_index[(kind, name, target)]
-                    if handled is not None:
-                        if ident in handled:
-                            continue
-                        handled.add(ident)
-                    sequence += 1
-                    entry = (score, _Rev(rank), sequence, quote)
-                    heap = heaps[ident]
-                    if len(heap) < limits.evidence:
-                        heapq.heappush(heap, entry)
-                    elif heap[0] < entry:
-                        heapq.heapreplace(heap, entry)
-    evidence_quotes: dict[str, Quote] = {}
+        for group in quote_groups(source):
+            key = group[0].quote
+            # a repeated key is evidence of a cell once, at its first place (as in the matrix)
+            handled = done.setdefault(key, set()) if key in repeated else set()
+            for statement in unwindowed(group):
+                actor = (statement.actor_kind, same_actor_key(statement.actor))
+                if actor not in shown_keys:
+                    continue
+                ident = cell_index[(*actor, statement.target)]
+                if ident in handled:
+                    continue
+                handled.add(ident)
+                sequence += 1
+                rank = (statement.article, statement.start, statement.quote_id)
+                entry = (stance_weight(statement.score), _Rev(rank), sequence, key)
+                heap = heaps[ident]
+                if len(heap) < limits.evidence:
+                    heapq.heappush(heap, entry)
+                elif heap[0] < entry:
+                    heapq.heapreplace(heap, entry)
+    evidence_keys: dict[str, str] = {}  # quote key -> article, in the order cells cite them
     citations: Counter = Counter()
     for ident, heap in heaps.items():
         chosen = sorted(heap, key=lambda e: e[1].key)
         keys = []
-        for *_, quote in chosen:
-            keys.append(quote.key)
-            evidence_quotes.setdefault(quote.key, quote)
-            citations[quote.article] += 1
+        for _, rev, _, quote_key in chosen:
+            keys.append(quote_key)
+            evidence_keys.setdefault(quote_key, rev.key[0])
+            citations[rev.key[0]] += 1
         cells[ident] = replace(cells[ident], evidence=tuple(keys))
     run.cells = [cells[i] for i in ranked_cells]
-    run.evidence_quotes = evidence_quotes
     del heaps, tallies, cell_index, seen
 
     if window:
-        run.periods = _period_table(period_tallies, assigner, names, period_error)
+        run.periods = _period_table(period_tallies, names, source.period_error)
 
     # ---- the networks, from the statement counts
+    net_labels = {actor: names.display(*actor) for actor, _ in net_counts}
     run.two_mode, run.subtract, run.n_network_actors = _networks(
-        net_kinds, net_counts, limits.network
+        net_labels, net_counts, limits.network
     )
 
     # ---- articles with text, articles listed
@@ -432,13 +461,26 @@ def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
                 room -= 1
         run.listed = listed
 
-    # ---- pass 3: the quotes of the articles shown with their text
+    # ---- last pass over quotes.jsonl: the evidence quotes and the quotes of the articles shown
+    # with their text (a repeated key is cited at its first place)
     article_quotes: dict[str, list[Quote]] = defaultdict(list)
-    if quotes_path.exists() and chosen_articles:
-        for quote in _scan(quotes_path, lambda data: data.get("article") in chosen_articles):
-            article_quotes[quote.article].append(quote)
+    found: dict[str, Quote] = {}
+    if quotes_path.exists() and (chosen_articles or evidence_keys):
+
+        def keep(data: dict) -> bool:
+            return (
+                data.get("article") in chosen_articles
+                or f"{data.get('article')}#{data.get('id')}" in evidence_keys
+            )
+
+        for quote in _scan(quotes_path, keep):
+            if quote.article in chosen_articles:
+                article_quotes[quote.article].append(quote)
+            if quote.key in evidence_keys:
+                found.setdefault(quote.key, quote)
+    run.evidence_quotes = {k: found[k] for k in evidence_keys if k in found}
     run.anchors = anchor_ids(q for a in run.included for q in article_quotes.get(a, ()))
-    for key, quote in evidence_quotes.items():
+    for key, quote in run.evidence_quotes.items():
         if key not in run.anchors:
             run.anchors[key] = article_anchor(quote.article)
     run.article_quotes = {
@@ -460,9 +502,18 @@ def load_report_data(run_dir: Path, limits: ReportLimits) -> ReportData:
                     f"{text_path}: missing or unreadable; its quotes are listed without the text"
                 )
     run.problems = (
-        quote_problems + article_problems + manifest_problems + key_problems + text_problems
+        quote_problems
+        + source.problems
+        + article_problems
+        + manifest_problems
+        + key_problems
+        + text_problems
     )
     return run
+
+
+def _weight(statement: Statement, weighting: bool) -> float:
+    return stance_weight(statement.score) if weighting else 1.0
 
 
 @dataclass(frozen=True)
@@ -472,10 +523,11 @@ class _ArticleRef:
     article: str
 
 
-def _period_table(tallies, assigner, names: NameGrouper, error: str | None) -> dict[str, Any]:
+def _period_table(
+    tallies: Mapping[tuple[str, str, str], CellCounts], names: NameGrouper, error: str | None
+) -> dict[str, Any]:
     if error is not None:
         return {"error": error}
-    order = {p: i for i, p in enumerate(assigner.order)}
     cells = [
         t.to_record(
             actor=names.display("organisation", org),
@@ -487,7 +539,7 @@ def _period_table(tallies, assigner, names: NameGrouper, error: str | None) -> d
         )
         for (period, org, target), t in tallies.items()
     ]
-    cells.sort(key=lambda c: (order.get(c.period, len(order)), c.actor.casefold(), c.target))
+    cells.sort(key=lambda c: (period_sort_key(c.period), c.actor.casefold(), c.target))
     periods: list[str] = list(dict.fromkeys(c.period for c in cells))
     grid: dict[tuple[str, str], list[MatrixCell]] = defaultdict(list)
     for c in cells:
@@ -495,18 +547,20 @@ def _period_table(tallies, assigner, names: NameGrouper, error: str | None) -> d
     return {"periods": periods, "targets": sorted({c.target for c in cells}), "grid": grid}
 
 
-def _networks(kinds: dict[str, str], counts: dict[tuple[str, str], dict[str, int]], cap: int):
+def _networks(
+    labels: Mapping[ActorId, str], counts: Mapping[tuple[ActorId, str], dict[str, int]], cap: int
+):
     """``two_mode_graph`` and ``actor_graph(mode="subtract")`` (organisation level) from statement
     counts, for the ``cap`` actors with the most statements; and the number of actors in all."""
     totals: Counter = Counter()
-    for (name, _), c in counts.items():
-        totals[name] += sum(c.values())
-    keep = set(sorted(kinds, key=lambda n: (-totals[n], n.casefold(), n))[:cap])
-    kept = {n: k for n, k in kinds.items() if n in keep}
-    own = {k: c for k, c in counts.items() if k[0] in keep}
+    for (actor, _), c in counts.items():
+        totals[actor] += sum(c.values())
+    ranked = sorted(labels, key=lambda a: (-totals[a], labels[a].casefold(), labels[a], a[0]))
+    kept = {a: labels[a] for a in ranked[:cap]}
+    own = {k: c for k, c in counts.items() if k[0] in kept}
     two = two_mode_from_counts(kept, own, level="organisation")
     sub = actor_graph_from_counts(kept, own, mode="subtract", level="organisation")
-    return two, sub, len(kinds)
+    return two, sub, len(labels)
 
 
 def _options(manifest: dict[str, Any]) -> tuple[bool, str, str | None]:

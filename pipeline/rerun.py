@@ -92,8 +92,17 @@ def export_networks(
         )
     quotes, statuses, problems = read_run_quotes(run_dir)
     dates = {s.id: s.date for s in statuses}
+    from pipeline.statements import FILE, read_statements
+
+    statements = None
+    if (run_dir / FILE).exists():
+        statements, more = read_statements(run_dir / FILE)
+        problems += more
     paths = write_networks(
-        quotes, Path(out) if out is not None else run_dir / "networks", dates=dates
+        quotes,
+        Path(out) if out is not None else run_dir / "networks",
+        dates=dates,
+        statements=statements,
     )
     return paths, len(quotes), problems
 

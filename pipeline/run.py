@@ -23,7 +23,7 @@ from pipeline.domain import Domain, load_domain
 from pipeline.jsonl import atomic_writer, write_json, write_text
 from pipeline.progress import Progress
 from pipeline.records import Article, ArticleStatus, Quote, Segment
-from pipeline.stages import ArticleResult, QuoteStage, StanceStage
+from pipeline.stages import QuoteStage, StageOutput, StanceStage
 from pipeline.workdir import (
     WORK,
     chunks,
@@ -228,13 +228,13 @@ def finish_run(
 
 
 def _process_chunk(articles, *, out, work, quote_stage, stance_stage, timer, progress) -> None:
-    results, failed = quote_stage(articles, timer=timer)
+    output = quote_stage(articles, timer=timer)
     if stance_stage is not None:
         t = time.perf_counter()
-        results = stance_stage(results, progress=progress)
+        output = replace(output, results=stance_stage(output.results, progress=progress))
         timer["stance"] += time.perf_counter() - t
     t = time.perf_counter()
-    record_results(out, work, articles, results, failed, progress=progress)
+    record_results(out, work, articles, output, progress=progress)
     timer["write"] += time.perf_counter() - t
 
 
@@ -242,16 +242,15 @@ def record_results(
     out: Path,
     work: Path,
     articles: list[Article],
-    results: list[ArticleResult],
-    failed: dict[str, str],
+    output: StageOutput,
     *,
     progress=say,
 ) -> None:
     """Write each article's text and completion record (atomically), in input order."""
-    by_id = {r.article.id: (r.segments, r.quotes) for r in results}
+    by_id = {r.article.id: (r.segments, r.quotes) for r in output.results}
     for article in articles:
         if article.id not in by_id:
-            error = failed.get(article.id, f"{article.source or article.id}: no result")
+            error = output.failures.get(article.id, f"{article.source or article.id}: no result")
             progress(f"error: {error}")
             status = ArticleStatus(
                 id=article.id,
@@ -360,6 +359,7 @@ def write_outputs(
     """statements.jsonl, matrix.csv and networks/ from the run's quotes; a failure is reported and
     never loses the other files."""
     dates = {s.id: s.date for s in statuses}
+    statements = None  # write_networks makes them from the quotes if this step fails
     t = time.perf_counter()
     try:
         from pipeline.matrix import matrix_from_statements, write_matrix_csv
@@ -370,7 +370,6 @@ def write_outputs(
         cells = matrix_from_statements(
             statements, weighting=options.weighting, duplicates=options.duplicates
         )
-        del statements
         write_matrix_csv(cells, out / "matrix.csv")
     except Exception as exc:
         progress(
@@ -381,7 +380,7 @@ def write_outputs(
     try:
         from pipeline.networks import write_networks
 
-        write_networks(quotes, out / "networks", dates=dates)
+        write_networks(quotes, out / "networks", dates=dates, statements=statements)
     except Exception as exc:
         progress(f"error: networks could not be written: {type(exc).__name__}: {exc}")
     timer["networks"] += time.perf_counter() - t

@@ -8,16 +8,19 @@ widgets, adverts, job listings, newsletter boxes, related-article lists, footers
 The rules use general page cues only, so that they carry over to sites never seen before:
 line length and sentence shape, repeated blocks, runs of short link-like lines, web-furniture
 vocabulary (share, subscribe, privacy policy...), comment headers and commenter name + date lines.
-Only ``body`` segments are searched for quotes.
+The vocabulary is data: the page-furniture lists of the lexicon (``pipeline/assets/lexicon_en.yaml``
+and a domain's ``lexicon.yaml``). Only ``body`` segments are searched for quotes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.lexicon import current as lexicon
-from pipeline.lexicon import furniture_key
+from pipeline.lexicon import furniture_key, line_pattern
 from pipeline.records import Article, Segment
 
 # --- cues -------------------------------------------------------------------------------------
@@ -37,46 +40,64 @@ _TIME = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b",
     re.I,
 )
-_CAPTION = re.compile(
-    r"\b(?:photo(?:graph)?|picture|image|pic|credit|illustration)s?\s*(?:credit)?\s*:|\(photo\b|©|"
-    r"\b(?:getty images|shutterstock|adobe ?stock|alamy|istock|pa (?:images|media|wire)|reuters|afp)\b",
-    re.IGNORECASE,
-)
-# Web furniture: phrases that mark navigation, widgets and footers on any site.
-_FURNITURE = re.compile(
-    r"^(?:share(?: this(?: article| story| page)?)?|tweet|print|email|related(?: topics| articles| stories| content| posts)?|"
-    r"latest(?: news)?|tags?|topics?|more like this|more from\b.*|read more\b.*|read next|see also\b.*|"
-    r"most (?:popular|read|viewed|shared)\b.*|trending\b.*|sponsored(?: content)?|advertisement|advert|"
-    r"featured(?: jobs?| events?| content)?|jobs?(?: of the week)?|newsletter(?: sign[- ]?ups?)?|"
-    r"sign up\b.*|subscribe\b.*|follow us\b.*|log ?in|sign in|register|search|menu|home|skip to\b.*|"
-    r"back to top|previous|next|all features|what'?s new\b.*|video features?|you may also like|"
-    r"recommended(?: for you)?|comments?|leave a (?:comment|reply)|post a comment|join the (?:discussion|conversation)|"
-    r"cookie\b.*|accept(?: all)?(?: cookies)?|privacy policy|terms(?: and conditions| of use)?|copyright\b.*|"
-    r"all rights reserved\b.*|instant access|listen|watch|download|analysis|opinion|news|features?|blog)\W*$",
-    re.IGNORECASE,
+# a caption's label ("Photo:", "Picture credit:", "(Photo ...") or a copyright sign; the
+# lexicon's picture agencies are added in _compile_cues
+_CAPTION_LABEL = (
+    r"\b(?:photo(?:graph)?|picture|image|pic|credit|illustration)s?\s*(?:credit)?\s*:|\(photo\b|©"
 )
 # a breadcrumb trail: "News › National", "Home > News > 2024 > March"
 _BREADCRUMB = re.compile(r"^[A-Z0-9][^›»>.!?]{0,39}(?:\s[›»>]\s[A-Z0-9][^›»>.!?]{0,39})+$")
-_FURNITURE_ANYWHERE = re.compile(
-    r"\b(?:privacy policy|cookie policy|all rights reserved|unsubscribe at any time|sign up (?:to|for) (?:our|the)\b|"
-    r"subscrib(?:e|ing) to (?:our|the) newsletter|(?:our|the) newsletter\b|your email address|terms and conditions|"
-    r"click here|read (?:the|our|his|her|their|its)?\s*(?:full|latest)?\s*(?:response|report|story|article|breakdown|"
-    r"analysis|statement)\b.*(?:here|below|:)\s*$|mins? read\b)",
-    re.IGNORECASE,
+# "Read the full statement here": a pointer to a document, anywhere in a line
+_READ_MORE = (
+    r"\bread (?:the|our|his|her|their|its)?\s*(?:full|latest)?\s*(?:response|report|story|article|"
+    r"breakdown|analysis|statement)\b.*(?:here|below|:)\s*$"
 )
-# Markers after which the article body is over (footers, comment sections, related lists).
-_TAIL = re.compile(
-    r"^(?:share|related(?: topics| articles| stories| content)?|more like this|more from\b.*|most (?:popular|read|viewed)\b.*|"
-    r"you may also like|recommended(?: for you)?|read next|latest|sponsored(?: content)?|"
-    r"\d+\s+(?:responses?|comments?|replies|thoughts?)\b.*|comments?(?:\s*\(\d+\))?|leave a (?:comment|reply)|"
-    r"post a comment|join the (?:discussion|conversation)|reader comments?)\W*$",
-    re.IGNORECASE,
-)
-_COMMENT_HEADER = re.compile(
-    r"^(?:\d+\s+(?:responses?|comments?|replies|thoughts?)\b.*|comments?(?:\s*\(\d+\))?|reader comments?|"
-    r"leave a (?:comment|reply)|post a comment|join the (?:discussion|conversation))\W*$",
-    re.IGNORECASE,
-)
+
+
+class _Cues(NamedTuple):
+    """The line cues built from the lexicon's page-furniture lists (``pipeline.lexicon``)."""
+
+    furniture: re.Pattern  # a whole line of navigation, widgets or footer
+    furniture_anywhere: re.Pattern  # a widget or footer phrase anywhere in a line
+    caption: re.Pattern
+    tail: re.Pattern  # after it the article body is over (footers, comments, related lists)
+    comment_header: re.Pattern
+
+
+def _cues() -> _Cues:
+    """The line cues of the lexicon at work."""
+    lex = lexicon()
+    return _compile_cues(
+        lex.furniture_lines,
+        lex.article_end_lines,
+        lex.comment_headers,
+        lex.comment_count_nouns,
+        lex.furniture_phrases,
+        lex.photo_agencies,
+    )
+
+
+@functools.lru_cache(maxsize=16)  # one entry per domain's lists: compiled once per process
+def _compile_cues(
+    furniture: frozenset[str],
+    article_end: frozenset[str],
+    headers: frozenset[str],
+    count_nouns: frozenset[str],
+    phrases: frozenset[str],
+    agencies: frozenset[str],
+) -> _Cues:
+    comments = (
+        rf"\d+\s+(?:{line_pattern(count_nouns)})\b.*|(?:{line_pattern(headers)})(?:\s*\(\d+\))?"
+    )
+    return _Cues(
+        furniture=re.compile(rf"^(?:{line_pattern(furniture)})\W*$", re.I),
+        furniture_anywhere=re.compile(rf"\b(?:{line_pattern(phrases)})\b|{_READ_MORE}", re.I),
+        caption=re.compile(rf"{_CAPTION_LABEL}|\b(?:{line_pattern(agencies)})\b", re.I),
+        tail=re.compile(rf"^(?:{line_pattern(article_end)}|{comments})\W*$", re.I),
+        comment_header=re.compile(rf"^(?:{comments})\W*$", re.I),
+    )
+
+
 _SALARY = re.compile(
     r"^[£$€]\s?\d[\d,.]*\s*(?:k|per annum|p\.?a\.?)?\s*(?:[-–to]+\s*[£$€]?\s?\d[\d,.]*\s*(?:k|per annum)?)?\W*$",
     re.I,
@@ -151,7 +172,7 @@ def is_page_furniture(line: str) -> bool:
     if not _is_short(line):
         return False
     return bool(
-        _FURNITURE.match(line)
+        _cues().furniture.match(line)
         or furniture_key(line) in lexicon().page_furniture
         or (_DATE.search(line) and _words(line) <= 8)
         or (_BREADCRUMB.match(line) and _words(line) <= 10)
@@ -211,6 +232,7 @@ def _is_standfirst(paras: list[_Block], k: int, *, title_known: bool) -> bool:
 def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = None) -> list[str]:
     """The role of each paragraph span of ``text`` (see the module docstring)."""
     site_furniture = lexicon().page_furniture  # the domain's own, beside the general patterns
+    cues = _cues()
     paras = []
     for start, end in spans:
         line_start = text.rfind("\n", 0, start) + 1
@@ -231,11 +253,11 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
         short = _is_short(t)
         if _ONLY_PUNCT.match(t) or _SALARY.match(t):
             p.role = "boilerplate"
-        elif short and (_FURNITURE.match(t) or furniture_key(t) in site_furniture):
+        elif short and (cues.furniture.match(t) or furniture_key(t) in site_furniture):
             p.role = "boilerplate"
-        elif _FURNITURE_ANYWHERE.search(t) and _words(t) <= 40:
+        elif cues.furniture_anywhere.search(t) and _words(t) <= 40:
             p.role = "boilerplate"
-        elif _CAPTION.search(t) and _words(t) <= 40:
+        elif cues.caption.search(t) and _words(t) <= 40:
             p.role = "caption"
         elif short and not _ends_sentence(t) and not BULLET.match(t):
             p.role = "heading"
@@ -310,10 +332,10 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
         if (
             i > (head_idx or 0) + 2
             and _is_short(p.text)
-            and (_TAIL.match(p.text) or _COMMENT_HEADER.match(p.text))
+            and (cues.tail.match(p.text) or cues.comment_header.match(p.text))
         ):
             box_end = _box_end(paras, i)
-            if not _COMMENT_HEADER.match(p.text) and _story_resumes(paras, box_end):
+            if not cues.comment_header.match(p.text) and _story_resumes(paras, box_end, cues):
                 for q in paras[i:box_end]:
                     q.role = "boilerplate"
                 continue
@@ -322,10 +344,10 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
     if tail_from is not None:
         in_comments = False
         for p in paras[tail_from:]:
-            if _COMMENT_HEADER.match(p.text) or _looks_like_commenter(p.text):
+            if cues.comment_header.match(p.text) or _looks_like_commenter(p.text):
                 in_comments = True
                 p.role = "comment"
-            elif in_comments and p.role != "boilerplate" and not _FURNITURE.match(p.text):
+            elif in_comments and p.role != "boilerplate" and not cues.furniture.match(p.text):
                 p.role = "comment"
             else:
                 p.role = "boilerplate" if p.role != "caption" else "caption"
@@ -358,11 +380,11 @@ def _box_end(paras: list, i: int) -> int:
     return j
 
 
-def _story_resumes(paras: list, j: int) -> bool:
+def _story_resumes(paras: list, j: int, cues: _Cues) -> bool:
     """Two paragraphs of prose (not commenters) right after a box: the article goes on."""
     prose = 0
     for p in paras[j : j + 3]:
-        if _looks_like_commenter(p.text) or _COMMENT_HEADER.match(p.text):
+        if _looks_like_commenter(p.text) or cues.comment_header.match(p.text):
             break
         if _words(p.text) >= 20 and _TERMINAL.search(p.text):
             prose += 1

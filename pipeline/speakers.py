@@ -27,7 +27,7 @@ from typing import Iterable
 
 from pipeline.cue_words import SUBJECT_DEPS
 from pipeline.lexicon import current as lexicon
-from pipeline.names import name_key
+from pipeline.names import same_actor_key
 from pipeline.resources import ActorTable
 
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
@@ -291,7 +291,7 @@ class Registry:
             return self.org_name(words[0])
         name = self._fuller_form(_without_place(name))
         # one spelling per body within an article ("The King's Fund" / "King's Fund")
-        key = name_key(re.sub(r"^the\s+", "", name, flags=re.I))
+        key = same_actor_key(name)
         return self.org_forms.setdefault(key, name)
 
     def _fuller_form(self, name: str) -> str:

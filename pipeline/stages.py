@@ -1,7 +1,7 @@
 """The stages both engines run: each loads its model once, then is called on a batch of records.
 
-* ``QuoteStage``: articles -> ``ArticleResult`` (segments and quotes) per article, or an error
-  message per article that failed; spaCy is loaded once.
+* ``QuoteStage``: articles -> ``StageOutput``: an ``ArticleResult`` (segments and quotes) per
+  article, and an error message per article that failed; spaCy is loaded once.
 * ``StanceStage``: ``ArticleResult`` -> the same with stances; the stance model is loaded once
   and refused when it was trained on other targets than the domain's.
 
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 from pipeline.domain import Domain
 from pipeline.lexicon import using
-from pipeline.records import Article, Quote, Segment
+from pipeline.records import Article, Quote, Segment, Segmented
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,18 @@ class ArticleResult:
     article: Article
     segments: tuple[Segment, ...]
     quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class StageOutput:
+    """What a stage made of a batch: a result per article that worked, in input order, and the
+    error message of each that failed, by article id."""
+
+    results: tuple[ArticleResult, ...]
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "results", tuple(self.results))
 
 
 class QuoteStage:
@@ -44,25 +56,23 @@ class QuoteStage:
         self.batch_size = batch_size
         self.n_process = n_process
 
-    def __call__(
-        self, articles: Sequence[Article], timer=None
-    ) -> tuple[list[ArticleResult], dict[str, str]]:
+    def __call__(self, articles: Sequence[Article], timer=None) -> StageOutput:
         """A result for each article that worked, in input order, and the error message of each
         that failed (an article that breaks the parser never costs the others their quotes)."""
         with using(self.lexicon):  # the rules read the domain's word lists
             return self._call(articles, timer)
 
-    def _call(self, articles, timer) -> tuple[list[ArticleResult], dict[str, str]]:
+    def _call(self, articles, timer) -> StageOutput:
         from pipeline.quotes import extract_quotes
         from pipeline.segment import segment_article
 
         timer = timer if timer is not None else defaultdict(float)
-        segmented: list[tuple[Article, list[Segment]]] = []
+        segmented: list[Segmented] = []
         failed: dict[str, str] = {}
         t = time.perf_counter()
         for article in articles:
             try:
-                segmented.append((article, segment_article(article)))
+                segmented.append(Segmented(article, tuple(segment_article(article))))
             except Exception as exc:
                 failed[article.id] = (
                     f"{article.source or article.id}: segmentation failed ({type(exc).__name__}: {exc})"
@@ -80,7 +90,8 @@ class QuoteStage:
                 batch_size=self.batch_size,
                 n_process=self.n_process,
             )
-            for article, _ in pending:
+            for item in pending:
+                article = item.article
                 try:
                     quotes_by_article[article.id] = next(generator)
                 except StopIteration:
@@ -93,15 +104,17 @@ class QuoteStage:
                     )
                     break
             pending = [
-                s for s in pending if s[0].id not in quotes_by_article and s[0].id not in failed
+                s
+                for s in pending
+                if s.article.id not in quotes_by_article and s.article.id not in failed
             ]
         timer["quotes"] += time.perf_counter() - t
         results = [
-            ArticleResult(article, tuple(segments), tuple(quotes_by_article[article.id]))
-            for article, segments in segmented
-            if article.id in quotes_by_article
+            ArticleResult(s.article, s.segments, tuple(quotes_by_article[s.article.id]))
+            for s in segmented
+            if s.article.id in quotes_by_article
         ]
-        return results, failed
+        return StageOutput(results, failed)
 
 
 class StanceStage:

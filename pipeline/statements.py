@@ -10,14 +10,18 @@ The rules live here and nowhere else:
   organisation. A quote with neither, or without stances, makes no statement.
 * **Network level** (``at_level``): at organisation level a quote's actor is its organisation, or
   its speaker when it names none; at person level the speaker, or the organisation.
-* Names are compared with ``pipeline.names.name_key``.
+* **Periods**: a windowed run repeats a quote's statements once per period its article falls in;
+  ``quote_groups`` and ``unwindowed`` give the networks and the report's overall matrix each
+  statement once.
+* Names are grouped with ``pipeline.names.same_actor_key`` (``NameGrouper``), by the matrix, the
+  networks and the report alike.
 """
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from pipeline.jsonl import iter_jsonl, write_jsonl
 from pipeline.names import clean_name
@@ -113,6 +117,35 @@ def at_level(statements: Sequence[Statement], level: str) -> list[Statement]:
         raise ValueError(f"level={level!r}: use one of {', '.join(LEVELS)}")
     preferred = [s for s in statements if s.actor_kind == level]
     return preferred or list(statements)
+
+
+def quote_groups(statements: Iterable[Statement]) -> Iterator[list[Statement]]:
+    """The statements of each quote in turn: ``make_statements`` writes a quote's statements
+    together, and a quote states each (period, actor kind, target) once, so a run ends where the
+    quote key or offset changes or such a statement comes again (a key repeated on the next line).
+    What ``at_level`` and ``unwindowed`` take."""
+    group: list[Statement] = []
+    made: set[tuple[str | None, str, str]] = set()
+    for statement in statements:
+        slot = (statement.period, statement.actor_kind, statement.target)
+        if group and (
+            statement.quote != group[0].quote or statement.start != group[0].start or slot in made
+        ):
+            yield group
+            group, made = [], set()
+        group.append(statement)
+        made.add(slot)
+    if group:
+        yield group
+
+
+def unwindowed(group: Sequence[Statement]) -> list[Statement]:
+    """Of one quote's statements, those of its first period: each (actor, target) statement once,
+    however many periods of a windowed run repeat it (all of them when the run is not windowed)."""
+    if not group:
+        return []
+    first = group[0].period
+    return [s for s in group if s.period == first]
 
 
 def write_statements(path: str | Path, statements: Iterable[Statement]) -> int:

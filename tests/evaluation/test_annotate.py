@@ -185,13 +185,13 @@ def test_check_command_defaults_and_exit_codes(project, monkeypatch):
     monkeypatch.chdir(project)
     write_jsonl(project / "annotations" / "gold" / "art1.jsonl", GOOD)
     runner = CliRunner()
-    ok = runner.invoke(make_app(), ["annotate", "check"])
+    ok = runner.invoke(make_app(), ["annotate", "check", "--domain", "annotations"])
     assert ok.exit_code == 0, ok.output
     assert "ok: 1 file(s), 2 record(s), 1 article(s)" in ok.stdout
     write_jsonl(
         project / "annotations" / "gold" / "art1.jsonl", [GOOD[0], {**GOOD[1], "kind": "quoted"}]
     )
-    bad = runner.invoke(make_app(), ["annotate", "check"])
+    bad = runner.invoke(make_app(), ["annotate", "check", "--domain", "annotations"])
     assert bad.exit_code == 1
     assert bad.stdout.startswith("annotations/gold/art1.jsonl:2: kind 'quoted'")
     # --corpus elsewhere: the article is missing there
@@ -201,6 +201,31 @@ def test_check_command_defaults_and_exit_codes(project, monkeypatch):
     )
     assert other.exit_code == 1
     assert "not in the corpus" in other.stdout
+
+
+def test_check_command_reads_the_targets_of_the_domain_unless_given_a_file(project, monkeypatch):
+    from pipeline.domain import DEFAULT_DOMAIN
+
+    monkeypatch.chdir(project)
+    write_jsonl(project / "annotations" / "gold" / "art1.jsonl", GOOD)
+    runner = CliRunner()
+    bundled = runner.invoke(make_app(), ["annotate", "check"])  # the bundled debate's targets
+    assert bundled.exit_code == 1
+    assert bundled.stdout.splitlines()[0] == (
+        "annotations/gold/art1.jsonl:1: stances[0].target 'widget-levy' is not a target id; "
+        f"fix: use an id from {DEFAULT_DOMAIN / 'targets.yaml'}"
+    )
+    other = project / "other.yaml"
+    other.write_text("targets:\n- id: widget-levy\n  title: The widget levy\n", encoding="utf-8")
+    # --targets wins over --domain: widget-fund is not in it
+    given = runner.invoke(
+        make_app(), ["annotate", "check", "--domain", "annotations", "--targets", str(other)]
+    )
+    assert given.exit_code == 1
+    assert given.stdout.splitlines() == [
+        "annotations/gold/art1.jsonl:2: stances[0].target 'widget-fund' is not a target id; "
+        "fix: did you mean 'widget-levy'?"
+    ]
 
 
 # ------------------------------------------------------------------ agree

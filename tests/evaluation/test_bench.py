@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from evaluation.bench import _measure, markdown, replicate_corpus
+from evaluation.bench import _measure, instruction_sets, markdown, replicate_corpus
 
 
 def test_replicate_corpus_cycles_seeds_with_unique_ids(tmp_path):
@@ -90,3 +90,19 @@ def test_markdown_reports_unavailable_textacy_and_errors():
     assert "textacy unavailable (ImportError)" in text
     assert "error: stancemap run exited 1: boom" in text
     assert "Test CPU, 2 cores" in text
+    assert "Instruction sets: not recorded." in text
+    report["machine"].update(
+        instruction_sets=["avx2", "avx512_bf16"], torch_cpu_capability="AVX512", native_bf16=True
+    )
+    assert "Instruction sets: AVX2, AVX512_BF16; PyTorch dispatches AVX512; bfloat16 native." in (
+        markdown(report)
+    )
+    report["machine"].update(instruction_sets=[], native_bf16=False)
+    assert "Instruction sets: none of AVX2, AVX512F" in markdown(report)
+    assert "bfloat16 not native (emulated)" in markdown(report)
+
+
+def test_the_instruction_sets_that_decide_speed_are_read_from_the_cpu_flags():
+    found = instruction_sets("fpu sse4_2 avx2 fma avx512f avx512_bf16 amx_tile amx_bf16")
+    assert found["instruction_sets"] == ["avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile"]
+    assert instruction_sets("fpu sse4_2")["instruction_sets"] == []

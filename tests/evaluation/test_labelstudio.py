@@ -567,6 +567,102 @@ def test_prepare_and_import_commands(cli, tmp_path, run_data):
     assert len((gold_dir / "art_panel.jsonl").read_text(encoding="utf-8").splitlines()) == 2
 
 
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny_domain"
+
+
+def offered_targets(config: Path) -> list[str]:
+    """The target ids of a labeling config's taxonomy (its top-level choices)."""
+    taxonomy = ET.fromstring(config.read_text(encoding="utf-8")).find(".//Taxonomy")
+    return [choice.get("value") for choice in taxonomy.findall("Choice")]
+
+
+def test_prepare_offers_the_targets_of_the_domain(cli, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "tasks.json"
+    result = runner.invoke(cli, ["prepare", "--run", str(DATA), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert offered_targets(tmp_path / "tasks.xml") == [t.id for t in load_targets()]
+    # the run's stances are toward the bundled targets: each is reported, the tasks still written
+    result = runner.invoke(
+        cli, ["prepare", "--run", str(DATA), "--out", str(out), "--domain", str(TINY)]
+    )
+    assert result.exit_code == 1
+    assert "art_kinship#q01: unknown target 'kinship-carer-financial-support'" in result.output
+    assert offered_targets(tmp_path / "tasks.xml") == ["library-closure", "volunteer-staffing"]
+    # converting a run made with another domain: its own targets, unless --targets says otherwise
+    run = tmp_path / "run"
+    shutil.copytree(DATA, run)
+    (run / "manifest.json").write_text(
+        json.dumps({"config": {"domain": str(TINY)}}), encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["prepare", "--run", str(run), "--out", str(out)])
+    assert result.exit_code == 1 and "unknown target" in result.output
+    assert offered_targets(tmp_path / "tasks.xml") == ["library-closure", "volunteer-staffing"]
+    bundled = PROJECT_ROOT / "annotations" / "targets.yaml"
+    result = runner.invoke(
+        cli, ["prepare", "--run", str(run), "--out", str(out), "--targets", str(bundled)]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(offered_targets(tmp_path / "tasks.xml")) == len(load_targets())
+    result = runner.invoke(
+        cli, ["prepare", "--run", str(DATA), "--out", str(out), "--domain", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and f"{tmp_path / 'targets.yaml'}: missing" in result.output
+
+
+def test_import_checks_target_ids_against_the_domain(cli, tmp_path, export):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    args = ["import", str(path), "--out", str(tmp_path / "gold"), "--corpus", str(DATA / "texts")]
+    result = CliRunner().invoke(cli, [*args, "--domain", str(TINY)])
+    assert result.exit_code == 1  # the export's targets are the bundled debate's
+    assert "unknown target 'kinship-carer-financial-support'" in result.output
+    result = CliRunner().invoke(
+        cli,
+        [
+            *args,
+            "--domain",
+            str(TINY),
+            "--targets",
+            str(PROJECT_ROOT / "annotations" / "targets.yaml"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.slow
+def test_prepare_runs_the_pipeline_with_the_domain(cli, tmp_path):
+    run = tmp_path / "run"
+    out = tmp_path / "tasks.json"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "prepare",
+            str(TINY.parent / "tiny_corpus"),
+            "--out",
+            str(out),
+            "--run",
+            str(run),
+            "--model",
+            str(tmp_path / "no-model"),
+            "--domain",
+            str(TINY),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["domain"] == str(TINY)
+    (task,) = json.loads(out.read_text(encoding="utf-8"))
+    # "HLT" is an alias of the tiny domain's actors, so the suggestions name the trust in full
+    organisations = {
+        r["value"]["text"][0]
+        for r in task["predictions"][0]["result"]
+        if r.get("from_name") == "organisation"
+    }
+    assert organisations == {"Harbour Libraries Trust"}
+    assert offered_targets(tmp_path / "tasks.xml") == ["library-closure", "volunteer-staffing"]
+
+
 def test_import_command_checks_corpus_text_and_reports_problems(cli, tmp_path, export):
     corpus = tmp_path / "corpus"
     shutil.copytree(DATA / "texts", corpus)

@@ -450,7 +450,19 @@ def files(tmp_path):
     return gold, pred
 
 
-def test_command_json(app, files, tmp_path):
+@pytest.fixture()
+def domain(tmp_path):
+    """A domain folder whose targets are t1 and t2 (the scenario's t3 is not one of them)."""
+    folder = tmp_path / "domain"
+    folder.mkdir()
+    (folder / "targets.yaml").write_text(
+        "targets:\n- id: t1\n  title: Target one\n- id: t2\n  title: Target two\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_command_json(app, files, domain, tmp_path):
     gold, pred = files
     out = tmp_path / "metrics.json"
     result = CliRunner().invoke(
@@ -467,6 +479,8 @@ def test_command_json(app, files, tmp_path):
             "50",
             "--out",
             str(out),
+            "--domain",
+            str(domain),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -475,10 +489,51 @@ def test_command_json(app, files, tmp_path):
     assert metrics["stance_macro_f1"] == approx(5 / 9)
     assert metrics["matrix_agreement"] == approx(1 / 3)
     assert set(metrics["per_article"]) == {"a1", "a2", "a3"}
+    assert metrics["problems"]["gold"] == []
     assert metrics["problems"]["pred"] == [
-        f"{pred}:7: not valid JSON (Expecting property name enclosed in double quotes at column 2); fix: one JSON object per line"
+        f"{pred}:7: not valid JSON (Expecting property name enclosed in double quotes at column 2); fix: one JSON object per line",
+        f"{pred}:2: stances[1].target 't3' is not a target id; "
+        f"fix: use an id from {domain / 'targets.yaml'}",
     ]
+    assert metrics["inputs"]["targets"] == str(domain / "targets.yaml")
+    assert metrics["inputs"]["targets_hash"] == load_domain_targets_hash(domain)
     assert '"quote_f1"' in result.stdout
+
+
+def load_domain_targets_hash(folder):
+    from pipeline.domain import targets_hash
+    from pipeline.resources import load_targets
+
+    return targets_hash(load_targets(folder / "targets.yaml"))
+
+
+def test_command_checks_targets_against_the_bundled_domain_by_default(app, files):
+    from pipeline.domain import DEFAULT_DOMAIN
+
+    gold, pred = files
+    result = CliRunner().invoke(
+        app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--format", "json"]
+    )
+    assert result.exit_code == 0  # reported, still scored as they are
+    metrics = json.loads(result.stdout)
+    targets = DEFAULT_DOMAIN / "targets.yaml"
+    assert metrics["inputs"]["targets"] == str(targets)
+    assert metrics["quote_f1"] == approx(2 / 3)
+    assert metrics["problems"]["gold"][:2] == [
+        f"{gold / 'a1.jsonl'}:{line}: stances[0].target 't1' is not a target id; "
+        f"fix: use an id from {targets}"
+        for line in (1, 2)
+    ]
+    assert f"gold: {gold / 'a1.jsonl'}:1: stances[0].target 't1'" in result.stderr
+
+
+def test_command_refuses_a_domain_without_usable_targets(app, files, tmp_path):
+    gold, pred = files
+    result = CliRunner().invoke(
+        app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--domain", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert f"error: {tmp_path / 'targets.yaml'}: missing" in result.stderr
 
 
 def test_command_table_and_markdown(app, files, tmp_path):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
+from torch import nn
 
 from models.encoder import MINILM, MPNET, shared_encoder
 from models.polarity import SplitCrossEncoder, _Top, split_layer
@@ -83,3 +87,48 @@ def test_fitting_leaves_the_frozen_encoder_unchanged():
     )
     after = encoder.model.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
+
+
+class _FakeLayer(nn.Module):
+    """A stand-in for a transformer layer: (states, mask) -> (states,)."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        self.linear = nn.Linear(width, width)
+
+    def forward(self, states, keep):
+        return (torch.tanh(self.linear(states)),)
+
+
+class _FakeEncoder(nn.Module):
+    """Just what the split cross-encoder reads of an encoder: its config and its layers."""
+
+    def __init__(self, width: int = 4, layers: int = 2):
+        super().__init__()
+        self.config = SimpleNamespace(num_hidden_layers=layers, hidden_size=width)
+        self.encoder = nn.Module()
+        self.encoder.layer = nn.ModuleList(_FakeLayer(width) for _ in range(layers))
+
+
+def test_fit_reports_steps_with_rate_and_time_left_and_each_epochs_loss():
+    torch.manual_seed(0)
+    quote_states = [torch.randn(n, 4) for n in (3, 5, 2, 4, 6)]
+    target_states = {"pay": torch.randn(2, 4), "hospital": torch.randn(3, 4)}
+    lines: list[str] = []
+    model = SplitCrossEncoder(layers=1, epochs=2, batch_size=2, seed=5)
+    model.fit(_FakeEncoder(), quote_states, target_states, PAIRS, LABELS, progress=lines.append)
+    # 5 pairs in batches of 2: 3 steps an epoch, 6 in all; a step line at the first step and
+    # at the last (the next would come 30 s later), an epoch line after each epoch
+    assert len(lines) == 4, lines
+    assert re.fullmatch(
+        r"polarity training: 1/6 steps \(17%\), [\d.]+/s, about \d+s left "
+        r"\(epoch 1/2, loss \d+\.\d{3}\)",
+        lines[0],
+    ), lines[0]
+    assert lines[1] == f"polarity layers: epoch 1/2 loss {model.history_[0]['loss']:.3f}"
+    assert re.fullmatch(
+        r"polarity training: 6/6 steps \(100%\), [\d.]+/s, \d+s in all "
+        r"\(epoch 2/2, loss \d+\.\d{3}\)",
+        lines[2],
+    ), lines[2]
+    assert lines[3] == f"polarity layers: epoch 2/2 loss {model.history_[1]['loss']:.3f}"

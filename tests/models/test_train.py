@@ -223,19 +223,6 @@ def test_held_out_evaluation_trains_once_and_scores_each_slice(tmp_path):
     assert any("not scored" in m for m in messages)
 
 
-def test_model_settings_from_the_command_line_are_checked():
-    import pytest
-
-    from pipeline.cli import _model_settings
-
-    assert _model_settings(["linker_weight=1.0", "calibrate_links=false"]) == {
-        "linker_weight": 1.0,
-        "calibrate_links": False,
-    }
-    with pytest.raises(ValueError, match="not KEY=VALUE with a model setting"):
-        _model_settings(["no_such_setting=1"])
-
-
 def test_the_learning_curve_is_written_as_csv_markdown_and_svg(tmp_path):
     from pathlib import Path
 

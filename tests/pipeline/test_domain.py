@@ -164,3 +164,14 @@ def test_a_run_refuses_a_model_trained_on_other_targets_and_a_bad_domain(tmp_pat
             options=RunOptions(model=None, domain=str(bad)),
             progress=lambda m: None,
         )
+
+
+def test_targets_file_names_the_targets_of_a_domain_folder(tmp_path):
+    from pipeline.domain import targets_file
+
+    assert targets_file(None) == DEFAULT_DOMAIN / "targets.yaml"
+    assert targets_file(TINY) == TINY / "targets.yaml"
+    assert targets_file(str(TINY)) == TINY / "targets.yaml"
+    # titles and descriptions are read as one line each, whitespace runs collapsed
+    folder = _domain(tmp_path, "targets:\n- id: a\n  title: |\n    Plan\n      A\n")
+    assert load_domain(folder).targets[0].title == "Plan A"

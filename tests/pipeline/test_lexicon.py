@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.domain import load_domain
-from pipeline.lexicon import current, english, furniture_key, load_lexicon_file, using
+from pipeline.lexicon import (
+    current,
+    english,
+    furniture_key,
+    line_pattern,
+    load_lexicon_file,
+    using,
+)
 from pipeline.records import Article
 from pipeline.stages import QuoteStage
 
@@ -64,7 +71,10 @@ def test_every_problem_names_file_line_and_fix(tmp_path):
                     "evaluative_verbs", "concern_nouns", "honorifics", "female_titles",
                     "male_titles", "role_nouns", "organisation_nouns", "document_nouns",
                     "data_nouns", "organisation_hints", "not_names", "party_roles",
-                    "journalist_roles", "publication_words", "view_words", "council_roles", "page_furniture", "particle_cues",
+                    "journalist_roles", "publication_words", "view_words", "council_roles",
+                    "page_furniture", "furniture_lines", "article_end_lines", "comment_headers",
+                    "comment_count_nouns", "furniture_phrases", "photo_agencies",
+                    "practitioner_nouns", "not_organisation_acronyms", "particle_cues",
                     "parties", "role_organisations",
                 ]
             )
@@ -77,6 +87,26 @@ def test_every_problem_names_file_line_and_fix(tmp_path):
     problems = []
     load_lexicon_file(bad, problems)
     assert len(problems) == 1 and problems[0].startswith(f"{bad}:2: not valid YAML")
+
+
+def test_line_lists_take_whole_lines_or_line_starts(tmp_path):
+    assert line_pattern(["share", "more from ..."]) == r"more\ from\b.*|share"
+    assert line_pattern([]) == "(?!)"  # nothing, not every line
+    en = english()
+    assert {"share this", "read more ..."} <= en.furniture_lines
+    assert {"comments", "leave a reply"} <= en.comment_headers
+    assert en.not_organisation_acronyms == {"mp", "mps", "msp", "ceo", "uk", "us"}
+    # the UK's news agency is the bundled debate's, not general English
+    assert "pa media" not in en.photo_agencies and "pa media" in current().photo_agencies
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("furniture_lines: ['...', 'Donate now ...']\n", encoding="utf-8")
+    problems: list[str] = []
+    lexicon = load_lexicon_file(path, problems)
+    assert problems == [
+        f"{path}:1: furniture_lines has an entry of only '...'; "
+        "put the words a line starts with before it"
+    ]
+    assert "donate now ..." in lexicon.furniture_lines and "..." not in lexicon.furniture_lines
 
 
 def test_using_scopes_the_lexicon():
@@ -97,9 +127,9 @@ ARTICLE = (
 
 def test_the_quote_stage_reads_its_domains_word_lists(nlp):
     def run(domain):
-        results, failed = QuoteStage(domain, nlp=nlp)([Article(id="t1", text=ARTICLE)])
-        assert failed == {}
-        (result,) = results
+        output = QuoteStage(domain, nlp=nlp)([Article(id="t1", text=ARTICLE)])
+        assert output.failures == {}
+        (result,) = output.results
         roles = {ARTICLE[s.start : s.end]: s.role for s in result.segments}
         return [(q.speaker, q.organisation) for q in result.quotes], roles
 

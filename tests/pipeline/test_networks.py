@@ -1,4 +1,5 @@
-"""Discourse networks: statements, two-mode, congruence/conflict/subtract, co-occurrence, files."""
+"""Discourse networks: statement table, two-mode, congruence/conflict/subtract, co-occurrence,
+files; actors are the matrix's rows."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.jsonl import write_jsonl
+from pipeline.matrix import matrix_from_statements
 from pipeline.networks import (
     actor_graph,
     edges_frame,
+    network_set,
     statements,
     target_graph,
     two_mode_graph,
@@ -24,6 +27,7 @@ from pipeline.networks import (
 )
 from pipeline.records import ArticleStatus, Quote, Stance
 from pipeline.rerun import export_networks
+from pipeline.statements import make_statements
 
 
 def q(article, qid, speaker, org, *stances, start=0):
@@ -54,6 +58,7 @@ QUOTES = [
     q("a3", "q1", "Ann Lee", "North Trust"),  # no stances
 ]
 DATES = {"a1": "2023-01-20", "a2": "2023-02-03", "a3": None}
+STATEMENTS = make_statements(QUOTES, dates=DATES)
 
 
 def label_edges(graph):
@@ -65,7 +70,7 @@ def label_edges(graph):
 
 def test_statement_table():
     table = statements(QUOTES, dates=DATES)
-    assert len(table) == 10  # one row per quote and target, actor-less included
+    assert len(table) == 9  # one row per quote and target with a statement: a2#q4 has no actor
     assert list(table.columns)[:8] == [
         "statement",
         "article",
@@ -91,12 +96,13 @@ def test_statement_table():
         4,
     )
     assert first["confidence"] == pytest.approx(0.9)
-    assert table["confidence"].isna().sum() == 8
+    assert table["confidence"].isna().sum() == 7
+    assert "a2#q4:t1" not in set(table["statement"])
     assert statements([]).empty
 
 
 def test_two_mode_signed():
-    graph = two_mode_graph(QUOTES)
+    graph = two_mode_graph(STATEMENTS)
     actors = {d["label"] for _, d in graph.nodes(data=True) if d["type"] == "actor"}
     assert actors == {"North Trust", "South Council", "West Forum", "Di Eve"}  # person fallback
     assert {d["label"] for _, d in graph.nodes(data=True) if d["type"] == "target"} == {
@@ -122,7 +128,7 @@ def test_two_mode_signed():
         edges[("South Council", "t3")]["sign"] == 0
         and edges[("South Council", "t3")]["stance"] == "neutral"
     )
-    people = two_mode_graph(QUOTES, level="person")
+    people = two_mode_graph(STATEMENTS, level="person")
     labels = {d["label"] for _, d in people.nodes(data=True) if d["type"] == "actor"}
     assert labels == {
         "Ann Lee",
@@ -132,13 +138,13 @@ def test_two_mode_signed():
         "South Council",
     }  # organisation fallback
     with pytest.raises(ValueError, match="level"):
-        two_mode_graph(QUOTES, level="party")
+        two_mode_graph(STATEMENTS, level="party")
 
 
 def test_actor_congruence_conflict_subtract():
-    cong = label_edges(actor_graph(QUOTES, mode="congruence"))
-    conf = label_edges(actor_graph(QUOTES, mode="conflict"))
-    sub = actor_graph(QUOTES, mode="subtract")
+    cong = label_edges(actor_graph(STATEMENTS, mode="congruence"))
+    conf = label_edges(actor_graph(STATEMENTS, mode="conflict"))
+    sub = actor_graph(STATEMENTS, mode="subtract")
     # North & South hold t1:support and t2:oppose both
     assert cong[("North Trust", "South Council")]["weight"] == 2
     assert cong[("North Trust", "South Council")]["agree_on"] == "t1:support t2:oppose"
@@ -154,7 +160,7 @@ def test_actor_congruence_conflict_subtract():
     assert "actor:Di Eve" in sub.nodes  # isolates stay
     assert sub.number_of_nodes() == 4
     with pytest.raises(ValueError, match="congruence"):
-        actor_graph(QUOTES, mode="agreement")
+        actor_graph(STATEMENTS, mode="agreement")
 
 
 def test_subtract_keeps_zero_weight_edge_when_both_agree_and_disagree():
@@ -162,23 +168,23 @@ def test_subtract_keeps_zero_weight_edge_when_both_agree_and_disagree():
         q("a", "q1", None, "A", ("t1", "support"), ("t2", "support")),
         q("a", "q2", None, "B", ("t1", "support"), ("t2", "oppose")),
     ]
-    edge = label_edges(actor_graph(quotes, mode="subtract"))[("A", "B")]
+    edge = label_edges(actor_graph(make_statements(quotes), mode="subtract"))[("A", "B")]
     assert (edge["weight"], edge["congruence"], edge["conflict"]) == (0, 1, 1)
 
 
 def test_target_cooccurrence():
-    by_quote = label_edges(target_graph(QUOTES))
+    by_quote = label_edges(target_graph(STATEMENTS))
     assert by_quote[("t1", "t2")]["weight"] == 2  # a1#q1 and a2#q2
     assert by_quote[("t2", "t3")]["weight"] == 1
     assert ("t1", "t3") not in by_quote
-    by_actor = label_edges(target_graph(QUOTES, by="actor"))
+    by_actor = label_edges(target_graph(STATEMENTS, by="actor"))
     # actors (organisation level) with t1&t2: North, South, West; t1&t3: South; t2&t3: South
     assert by_actor[("t1", "t2")]["weight"] == 3
     assert by_actor[("t1", "t3")]["weight"] == 1 and by_actor[("t1", "t3")]["quotes"] == 0
 
 
 def test_edges_frame():
-    frame = edges_frame(two_mode_graph(QUOTES))
+    frame = edges_frame(two_mode_graph(STATEMENTS))
     assert list(frame.columns[:4]) == ["Source", "Target", "Type", "Weight"]
     assert len(frame) == 8
 
@@ -200,14 +206,14 @@ def test_files_open_and_round_trip(tmp_path):
         for el in root.iter("{http://graphml.graphdrawing.org/xmlns}node")
     )
     back = nx.read_graphml(graphml)
-    assert back.number_of_edges() == two_mode_graph(QUOTES).number_of_edges()
+    assert back.number_of_edges() == two_mode_graph(STATEMENTS).number_of_edges()
     assert label_edges(back)[("West Forum", "t1")]["net"] == -1
     assert label_edges(back)[("North Trust", "t1")]["stance"] == "support"
     gexf = nx.read_gexf(tmp_path / "networks" / "actors_subtract_organisation.gexf")
     assert label_edges(gexf)[("North Trust", "West Forum")]["weight"] == -2
     with open(tmp_path / "networks" / "statements.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 10 and rows[4]["date"] == "2023-02-03" and rows[4]["agreement"] == "oppose"
+    assert len(rows) == 9 and rows[4]["date"] == "2023-02-03" and rows[4]["agreement"] == "oppose"
     with open(
         tmp_path / "networks" / "actors_congruence_organisation_edges.csv",
         newline="",
@@ -283,3 +289,98 @@ def test_streamed_statements_csv_is_the_statement_table(tmp_path):
     expected = statements(scored, dates=DATES).to_csv(index=False, lineterminator="\n")
     assert (tmp_path / "statements.csv").read_text(encoding="utf-8") == expected
     assert "0.8125" in expected and expected.count("\n") == len(statements(scored, dates=DATES)) + 1
+
+
+# --------------------------------------------------------------- actors are the matrix's rows
+
+# "DfE" written three ways by four quotes: one actor, named as most statements write it
+VARIANTS = [
+    q("b1", "q1", None, "DfE", ("t1", "support")),
+    q("b1", "q2", None, "DFE", ("t1", "support")),
+    q("b2", "q1", None, "the DfE", ("t2", "oppose")),
+    q("b2", "q2", None, "DfE", ("t2", "oppose")),
+    q("b2", "q3", None, "Ofsted", ("t1", "oppose"), ("t2", "support")),
+]
+
+
+def test_case_and_article_variants_are_one_node_and_one_matrix_row():
+    made = make_statements(VARIANTS)
+    cells = {
+        (c.actor, c.target): (c.support, c.oppose, c.n_quotes) for c in matrix_from_statements(made)
+    }
+    assert cells == {
+        ("DfE", "t1"): (2, 0, 2),
+        ("DfE", "t2"): (0, 2, 2),
+        ("Ofsted", "t1"): (0, 1, 1),
+        ("Ofsted", "t2"): (1, 0, 1),
+    }
+    graph = two_mode_graph(made)
+    assert sorted(d["label"] for _, d in graph.nodes(data=True) if d["type"] == "actor") == [
+        "DfE",
+        "Ofsted",
+    ]
+    edges = label_edges(graph)
+    assert {k: (e["support"], e["oppose"], e["weight"]) for k, e in edges.items()} == {
+        ("DfE", "t1"): (2, 0, 2),
+        ("DfE", "t2"): (0, 2, 2),
+        ("Ofsted", "t1"): (0, 1, 1),
+        ("Ofsted", "t2"): (1, 0, 1),
+    }
+    conflict = label_edges(actor_graph(made, mode="conflict"))
+    assert list(conflict) == [("DfE", "Ofsted")]
+    assert (conflict[("DfE", "Ofsted")]["weight"], conflict[("DfE", "Ofsted")]["disagree_on"]) == (
+        2,
+        "t1 t2",
+    )
+    by_actor = label_edges(target_graph(made, by="actor"))
+    assert by_actor[("t1", "t2")]["actors"] == 2  # DfE and Ofsted, not four spellings
+
+
+def test_a_quote_with_two_stances_toward_one_target_counts_once():
+    quotes = [
+        q("c1", "q1", "Ann Lee", "North Trust", ("t1", "support", 0.4), ("t1", "oppose", 0.9))
+    ]
+    made = make_statements(quotes)
+    north = [c for c in matrix_from_statements(made) if c.actor == "North Trust"]
+    assert [(c.support, c.oppose, c.n_quotes) for c in north] == [(0, 1, 1)]
+    edge = label_edges(two_mode_graph(made))[("North Trust", "t1")]
+    assert (edge["support"], edge["oppose"], edge["weight"]) == (0, 1, 1)
+    table = statements(quotes)
+    assert list(table["agreement"]) == ["oppose"] and list(table["confidence"]) == [0.9]
+
+
+def test_a_windowed_run_counts_each_statement_once():
+    windowed = make_statements(QUOTES, dates=DATES, window="moving:30d:7d")
+    assert (len(STATEMENTS), len(windowed)) == (16, 16 + 2 * 9)  # a2: 9 statements, 3 windows
+    plain = network_set(STATEMENTS)
+    for stem, graph in network_set(windowed).items():
+        assert list(graph.nodes(data=True)) == list(plain[stem].nodes(data=True)), stem
+        assert list(graph.edges(data=True)) == list(plain[stem].edges(data=True)), stem
+
+
+def test_a_person_and_an_organisation_of_one_name_are_two_nodes():
+    quotes = [
+        q("d1", "q1", "Jordan Lane", None, ("t1", "support")),
+        q("d1", "q2", None, "Jordan Lane", ("t1", "oppose")),
+    ]
+    graph = two_mode_graph(make_statements(quotes))
+    assert {n: d["kind"] for n, d in graph.nodes(data=True) if d["type"] == "actor"} == {
+        "actor:Jordan Lane (organisation)": "organisation",
+        "actor:Jordan Lane (person)": "person",
+    }
+
+
+def test_write_networks_counts_the_statements_it_is_given(tmp_path):
+    north = [s for s in STATEMENTS if s.actor == "North Trust"]
+    write_networks(QUOTES, tmp_path, statements=north)
+    graph = nx.read_graphml(tmp_path / "two_mode_organisation.graphml")
+    assert sorted(d["label"] for _, d in graph.nodes(data=True)) == ["North Trust", "t1", "t2"]
+    with open(tmp_path / "statements.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [
+        (r["statement"], r["person"], r["organisation"], r["text"], r["date"]) for r in rows
+    ] == [
+        ("a1#q1:t1", "", "North Trust", "text q1", "2023-01-20"),
+        ("a1#q1:t2", "", "North Trust", "text q1", "2023-01-20"),
+        ("a1#q2:t1", "", "North Trust", "text q2", "2023-01-20"),
+    ]

@@ -9,9 +9,9 @@ from pipeline.stages import QuoteStage
 
 
 def quotes(nlp, text: str, **meta):
-    results, failed = QuoteStage(load_domain(), nlp=nlp)([Article(id="t", text=text, **meta)])
-    assert failed == {}
-    (result,) = results
+    output = QuoteStage(load_domain(), nlp=nlp)([Article(id="t", text=text, **meta)])
+    assert output.failures == {}
+    (result,) = output.results
     return [(q.kind, q.speaker, q.organisation, q.text) for q in result.quotes]
 
 
@@ -223,3 +223,27 @@ def test_a_body_in_a_place_is_the_body(nlp):
         "Ann Lowe, who chairs the Harbour Carers Group in Kingsmere, said the fares were too high.",
     )
     assert found == [("indirect", "Ann Lowe", "Harbour Carers Group", "the fares were too high")]
+
+
+NURSE_LETTER = """Letters
+
+My ferry is always late
+
+I have waited for the morning crossing every day this winter and it has never once been on time. Something must change.
+Sarah Pike, nurse, Whitby"""
+
+
+def test_a_practitioner_signs_from_work_as_the_lexicon_lists_occupations(nlp):
+    from dataclasses import replace
+
+    from pipeline.lexicon import english
+
+    bundled = load_domain()
+    # a nurse writes from her work: her letter is hers
+    assert "nurse" in bundled.lexicon.practitioner_nouns
+    found = QuoteStage(bundled, nlp=nlp)([Article(id="t", text=NURSE_LETTER)]).results[0].quotes
+    assert [(q.kind, q.speaker) for q in found] == [("block", "Sarah Pike")]
+    # a domain whose lexicon does not list nurses takes her for a member of the public
+    lexicon = replace(bundled.lexicon, practitioner_nouns=english().practitioner_nouns - {"nurse"})
+    stage = QuoteStage(replace(bundled, lexicon=lexicon), nlp=nlp)
+    assert stage([Article(id="t", text=NURSE_LETTER)]).results[0].quotes == ()

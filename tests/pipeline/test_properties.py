@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.records import Article
+from pipeline.records import Article, Segmented
 from pipeline.resources import load_actors
 from pipeline.segment import segment_article
 
@@ -184,7 +184,7 @@ def test_extractor_never_raises_and_quotes_are_slices(nlp, actors, texts):
     from pipeline.quotes import extract_quotes
 
     articles = [Article(id=f"a{i}", text=t) for i, t in enumerate(texts)]
-    segmented = [(a, segment_article(a)) for a in articles]
+    segmented = [Segmented(a, segment_article(a)) for a in articles]
     errors = []
     results = list(
         extract_quotes(
@@ -214,7 +214,9 @@ def test_extractor_finds_the_plain_case(nlp, actors):
 
     text = "Plan criticised\n\n“This plan will fail children,” said Maria Okafor, chief executive of the Fostering Alliance.\n"
     article = Article(id="x", text=text)
-    (quotes,) = list(extract_quotes([(article, segment_article(article))], nlp=nlp, actors=actors))
+    (quotes,) = list(
+        extract_quotes([Segmented(article, segment_article(article))], nlp=nlp, actors=actors)
+    )
     assert any(
         q.text.startswith("This plan will fail children")
         or "This plan will fail children" in q.text

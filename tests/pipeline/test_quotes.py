@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.quote_marks import find_quote_spans
 from pipeline.quotes import extract_quotes
-from pipeline.records import Article, Segment
+from pipeline.records import Article, Segment, Segmented
 from pipeline.resources import Actor, ActorTable
 from pipeline.segment import segment_article
 
@@ -46,7 +46,7 @@ def quotes_of(
             Segment(article="t", start=start, end=start + len(para), role=role, index=i)
         )
         pos = start + len(para)
-    (quotes,) = list(extract_quotes([(article, segments)], nlp=nlp, actors=actors))
+    (quotes,) = list(extract_quotes([Segmented(article, segments)], nlp=nlp, actors=actors))
     for q in quotes:
         assert q.text == text[q.start : q.end]
     return quotes
@@ -331,7 +331,9 @@ def test_ids_order_and_offsets(nlp):
         "Share\n"
     )
     article = Article(id="a1", text=text)
-    (quotes,) = list(extract_quotes([(article, segment_article(article))], nlp=nlp, actors=ACTORS))
+    (quotes,) = list(
+        extract_quotes([Segmented(article, segment_article(article))], nlp=nlp, actors=ACTORS)
+    )
     assert [q.id for q in quotes] == ["q01", "q02"]
     assert [q.start for q in quotes] == sorted(q.start for q in quotes)
     for q in quotes:
@@ -341,6 +343,33 @@ def test_ids_order_and_offsets(nlp):
     assert quotes[1].organisation == "Quay Traders Association"
 
 
+def test_quotes_carry_their_paragraph_and_sentence_offsets(nlp):
+    text = (
+        "Harbour news\n\n"
+        "The quay will close in May. “We will appeal,” said Kiran Shah. Traders met on Monday.\n\n"
+        "Shah argued that the new parking charges would empty the high street.\n"
+    )
+    article = Article(id="a1", text=text)
+    (quotes,) = list(
+        extract_quotes([Segmented(article, segment_article(article))], nlp=nlp, actors=ACTORS)
+    )
+    spans = [
+        (text[slice(*q.paragraph_span)], text[slice(*q.sentence_span)], q.text) for q in quotes
+    ]
+    assert spans == [
+        (
+            "The quay will close in May. “We will appeal,” said Kiran Shah. Traders met on Monday.",
+            "“We will appeal,” said Kiran Shah.",
+            "We will appeal",
+        ),
+        (
+            "Shah argued that the new parking charges would empty the high street.",
+            "Shah argued that the new parking charges would empty the high street.",
+            "the new parking charges would empty the high street",
+        ),
+    ]
+
+
 def test_unbalanced_mark_and_empty_article_do_not_stop_the_stream(nlp):
     text = "Sara Lind said: “This will not work for anyone"  # never closed
     good = Article(id="good", text=text)
@@ -348,7 +377,11 @@ def test_unbalanced_mark_and_empty_article_do_not_stop_the_stream(nlp):
     empty = Article(id="empty", text="   ")
     out = list(
         extract_quotes(
-            [(empty, []), (good, good_segments), (empty, segment_article(empty))],
+            [
+                Segmented(empty, ()),
+                Segmented(good, good_segments),
+                Segmented(empty, segment_article(empty)),
+            ],
             nlp=nlp,
             actors=ACTORS,
         )
@@ -377,7 +410,7 @@ def test_on_error_is_called(nlp, monkeypatch):
     errors = []
     out = list(
         extract_quotes(
-            [(a, segment_article(a)) for a in articles],
+            [Segmented(a, segment_article(a)) for a in articles],
             nlp=nlp,
             actors=ACTORS,
             on_error=lambda article, exc: errors.append((article.id, str(exc))),
@@ -466,7 +499,7 @@ def test_stream_is_lazy_and_in_order(nlp):
             article = Article(
                 id=f"a{i}", text=f"Para one.\n\nLiam Ross{i} said the road would open in May.\n"
             )
-            yield (
+            yield Segmented(
                 article,
                 [
                     Segment(
@@ -514,12 +547,12 @@ def test_error_propagates_naming_the_article_and_the_stream_can_restart(nlp, mon
         Article(id=i, text="Sara Lind said the bridge would reopen in June.")
         for i in ("a", "bad", "c")
     ]
-    pairs = [(a, segment_article(a)) for a in articles]
-    stream = extract_quotes(pairs, nlp=nlp, actors=ACTORS)
+    segmented = [Segmented(a, segment_article(a)) for a in articles]
+    stream = extract_quotes(segmented, nlp=nlp, actors=ACTORS)
     assert len(next(stream)) == 1
     with pytest.raises(quotes_module.QuoteExtractionError, match="bad"):
         next(stream)
-    (rest,) = list(extract_quotes(pairs[2:], nlp=nlp, actors=ACTORS))
+    (rest,) = list(extract_quotes(segmented[2:], nlp=nlp, actors=ACTORS))
     assert rest[0].article == "c"
 
 

@@ -6,7 +6,16 @@ import json
 
 import pytest
 
-from pipeline.records import MatrixCell, Quote, RecordError, Segment, Stance, parse_lines
+from pipeline.records import (
+    Article,
+    MatrixCell,
+    Quote,
+    RecordError,
+    Segment,
+    Segmented,
+    Stance,
+    parse_lines,
+)
 
 LINE = {
     "article": "a1",
@@ -31,6 +40,37 @@ def test_quote_round_trip_keeps_extra_fields_and_key():
     assert quote.extra == {"annotator": "passA"}
     assert quote.key == "a1#q01"
     assert quote.to_json() == LINE
+
+
+def test_quote_spans_round_trip_as_lists_after_the_other_keys():
+    line = {**LINE, "paragraph_span": [0, 40], "sentence_span": [5, 32]}
+    quote = Quote.from_json(line)
+    assert quote.paragraph_span == (0, 40) and quote.sentence_span == (5, 32)
+    assert quote.extra == {"annotator": "passA"}
+    assert quote.to_json() == line
+    assert list(quote.to_json())[-3:] == ["annotator", "paragraph_span", "sentence_span"]
+
+
+def test_quotes_without_spans_load_and_write_as_before():
+    quote = Quote.from_json(LINE)
+    assert quote.paragraph_span is None and quote.sentence_span is None
+    assert "paragraph_span" not in quote.to_json()
+    assert json.dumps(quote.to_json()) == json.dumps(LINE)
+
+
+@pytest.mark.parametrize(
+    "span, message",
+    [([3], "pair"), ([1.5, 4], "pair"), ([9, 4], "not ordered"), ("0-4", "pair")],
+)
+def test_bad_spans_are_rejected_with_the_reason(span, message):
+    with pytest.raises(RecordError, match=f"paragraph_span.*{message}"):
+        Quote.from_json({**LINE, "paragraph_span": span})
+
+
+def test_segmented_holds_its_segments_as_a_tuple():
+    article = Article(id="a", text="One line.")
+    segmented = Segmented(article, [Segment(article="a", start=0, end=9, role="body")])
+    assert segmented.segments == (Segment(article="a", start=0, end=9, role="body"),)
 
 
 def test_stance_score_is_written_only_when_present():

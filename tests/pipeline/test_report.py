@@ -499,10 +499,13 @@ def test_repeated_quote_keys_and_odd_scores(tmp_path):
 # ------------------------------------------------------------------------- large runs stay bounded
 
 import random
+from dataclasses import replace
 
-from pipeline.matrix import build_matrix
+from pipeline.matrix import build_matrix, matrix_from_statements
+from pipeline.names import same_actor_key
 from pipeline.networks import actor_graph, two_mode_graph
 from pipeline.report_data import ReportLimits, load_report_data
+from pipeline.statements import make_statements, write_statements
 
 SYN_TARGETS = [f"target-{i:02d}" for i in range(30)]
 
@@ -722,6 +725,7 @@ def test_streamed_matrix_and_networks_match_the_library(tmp_path, seed, weightin
     )
     loaded = load_report_data(run, ReportLimits(rows=10_000, evidence=10_000, network=10_000))
     expected = build_matrix(quotes, weighting=weighting, duplicates=duplicates)
+    statements = make_statements(quotes)
     assert len({q.key for q in quotes}) < len(quotes) and any(c.n_quotes > 1 for c in expected)
     assert [
         (
@@ -751,11 +755,124 @@ def test_streamed_matrix_and_networks_match_the_library(tmp_path, seed, weightin
         for c in expected
     ]
     for ours, theirs in (
-        (loaded.two_mode, two_mode_graph(quotes)),
-        (loaded.subtract, actor_graph(quotes, mode="subtract")),
+        (loaded.two_mode, two_mode_graph(statements)),
+        (loaded.subtract, actor_graph(statements, mode="subtract")),
     ):
         assert list(ours.nodes(data=True)) == list(theirs.nodes(data=True))
         assert list(ours.edges(data=True)) == list(theirs.edges(data=True))
+
+
+def _graph(graph):
+    return list(graph.nodes(data=True)), list(graph.edges(data=True))
+
+
+def test_the_report_counts_the_runs_statements_as_the_matrix_and_networks_do(tmp_path):
+    """A windowed run's statements.jsonl (each statement once per period, names written several
+    ways) gives the overall cells, the periods and the network that the matrix and the networks
+    give; a run without the file gives the same from quotes.jsonl."""
+    quotes = [
+        replace(q, organisation="the Valley Forum")
+        if q.organisation == "Valley Forum" and i % 2
+        else q
+        for i, q in enumerate(_random_quotes(random.Random(7), 300))
+    ]
+    dates = {f"r{i}": f"2023-0{i + 1}-10" for i in range(5)}  # r5 undated
+    window = "moving:60d:30d"
+    windowed = make_statements(quotes, dates=dates, window=window)
+    runs = {}
+    for name in ("file-run", "quotes-run"):
+        run = runs[name] = tmp_path / name
+        run.mkdir()
+        write_jsonl(run / "quotes.jsonl", quotes)
+        write_jsonl(
+            run / "articles.jsonl",
+            [ArticleStatus(id=f"r{i}", status="ok", date=dates.get(f"r{i}")) for i in range(6)],
+        )
+        write_json(run / "manifest.json", {"config": {"window": window}})
+    write_statements(runs["file-run"] / "statements.jsonl", windowed)
+    limits = ReportLimits(rows=10_000, evidence=10_000, network=10_000)
+    loaded = load_report_data(runs["file-run"], limits)
+
+    def counts(cells):
+        return [
+            (same_actor_key(c.actor), c.actor_kind, c.target, c.support, c.oppose, c.neutral)
+            + (c.n_quotes, c.evidence)
+            for c in cells
+        ]
+
+    assert len(windowed) > len(make_statements(quotes))  # overlapping windows repeat statements
+    assert counts(loaded.cells) == counts(build_matrix(quotes))
+    by_period = matrix_from_statements(windowed)
+    names = {(c.actor_kind, c.actor) for c in by_period}
+    assert {(c.actor_kind, c.actor) for c in loaded.cells} <= names  # named as matrix.csv names
+    assert len({c.actor for c in loaded.cells if same_actor_key(c.actor) == "valley forum"}) == 1
+    grid = {
+        (c.period, c.actor, c.target): (c.support, c.oppose, c.neutral)
+        for cells in loaded.periods["grid"].values()
+        for c in cells
+    }
+    assert grid == {
+        (c.period, c.actor, c.target): (c.support, c.oppose, c.neutral)
+        for c in by_period
+        if c.actor_kind == "organisation"
+    }
+    assert "undated" in loaded.periods["periods"]
+    assert _graph(loaded.two_mode) == _graph(two_mode_graph(windowed))
+    assert _graph(loaded.subtract) == _graph(actor_graph(windowed, mode="subtract"))
+    network_actors = {
+        (d["kind"], d["label"]) for _, d in loaded.two_mode.nodes(data=True) if d["type"] == "actor"
+    }
+    assert network_actors <= {(c.actor_kind, c.actor) for c in loaded.cells}  # nodes are rows
+    assert {("organisation", "the Valley Forum"), ("person", "ada brook")} <= network_actors
+    again = load_report_data(runs["quotes-run"], limits)
+    assert again.cells == loaded.cells and again.periods == loaded.periods
+    assert _graph(again.two_mode) == _graph(loaded.two_mode)
+    assert again.evidence_quotes == loaded.evidence_quotes
+    assert [p.replace("quotes-run", "file-run") for p in again.problems] == loaded.problems
+
+
+def test_a_heatmap_row_and_a_network_node_are_one_actor_however_written(tmp_path):
+    spellings = ["DfE", "DFE", "the DfE", "DfE"]
+    quotes = [
+        Quote(
+            article="v1",
+            id=f"q{i}",
+            start=10 * i,
+            end=10 * i + 5,
+            text="words",
+            kind="indirect",
+            organisation=org,
+            stances=(Stance("duty-x", "oppose"),),
+        )
+        for i, org in enumerate(spellings)
+    ]
+    run = tmp_path / "run"
+    run.mkdir()
+    write_jsonl(run / "quotes.jsonl", quotes)
+    write_statements(run / "statements.jsonl", make_statements(quotes))
+    write_json(run / "manifest.json", {"config": {}})
+    loaded = load_report_data(run, ReportLimits())
+    assert [(c.actor, c.oppose, c.n_quotes) for c in loaded.cells] == [("DfE", 4, 4)]
+    assert loaded.actor_quotes == {("organisation", "DfE"): 4}
+    assert [d["label"] for _, d in loaded.two_mode.nodes(data=True)] == ["DfE", "duty-x"]
+    assert loaded.n_network_actors == 1
+
+
+def test_bad_statement_lines_are_reported_once(tmp_path):
+    run, _ = make_run(tmp_path)
+    quotes = [Quote.from_json(json.loads(line)) for line in (run / "quotes.jsonl").open()]
+    write_statements(run / "statements.jsonl", make_statements(quotes))
+    with open(run / "statements.jsonl", "a", encoding="utf-8") as handle:
+        handle.write('{"actor": "X", "actor_kind": "party"}\n')
+    loaded = load_report_data(run, ReportLimits())
+    bad = [p for p in loaded.problems if "statements.jsonl" in p]
+    assert len(bad) == 1 and "statements.jsonl:" in bad[0]
+    assert {c.actor for c in loaded.cells} == {
+        "Harbour Trust",
+        "Valley Forum",
+        "Mira Solberg",
+        "Lev Ortiz",
+    }
 
 
 def test_the_learning_curve_of_the_model_card_is_drawn():

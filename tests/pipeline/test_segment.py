@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline.records import Article
 from pipeline.segment import segment_article, split_paragraphs
 
@@ -199,3 +201,58 @@ def test_a_related_articles_box_in_mid_article_does_not_end_the_story():
     assert roles["Related arti"] == "boilerplate" and roles["- Fares to r"] == "boilerplate"
     assert roles["Ann Lowe, wh"] == "body" and roles["Bill Pike, w"] == "body"
     assert roles["About time."] == "comment"
+
+
+def test_the_page_furniture_words_are_the_lexicons(tmp_path):
+    from pipeline.lexicon import load_lexicon_file, using
+    from pipeline.segment import is_page_furniture
+
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(
+        "furniture_lines:\n  add: ['Support our journalism ...']\n  remove: [share]\n"
+        "comment_headers: [Have your say]\n"
+        "photo_agencies: [Harbour Pictures]\n",
+        encoding="utf-8",
+    )
+    problems: list[str] = []
+    lexicon = load_lexicon_file(path, problems)
+    assert problems == []
+    lines = ["Support our journalism today!", "Share:", "Read more about the ferry", "Shares"]
+    # "...": a line that starts with the words; others are whole lines, trailing punctuation aside
+    assert [is_page_furniture(line) for line in lines] == [False, True, True, False]
+    text = (
+        "Ferry fares to rise in spring\n\n"
+        "The harbour at dawn. Harbour Pictures\n\n"
+        "Islanders say the rise will cost a family that crosses daily more than £400 a year.\n\n"
+        "The operator said fuel costs had doubled since the last rise three years ago.\n\n"
+        "Have your say (3)\n\n"
+        "Jo Marsh 2 May 2024 at 9:12 am\n\n"
+        "Not again."
+    )
+    bundled = roles(text)
+    with using(lexicon):
+        assert [is_page_furniture(line) for line in lines] == [True, False, True, False]
+        domain = roles(text)
+    assert bundled["The harbour at dawn. Harbour Pictures"] == "heading"
+    assert domain["The harbour at dawn. Harbour Pictures"] == "caption"
+    assert bundled["Have your say (3)"] == "heading"
+    assert [domain[p] for p in ("Have your say (3)", "Jo Marsh 2 May 2024 at 9:12 am")] == [
+        "comment",
+        "comment",
+    ]
+
+
+def test_the_bundled_domain_adds_the_uk_news_agency_to_the_picture_credits():
+    from pipeline.domain import load_domain
+    from pipeline.lexicon import using
+
+    page = (
+        "Ferry fares to rise in spring\n\n"
+        "Islanders say the rise will cost a family that crosses daily more than £400 a year.\n\n"
+        "The harbour at dawn. PA Media\n\n"
+        "The operator said fuel costs had doubled since the last rise three years ago.\n"
+    )
+    assert roles(page)["The harbour at dawn. PA Media"] == "caption"
+    tiny = Path(__file__).resolve().parents[1] / "data" / "tiny_domain"
+    with using(load_domain(tiny).lexicon):  # another country's debate does not know PA
+        assert roles(page)["The harbour at dawn. PA Media"] == "heading"

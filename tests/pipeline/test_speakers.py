@@ -178,9 +178,9 @@ def _attributions(nlp, *paragraphs: str) -> dict[str, str | None]:
     from pipeline.stages import QuoteStage
 
     text = "Islands plan debated\n\n" + "\n\n".join(paragraphs)
-    results, failed = QuoteStage(load_domain(), nlp=nlp)([Article(id="t", text=text)])
-    assert failed == {}
-    return {q.speaker: q.organisation for q in results[0].quotes}
+    output = QuoteStage(load_domain(), nlp=nlp)([Article(id="t", text=text)])
+    assert output.failures == {}
+    return {q.speaker: q.organisation for q in output.results[0].quotes}
 
 
 def test_a_peer_is_named_by_title_and_takes_the_party_before_it(nlp):

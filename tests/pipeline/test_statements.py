@@ -8,9 +8,11 @@ from pipeline.records import Quote, RecordError, Stance, Statement
 from pipeline.statements import (
     at_level,
     make_statements,
+    quote_groups,
     quote_stances,
     quote_statements,
     read_statements,
+    unwindowed,
     write_statements,
 )
 
@@ -131,3 +133,28 @@ def test_one_name_key_for_lookup_grouping_and_scoring():
     for spelling in ("DfE", "DFE", "DfE", "dfe"):
         key = names.add("organisation", spelling)
     assert key == "dfe" and names.display("organisation", key) == "DfE"
+
+
+def test_quote_groups_split_where_a_quote_ends_and_unwindowed_keeps_its_first_period():
+    quotes = [
+        quote("q1", stances=[("t1", "support"), ("t2", "oppose")]),
+        quote("q1", speaker=None, stances=[("t1", "neutral")]),  # the key again on the next line
+        quote("q2", article="a2", start=9, org=None, stances=[("t1", "oppose")]),
+    ]
+    dates = {"a1": "2023-01-10", "a2": "2023-02-10"}
+    windowed = make_statements(quotes, dates=dates, window="moving:60d:30d")
+    groups = list(quote_groups(windowed))
+    assert [(g[0].quote, len(g)) for g in groups] == [("a1#q1", 4), ("a1#q1", 1), ("a2#q2", 2)]
+    assert [s.period for s in groups[2]] == ["2023-01-10..2023-03-10", "2023-02-09..2023-04-09"]
+    once = [unwindowed(g) for g in groups]
+    assert [[(s.actor, s.target, s.stance, s.period) for s in g] for g in once] == [
+        [
+            ("North Trust", "t1", "support", "2023-01-10..2023-03-10"),
+            ("North Trust", "t2", "oppose", "2023-01-10..2023-03-10"),
+            ("Ann Lee", "t1", "support", "2023-01-10..2023-03-10"),
+            ("Ann Lee", "t2", "oppose", "2023-01-10..2023-03-10"),
+        ],
+        [("North Trust", "t1", "neutral", "2023-01-10..2023-03-10")],
+        [("Ann Lee", "t1", "oppose", "2023-01-10..2023-03-10")],
+    ]
+    assert unwindowed([]) == []
