@@ -329,10 +329,20 @@ class SentenceEncoder:
         return out if layer is None else (out, states)
 
 
-@functools.lru_cache(maxsize=4)
 def shared_encoder(
     name: str | None = None, device: str = "cpu", bf16_weights: bool = False
 ) -> SentenceEncoder:
     """One loaded copy per (encoder, device, weight type) in this process: every fold of a
-    cross-validation and every model that embeds with the same frozen encoder shares its weights."""
+    cross-validation and every model that embeds with the same frozen encoder shares its weights
+    (and the memo cross-validation turns on)."""
+    # one key however the arguments are spelt: lru_cache alone keys shared_encoder(n, "cpu") and
+    # shared_encoder(n, "cpu", False) apart, which loaded a second copy without the memo
+    return _loaded(name, device, bool(bf16_weights))
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(name: str | None, device: str, bf16_weights: bool) -> SentenceEncoder:
     return SentenceEncoder(encoder_path(name), device=device, bf16_weights=bf16_weights)
+
+
+shared_encoder.cache_clear = _loaded.cache_clear  # type: ignore[attr-defined]

@@ -170,3 +170,25 @@ def test_prefix_pooling_takes_the_prefix_tokens_of_the_same_pass():
     assert encoder.encode([], prefix=[]).shape == (0, 768)
     with pytest.raises(ValueError, match="1 prefix lengths for 2 texts"):
         encoder.encode([joined, joined], prefix=[3])
+
+
+def test_shared_encoder_is_one_copy_however_its_arguments_are_spelt(monkeypatch):
+    import models.encoder as encoder
+
+    made = []
+
+    class Fake:
+        def __init__(self, path, *, device, bf16_weights):
+            made.append((path, device, bf16_weights))
+
+    monkeypatch.setattr(encoder, "SentenceEncoder", Fake)
+    monkeypatch.setattr(encoder, "encoder_path", lambda name: f"/models/{name}")
+    encoder.shared_encoder.cache_clear()
+    try:
+        first = encoder.shared_encoder("mpnet", "cpu")
+        assert encoder.shared_encoder("mpnet", "cpu", False) is first
+        assert encoder.shared_encoder("mpnet", device="cpu", bf16_weights=False) is first
+        assert encoder.shared_encoder("mpnet", "cpu", True) is not first
+        assert made == [("/models/mpnet", "cpu", False), ("/models/mpnet", "cpu", True)]
+    finally:
+        encoder.shared_encoder.cache_clear()
