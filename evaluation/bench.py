@@ -441,11 +441,13 @@ def instruction_sets(flags: str | None = None) -> dict:
 
 def machine() -> dict:
     """Where the figures come from."""
-    cpu = platform.processor()
-    try:
+    cpu, flags, named = platform.processor(), "", False
+    try:  # the first processor's model name and flags (one read for both)
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
+            if line.startswith("model name") and not named:
+                cpu, named = line.split(":", 1)[1].strip(), True
+            elif line.startswith("flags"):
+                flags = line.split(":", 1)[1]
                 break
     except OSError:
         pass
@@ -458,7 +460,7 @@ def machine() -> dict:
         pass
     return {
         "cpu": cpu,
-        **instruction_sets(),
+        **instruction_sets(flags),
         "cores": os.cpu_count(),
         "memory_gib": mem,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
