@@ -52,3 +52,20 @@ ADJUNCT_OPENERS = {
     "speaking",
     "writing",
 }
+
+# Statements with an author, beside the lexicon's documents: "according to a speech Doe gave",
+# "a complaint filed by the trust" report what the author said (pipeline.cues.document_author).
+AUTHORED_NOUNS = frozenset(
+    {
+        "complaint",
+        "email",
+        "filing",
+        "interview",
+        "lawsuit",
+        "memo",
+        "remarks",
+        "speech",
+        "testimony",
+        "tweet",
+    }
+)

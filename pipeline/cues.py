@@ -16,6 +16,7 @@ from typing import Any
 from pipeline.cue_words import (
     ADJUNCT_DEPS,
     ADJUNCT_OPENERS,
+    AUTHORED_NOUNS,
     MODALS,
     PREP_CONTENT,
     RAISING,
@@ -48,6 +49,12 @@ class Cue:
     content: tuple[int, int] | None  # absolute char span
     text: str
     blocked: bool = False  # a cue whose source is not identifiable: its quotes are not quotes
+
+
+# what sets a parenthetical attribution off ("The town, Doe noted, rarely floods")
+PARENTHESIS = frozenset({",", "—", "–", "-", "("})
+# marks of a clause that adds a second statement ("..., although he cautioned that ...")
+CONCESSIVE = frozenset({"although", "though", "while", "whereas"})
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -167,6 +174,18 @@ def coordinated_cue(clause, cue):
     return None
 
 
+def second_statement(token) -> bool:
+    """``..., although he cautioned that Y``: a finite reporting verb with a subject of its own in
+    a concessive clause reports a second statement, not part of the first one's content."""
+    return (
+        token.dep_ == "advcl"
+        and token.lemma_.lower() in lexicon().reporting_verbs
+        and token.lemma_.lower() not in RAISING  # "while demand continued to climb"
+        and any(c.dep_ == "mark" and c.lower_ in CONCESSIVE for c in token.children)
+        and any(c.dep_ in SUBJECT_DEPS for c in token.children)
+    )
+
+
 def _clause_after_medium(cue, child):
     """``said in a statement that X`` parsed with the that-clause under the noun (``statement``):
     the clause X, when ``child`` is the cue's ``in`` phrase and the cue has no clause of its own."""
@@ -201,6 +220,58 @@ def _inverted_attribution(cue, clause, para: Para) -> bool:
     return any(t.text == "," for t in between) and all(t.is_punct for t in between)
 
 
+def _parenthetical_content(cue, para: Para) -> list[tuple[int, int]] | None:
+    """``The town, Doe noted, rarely floods`` / ``..., as Doe pointed out, ...``: a cue set off by
+    commas or dashes inside the clause it reports, with no object or clause of its own. The clause
+    around it is the content: one quote per piece either side of the attribution (codebook §1)."""
+    head = cue.head
+    if head is cue or head.pos_ not in ("VERB", "AUX"):
+        return None
+    if cue.dep_ == "advcl":
+        # only inside the clause: a trailing "..., as the review recommended" agrees with a
+        # clause that is someone else's (or the journalist's) and says only part of it
+        if cue.i > head.i or not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+            return None
+    elif not (cue.dep_ == "parataxis" or (cue.dep_ == "ccomp" and cue.i < head.i)):
+        return None
+    if any(c.dep_ in ("ccomp", "dobj", "xcomp", "attr", "oprd", "dative") for c in cue.children):
+        return None
+    doc = cue.doc
+    subject = next((c for c in cue.children if c.dep_ in SUBJECT_DEPS and c.i < cue.i), None)
+    # the attribution runs from its subject; the parser may hang a clause before it on the cue
+    left = cue.left_edge.i
+    if subject is not None and any(
+        c.i < subject.i and c.dep_ not in ("mark", "punct") for c in cue.children
+    ):
+        left = subject.left_edge.i
+    right = cue.right_edge.i
+    while left < cue.i and doc[left].is_punct:
+        left += 1  # the parser may hang the enclosing commas on the cue
+    while right > cue.i and doc[right].is_punct:
+        right -= 1
+    if left == 0 or doc[left - 1].text not in PARENTHESIS:
+        return None
+    if right + 1 < len(doc) and not (doc[right + 1].is_punct or doc[right + 1].is_space):
+        return None
+    tokens = [
+        t
+        for t in head.subtree
+        if not left - 1 <= t.i <= right + 1 and t.sent == cue.sent and not t.is_space
+    ]
+    pieces = [[t for t in tokens if t.i < left], [t for t in tokens if t.i > right]]
+    spans = []
+    for piece in pieces:
+        if head not in piece and not any(t.pos_ in ("VERB", "AUX") for t in piece):
+            continue  # "The town, as Doe noted, rarely floods": the subject alone is no quote
+        span = span_of(piece, para) if piece else None
+        if (
+            span is not None
+            and count_words(para.text[span[0] - para.offset : span[1] - para.offset]) >= 2
+        ):
+            spans.append(span)
+    return spans or None
+
+
 def _content(cue, para: Para) -> tuple[int, int] | None:
     """The reported content of a cue as an absolute char span, or None."""
     lemma = cue.lemma_.lower()
@@ -215,7 +286,12 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
         ):
             continue  # objects and complements follow the cue; only a reported clause may precede it
         if child.dep_ in ("ccomp",) and not (
-            child.i < cue.i and child.dep_ == "ccomp" and child.tag_ == "VBG"
+            child.i < cue.i
+            and child.dep_ == "ccomp"
+            and child.tag_ == "VBG"
+            # a progressive clause ("Farms are flooding, he noted") is reported; a bare participle
+            # before the cue is not
+            and not any(a.dep_ == "aux" for a in child.children)
         ):
             chosen.append(child)
         elif child.dep_ == "xcomp" and lemma in {
@@ -235,6 +311,8 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             "intend",
             "plan",
             "aim",
+            "threaten",
+            "warn",
         }:
             chosen.append(child)
         elif child.dep_ in ("dobj", "oprd", "dative") and (
@@ -353,6 +431,9 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
                 t.dep_ != "acl" or t.head.lemma_.lower() in lexicon().document_nouns
             ):  # "its report calling for ..." reports on its own
                 nested.update(x.i for x in t.subtree)
+    for t in cue.subtree:  # "called X welcome, although he cautioned that Y": a second statement
+        if t.i != cue.i and second_statement(t):
+            nested.update(x.i for x in t.subtree)
     for c in cue.children:  # "welcomed X and said Y": a second finite cue is a quote of its own
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > cue.i:
             nested.update(x.i for x in c.subtree)
@@ -461,6 +542,40 @@ def _token_span(
     return (start, end) if end > start else None
 
 
+def document_author(tok):
+    """The named author of an unowned document: ``a letter from Doe``, ``a report by the trust``,
+    ``a complaint filed by the trust``, ``a speech Doe gave``; None for anything else, and for
+    data (``a survey by X`` reports findings, not a statement: codebook §1)."""
+    lemma = tok.lemma_.lower()
+    if lemma not in lexicon().document_nouns | AUTHORED_NOUNS or lemma in lexicon().data_nouns:
+        return None
+    if any(c.dep_ == "poss" for c in tok.children):
+        return None
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if child.dep_ == "acl" and child.tag_ == "VBN":
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if child.dep_ == "relcl":
+            subject = next((c for c in child.children if c.dep_ in SUBJECT_DEPS), None)
+            if subject is not None and subject.tag_ not in ("WP", "WDT") and subject.pos_ != "PRON":
+                return subject
+    return None
+
+
+def _resolve_source(subject, para: Para, registry: Registry):
+    """``resolve_subject``, falling back on a document's named author when the document itself
+    names no source."""
+    source, mention, blocked = resolve_subject(subject, para.offset, registry)
+    if source is None or blocked:
+        author = document_author(subject)
+        if author is not None:
+            return resolve_subject(author, para.offset, registry)
+    return source, mention, blocked
+
+
 def _according_to(token, para: Para, registry: Registry) -> Cue | None:
     """``..., according to X``: the sentence without the phrase is the content."""
     nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
@@ -469,7 +584,7 @@ def _according_to(token, para: Para, registry: Registry) -> Cue | None:
     objs = [c for c in nxt.children if c.dep_ == "pobj"]
     if not objs:
         return None
-    source, mention, blocked = resolve_subject(objs[0], para.offset, registry)
+    source, mention, blocked = _resolve_source(objs[0], para, registry)
     sent = token.sent
     phrase_left = token.i
     phrase_right = max(t.i for t in objs[0].subtree)
@@ -496,17 +611,66 @@ def _according_to(token, para: Para, registry: Registry) -> Cue | None:
     return Cue(token, source, mention, content, "according to", blocked or source is None)
 
 
+# Verbs that only deliver a nominal cue: the subject of "issued a call for" is the call's owner.
+LIGHT_VERBS = frozenset(
+    {"issue", "make", "renew", "repeat", "reiterate", "lead", "voice", "echo", "step"}
+)
+# Nominal cues whose "of" phrase is what was said ("her warning of job losses").
+OF_CONTENT = frozenset({"warning", "criticism"})
+
+
+def _noun_owner(tok):
+    """Who a nominal cue belongs to, and the light verb that delivered it (or None): the
+    possessor (``the union's call``), a ``by`` / ``from`` phrase (``calls from the union``), a
+    name compounded before it (``a Labour pledge``), the name a bare ``-ing`` appositive hangs on
+    (``Doe, warning of cuts, ...``: a participle parsed as a noun), or the subject of a light verb
+    (``the union issued a call for``) that is neither negated nor a prediction."""
+    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if owner is not None:
+        return owner, None
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj, None
+    names = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    if names:
+        return names[-1], None
+    if (
+        tok.dep_ == "appos"
+        and tok.lower_.endswith("ing")
+        and tok.head.pos_ == "PROPN"
+        and not any(c.dep_ == "det" for c in tok.children)
+    ):
+        return tok.head, None
+    verb = tok.head
+    if (
+        tok.dep_ == "dobj"
+        and verb.lemma_.lower() in LIGHT_VERBS
+        and not any(c.dep_ == "neg" for c in verb.children)
+        and not any(c.dep_ == "aux" and c.lemma_.lower() in MODALS | {"to"} for c in verb.children)
+    ):
+        subject = subject_of(verb)
+        if subject is not None:
+            return subject, verb
+    return None, None
+
+
 def _noun_cue(tok, para: Para, registry: Registry) -> Cue | None:
     """``X's call for Y`` / ``the review's proposal to Y``: the owner is the source, the complement the content."""
-    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-    if owner is None:  # "calls by the union to ..."
-        by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
-        owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    owner, light = _noun_owner(tok)
+    heads = (
+        ("for", "to", "that", "of") if tok.lemma_.lower() in OF_CONTENT else ("for", "to", "that")
+    )
+    if light is not None:
+        heads = tuple(h for h in heads if h != "to")  # "made a call to the police": an addressee
     comp = [
         c
         for c in tok.children
-        if (c.dep_ == "prep" and c.lower_ in ("for", "to", "that")) or c.dep_ in ("acl", "ccomp")
+        if (c.dep_ == "prep" and c.lower_ in heads) or c.dep_ in ("acl", "ccomp")
     ]
+    if not comp and light is not None:  # "made a plea for calm": the parser hangs "for" on the verb
+        comp = [c for c in light.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > tok.i]
     if (
         owner is None
         or not comp
@@ -518,7 +682,7 @@ def _noun_cue(tok, para: Para, registry: Registry) -> Cue | None:
     tokens = sorted({t.i for c in comp for t in c.subtree if t.sent == tok.sent})
     doc = tok.doc
     left = tokens[0]
-    if doc[left].lower_ in ("for", "that") and left < tokens[-1]:
+    if doc[left].lower_ in ("for", "that", "of") and left < tokens[-1]:
         left += 1
     right = tokens[-1]
     while right > left and (
@@ -731,8 +895,8 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue
         if _in_quote(para, para.offset + subject.idx):
             continue
-        source, mention, blocked = resolve_subject(subject, para.offset, registry)
-        content = _content(tok, para)
+        source, mention, blocked = _resolve_source(subject, para, registry)
+        content = _content(tok, para) or _parenthetical_content(tok, para)
         if misparsed:
             content = span_of([t for t in tok.sent if t.i > tok.i], para)
         text = tok.text
@@ -789,11 +953,14 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             and o.content[0] <= at < o.content[1]
             and not (o.content[0] <= para.offset + o.token.idx < o.content[1])
         ]
-        if not outer:
+        if not outer or second_statement(cue.token):
             continue
         if (
             all(o.source is not None and o.source == cue.source and not o.blocked for o in outer)
             and cue.content
+            # only the reported clause itself: a verb in an adjunct of it ("described X as Y
+            # after he attacked Z") reports nothing of the outer source's
+            and all(cue.token.head.i == o.token.i for o in outer)
         ):
             nested.extend(
                 outer

@@ -66,6 +66,7 @@ from pipeline.speakers import (
     bare_word,
     build_registry,
     looks_like_person,
+    peer_name,
     propn_chain,
     resolve_subject,
     strip_honorifics,
@@ -161,7 +162,7 @@ def _registry_for(article: Article, paras: list[Para], actors: ActorTable) -> Re
                 left, right = propn_chain(tok)
                 name = para.doc[left:right].text
                 if (
-                    looks_like_person(name)
+                    (looks_like_person(name) or peer_name(name))  # "Baroness Whitlock"
                     and actors.lookup(name) is None
                     and not any(para.doc[k].ent_type_ == "GPE" for k in range(left, right))
                 ):
@@ -456,7 +457,12 @@ def _with_own_text(
     if page is not None and page.how == "page" and page.organisation:
         # on an organisation's own page, its people speak for it unless the page says otherwise
         for r in kept:
-            if r.source is not None and r.source.speaker and r.source.organisation is None:
+            if (
+                r.source is not None
+                and r.source.speaker
+                and r.source.organisation is None
+                and not registry.is_private(r.source.speaker)  # a carer quoted in a release
+            ):
                 r.source = Source(r.source.speaker, page.organisation, r.source.kind)
     return kept
 

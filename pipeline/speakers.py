@@ -86,6 +86,7 @@ class Person:
     organisation: str | None = None
     roles: set[str] = field(default_factory=set)
     gender: str | None = None
+    private: bool = False  # introduced by age ("Jo Bloggs, 67,"): a member of the public
 
 
 @dataclass
@@ -120,6 +121,8 @@ def strip_honorifics(name: str) -> str:
     words = re.sub(r"(?:’s|'s)\b", "", name).split()
     if peer_name(" ".join(words).strip(" ,.;:’'")):
         return " ".join(words).strip(" ,.;:’'")
+    if len(words) > 2 and words[0] in ("By", "by"):
+        words = words[1:]  # a byline's "By Jo Bloggs" tagged as one name
     while words and words[0].lower().strip(".") in lexicon().honorifics:
         words = words[1:]
     while words and words[-1] in {"'s", "’s", ",", "."}:
@@ -147,12 +150,33 @@ class Registry:
         self.mentions: list[Mention] = []
         self.places: set[str] = set()
         self.org_forms: dict[str, str] = {}
+        self.document_owners: list[tuple[int, str, str]] = []  # (position, noun, body)
         for match in _ACRONYM_DEF.finditer(text):
             long_name, acronym = _trim_org(match.group(1)), match.group(2)
             if long_name.startswith("The ") and not acronym.startswith("T"):
                 long_name = long_name[4:]
             if long_name and _initials_fit(long_name, acronym):
                 self.acronyms.setdefault(acronym, long_name)
+        self._acronyms_by_initials()
+
+    def _acronyms_by_initials(self) -> None:
+        """An acronym the article uses without defining it in brackets, spelled out elsewhere
+        in it by a name with exactly those initials (``CPPF`` ... ``The Child Protection
+        Practitioners' Forum is ...``): one pass over the names, one candidate per acronym."""
+        used = set(re.findall(r"\b[A-Z]{3,8}\b", self.text)) - set(self.acronyms)
+        if not used:
+            return
+        found: dict[str, set[str]] = {}
+        for m in ORG_NAME_RE.finditer(self.text):
+            for line in m.group(0).split("\n"):  # a name never runs over a line break
+                name = re.sub(r"^The\s+", "", _trim_org(line))
+                words = name.split()
+                initials = "".join(w[0] for w in words if w[0].isupper())
+                if len(words) >= 3 and initials in used:
+                    found.setdefault(initials, set()).add(name)
+        for acronym, names in found.items():
+            if len(names) == 1:
+                self.acronyms[acronym] = names.pop()
 
     # -- building ---------------------------------------------------------------------------
     def add_person(self, raw: str, start: int, end: int, *, subject: bool = False) -> str | None:
@@ -183,9 +207,39 @@ class Registry:
         self.mentions.append(Mention(start, end, "person", key, subject))
         return key
 
+    def names_body(self, raw: str) -> bool:
+        """Whether the article already names a body by this name (``the charity Open Doors``)."""
+        name = self.org_name(raw)
+        return any(m.kind == "organisation" and m.key == name for m in self.mentions)
+
+    def add_document_owner(self, noun: str, position: int, owner: str) -> None:
+        self.document_owners.append((position, noun, owner))
+
+    def document_owner(self, noun: str, position: int) -> str | None:
+        """The body that the latest ``X's strategy`` / ``X published ... strategy`` before
+        ``position`` names as the document's author."""
+        owners = [o for p, n, o in self.document_owners if n == noun and p < position]
+        return owners[-1] if owners else None
+
+    def is_private(self, name: str) -> bool:
+        """Whether the person is introduced as a member of the public (by age: ``Jo Bloggs, 67,``),
+        who speaks for no body unless the text names one."""
+        person = self.people.get(self._person_key(name))
+        return person is not None and person.private
+
+    def is_person_surname(self, raw: str) -> bool:
+        """A single word that is the surname of a person already named (not a defined acronym)."""
+        word = raw.strip(" ,.;:’'")
+        return (
+            " " not in word
+            and word.lower() in self.people
+            and word not in self.acronyms
+            and not word.isupper()
+        )
+
     def peer_span(self, start: int, end: int) -> tuple[int, int] | None:
         """The whole peerage title a name mention sits in (``Lord Harwood`` + ``of Fellside``)."""
-        window_start = max(0, start - 10)
+        window_start = max(0, start - 60)  # the seat alone ("Linton") may be the mention
         for m in _PEER_IN_TEXT.finditer(self.text, window_start, min(len(self.text), end + 60)):
             if m.start() <= start < m.end() and m.end() >= end - 1:
                 return m.start(), m.end()
@@ -382,14 +436,46 @@ class Registry:
     def resolve_nominal(self, noun: str, position: int, phrase: str) -> Source | None:
         """``the charity``, ``the association``, ``the final report``: an earlier body or document."""
         noun = noun.lower()
+        if re.match(r"(?:a|an)\s", phrase, flags=re.I):
+            # "a committee of MPs has warned": a new referent, named in the sentences after it
+            for mention in self.mentions:
+                if (
+                    position < mention.start < position + 1500
+                    and mention.kind == "organisation"
+                    and noun in {bare_word(w) for w in mention.key.split()}
+                ):
+                    return Source(None, mention.key, "organisation")
+        before = self._before(position)
+        named = next(  # the latest body named by the noun: "the X Committee ... the committee"
+            (
+                m
+                for m in reversed(before)
+                if m.kind in ("organisation", "document")
+                and (
+                    bare_word(m.key.split()[-1]) == noun  # not "the Local Government Association"
+                    or (  # a document is the work of a body named after it: "the Review Panel"
+                        noun in lexicon().document_nouns
+                        and noun in {bare_word(w) for w in m.key.split()}
+                    )
+                )
+            ),
+            None,
+        )
         for candidate in (
             phrase,
-            re.sub(r"^(?:the|its|their|this|that)\s+", "", phrase, flags=re.I),
+            re.sub(r"^(?:the|its|their|this|that|a|an)\s+", "", phrase, flags=re.I),
         ):
             actor = self.actors.lookup(candidate)
             if actor is not None and actor.kind == "organisation":
+                bare_phrase = re.sub(r"^(?:the|its|their|this|that)\s+", "", phrase, flags=re.I)
+                if named is not None and named.key != actor.name and bare_phrase.lower() == noun:
+                    last_alias = max((m.start for m in before if m.key == actor.name), default=-1)
+                    if named.start > last_alias:  # the nearer antecedent wins
+                        return Source(None, named.key, named.kind)
                 return Source(None, actor.name, "organisation")
-        before = self._before(position)
+        owner = self.document_owner(noun, position)
+        if owner is not None:  # "the government's strategy ... The strategy proposes"
+            return Source(None, owner, "organisation")
         for mention in reversed(before):  # a body whose name or descriptor has the noun
             if mention.kind in ("organisation", "document"):
                 words = {bare_word(w) for w in mention.key.split()}
@@ -428,6 +514,7 @@ def _trim_org(raw: str) -> str:
     name = raw.strip(" ,.;:–—-›»>|·•/\\")  # breadcrumb and menu glyphs are never part of a name
     name = re.sub(r"(?:’s|'s)$", "", name)
     name = re.sub(r"^(?:the|a|an)\s+", "", name)
+    name = re.sub(rf"\s+(?:on|in|at)\s+(?:{_DATE_WORDS})$", "", name)  # "... on Thursday"
     words = name.split()
     while words and words[-1].lower() in {"of", "for", "and", "the", "in", "on", "at", "&"}:
         words = words[:-1]
@@ -445,7 +532,9 @@ def _initials_fit(long_name: str, acronym: str) -> bool:
 _AFTER_OF = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|for|from|with)\s+(?P<org>{ORG_NAME})"
 )
-_AFTER_LAYOUT = re.compile(rf"^\s*,\s*(?P<role>[^,\n]{{2,60}}?),\s*(?P<org>{ORG_NAME})\s*$")
+_AFTER_LAYOUT = re.compile(
+    rf"^\s*,\s*(?P<role>[^,\n]{{2,60}}?),\s*(?P<org>{ORG_NAME})\s*(?:\(\s*[A-Z][A-Za-z&]{{1,9}}\s*\))?\s*$"
+)
 _AFTER_OF_DESCRIBED = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|with)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z][\w’'\-]*\s+){{1,5}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
 )
@@ -453,7 +542,7 @@ _POSS_PRONOUN_ROLE = re.compile(
     r"(?:^|[.!?]\s+|,\s+)(?P<pron>Its|its|Their|their)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$"
 )
 _AFTER_POSS = re.compile(
-    r"^\s*,\s*(?P<det>the\s+|its\s+|their\s+)?(?P<owner>[\w’'\- ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[a-z][\w’'\-]*\s+){0,3}[a-z][\w’'\-]*)\s*(?:,|\.|$)"
+    r"^\s*,\s*(?P<det>the\s+|its\s+|their\s+)?(?P<owner>[\w’'\- ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[a-z][\w’'\-]*\s+){0,6}[a-z][\w’'\-]*)\s*(?:,|\.|$)"
 )
 _AFTER_OF_ONLY = re.compile(rf"^\s*,\s*(?:of|from)\s+(?P<org>{ORG_NAME})")
 _BEFORE_ORG_ROLE = re.compile(
@@ -468,19 +557,54 @@ _POSS_ROLE = re.compile(
 
 
 _AFTER_WHO = re.compile(
-    rf"^\s*,\s*(?:[^,.]{{0,60}}?\s)?who\s+(?:now\s+|also\s+|currently\s+)?(?P<role>chairs|leads|runs|heads|"
+    rf"^\s*,\s*(?:[^,.]{{0,60}}?\s)?who\s+(?:[^,.]{{0,50}}?\s+and\s+)?(?:now\s+|also\s+|currently\s+)?(?P<role>chairs|leads|runs|heads|"
     rf"directs|founded|co-founded|manages|represents|speaks\s+for|works\s+for|works\s+at|"
     rf"speaks\s+[^,.]{{0,40}}?\s+for)\s+(?:the\s+|a\s+)?(?:[a-z][\w’'\-]*\s+){{0,4}}(?P<org>{ORG_NAME})"
 )
 _AFTER_WHO_NOMINAL = re.compile(
-    r"^\s*,\s*who\s+(?:now\s+|also\s+)?(?P<role>chairs|leads|runs|heads|directs)\s+(?:the|its)\s+"
-    r"(?P<noun>[a-z]+)\b"
+    r"^\s*,\s*(?:[^,.]{0,60}?\s)?who\s+(?:now\s+|also\s+)?(?P<role>chairs|leads|runs|heads|directs)\s+"
+    r"(?:the|its)\s+(?P<noun>[a-z]+)\b"
 )
 # "Jo Bloggs, the cabinet member for children's services at Eastmoor Borough Council"
 _AFTER_ROLE_AT = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>[a-z][^,.]{{0,80}}?)\s+(?:at|of|for)\s+(?:the\s+)?"
     rf"(?:[a-z][\w’'\-]*\s+){{0,3}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
 )
+_LEADS = {"chairs", "leads", "heads", "runs", "directs"}
+_AFTER_IS_ROLE = re.compile(
+    rf"^\s+(?:is|was|has\s+been|had\s+been|became|has\s+become)\s+(?:the\s+|a\s+|an\s+)?"
+    rf"(?P<role>[a-z][^,.]{{0,80}}?)\s+(?:at|of|for)\s+(?:the\s+)?(?P<org>{ORG_NAME})"
+)
+_LOWER_TAIL = re.compile(r"(?:(?<=\s)|^)(?:[a-z][\w’'\-]*,?\s+){2,5}$")
+
+
+def _nominal_role(before: str) -> tuple[str, str] | None:
+    """``panel chair Jo Bloggs``, ``the union's general secretary, Jo Bloggs``: a lower-case body
+    noun and the role after it, right before a name, as (noun, role)."""
+    m = _LOWER_TAIL.search(before[-80:])
+    if not m:
+        return None
+    words = m.group(0).replace(",", " ").split()
+    if bare_word(words[-1]) not in lexicon().role_nouns:
+        return None
+    for k in range(len(words) - 2, -1, -1):
+        if bare_word(words[k]) in lexicon().organisation_nouns:
+            return bare_word(words[k]), " ".join(words[k + 1 :])
+    return None
+
+
+# the words of a remit rather than a body ("Children and Families", "Children's Services")
+_PORTFOLIO_WORDS = frozenset(
+    "children children's young people people's families family education schools services "
+    "social care adult adults health wellbeing housing skills learning early years and &".split()
+)
+
+
+def _is_portfolio(name: str) -> bool:
+    words = [w.lower().replace("’", "'") for w in _trim_org(name).split()]
+    return bool(words) and all(w in _PORTFOLIO_WORDS for w in words)
+
+
 _AGE = re.compile(r"^\s*,\s*\d{1,3}\s*(?=,)")
 _BEFORE_LED_BY = re.compile(
     rf"(?P<org>{ORG_NAME}|\b[Tt]he\s+[a-z]+)\s*,?\s+(?:which\s+(?:was|is)\s+|was\s+)?(?:led|chaired|headed|"
@@ -529,7 +653,9 @@ def _party_patterns(
     titles = "|".join(re.escape(r) for r in sorted(roles, key=len, reverse=True))
     before = re.compile(rf"{party}\s+(?:{titles})\s+$")
     # "Jo Bloggs, the Liberal Democrat education spokesperson"
-    after = re.compile(rf"^\s*,\s*(?:the\s+|a\s+)?{party}\s+(?:[a-z]+\s+){{0,3}}(?:{titles})\b")
+    after = re.compile(
+        rf"^\s*,\s*(?:the\s+|a\s+)?{party}(?:’s|'s)?\s+(?:[a-z]+\s+){{0,3}}(?:{titles})\b"
+    )
     return before, after
 
 
@@ -563,9 +689,13 @@ def sole_council(text: str) -> str | None:
 def _councillor(before: str, after: str) -> bool:
     """A council role right before the name (``Cllr``) or right after it (``, cabinet member
     for children``)."""
-    roles = lexicon().council_roles
-    words = re.findall(r"[a-z]+", before[-40:].lower())
-    head = " ".join(re.findall(r"[a-z]+", after[:60].lower())[:5])
+
+    def words_of(phrase: str) -> list[str]:  # "children's" and "children’s" alike
+        return re.findall(r"[a-z]+", re.sub(r"(?:’s|'s)\b", "", phrase.lower()))
+
+    roles = {" ".join(words_of(r)) for r in lexicon().council_roles}
+    words = words_of(before[-50:])
+    head = " ".join(words_of(after[:60])[:5])
     return any(
         " ".join(words[-len(r.split()) :]) == r
         or head.startswith(r)
@@ -584,7 +714,10 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    after = _AGE.sub("", text[end : min(line_end, end + 200)], count=1)  # "Jo Bloggs, 21, ..."
+    after = text[end : min(line_end, end + 200)]
+    if _AGE.match(after) and key in registry.people:
+        registry.people[key].private = True
+    after = _AGE.sub("", after, count=1)  # "Jo Bloggs, 21, ..."
     before = text[max(line_start, start - 200) : start]
     org = role = None
     lex = lexicon()
@@ -592,7 +725,17 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     office = office_organisation(before[-80:], at="end") or office_organisation(
         after.split(".")[0][:90], at="start"
     )
-    if (m := after_party.match(after)) or (m := before_party.search(before)):
+    leads = _AFTER_WHO.match(after) or _AFTER_WHO_NOMINAL.match(after)
+    if leads and leads.group("role") not in _LEADS:
+        leads = None
+    if leads and "org" in leads.groupdict():
+        # "Jo Bloggs, the Labour MP who chairs the committee": the body they lead, not the party
+        org, role = leads.group("org"), leads.group("role")
+    elif leads:
+        noun = leads.group("noun")
+        src = registry.resolve_nominal(noun.lower(), start, "the " + noun)
+        org, role = (src.organisation if src else None), leads.group("role")
+    elif (m := after_party.match(after)) or (m := before_party.search(before)):
         org = _party_of(m)
         role = "mp"
     elif (
@@ -614,6 +757,8 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org, role = m.group("org"), m.group("role")
         if m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
             org = None  # "Jane Doe, Minister for Children"
+        elif _is_portfolio(org):
+            org = None  # "Jo Bloggs, Cabinet Member for Children and Families": a remit
     elif (m := _AFTER_OF_DESCRIBED.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")  # "general secretary of the heads' union NAHT"
     elif (m := _AFTER_LAYOUT.match(after)) and _is_role(m.group("role")) and start == line_start:
@@ -633,12 +778,16 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org = m.group("org")
     elif (m := _AFTER_ROLE_AT.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
+    elif (m := _AFTER_IS_ROLE.match(after)) and _is_role(m.group("role")):
+        org, role = m.group("org"), m.group("role")  # "Jo Bloggs has been director at X"
     elif (m := _BEFORE_ROLE_OF.search(before)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
         whole = registry.actors.lookup(before[m.start() :].split(",")[0])
         if whole is not None and whole.kind == "organisation":
             org = whole.name
-        elif m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
+        elif _is_portfolio(org) or (
+            m.group("prep") == "for" and not is_org_like(org, registry, strict=True)
+        ):
             org = None  # "Minister for Children, Jane Doe": a portfolio
     elif (m := _BEFORE_ORG_ROLE.search(before)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
@@ -657,11 +806,19 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
             (src.organisation if src else None),
             m.group("role"),
         )  # "Its general secretary, Jane Doe"
+    elif nominal := _nominal_role(before):
+        # "panel chair Jo Bloggs": the body named earlier that the noun describes
+        src = registry.resolve_nominal(nominal[0], start, "the " + nominal[0])
+        org, role = (src.organisation if src else None), nominal[1]
     elif (m := _POSS_ROLE.search(before)) and _is_role(m.group("role")):
         phrase = m.group("org").strip()
         noun = phrase.split()[-1].lower() if phrase.split() else ""
-        if phrase[:1].isupper() and noun not in lexicon().organisation_nouns:
-            org = ORG_NAME_RE.search(phrase).group(0) if ORG_NAME_RE.search(phrase) else None
+        proper = ORG_NAME_RE.search(phrase)
+        if phrase[:1].isupper() and (
+            noun not in lexicon().organisation_nouns
+            or (proper and proper.group(0) == phrase and phrase.split()[-1][:1].isupper())
+        ):  # "Harrowdene and District NHS Trust's chief nurse": the name itself
+            org = proper.group(0) if proper else None
         elif noun in lexicon().organisation_nouns:
             src = registry.resolve_nominal(noun, start, phrase)
             org = src.organisation if src else None
@@ -738,6 +895,86 @@ def link_org_descriptors(registry: Registry) -> None:
             registry.add_org(m.group(2), m.start(2), m.end(2), subject=False)
 
 
+_PLURAL_POSSESSIVE_WORD = re.compile(r"[A-Z][\w\-]*s[’']\s+$")
+# what may join a name to the rest of a body's name: a possessive, "and", more capitalised words
+_NAME_CONTINUES = re.compile(r"(?:(?:’s|'s)?\s+(?:and\s+)?[A-Z][\w’'\-]*)+")
+
+
+def _organisation_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of a body's name that a ``PERSON`` entity is really part of, or None: the entity
+    has an organisation noun (``Advocacy Network``, after ``Parents'``), runs on into a name
+    ending in one (``St Ann's Hospital``, ``Harrowdene and District NHS Trust``), or follows an
+    organisation noun (``the charity Open Doors``)."""
+    nouns = lexicon().organisation_nouns
+    m = _NAME_CONTINUES.match(text, end)
+    stop = m.end() if m and "\n" not in m.group(0) else end
+    words = text[start:stop].split()
+    last = next((k for k in range(len(words), 0, -1) if bare_word(words[k - 1]) in nouns), 0)
+    if last:
+        name = " ".join(words[:last])
+        stop = start + text[start:stop].index(words[last - 1]) + len(words[last - 1])
+        stop -= len(re.search(r"(?:’s|'s)?$", text[start:stop]).group(0))
+        if not looks_like_person(name):
+            before = _PLURAL_POSSESSIVE_WORD.search(text, max(0, start - 30), start)
+            return (before.start() if before else start), stop
+    prev = re.search(r"([a-z][\w’'\-]*)\s+$", text[max(0, start - 30) : start])
+    if prev and prev.group(1) in nouns and prev.group(1) not in lexicon().role_nouns:
+        return start, end  # not "chief executive Jo Bloggs"
+    return None
+
+
+def _entities_by_form(
+    text: str, entities: Iterable[tuple[int, int, str, bool]]
+) -> list[tuple[int, int, str, bool]]:
+    """Entities in text order, a ``PERSON`` that is part of a body's name made an ``ORG``
+    (see ``_organisation_span``) and the person entities that its span swallows dropped."""
+    out = []
+    for start, end, label, subject in sorted(entities):
+        if label == "PERSON" and not peer_name(text[start:end]):
+            span = _organisation_span(text, start, end)
+            if span is not None:
+                start, end, label = span[0], span[1], "ORG"
+        out.append((start, end, label, subject))
+    bodies = [(s, e) for s, e, label, _ in out if label == "ORG"]
+    # a lone word that opens a body's name elsewhere is a place ("Harrowdene County Council")
+    places = {text[s:e].split()[0] for s, e in bodies if len(text[s:e].split()) > 1} - {
+        "The",
+        "the",
+    }
+    return sorted(
+        x
+        for x in out
+        if x[2] != "PERSON"
+        or not (any(s <= x[0] and x[1] <= e for s, e in bodies) or text[x[0] : x[1]] in places)
+    )
+
+
+_DATE_WORDS = (
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|"
+    "June|July|August|September|October|November|December"
+)
+
+
+def link_document_owners(registry: Registry) -> None:
+    """``the government's strategy``, ``the Department for Education published ... its
+    strategy``: the body a document noun belongs to, for a later ``the strategy proposes``."""
+    docs = "|".join(sorted(lexicon().document_nouns, key=len, reverse=True))
+    owner = rf"(?P<owner>{ORG_NAME}|\b[Tt]he\s+(?:government|department))"
+    for pattern in (
+        rf"{owner}(?:’s|'s)\s+(?:[\w’'\-]+\s+){{0,4}}?(?P<noun>{docs})\b",
+        rf"{owner}\s+(?:has\s+|have\s+)?(?:published|launched|unveiled|released|set\s+out)\s+"
+        rf"[^.\n]{{0,80}}?\b(?P<noun>{docs})\b",
+    ):
+        for m in re.finditer(pattern, registry.text):
+            # the body's name only: not a line above it, a sentence opener or a date after it
+            name = re.split(r"\n|\sthe\s", m.group("owner"))[-1]
+            if looks_like_person(name) or not is_org_like(name, registry):
+                continue
+            org = registry.org_name(name)
+            if org:
+                registry.add_document_owner(m.group("noun"), m.start("noun"), org)
+
+
 def build_registry(
     text: str, entities: Iterable[tuple[int, int, str, bool]], actors: ActorTable
 ) -> Registry:
@@ -747,9 +984,12 @@ def build_registry(
     """
     registry = Registry(text, actors)
     link_org_descriptors(registry)
+    link_document_owners(registry)
     people = []
-    for start, end, label, subject in sorted(entities):
+    for start, end, label, subject in _entities_by_form(text, entities):
         raw = text[start:end]
+        if label == "ORG" and registry.is_person_surname(raw):
+            label = "PERSON"  # "Ranganathan says": a surname the NER took for a body
         if label == "PERSON":
             key = registry.add_person(raw, start, end, subject=subject)
             if key:
@@ -868,6 +1108,8 @@ def resolve_subject(
     for ent in people:
         if ent.text.lower() in lexicon().parties:
             continue
+        if _organisation_span(registry.text, *char_span(offset, ent)) is not None:
+            continue  # "Harrowdene and District NHS Trust's chief nurse": part of a body's name
         source = registry.resolve_name(ent.text)
         if source is not None:
             span = char_span(offset, ent)
@@ -925,7 +1167,14 @@ def resolve_subject(
                 )
                 return source, char_span(offset, head), False
         phrase = " ".join(t.text for t in tokens if t.i <= head.i)
-        src = registry.resolve_nominal(lemma, position, phrase)
+        # "the independent review of children's social care": the whole phrase names a body
+        loose = _mention_tokens(head, strict=False)
+        whole = doc.text[loose[0].idx : loose[-1].idx + len(loose[-1].text)].strip(" ,;:")
+        known = registry.actors.lookup(re.sub(r"^(?:the|a|an)\s+", "", whole, flags=re.I))
+        if known is not None and known.kind == "organisation":
+            src = Source(None, known.name, "organisation")
+        else:
+            src = registry.resolve_nominal(lemma, position, phrase)
         if src is not None:
             source = Source(None, src.organisation, "document")
             registry.note_source(
@@ -957,7 +1206,11 @@ def resolve_subject(
             offset + doc[left].idx,
             offset + doc[right - 1].idx + len(doc[right - 1].text),
         )
-        known = registry.org_name(name) != plain_name(name) or name in registry.acronyms
+        known = (
+            registry.org_name(name) != plain_name(name)
+            or name in registry.acronyms
+            or registry.names_body(name)
+        )
         if looks_like_person(name) and not known:
             key = registry.add_person(name, *span, subject=True)
             if key:

@@ -744,3 +744,138 @@ def test_a_breadcrumb_names_no_source(nlp):
 
     assert is_page_furniture("Home > News > 2024 > March")
     assert not is_page_furniture("Costs rose > £1bn")
+
+
+# --- cue constructions beyond "say" -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, span, cue",
+    [
+        ("Mara Quill alleged that the vote was rigged.", "the vote was rigged", "alleged"),
+        (
+            "Mara Quill testified that she had never met the donor.",
+            "she had never met the donor",
+            "testified",
+        ),
+        (
+            "Mara Quill hinted that she would resign next spring.",
+            "she would resign next spring",
+            "hinted",
+        ),
+        ("Mara Quill threatened to veto the harbour bill.", "veto the harbour bill", "threatened"),
+        ("Mara Quill charges that the donors were paid.", "the donors were paid", "charges"),
+        (
+            "Mara Quill reported that the pier had been closed.",
+            "the pier had been closed",
+            "reported",
+        ),
+        (
+            "Mara Quill warned councils to prepare for floods.",
+            "prepare for floods",
+            "warned",
+        ),
+    ],
+)
+def test_further_reporting_verbs(nlp, sentence, span, cue):
+    (q,) = quotes_of(nlp, sentence)
+    assert (q.text, q.kind, q.speaker, q.cue) == (span, "indirect", "Mara Quill", cue)
+
+
+def test_a_parenthetical_attribution_reports_the_clause_around_it(nlp):
+    (q,) = quotes_of(nlp, "All of this, Mara Quill acknowledges, could be reversed next year.")
+    assert (q.text, q.kind, q.speaker, q.cue) == (
+        "could be reversed next year",
+        "indirect",
+        "Mara Quill",
+        "acknowledges",
+    )  # the subject alone is no quote
+    quotes = quotes_of(nlp, "If the levy fails, Jon Pike argues, there are other options.")
+    assert [q.text for q in quotes] == ["If the levy fails", "there are other options"]
+    assert {q.speaker for q in quotes} == {"Jon Pike"}
+    (q,) = quotes_of(nlp, "The town, as Jon Pike pointed out, rarely gets snow in April.")
+    assert (q.text, q.speaker, q.cue) == ("rarely gets snow in April", "Jon Pike", "pointed out")
+    assert quotes_of(nlp, "Jon Pike left early, as Mara Quill said goodbye to the guests.") == []
+    assert quotes_of(nlp, "The council delayed the sea wall, as Mara Quill had proposed.") == []
+
+
+def test_a_progressive_clause_before_the_cue_is_its_content(nlp):
+    (q,) = quotes_of(nlp, "Farms are flooding across the valley, Jon Pike noted.")
+    assert (q.text, q.kind, q.speaker, q.cue) == (
+        "Farms are flooding across the valley",
+        "indirect",
+        "Jon Pike",
+        "noted",
+    )
+
+
+def test_a_light_verb_delivers_a_nominal_cue_of_its_subject(nlp):
+    (q,) = quotes_of(
+        nlp, "The Federation of Coastal Councils has issued a call for a freeze on rents."
+    )
+    assert (q.text, q.kind, q.speaker, q.organisation) == (
+        "a freeze on rents",
+        "indirect",
+        None,
+        "Federation of Coastal Councils",
+    )
+    (q,) = quotes_of(nlp, "Jon Pike made a plea for calm and patience.")
+    assert (q.text, q.speaker) == ("calm and patience", "Jon Pike")
+    assert quotes_of(nlp, "Jon Pike made a call to the harbour police.") == []  # an addressee
+    assert quotes_of(nlp, "Jon Pike will make a plea for calm and patience.") == []  # a prediction
+
+
+def test_nominal_cues_from_a_source_and_a_participle_parsed_as_a_noun(nlp):
+    (q,) = quotes_of(
+        nlp, "Calls from the Federation of Coastal Councils for a freeze on rents have grown."
+    )
+    assert (q.text, q.organisation) == ("a freeze on rents", "Federation of Coastal Councils")
+    quotes = quotes_of(nlp, "Mara Quill, warning of a shutdown, urged the council to act.")
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("a shutdown", "Mara Quill"),
+        ("the council to act", "Mara Quill"),
+    ]
+
+
+def test_a_documents_named_author_is_its_source(nlp):
+    (q,) = quotes_of(nlp, "A letter from Jon Pike says the harbour levy is unlawful.")
+    assert (q.text, q.speaker, q.cue) == ("the harbour levy is unlawful", "Jon Pike", "says")
+    (q,) = quotes_of(
+        nlp, "Harbour rates are rising, according to a speech Mara Quill gave in July."
+    )
+    assert (q.text, q.speaker, q.cue) == ("Harbour rates are rising", "Mara Quill", "according to")
+    (q,) = quotes_of(
+        nlp,
+        "The developers ran a fraud, according to a complaint filed by the Federation of Coastal Councils.",
+    )
+    assert (q.text, q.organisation) == (
+        "The developers ran a fraud",
+        "Federation of Coastal Councils",
+    )
+    # findings reported as data are not quotes (codebook §1)
+    assert (
+        quotes_of(
+            nlp,
+            "Rents rose by five per cent, according to a survey by the Federation of Coastal Councils.",
+        )
+        == []
+    )
+
+
+def test_a_concessive_clause_reports_a_second_statement(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Jon Pike called the rise “overdue and welcome”, although he cautioned that it would do little for carers.",
+    )
+    assert [(q.text, q.kind, q.speaker) for q in quotes] == [
+        ("the rise “overdue and welcome”", "mixed", "Jon Pike"),
+        ("it would do little for carers", "indirect", "Jon Pike"),
+    ]
+
+
+def test_a_verb_in_an_adjunct_of_the_content_does_not_replace_the_cue(nlp):
+    (q,) = quotes_of(
+        nlp, "Mara Quill described the levy as “a disgrace” after it was raised again."
+    )
+    assert (q.speaker, q.cue) == ("Mara Quill", "described")
+    assert q.text.startswith("the levy as “a disgrace”")
