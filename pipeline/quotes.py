@@ -57,26 +57,20 @@ from pipeline.own_text import (
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segmented
 from pipeline.resources import ActorTable
-from pipeline.segment import BULLET, is_page_furniture
+from pipeline.segment import BULLET
 from pipeline.speakers import (
-    ORG_NAME_RE,
+    LAYOUT_LINE,
     PERSON_PRONOUNS,
     Registry,
     Source,
     bare_word,
-    build_registry,
+    build_article_registry,
     looks_like_person,
-    peer_name,
-    propn_chain,
     resolve_subject,
     strip_honorifics,
 )
 
 log = logging.getLogger(__name__)
-
-_LAYOUT = re.compile(
-    r"^(?P<name>[A-Z][\w’'\-]+(?:\s+(?:de|van|von|le|da|[A-Z][\w’'\-]+)){1,3})\s*,\s*(?P<rest>[^\n]{3,160})$"
-)
 
 
 @dataclass
@@ -95,126 +89,10 @@ class _Raw:
 # --- per article ------------------------------------------------------------------------------
 
 
-def _registry_for(article: Article, paras: list[Para], actors: ActorTable) -> Registry:
-    entities = []
-    for para in paras:
-        if is_page_furniture(para.text):
-            continue  # a breadcrumb's "National" is no organisation
-        for ent in para.doc.ents:
-            if ent.label_ in ("GPE", "LOC"):
-                entities.append(
-                    (para.offset + ent.start_char, para.offset + ent.end_char, "GPE", False)
-                )
-            if ent.label_ not in ("PERSON", "ORG", "NORP"):
-                continue
-            if ent.label_ == "NORP" and (
-                ent.text.lower() not in lexicon().parties or ent.root.dep_ in ("amod", "compound")
-            ):
-                continue
-            text = ent.text
-            start = para.offset + ent.start_char
-            end = para.offset + ent.end_char
-            if (
-                ent.label_ == "ORG"
-                and ent[0].lower_ == "the"
-                and ent[0].is_sent_start
-                and len(ent) > 1
-            ):
-                start = (
-                    para.offset + ent[1].idx
-                )  # a sentence-initial "The" says nothing about the name
-            # drop a possessive tail and leading article
-            m = re.search(r"(?:’s|'s)$", text)
-            if m:
-                end -= len(m.group(0))
-            root = ent.root.head if ent.root.dep_ == "appos" else ent.root
-            # a main-clause subject (not the subject of a reported clause) is what later pronouns continue
-            subject = root.dep_ in SUBJECT_DEPS and root.head.dep_ in ("ROOT", "conj")
-            if ent.label_ == "ORG":  # complete a truncated name, stopping before a person's name
-                m = ORG_NAME_RE.match(article.text, start)
-                if m and m.end() > end and "\n" not in article.text[start : m.end()]:
-                    stop = min(
-                        [
-                            para.offset + e.start_char
-                            for e in para.doc.ents
-                            if e.label_ == "PERSON" and para.offset + e.start_char > start
-                        ]
-                        + [m.end()]
-                    )
-                    end = max(end, min(m.end(), stop))
-                    while end > start and article.text[end - 1] == " ":
-                        end -= 1
-            label = ent.label_
-            if label == "ORG" and (
-                _person_like(ent, article.text, end)
-                or (looks_like_person(ent.text) and actors.lookup(ent.text) is None)
-            ):
-                label = "PERSON"
-            entities.append((start, end, label, subject))
-        covered = {t.i for e in para.doc.ents for t in e}
-        people_covered = {t.i for e in para.doc.ents if e.label_ == "PERSON" for t in e}
-        for tok in para.doc:  # person names the NER missed or called something else
-            if (
-                tok.pos_ == "PROPN"
-                and tok.i not in people_covered
-                and tok.dep_ in ("nsubj", "nsubjpass", "appos", "poss", "pobj", "dobj")
-            ):
-                left, right = propn_chain(tok)
-                name = para.doc[left:right].text
-                if (
-                    (looks_like_person(name) or peer_name(name))  # "Baroness Whitlock"
-                    and actors.lookup(name) is None
-                    and not any(para.doc[k].ent_type_ == "GPE" for k in range(left, right))
-                ):
-                    s0 = para.offset + para.doc[left].idx
-                    e0 = para.offset + para.doc[right - 1].idx + len(para.doc[right - 1].text)
-                    entities = [x for x in entities if not (x[0] < e0 and x[1] > s0)]
-                    entities.append((s0, e0, "PERSON", tok.dep_ in SUBJECT_DEPS))
-                    covered.update(range(left, right))
-                    people_covered.update(range(left, right))
-        for tok in para.doc:  # acronyms the NER missed
-            if (
-                tok.i not in covered
-                and tok.pos_ == "PROPN"
-                and tok.text.isupper()
-                and 2 <= len(tok.text) <= 8
-                and tok.text.lower() not in lexicon().not_organisation_acronyms
-            ):
-                s0 = para.offset + tok.idx
-                entities.append((s0, s0 + len(tok.text), "ORG", tok.dep_ in SUBJECT_DEPS))
-        # layout headers ("Name, role, Organisation") name people the NER may miss
-        if para.seg.role == "heading":
-            m = _LAYOUT.match(para.text)
-            if m:
-                entities.append((para.offset, para.offset + len(m.group("name")), "PERSON", True))
-    return build_registry(article.text, entities, actors)
-
-
-_ROLE_AFTER = re.compile(
-    r"^\s*,\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'/\-]+\s+){0,5}?(?P<noun>[\w’'\-]+)\b"
-)
-
-
-def _person_like(ent, text: str, end: int) -> bool:
-    """An entity the NER called an organisation that reads as a person's name with a role apposition."""
-    words = ent.text.split()
-    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
-        return False
-    if any(
-        bare_word(w) in lexicon().organisation_nouns | lexicon().document_nouns for w in words
-    ) or any(w.isupper() for w in words):
-        return False
-    after = text[end : end + 80]
-    for m in re.finditer(r"[\w’'\-]+", after.split("\n")[0][:60]):
-        if m.group(0).lower() in lexicon().role_nouns:
-            return after.lstrip().startswith(",")
-    return False
-
-
 def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> list[Quote]:
     for para in paras:
         para.qspans = find_quote_spans(para.text)
-    registry = _registry_for(article, paras, actors)
+    registry = build_article_registry(article, paras, actors)
     raws: list[_Raw] = []
     carry: tuple[Source, tuple[int, int] | None, int] | None = (
         None  # current speaker, its mention, paragraph index
@@ -581,7 +459,7 @@ def _colon_source(
     cut = max(lead.rfind(". "), lead.rfind("” "))
     lead_start = cut + 2 if cut >= 0 else 0
     lead = lead[lead_start:]
-    if count_words(lead) > 8 and not _LAYOUT.match(lead):
+    if count_words(lead) > 8 and not LAYOUT_LINE.match(lead):
         return None  # long leads only as "Name, role, organisation:"
     for ent in para.doc.ents:
         if (
@@ -642,7 +520,7 @@ def _bullet_quotes(text: str, para: Para, cue: Cue, lead: tuple[int, int]) -> li
 
 def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, int]] | None:
     """``Name, title, organisation`` on a line of its own: the speaker of the paragraphs below."""
-    m = _LAYOUT.match(para.text)
+    m = LAYOUT_LINE.match(para.text)
     if not m or ends_sentence(para.text):
         return None
     rest = m.group("rest")

@@ -1,6 +1,7 @@
 """Speakers and organisations: an explicit, rule-based resolution stage (no coreference model).
 
-``build_registry`` reads an article once (its parsed paragraphs) and records
+``build_article_registry`` reads an article once (the entities of its parsed paragraphs, passed
+to ``build_registry``) and records
 
 * people, keyed by surname, with the fullest name the article gives (honorifics dropped),
   the organisation the text ties them to (appositions and titles: ``Name, chief executive of X``,
@@ -23,12 +24,14 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from pipeline.cue_words import SUBJECT_DEPS
 from pipeline.lexicon import current as lexicon
 from pipeline.names import same_actor_key
+from pipeline.records import Article
 from pipeline.resources import ActorTable
+from pipeline.segment import is_page_furniture
 
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 ORG_PRONOUNS = {"it", "they", "we"}
@@ -1004,6 +1007,129 @@ def build_registry(
         link_person_context(registry, key, start, end)
     registry.mentions.sort(key=lambda m: m.start)
     return registry
+
+
+# a "Name, role, Organisation" line: a layout header naming a source
+LAYOUT_LINE = re.compile(
+    r"^(?P<name>[A-Z][\w’'\-]+(?:\s+(?:de|van|von|le|da|[A-Z][\w’'\-]+)){1,3})\s*,\s*(?P<rest>[^\n]{3,160})$"
+)
+
+
+def build_article_registry(article: Article, paras: list[Any], actors: ActorTable) -> Registry:
+    """The registry of an article's people and organisations, from its parsed paragraphs.
+
+    ``paras`` are ``pipeline.cues.Para``. NER entities are cleaned up (possessives, a
+    sentence-initial "The", truncated organisation names, people the NER called organisations)
+    and completed with the person names, acronyms and layout-header names it missed.
+    """
+    entities = []
+    for para in paras:
+        if is_page_furniture(para.text):
+            continue  # a breadcrumb's "National" is no organisation
+        for ent in para.doc.ents:
+            if ent.label_ in ("GPE", "LOC"):
+                entities.append(
+                    (para.offset + ent.start_char, para.offset + ent.end_char, "GPE", False)
+                )
+            if ent.label_ not in ("PERSON", "ORG", "NORP"):
+                continue
+            if ent.label_ == "NORP" and (
+                ent.text.lower() not in lexicon().parties or ent.root.dep_ in ("amod", "compound")
+            ):
+                continue
+            text = ent.text
+            start = para.offset + ent.start_char
+            end = para.offset + ent.end_char
+            if (
+                ent.label_ == "ORG"
+                and ent[0].lower_ == "the"
+                and ent[0].is_sent_start
+                and len(ent) > 1
+            ):
+                start = (
+                    para.offset + ent[1].idx
+                )  # a sentence-initial "The" says nothing about the name
+            # drop a possessive tail and leading article
+            m = re.search(r"(?:’s|'s)$", text)
+            if m:
+                end -= len(m.group(0))
+            root = ent.root.head if ent.root.dep_ == "appos" else ent.root
+            # a main-clause subject (not the subject of a reported clause) is what later pronouns continue
+            subject = root.dep_ in SUBJECT_DEPS and root.head.dep_ in ("ROOT", "conj")
+            if ent.label_ == "ORG":  # complete a truncated name, stopping before a person's name
+                m = ORG_NAME_RE.match(article.text, start)
+                if m and m.end() > end and "\n" not in article.text[start : m.end()]:
+                    stop = min(
+                        [
+                            para.offset + e.start_char
+                            for e in para.doc.ents
+                            if e.label_ == "PERSON" and para.offset + e.start_char > start
+                        ]
+                        + [m.end()]
+                    )
+                    end = max(end, min(m.end(), stop))
+                    while end > start and article.text[end - 1] == " ":
+                        end -= 1
+            label = ent.label_
+            if label == "ORG" and (
+                _person_like(ent, article.text, end)
+                or (looks_like_person(ent.text) and actors.lookup(ent.text) is None)
+            ):
+                label = "PERSON"
+            entities.append((start, end, label, subject))
+        covered = {t.i for e in para.doc.ents for t in e}
+        people_covered = {t.i for e in para.doc.ents if e.label_ == "PERSON" for t in e}
+        for tok in para.doc:  # person names the NER missed or called something else
+            if (
+                tok.pos_ == "PROPN"
+                and tok.i not in people_covered
+                and tok.dep_ in ("nsubj", "nsubjpass", "appos", "poss", "pobj", "dobj")
+            ):
+                left, right = propn_chain(tok)
+                name = para.doc[left:right].text
+                if (
+                    (looks_like_person(name) or peer_name(name))  # "Baroness Whitlock"
+                    and actors.lookup(name) is None
+                    and not any(para.doc[k].ent_type_ == "GPE" for k in range(left, right))
+                ):
+                    s0 = para.offset + para.doc[left].idx
+                    e0 = para.offset + para.doc[right - 1].idx + len(para.doc[right - 1].text)
+                    entities = [x for x in entities if not (x[0] < e0 and x[1] > s0)]
+                    entities.append((s0, e0, "PERSON", tok.dep_ in SUBJECT_DEPS))
+                    covered.update(range(left, right))
+                    people_covered.update(range(left, right))
+        for tok in para.doc:  # acronyms the NER missed
+            if (
+                tok.i not in covered
+                and tok.pos_ == "PROPN"
+                and tok.text.isupper()
+                and 2 <= len(tok.text) <= 8
+                and tok.text.lower() not in lexicon().not_organisation_acronyms
+            ):
+                s0 = para.offset + tok.idx
+                entities.append((s0, s0 + len(tok.text), "ORG", tok.dep_ in SUBJECT_DEPS))
+        # layout headers ("Name, role, Organisation") name people the NER may miss
+        if para.seg.role == "heading":
+            m = LAYOUT_LINE.match(para.text)
+            if m:
+                entities.append((para.offset, para.offset + len(m.group("name")), "PERSON", True))
+    return build_registry(article.text, entities, actors)
+
+
+def _person_like(ent, text: str, end: int) -> bool:
+    """An entity the NER called an organisation that reads as a person's name with a role apposition."""
+    words = ent.text.split()
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+        return False
+    if any(
+        bare_word(w) in lexicon().organisation_nouns | lexicon().document_nouns for w in words
+    ) or any(w.isupper() for w in words):
+        return False
+    after = text[end : end + 80]
+    for m in re.finditer(r"[\w’'\-]+", after.split("\n")[0][:60]):
+        if m.group(0).lower() in lexicon().role_nouns:
+            return after.lstrip().startswith(",")
+    return False
 
 
 # ------------------------------------------------------------------------------ mentions in a parse
