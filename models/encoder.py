@@ -15,10 +15,12 @@ import functools
 import os
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
+
+from pipeline.progress import Progress
 
 
 def default_encoder_path() -> str:
@@ -232,6 +234,7 @@ class SentenceEncoder:
         layer: int | None = None,
         max_length: int | None = None,
         prefix: Sequence[int] | None = None,
+        progress: Callable[[str], None] | None = None,
     ):
         """Embeddings of ``texts`` in order; ``bf16`` runs the encoder under bfloat16 autocast;
         ``memo`` takes and keeps embeddings in ``self.memo`` when there is one. With ``layer``
@@ -239,13 +242,21 @@ class SentenceEncoder:
         states): one float32 (tokens, hidden) tensor per text, padding removed, from the same pass.
         With ``prefix`` (a length in characters per text) each row is twice as wide: the mean of
         the token states of the text's first ``prefix[i]`` characters (with the special tokens),
-        normalised, then the embedding of the whole text, both from one pass."""
+        normalised, then the embedding of the whole text, both from one pass. ``progress``
+        receives a line on texts done, rate and time left now and then (training's long pass)."""
         if prefix is not None and len(prefix) != len(texts):
             raise ValueError(
                 f"encode: {len(prefix)} prefix lengths for {len(texts)} texts; give one per text"
             )
         if self.memo is None or not memo or max_length is not None:
-            return self._encode(texts, bf16=bf16, layer=layer, max_length=max_length, prefix=prefix)
+            return self._encode(
+                texts,
+                bf16=bf16,
+                layer=layer,
+                max_length=max_length,
+                prefix=prefix,
+                progress=progress,
+            )
         keys = [
             (t, bf16) if prefix is None else (t, bf16, int(p))
             for t, p in zip(texts, prefix or [None] * len(texts))
@@ -263,6 +274,7 @@ class SentenceEncoder:
                 bf16=bf16,
                 layer=layer,
                 prefix=None if prefix is None else [prefix[j] for j in todo],
+                progress=progress,
             )
             vectors, states = found if layer is not None else (found, None)
             for row, j in enumerate(todo):
@@ -290,8 +302,16 @@ class SentenceEncoder:
         layer: int | None = None,
         max_length: int | None = None,
         prefix: Sequence[int] | None = None,
+        progress: Callable[[str], None] | None = None,
     ):
         hidden = self.model.config.hidden_size
+        bar = (
+            Progress(
+                len(texts), label="frozen encoder pass", unit="texts", say=progress, every=30.0
+            )
+            if progress is not None
+            else None
+        )
         out = np.zeros((len(texts), hidden * (1 if prefix is None else 2)), dtype=np.float32)
         states: list[torch.Tensor | None] = [None] * len(texts)
         for idx in length_batches(texts, self.batch_size):
@@ -326,6 +346,8 @@ class SentenceEncoder:
                     states[i] = (
                         result.hidden_states[layer][row, : int(lengths[row])].float().clone()
                     )
+            if bar is not None:
+                bar.advance(len(idx))
         return out if layer is None else (out, states)
 
 

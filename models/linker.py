@@ -45,13 +45,14 @@ def frozen_features(
     fit: bool = False,
     layer: int | None = None,
     passes: int = 2,
+    progress=None,
 ):
     """[embedding of the quote, embedding of quote + context] per example (``SentenceEncoder``);
     ``fit``: training examples, which may come from the encoder's memo. With ``layer``, returns
     (features, token states of quote + context at that layer), both from the same passes.
     ``passes=2`` embeds the quote in a pass of its own (as sentence-transformers would);
     ``passes=1`` pools the quote's tokens within the quote + context pass (the quote comes first):
-    one pass instead of two."""
+    one pass instead of two. ``progress``: as ``SentenceEncoder.encode``'s."""
     if passes not in (1, 2):
         raise ValueError(
             f"frozen features: passes={passes}; use 1 (quote pooled within its context's pass) or 2"
@@ -59,10 +60,15 @@ def frozen_features(
     joined = [f"{e.text} {e.context}" for e in examples]
     if passes == 1:
         return encoder.encode(
-            joined, bf16=bf16, memo=fit, layer=layer, prefix=[len(e.text) for e in examples]
+            joined,
+            bf16=bf16,
+            memo=fit,
+            layer=layer,
+            prefix=[len(e.text) for e in examples],
+            progress=progress,
         )
-    quote = encoder.encode([e.text for e in examples], bf16=bf16, memo=fit)
-    context = encoder.encode(joined, bf16=bf16, memo=fit, layer=layer)
+    quote = encoder.encode([e.text for e in examples], bf16=bf16, memo=fit, progress=progress)
+    context = encoder.encode(joined, bf16=bf16, memo=fit, layer=layer, progress=progress)
     if layer is None:
         return np.hstack([quote, context])
     return np.hstack([quote, context[0]]), context[1]
@@ -266,6 +272,7 @@ class FrozenLinker:
         bf16: bool = False,
         layer: int | None = None,
         fit: bool = False,
+        progress=None,
     ):
         """The frozen features of ``examples`` (``passes`` encoder passes per quote), which
         ``predict_proba`` and ``polarity_proba`` take, so that one computation serves both;
@@ -277,6 +284,7 @@ class FrozenLinker:
             fit=fit,
             layer=layer,
             passes=self.passes,
+            progress=progress,
         )
 
     def fit(

@@ -369,9 +369,13 @@ class StanceModel:
         encoder = self.linker_.frozen_encoder()
         start = split_layer(encoder.model, self.polarity_layers)
         clock = time.perf_counter()
-        X, states = self.linker_.features(examples, layer=start, fit=True)
+        X, states = self.linker_.features(examples, layer=start, fit=True, progress=say)
         self.train_phases_["frozen encoder pass"] = round(time.perf_counter() - clock, 1)
         clock = time.perf_counter()
+        say(
+            "fitting the per-target and polarity regressions"
+            + (" on the embeddings and the words" if self.linker_words > 0 else "")
+        )
         self.linker_.fit(examples, self.target_ids_, X=X)
         self.train_phases_["logistic regressions"] = round(time.perf_counter() - clock, 1)
         clock = time.perf_counter()

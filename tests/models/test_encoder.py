@@ -86,6 +86,14 @@ def test_inference_batches_are_small_on_cpu_and_do_not_change_embeddings():
     _, states = default.encode(texts, layer=2)
     _, wide = whole.encode(texts, layer=2)
     assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(states, wide))
+    # the long training pass says how far it is; the memo path says it for the texts it embeds
+    lines: list[str] = []
+    default.memo = {}
+    default.encode(texts, memo=True, progress=lines.append)
+    assert lines and lines[-1].startswith("frozen encoder pass: 20/20")
+    lines.clear()
+    default.encode(texts, memo=True, progress=lines.append)  # all in the memo: nothing to say
+    assert lines == []
 
 
 def _rss_anon_mib() -> float:
