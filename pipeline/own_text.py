@@ -41,8 +41,12 @@ from pipeline.speakers import (
 
 _NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|de|van|von|da|le|la|of)){1,4}"
 _BYLINE = re.compile(
-    rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+)?(?:[Bb]y|[Aa]uthor:))\s+(?P<name>{_NAME})(?P<rest>.*)$"
-)  # "By Jo Bloggs", "Posted by …", "Interview by …" (the lead tells a journalist's)
+    rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+(?:on\s+[\w ,]{{3,30}}?\s+)?)?(?:[Bb]y|[Aa]uthor:))\s+"
+    rf"(?P<name>{_NAME})(?P<rest>.*)$"
+)  # "By Jo Bloggs", "Posted by …", "Posted on 3 May 2023 by …" (the lead tells a journalist's)
+_META_FIELD = re.compile(
+    r"\b(?:\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d+\s*min(?:ute)?s?\s+read)\b"
+)  # a date or a reading time: the fields of a post's meta line
 _NAME_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?P<rest>(?:[,|–—-].*)?)$")
 _TITLE_ORG = re.compile(
     rf"^\s*(?:(?:[Ss]tatement|[Rr]esponse|[Cc]omment)\s+(?:from|by)\s+(?P<org1>{ORG_NAME})"
@@ -157,6 +161,9 @@ def _site_org(text: str, article: Article, registry: Registry) -> tuple[str, tup
         head = line.split("|")[0].strip()
         if _org_like(head) and (("|" in line) or _has_org_word(head)):
             return registry.org_name(head), (start, start + len(head))
+        # the page prints its publisher's name as its site line: metadata and page agree
+        if article.publisher and head.lower() == article.publisher.strip().lower():
+            return registry.org_name(head), (start, start + len(head))
     if article.publisher and _org_like(article.publisher):
         return registry.org_name(article.publisher), None
     return None
@@ -203,11 +210,29 @@ def page_source(
         return None
     first_body = body[0][0] if body else len(text)
     author = None
-    for start, line in _lines(text[:first_body])[:_HEADER_LINES]:
-        head = line.split(",")[0].split("|")[0]
-        m = _BYLINE.match(line) or (
-            _NAME_LINE.match(line) if looks_like_person(head) and not _publication(head) else None
-        )
+    header = _lines(text[:first_body])[:_HEADER_LINES]
+    publisher = (article.publisher or "").strip().lower()
+    # an explicit byline anywhere in the header beats a bare name line above it (a site's name
+    # at the top of the page looks like a person's to the name test)
+    bylines = [(start, _BYLINE.match(line)) for start, line in header if _BYLINE.match(line)]
+    name_lines = [
+        (start, _NAME_LINE.match(line))
+        for start, line in header
+        if looks_like_person(head := line.split(",")[0].split("|")[0])
+        and not _publication(head)
+        and head.strip().lower() != publisher
+    ]
+    # a blog's meta line, "27 May 2022 | Jo Bloggs | 6 min read": the name field is the author
+    meta_names = [
+        (start + offset, _NAME_LINE.match(field))
+        for start, line in header
+        if "|" in line and _META_FIELD.search(line)
+        for offset, field in _fields(line)
+        if _NAME_LINE.match(field)
+        and looks_like_person(field.strip())
+        and field.strip().lower() != publisher
+    ]
+    for start, m in bylines or meta_names or name_lines:
         if m is None:
             continue
         name = strip_honorifics(m.group("name").strip())
@@ -238,6 +263,15 @@ def page_source(
     if site is None:
         return None
     return PageSource(None, site[0], site[1], "page")
+
+
+def _fields(line: str) -> list[tuple[int, str]]:
+    """The ``|``-separated fields of a line with their offsets in it."""
+    out, offset = [], 0
+    for field in line.split("|"):
+        out.append((offset, field))
+        offset += len(field) + 1
+    return out
 
 
 def _covered(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:

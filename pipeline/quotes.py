@@ -107,8 +107,11 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
             raws.extend(_bullet_quotes(article.text, para, *listing))
             continue
         listing = None
-        if para.seg.role == "heading":
-            block = _layout_header(para, registry)
+        header = _layout_header(para, registry) if _colon_header(para) else None
+        if header is None and para.text.rstrip().endswith(":"):
+            block = None  # a lead-in to something else ends the statement under a header
+        if para.seg.role == "heading" or header is not None:
+            block = header if header is not None else _layout_header(para, registry)
             block_context = (para.offset, para.offset + len(para.text))
             carry = None
             continue
@@ -387,6 +390,9 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
         others = [r for r in inside if not is_own(r)]
         if sum(r.end - r.start for r in others) >= 0.5 * (e - s):
             continue  # somebody else's quotation, not the page's voice
+        sentences = [abs_span(by_start[s], sent) for sent in by_start[s].doc.sents]
+        if others and all(any(r.start < se and ss < r.end for r in others) for ss, se in sentences):
+            continue  # every sentence reports somebody else ("he told us that …"): a report
         kept = [r for r in kept if r not in inside or r in others]
         kept.append(
             _Raw(s, e, "block", own, source.mention, None, (s, e), by_start[s].seg.index, True)
@@ -518,10 +524,26 @@ def _bullet_quotes(text: str, para: Para, cue: Cue, lead: tuple[int, int]) -> li
     return out
 
 
+def _colon_header(para: Para) -> bool:
+    """``Name, title, organisation:`` as a paragraph of its own (a round-up's reaction header;
+    the segmenter keeps a line ending in a colon in the body, as a lead-in)."""
+    line = para.text.strip()
+    return (
+        line.endswith(":")
+        and "\n" not in line
+        and count_words(line) <= 16
+        # "Jo Bloggs, director at X, said:" introduces a quotation; a header has no verb
+        and not any(t.pos_ in ("VERB", "AUX") for t in para.doc)
+    )
+
+
 def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, int]] | None:
-    """``Name, title, organisation`` on a line of its own: the speaker of the paragraphs below."""
-    m = LAYOUT_LINE.match(para.text)
-    if not m or ends_sentence(para.text):
+    """``Name, title, organisation`` on a line of its own (or ending in a colon): the speaker of
+    the paragraphs below."""
+    line = para.text.rstrip()
+    line = line[:-1] if line.endswith(":") else line
+    m = LAYOUT_LINE.match(line)
+    if not m or ends_sentence(line):
         return None
     rest = m.group("rest")
     if not (any(bare_word(w) in lexicon().role_nouns for w in rest.split()) or "," in rest):

@@ -536,7 +536,7 @@ _AFTER_OF = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|for|from|with)\s+(?P<org>{ORG_NAME})"
 )
 _AFTER_LAYOUT = re.compile(
-    rf"^\s*,\s*(?P<role>[^,\n]{{2,60}}?),\s*(?P<org>{ORG_NAME})\s*(?:\(\s*[A-Z][A-Za-z&]{{1,9}}\s*\))?\s*$"
+    rf"^\s*,\s*(?P<role>[^,\n]{{2,60}}?),\s*(?P<org>{ORG_NAME})\s*(?:\(\s*[A-Z][A-Za-z&]{{1,9}}\s*\))?\s*:?\s*$"
 )
 _AFTER_OF_DESCRIBED = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|with)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z][\w’'\-]*\s+){{1,5}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"

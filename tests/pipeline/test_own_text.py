@@ -247,3 +247,58 @@ def test_a_practitioner_signs_from_work_as_the_lexicon_lists_occupations(nlp):
     lexicon = replace(bundled.lexicon, practitioner_nouns=english().practitioner_nouns - {"nurse"})
     stage = QuoteStage(replace(bundled, lexicon=lexicon), nlp=nlp)
     assert stage([Article(id="t", text=NURSE_LETTER)]).results[0].quotes == ()
+
+
+CHARITY_BLOG = """Skip to content
+
+Tidewater Carers Circle
+
+Home | About us | Blog | Donate
+
+What the ferry strategy means for island carers
+
+Posted on 4 March 2024 by Mira Castell, Chief Executive
+
+Yesterday the department published its ferry strategy. I read it overnight so that the carers we support do not have to.
+
+I am glad that the night crossings are safe. Our carers have asked for that for years.
+
+But I am disappointed that fares are left for another day, and we will keep saying so."""
+
+
+def test_a_blog_post_is_its_bylined_authors_not_the_sites_name_line(nlp):
+    # the site's name line above the byline is not a person; "Posted on DATE by" is a byline
+    found = quotes(nlp, CHARITY_BLOG, publisher="Tidewater Carers Circle")
+    blocks = [q for q in found if q[0] == "block"]
+    assert blocks and all(
+        (q[1], q[2]) == ("Mira Castell", "Tidewater Carers Circle") for q in blocks
+    )
+    assert blocks[-1][3].startswith("But I am disappointed")
+
+
+def test_a_posts_meta_line_names_its_author(nlp):
+    page = CHARITY_BLOG.replace(
+        "Posted on 4 March 2024 by Mira Castell, Chief Executive",
+        "4 March 2024 | Mira Castell | 4 min read",
+    )
+    found = quotes(nlp, page, publisher="Tidewater Carers Circle")
+    blocks = [q for q in found if q[0] == "block"]
+    assert blocks and all(
+        (q[1], q[2]) == ("Mira Castell", "Tidewater Carers Circle") for q in blocks
+    )
+
+
+def test_a_paragraph_that_only_reports_others_is_no_block_of_the_page(nlp):
+    page = CHARITY_BLOG.replace(
+        "But I am disappointed",
+        "When our chair and I met the minister, Ravi Dunmore, in May, he told us that the "
+        "department was reviewing fares. In a letter last week, Mr Dunmore added that a "
+        "decision would follow in the autumn.\n\nBut I am disappointed",
+    )
+    found = quotes(nlp, page, publisher="Tidewater Carers Circle")
+    assert not any(q[0] == "block" and "Ravi Dunmore" in q[3] for q in found)
+    reports = [q for q in found if q[1] == "Ravi Dunmore"]
+    assert [q[0] for q in reports] == ["indirect", "indirect"]
+    assert reports[0][3] == "the department was reviewing fares"
+    # the author's own view paragraphs around it stay hers
+    assert sum(q[0] == "block" and q[1] == "Mira Castell" for q in found) == 3

@@ -235,6 +235,29 @@ def test_layout_block(nlp):
     assert quotes[1].text == "Councils cannot plan properly on one-year settlements."
 
 
+def test_a_reaction_header_ending_in_a_colon_is_a_layout_header(nlp):
+    # a round-up's "Name, role, Organisation:" header, which the segmenter keeps in the body
+    quotes = quotes_of(
+        nlp,
+        "Here is what the sector said.",
+        "Priya Das, chief executive, Harbour Homes:",
+        "We welcome the extra money but we need it much sooner than planned.",
+        "The review also recommends:",
+        "- a register of landlords",
+        roles=("body", "body", "body", "body", "body"),
+    )
+    blocks = [q for q in quotes if q.kind == "block"]
+    assert [(q.speaker, q.organisation, q.text) for q in blocks] == [
+        (
+            "Priya Das",
+            "Harbour Homes",
+            "We welcome the extra money but we need it much sooner than planned.",
+        )
+    ]
+    # a lead-in that names no one is not a header: its bullet stays the document's
+    assert any(q.text == "a register of landlords" for q in quotes)
+
+
 # --- speakers and organisations -----------------------------------------------------------------
 
 
