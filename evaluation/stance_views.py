@@ -179,7 +179,7 @@ def main(argv=None) -> int:
     memo = pickle.loads(cache_file.read_bytes()) if cache_file.exists() else {}
 
     def key(e):  # the encoder memo's key of a one-pass embedding
-        return (f"{e.text} {e.context}", False, len(e.text))
+        return (view_text(e), False, len(e.text))
 
     missing = [e for e in synthetic + gold + heldout if key(e) not in memo]
     if missing:

@@ -16,10 +16,16 @@ from typing import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from models.examples import Example
-from models.linker import frozen_features, polarity_regression, target_regressions, with_targets
+from models.linker import (
+    frozen_features,
+    polarity_regression,
+    target_regressions,
+    view_text,
+    with_targets,
+    word_vectoriser,
+)
 from pipeline.records import Stance
 from pipeline.resources import Target
 
@@ -60,10 +66,10 @@ class LinearBaseline:
         self.seed = seed
 
     def _featurise(self, examples: Sequence[Example], *, fit: bool = False):
-        texts = [f"{e.text} {e.context}" for e in examples]
+        texts = [view_text(e) for e in examples]
         if self.features == "tfidf":
             if fit:
-                self.vectoriser_ = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+                self.vectoriser_ = word_vectoriser()
                 return self.vectoriser_.fit_transform(texts)
             return self.vectoriser_.transform(texts)
         if self.features == "embedding":

@@ -57,7 +57,7 @@ def frozen_features(
         raise ValueError(
             f"frozen features: passes={passes}; use 1 (quote pooled within its context's pass) or 2"
         )
-    joined = [f"{e.text} {e.context}" for e in examples]
+    joined = [view_text(e) for e in examples]
     if passes == 1:
         return encoder.encode(
             joined,
@@ -186,6 +186,11 @@ def _polarity_table(clf: LogisticRegression | None, width: int):
         coef_out[STANCES.index(label)] = coef[row]
         intercept_out[STANCES.index(label)] = intercept[row]
     return coef_out, intercept_out
+
+
+def _blend(embedded: np.ndarray, worded: np.ndarray, words: float) -> np.ndarray:
+    """The two views' probabilities averaged with the word view's weight."""
+    return ((1 - words) * embedded + words * worded).astype(np.float32)
 
 
 def _sigmoid(logits) -> np.ndarray:
@@ -347,9 +352,7 @@ class FrozenLinker:
         """The linking threshold per target, averaged over the views as the probabilities are."""
         if not self.has_words:
             return np.asarray(self.thresholds_, dtype=np.float32)
-        return ((1 - self.words) * self.thresholds_ + self.words * self.word_thresholds_).astype(
-            np.float32
-        )
+        return _blend(self.thresholds_, self.word_thresholds_, self.words)
 
     def predict_proba(
         self, examples: Sequence[Example], *, bf16: bool = False, X: np.ndarray | None = None
@@ -362,7 +365,7 @@ class FrozenLinker:
         probs = _sigmoid(X @ self.coef_.T + self.intercept_)
         if self.has_words:
             words = _sigmoid(self._words_of(examples) @ self.word_coef_.T + self.word_intercept_)
-            probs = ((1 - self.words) * probs + self.words * words).astype(np.float32)
+            probs = _blend(probs, words, self.words)
         return probs
 
     @property
@@ -400,7 +403,7 @@ class FrozenLinker:
                 @ self.word_polarity_coef_.T
                 + self.word_polarity_intercept_
             )
-            probs = ((1 - self.words) * probs + self.words * words).astype(np.float32)
+            probs = _blend(probs, words, self.words)
         return probs
 
     def save(self, path: str | Path) -> Path:

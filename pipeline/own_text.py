@@ -28,7 +28,7 @@ from typing import Sequence
 
 from pipeline.lexicon import current as lexicon
 from pipeline.records import Article
-from pipeline.segment import is_page_furniture
+from pipeline.segment import DATE, is_page_furniture
 from pipeline.speakers import (
     ORG_NAME,
     Registry,
@@ -44,9 +44,7 @@ _BYLINE = re.compile(
     rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+(?:on\s+[\w ,]{{3,30}}?\s+)?)?(?:[Bb]y|[Aa]uthor:))\s+"
     rf"(?P<name>{_NAME})(?P<rest>.*)$"
 )  # "By Jo Bloggs", "Posted by …", "Posted on 3 May 2023 by …" (the lead tells a journalist's)
-_META_FIELD = re.compile(
-    r"\b(?:\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d+\s*min(?:ute)?s?\s+read)\b"
-)  # a date or a reading time: the fields of a post's meta line
+_READING_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b")  # a post's meta line: "6 min read"
 _NAME_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?P<rest>(?:[,|–—-].*)?)$")
 _TITLE_ORG = re.compile(
     rf"^\s*(?:(?:[Ss]tatement|[Rr]esponse|[Cc]omment)\s+(?:from|by)\s+(?P<org1>{ORG_NAME})"
@@ -214,7 +212,7 @@ def page_source(
     publisher = (article.publisher or "").strip().lower()
     # an explicit byline anywhere in the header beats a bare name line above it (a site's name
     # at the top of the page looks like a person's to the name test)
-    bylines = [(start, _BYLINE.match(line)) for start, line in header if _BYLINE.match(line)]
+    bylines = [(start, m) for start, line in header if (m := _BYLINE.match(line))]
     name_lines = [
         (start, _NAME_LINE.match(line))
         for start, line in header
@@ -224,13 +222,13 @@ def page_source(
     ]
     # a blog's meta line, "27 May 2022 | Jo Bloggs | 6 min read": the name field is the author
     meta_names = [
-        (start + offset, _NAME_LINE.match(field))
+        (start + field.start(), _NAME_LINE.match(field.group()))
         for start, line in header
-        if "|" in line and _META_FIELD.search(line)
-        for offset, field in _fields(line)
-        if _NAME_LINE.match(field)
-        and looks_like_person(field.strip())
-        and field.strip().lower() != publisher
+        if "|" in line and (DATE.search(line) or _READING_TIME.search(line))
+        for field in re.finditer(r"[^|]+", line)
+        if _NAME_LINE.match(field.group())
+        and looks_like_person(field.group().strip())
+        and field.group().strip().lower() != publisher
     ]
     for start, m in bylines or meta_names or name_lines:
         if m is None:
@@ -263,15 +261,6 @@ def page_source(
     if site is None:
         return None
     return PageSource(None, site[0], site[1], "page")
-
-
-def _fields(line: str) -> list[tuple[int, str]]:
-    """The ``|``-separated fields of a line with their offsets in it."""
-    out, offset = [], 0
-    for field in line.split("|"):
-        out.append((offset, field))
-        offset += len(field) + 1
-    return out
 
 
 def _covered(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:

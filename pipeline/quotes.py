@@ -107,14 +107,15 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
             raws.extend(_bullet_quotes(article.text, para, *listing))
             continue
         listing = None
-        header = _layout_header(para, registry) if _colon_header(para) else None
-        if header is None and para.text.rstrip().endswith(":"):
-            block = None  # a lead-in to something else ends the statement under a header
-        if para.seg.role == "heading" or header is not None:
-            block = header if header is not None else _layout_header(para, registry)
+        heading = para.seg.role == "heading"
+        header = _layout_header(para, registry) if heading or _colon_header(para) else None
+        if heading or header is not None:
+            block = header
             block_context = (para.offset, para.offset + len(para.text))
             carry = None
             continue
+        if para.text.rstrip().endswith(":"):
+            block = None  # a lead-in to something else ends the statement under a header
         para_raws: list[_Raw] = []
         cues = find_cues(para, registry)
         valid = [c for c in cues if not c.blocked]

@@ -31,7 +31,8 @@ _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DATE = re.compile(
+# a written date ("3 May 2023", "May 3, 2023", ISO, slashes); own_text reads meta lines with it
+DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b,?\s*\d{{2,4}}?|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
     re.IGNORECASE,
@@ -174,7 +175,7 @@ def is_page_furniture(line: str) -> bool:
     return bool(
         _cues().furniture.match(line)
         or furniture_key(line) in lexicon().page_furniture
-        or (_DATE.search(line) and _words(line) <= 8)
+        or (DATE.search(line) and _words(line) <= 8)
         or (_BREADCRUMB.match(line) and _words(line) <= 10)
     )
 
@@ -184,7 +185,7 @@ def _looks_like_commenter(text: str) -> bool:
     if _words(text) > 12:
         return False
     return bool(
-        _DATE.search(text)
+        DATE.search(text)
         and (_TIME.search(text) or text.rstrip().endswith("#") or _words(text) <= 8)
     ) or bool(
         _TIME.search(text)
@@ -290,7 +291,7 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
         # unless a byline/dateline comes first (then the body has begun)
         for k in range(head_idx + 1, min(n, head_idx + 4)):
             p = paras[k]
-            if _BYLINE.match(p.text) or (_is_short(p.text) and _DATE.search(p.text)):
+            if _BYLINE.match(p.text) or (_is_short(p.text) and DATE.search(p.text)):
                 break
             if p.role == "body":
                 if _words(p.text) <= 60 and _is_standfirst(
