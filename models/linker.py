@@ -247,13 +247,16 @@ class FrozenLinker:
         passes: int = 2,
         calibrate: bool = False,
         words: float = 0.0,
+        polarity_words: float | None = None,
     ):
         """``encoder``: a name known to ``models.encoder.encoder_path`` or a folder; None is MiniLM;
         ``passes``: encoder passes per quote (``frozen_features``); ``calibrate``: learn a
         linking threshold per target (``calibrated_thresholds``; otherwise 0.5 for all);
-        ``words``: the word view's weight in every average (0: embeddings alone)."""
-        if not 0.0 <= words <= 1.0:
-            raise ValueError(f"FrozenLinker: words={words}; use a weight from 0 to 1")
+        ``words``: the word view's weight in the relevance and threshold averages (0: embeddings
+        alone); ``polarity_words``: its weight in the polarity average (None: ``words``)."""
+        for name, weight in (("words", words), ("polarity_words", polarity_words)):
+            if weight is not None and not 0.0 <= weight <= 1.0:
+                raise ValueError(f"FrozenLinker: {name}={weight}; use a weight from 0 to 1")
         self.calibrate = calibrate
         self.C = C
         self.seed = seed
@@ -262,6 +265,7 @@ class FrozenLinker:
         self.polarity = polarity
         self.passes = passes
         self.words = words
+        self.polarity_words = polarity_words
 
     def frozen_encoder(self, *, bf16: bool = False):
         """The frozen encoder; for bfloat16 inference a copy whose weights are held in bfloat16
@@ -403,8 +407,12 @@ class FrozenLinker:
                 @ self.word_polarity_coef_.T
                 + self.word_polarity_intercept_
             )
-            probs = _blend(probs, words, self.words)
+            probs = _blend(probs, words, self.polarity_weight_of_words)
         return probs
+
+    @property
+    def polarity_weight_of_words(self) -> float:
+        return self.words if self.polarity_words is None else self.polarity_words
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -420,6 +428,7 @@ class FrozenLinker:
                 terms[k] = term
             extra |= {
                 "words": self.words,
+                "polarity_words": self.polarity_weight_of_words,
                 "word_terms": terms.astype(str),
                 "word_idf": self.vectoriser_.idf_.astype(np.float32),
                 "word_coef": self.word_coef_,
@@ -460,6 +469,9 @@ class FrozenLinker:
             device=device,
             passes=passes,
             words=float(data["words"]) if "words" in data.files else 0.0,
+            polarity_words=float(data["polarity_words"])
+            if "polarity_words" in data.files
+            else None,
         )
         linker.coef_ = data["coef"]
         linker.intercept_ = data["intercept"]

@@ -1,30 +1,29 @@
-"""The stance model: one fine-tuned encoder, two decisions, two kinds of pass.
+"""The stance model: which targets a quote addresses (relevance) and its stance toward each
+(support / oppose / neutral).
 
-1. **Relevance** (which targets a quote addresses): the encoder reads the quote in context once
-   (``speaker (organisation) cue: words | context: ...``) and a multi-label head scores every
-   target. The head starts as a zero-shot retriever (each target's row is the embedding of its
-   title, description and aliases, so the score is a scaled cosine) and is fine-tuned with the
-   encoder; a learned weight adds the alias matches of ``targets.yaml``.
-2. **Polarity** (support / oppose / neutral toward one target): by default the split
-   cross-encoder of ``models.polarity``: the top ``polarity_layers`` layers of the frozen linker's
-   stronger encoder (all-mpnet-base-v2), fine-tuned over the target's token states joined to the
-   quote's, which the linker's pass computes anyway. With ``polarity_layers=0``, the MiniLM
-   encoder reads the pair (target title + description, quote in context) as a cross-encoder
-   and a second head classifies it. Only gold (quote, target) pairs train either.
+As shipped (the defaults):
 
-Relevance is the average of the fine-tuned head's probability and that of a frozen-embedding
-linker (``models.linker``: per-target logistic regression on the embeddings of a stronger encoder
-as shipped, ``linker_encoder``: all-mpnet-base-v2 by default), weighted by ``linker_weight``
-(0 turns the linker off). Polarity likewise averages the cross-encoder's probabilities with a
-logistic regression on the same frozen embeddings plus the target, weighted by
-``polarity_weight`` (0: the cross-encoder alone); it reuses the linker's embeddings.
+1. **Relevance**: per-target logistic regressions on two views of the quote in context, their
+   probabilities and calibrated thresholds averaged (``models.linker``): frozen sentence
+   embeddings from one pass of ``linker_encoder`` (all-MiniLM-L6-v2), and TF-IDF words and word
+   pairs (weight ``linker_words``).
+2. **Polarity** of each linked target: the split cross-encoder of ``models.polarity``, whose top
+   ``polarity_layers`` layers of the same encoder (all six of MiniLM's) are fine-tuned over the
+   target's token states joined to the quote's, which the linker's pass computes anyway;
+   averaged with the linker's polarity regressions (their weight ``polarity_weight``; within
+   them, the word view's weight ``linker_polarity_words``).
 
-Inference costs one MiniLM pass per quote and the frozen linker's pass per quote through its
-encoder (``linker_passes=1``: the quote's embedding is pooled from its tokens in the quote +
-context pass; 2 embeds the quote alone in a second pass), plus, per linked target, two mpnet
-layers over the joined states (with ``polarity_layers=0``: one MiniLM pass per linked target
-instead). ``bf16`` runs them under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin
-of a fitted model).
+The fine-tuned MiniLM relevance head of earlier versions (``linker_weight`` < 1: a multi-label
+head over the encoder's pass, started as a zero-shot retriever from the targets' embeddings,
+plus alias matches) and its pair cross-encoder (``polarity_layers=0``) remain settings; with the
+defaults they are not trained. ``linker_encoder="all-mpnet-base-v2"`` (assembled by `make
+install`) is the stronger, 110 M-parameter encoder: about five times slower to train and run on
+a CPU for the same held-out accuracy (README).
+
+Inference costs the frozen encoder's pass per quote (``linker_passes=1``: the quote's embedding
+is pooled from its tokens in the quote + context pass), the fine-tuned layers over the joined
+states per linked target, and a sparse product for the word view. ``bf16`` runs the encoder
+under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin of a fitted model).
 
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
 attributes ending in ``_``; ``save``/``load`` write and read the weights, tokenizer and model card.
@@ -48,7 +47,6 @@ from torch import nn
 from models.candidates import alias_patterns
 from models.encoder import (
     MINILM,
-    MPNET,
     balanced_class_weights,
     default_encoder_path,
     encoder_path,
@@ -148,14 +146,15 @@ class StanceModel:
         max_targets: int = 3,
         linker_weight: float = 1.0,
         polarity_weight: float = 0.8,
-        polarity_layers: int = 2,
+        polarity_layers: int = 6,
         polarity_epochs: int = 2,
-        polarity_lr: float = 2e-5,
+        polarity_lr: float = 5e-5,
         linker_C: float = 4.0,
-        linker_encoder: str = MPNET,
+        linker_encoder: str = MINILM,
         linker_passes: int = 1,
         calibrate_links: bool = True,
         linker_words: float = 0.5,
+        linker_polarity_words: float | None = 0.8,
         polarity_max_pairs: int | None = 1500,
         seed: int = 13,
         device: str = "auto",
@@ -185,6 +184,7 @@ class StanceModel:
         self.linker_passes = linker_passes
         self.calibrate_links = calibrate_links
         self.linker_words = linker_words
+        self.linker_polarity_words = linker_polarity_words
         self.polarity_max_pairs = polarity_max_pairs
         self.seed = seed
         self.device = device
@@ -195,7 +195,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes calibrate_links linker_words polarity_max_pairs seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes calibrate_links linker_words linker_polarity_words polarity_max_pairs seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -247,6 +247,7 @@ class StanceModel:
                 passes=self.linker_passes,
                 calibrate=self.calibrate_links,
                 words=self.linker_words,
+                polarity_words=self.linker_polarity_words,
             )
             if self.polarity_layers > 0:
                 self._fit_splitter(examples, say)
@@ -878,6 +879,9 @@ class StanceModel:
             # settings of a linker saved before they existed: two passes, no word view
             model.linker_passes = model.linker_.passes
             model.linker_words = model.linker_.words if model.linker_.has_words else 0.0
+            model.linker_polarity_words = (
+                model.linker_.polarity_words if model.linker_.has_words else None
+            )
             if model.linker_.target_ids_ != model.target_ids_:
                 raise ValueError(
                     f"{path}: {LINKER} was saved for other targets than the model; retrain"

@@ -94,6 +94,7 @@ def train_model(
     epochs: int | None = None,
     seed: int = 13,
     linker_encoder: str | None = None,
+    polarity_layers: int | None = None,
     max_examples: int | None = None,
     if_stale: bool = False,
     progress: Callable[[str], None] = _say,
@@ -110,7 +111,9 @@ def train_model(
         reason = stale_reason(
             out,
             data_files=data_files,
-            params=StanceModel(**_settings(device, epochs, seed, linker_encoder)).get_params(),
+            params=StanceModel(
+                **_settings(device, epochs, seed, linker_encoder, polarity_layers)
+            ).get_params(),
         )
         if reason is None:
             progress(
@@ -123,7 +126,7 @@ def train_model(
         examples = examples[:max_examples]
     if not examples:
         raise ValueError(f"no training data: {synthetic_path} and {gold_dir} are empty")
-    model = StanceModel(**_settings(device, epochs, seed, linker_encoder)).fit(
+    model = StanceModel(**_settings(device, epochs, seed, linker_encoder, polarity_layers)).fit(
         examples, targets, progress=progress
     )
     card = {
@@ -179,7 +182,11 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
 
 
 def _settings(
-    device: str, epochs: int | None, seed: int, linker_encoder: str | None = None
+    device: str,
+    epochs: int | None,
+    seed: int,
+    linker_encoder: str | None = None,
+    polarity_layers: int | None = None,
 ) -> dict:
     """StanceModel settings from the command line; unset ones keep the model's defaults."""
     return {
@@ -187,6 +194,7 @@ def _settings(
         "seed": seed,
         **({"epochs": epochs} if epochs is not None else {}),
         **({"linker_encoder": linker_encoder} if linker_encoder else {}),
+        **({"polarity_layers": polarity_layers} if polarity_layers is not None else {}),
     }
 
 

@@ -53,7 +53,7 @@ def run(
     int8: bool = typer.Option(
         False,
         "--int8/--no-int8",
-        help="Dynamic int8 quantisation of the stance model's Linear layers (CPU only).",
+        help="Dynamic int8 quantisation of the optional fine-tuned relevance head's encoder (CPU only); the frozen encoder and polarity layers stay float (their int8 embeddings drift: models/README.md).",
     ),
     bf16: Optional[bool] = typer.Option(
         None,
@@ -166,7 +166,12 @@ def train(
     linker_encoder: Optional[str] = typer.Option(
         None,
         "--linker-encoder",
-        help="Frozen linker's encoder: all-mpnet-base-v2 (default) or all-MiniLM-L6-v2 (about 0.6 GiB less memory in a run, lower accuracy: README).",
+        help="Frozen encoder of the linker and the polarity layers: all-MiniLM-L6-v2 (default) or all-mpnet-base-v2 (about five times slower on a CPU, the same held-out accuracy: README); with mpnet, --polarity-layers 2.",
+    ),
+    polarity_layers: Optional[int] = typer.Option(
+        None,
+        "--polarity-layers",
+        help="Top layers of that encoder fine-tuned for polarity (default: all 6 of MiniLM).",
     ),
 ) -> None:
     """Fine-tune the stance model on the synthetic lines and all gold labels."""
@@ -185,6 +190,7 @@ def train(
             seed=seed,
             if_stale=if_stale,
             linker_encoder=linker_encoder,
+            polarity_layers=polarity_layers,
         )
 
 
@@ -311,7 +317,9 @@ def stance(
     ),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
     int8: bool = typer.Option(
-        False, "--int8/--no-int8", help="Dynamic int8 quantisation (CPU only)."
+        False,
+        "--int8/--no-int8",
+        help="Dynamic int8 quantisation of the optional relevance head's encoder (CPU only).",
     ),
     bf16: Optional[bool] = typer.Option(
         None, "--bf16/--no-bf16", show_default="on where the hardware runs bfloat16 natively"

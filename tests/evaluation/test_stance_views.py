@@ -40,7 +40,7 @@ def test_every_view_is_scored_on_the_same_test_quotes():
         ex("y", "We oppose the hospital.", "hospital", "oppose"),
     ]
     out = evaluate(TRAIN, test, fake_embed, ["pay", "hospital"])
-    assert set(out) == {"embeddings", "words", "average"}
+    assert set(out) == {"embeddings", "words", "average", "average, polarity words 0.8"}
     for gold, predicted, given in out.values():
         assert gold == test and len(predicted) == len(given) == 2
         # with gold targets every test quote gets exactly its gold target

@@ -239,3 +239,14 @@ def test_the_word_view_is_averaged_with_the_embeddings_and_round_trips(tmp_path)
     assert not FrozenLinker.load(plain.save(tmp_path / "plain.npz")).has_words
     with pytest.raises(ValueError, match="weight from 0 to 1"):
         FrozenLinker(words=1.5)
+    with pytest.raises(ValueError, match="polarity_words=-0.1"):
+        FrozenLinker(words=0.5, polarity_words=-0.1)
+    # the polarity average may weigh the words apart from relevance
+    apart = FrozenLinker(C=4.0, calibrate=True, words=0.25, polarity_words=0.75).fit(POLAR, targets)
+    np.testing.assert_allclose(apart.predict_proba(quotes, X=X), both.predict_proba(quotes, X=X))
+    expected = 0.25 * plain.polarity_proba(X, pairs)
+    for c, label in enumerate(clf.classes_):
+        expected[:, ("support", "oppose", "neutral").index(label)] += 0.75 * word_polarity[:, c]
+    np.testing.assert_allclose(apart.polarity_proba(X, pairs, examples=quotes), expected, atol=1e-5)
+    again = FrozenLinker.load(apart.save(tmp_path / "apart.npz"))
+    assert (again.words, again.polarity_weight_of_words) == (0.25, 0.75)

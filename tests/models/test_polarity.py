@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from models.encoder import MINILM, MPNET, shared_encoder
-from models.polarity import SplitCrossEncoder, _Top, split_layer
+from models.polarity import SplitCrossEncoder, _Top, length_buckets, split_layer
 
 QUOTES = [
     "We warmly welcome the pay rise for nurses.",
@@ -50,6 +50,27 @@ def test_the_copied_top_layers_over_one_segment_reproduce_the_encoder(name):
                 **encoder.tokenizer([text], return_tensors="pt")
             ).last_hidden_state[0]
             assert torch.allclose(hidden[0], full, atol=1e-4)
+
+
+def test_length_buckets_cover_the_sample_once_and_pad_less_than_random_batches():
+    rng = np.random.default_rng(3)
+    lengths = [int(x) for x in rng.integers(20, 130, size=300)]
+    order = torch.randperm(300, generator=torch.Generator().manual_seed(1)).tolist()[:250]
+    batches = length_buckets(order, lengths, 16, torch.Generator().manual_seed(2), window=4)
+    assert sorted(i for b in batches for i in b) == sorted(order)
+    assert len(batches) == 16  # ceil(250 / 16): as many steps as unsorted batches
+    assert sum(len(b) < 16 for b in batches) == 1
+
+    def padding(bs):
+        return sum(max(lengths[i] for i in b) * len(b) - sum(lengths[i] for i in b) for b in bs)
+
+    plain = [order[s : s + 16] for s in range(0, 250, 16)]
+    assert padding(batches) < padding(plain) / 2
+    # windows keep randomness: every batch's members come from one window of the order
+    window_of = {i: k // 64 for k, i in enumerate(order)}
+    assert all(len({window_of[i] for i in b}) == 1 for b in batches)
+    again = length_buckets(order, lengths, 16, torch.Generator().manual_seed(2), window=4)
+    assert again == batches
 
 
 def test_split_layer_checks_the_count():

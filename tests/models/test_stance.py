@@ -286,9 +286,11 @@ def test_freezing_keeps_only_the_top_layers_trainable():
 
 
 def test_relevance_averages_the_head_with_the_frozen_linker_and_round_trips(tmp_path, monkeypatch):
-    model = StanceModel(device="cpu", epochs=0, linker_weight=0.5, calibrate_links=False).fit(
-        TRAIN, TARGETS
-    )
+    from models.encoder import MPNET
+
+    model = StanceModel(
+        device="cpu", epochs=0, linker_weight=0.5, calibrate_links=False, linker_encoder=MPNET
+    ).fit(TRAIN, TARGETS)
     quotes = [
         ex("x", "Nurses need more money in their pay packets."),
         ex("y", "The hospital plans were approved."),
@@ -329,7 +331,7 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
         ex("y", "The hospital plans were approved."),
     ]
     model = StanceModel(device="cpu", epochs=0, linker_encoder=MINILM).fit(TRAIN, TARGETS)
-    assert StanceModel().linker_encoder == MPNET
+    assert StanceModel().linker_encoder == MINILM != MPNET
     assert model.linker_.frozen_encoder().model.config.hidden_size == 384
     model.save(tmp_path / "m")
     card = json.loads((tmp_path / "m" / "model_card.json").read_text())
@@ -430,8 +432,17 @@ def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path
     from models.encoder import MINILM
     from models.polarity import SplitCrossEncoder
 
+    # as shipped, all six of MiniLM's layers: the split is at the embedding layer
+    full = StanceModel(device="cpu", epochs=0, polarity_epochs=1).fit(TRAIN, TARGETS)
+    assert full.linker_encoder == MINILM and full.splitter_.start_ == 0
+    assert full.polarity_scores(TRAIN[:2], [(0, "pay-rise")]).shape == (1, 3)
     model = StanceModel(
-        device="cpu", epochs=0, linker_encoder=MINILM, polarity_epochs=20, polarity_lr=1e-4
+        device="cpu",
+        epochs=0,
+        linker_encoder=MINILM,
+        polarity_layers=2,
+        polarity_epochs=20,
+        polarity_lr=1e-4,
     ).fit(TRAIN, TARGETS)
     assert (
         isinstance(model.splitter_, SplitCrossEncoder) and model.splitter_.start_ == 4

@@ -47,12 +47,12 @@ def test_stale_reasons_name_what_changed(tmp_path):
     )
     from models.train import _settings
 
-    minilm = StanceModel(
-        **_settings("cpu", None, 13, "all-MiniLM-L6-v2")
-    ).get_params()  # train --linker-encoder
+    mpnet = StanceModel(
+        **_settings("cpu", None, 13, "all-mpnet-base-v2", 2)
+    ).get_params()  # train --linker-encoder all-mpnet-base-v2 --polarity-layers 2
     assert (
-        stale_reason(tmp_path / "m", data_files=[data], params=minilm)
-        == "settings changed (linker_encoder)"
+        stale_reason(tmp_path / "m", data_files=[data], params=mpnet)
+        == "settings changed (linker_encoder, polarity_layers)"
     )
     data.write_text("{}\n{}\n", encoding="utf-8")
     assert (
