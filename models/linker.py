@@ -1,6 +1,6 @@
 """The frozen-embedding linker: one logistic regression per target over sentence embeddings of
 the quote and of the quote with its context, from an encoder as shipped (not fine-tuned;
-``all-mpnet-base-v2`` in the stance model, see ``models.encoder``), and one multinomial logistic
+``all-MiniLM-L6-v2`` in the stance model as shipped, see ``models.encoder``), and one multinomial logistic
 regression for polarity over the same embeddings plus the target (one-hot). The stance model
 averages the first with its fine-tuned relevance head and the second with its fine-tuned
 polarity cross-encoder. Both read the same two embeddings per quote, so the polarity part costs

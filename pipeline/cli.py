@@ -166,7 +166,7 @@ def train(
     linker_encoder: Optional[str] = typer.Option(
         None,
         "--linker-encoder",
-        help="Frozen encoder of the linker and the polarity layers: all-MiniLM-L6-v2 (default) or all-mpnet-base-v2 (about five times slower on a CPU, the same held-out accuracy: README); with mpnet, --polarity-layers 2.",
+        help="Frozen encoder of the linker and the polarity layers: all-MiniLM-L6-v2 (default) or all-mpnet-base-v2 (five times the compute per pass, held-out accuracy within 0.01: README); with mpnet, --polarity-layers 2.",
     ),
     polarity_layers: Optional[int] = typer.Option(
         None,
