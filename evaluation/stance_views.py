@@ -38,6 +38,7 @@ from models.linker import (
     with_targets,
     word_vectoriser,
 )
+from models.stance import StanceModel
 from models.train import (
     CORPUS_DIR,
     GOLD_DIR,
@@ -52,6 +53,8 @@ from pipeline.records import STANCES, Stance
 from pipeline.resources import TARGETS_PATH, load_targets
 
 C, SEED, MAX_TARGETS = 4.0, 13, 3
+# the word view's share of the polarity average in the shipped model
+POLARITY_WORDS = StanceModel().linker_polarity_words
 
 
 def _fit(X, train, tids):
@@ -117,8 +120,11 @@ def evaluate(train, test, embed, tids, fine_tuned=None):
         "embeddings": (Rm, m[1], pm),
         "words": (Rw, w[1], pw),
         "average": (both_R, both_thr, lambda p: (pm(p) + pw(p)) / 2),
-        # the shipped polarity average: the words 0.8 of it (linker_polarity_words)
-        "average, polarity words 0.8": (both_R, both_thr, lambda p: 0.2 * pm(p) + 0.8 * pw(p)),
+        f"average, polarity words {POLARITY_WORDS}": (
+            both_R,
+            both_thr,
+            lambda p: (1 - POLARITY_WORDS) * pm(p) + POLARITY_WORDS * pw(p),
+        ),
     }
     if fine_tuned is not None:
         cache = {}
@@ -205,8 +211,6 @@ def main(argv=None) -> int:
 
     fine_tuned = None
     if args.model:
-        from models.stance import StanceModel
-
         fine_tuned = StanceModel.load(args.model, targets=targets, device="cpu")
         fine_tuned = fine_tuned.crossencoder_polarity_copy()
     result = {}
