@@ -109,6 +109,9 @@ def subject_of(token):
         if current.dep_ == "ccomp" and current.tag_ == "VBG" and current.head is not current:
             current = current.head
             continue
+        if sibling_cue(current):
+            current = current.head
+            continue
         if current.dep_ in ("prep", "pobj") and current.head is not current and step < 4:
             current = current.head  # "beyond saying that ...", "by saying ..."
             continue
@@ -148,6 +151,50 @@ def _called_on(cue):
         if prep.dep_ == "prep" and prep.lower_ in ("on", "upon") and prep.i == cue.i + 1:
             return next((o for o in prep.children if o.dep_ == "pobj"), None)
     return None
+
+
+def _preposition_object(cue):
+    """The object of the preposition that a ``preposition_cues`` verb reports with, right after
+    it (``pointed to the £36m``), or None."""
+    prep = lexicon().preposition_cues.get(cue.lemma_.lower())
+    if prep is None or cue.i + 1 >= len(cue.doc):
+        return None
+    nxt = cue.doc[cue.i + 1]
+    if nxt.lower_ != prep or nxt.head.i != cue.i or nxt.dep_ not in ("prep", "dative"):
+        return None
+    return next((c for c in nxt.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def _cc_before(token, cue) -> set[int]:
+    """The conjunction right before ``token`` (punctuation between allowed), wherever the parser
+    hung it: ``… of fares but warned``."""
+    k = token.i - 1
+    while k > cue.i and token.doc[k].is_punct:
+        k -= 1
+    return {k} if k > cue.i and token.doc[k].dep_ == "cc" else set()
+
+
+def sibling_cue(token) -> bool:
+    """``said her members "would welcome" X but warned that Y``: the parser may hang the second
+    cue on the first as a second complement. It is the source's second statement when it is a
+    reporting verb in the first cue's form with no subject or auxiliary of its own, after another
+    complement of the first cue, with ``but``/``and`` between them."""
+    head = token.head
+    if (
+        token.dep_ != "ccomp"
+        or head is token
+        or token.i < head.i
+        or head.lemma_.lower() not in lexicon().reporting_verbs
+        or token.lemma_.lower() not in lexicon().reporting_verbs
+        or token.tag_ != head.tag_
+        or token.tag_ not in ("VBD", "VBZ", "VBP")
+        or any(c.dep_ in SUBJECT_DEPS | {"aux", "auxpass"} for c in token.children)
+    ):
+        return False
+    before = [c for c in head.children if c.dep_ == "ccomp" and head.i < c.i < token.i]
+    return bool(before) and any(
+        t.dep_ == "cc" and t.lower_ in ("but", "and") for t in token.doc[before[-1].i : token.i]
+    )
 
 
 def coordinated_cue(clause, cue):
@@ -234,6 +281,9 @@ def _parenthetical_content(cue, para: Para) -> list[tuple[int, int]] | None:
             return None
     elif not (cue.dep_ == "parataxis" or (cue.dep_ == "ccomp" and cue.i < head.i)):
         return None
+    opening_as = cue.lemma_.lower() in lexicon().as_clause_cues and any(
+        c.dep_ == "mark" and c.lower_ == "as" and c.i == cue.sent.start for c in cue.children
+    )  # "As Doe pointed out, the town rarely floods"
     if any(c.dep_ in ("ccomp", "dobj", "xcomp", "attr", "oprd", "dative") for c in cue.children):
         return None
     doc = cue.doc
@@ -249,7 +299,11 @@ def _parenthetical_content(cue, para: Para) -> list[tuple[int, int]] | None:
         left += 1  # the parser may hang the enclosing commas on the cue
     while right > cue.i and doc[right].is_punct:
         right -= 1
-    if left == 0 or doc[left - 1].text not in PARENTHESIS:
+    if opening_as:
+        left = cue.sent.start + 1  # after "As"
+        if right + 1 >= len(doc) or doc[right + 1].text not in (",", "—", "–"):
+            return None
+    elif left == 0 or doc[left - 1].text not in PARENTHESIS:
         return None
     if right + 1 < len(doc) and not (doc[right + 1].is_punct or doc[right + 1].is_space):
         return None
@@ -373,6 +427,12 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             and any(m.dep_ == "mark" and m.lower_ == "for" for m in child.children)
         ):
             chosen.append(child)  # "calls for the government to act"
+        elif (
+            child.dep_ in ("prep", "dative")
+            and child.i == cue.i + 1
+            and (obj := _preposition_object(cue)) is not None
+        ):
+            chosen.append(obj)  # "pointed to X": X
         elif (clause := _clause_after_medium(cue, child)) is not None:
             chosen.append(clause)  # "said in a written submission that X": X, not the submission
     if lemma in ("express", "share", "raise", "voice") and not any(
@@ -416,6 +476,15 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             and any(_in_quote(para, para.offset + t.idx) for t in span_tokens)
         ):
             chosen = right
+    if not chosen and cue.i + 1 < len(cue.doc):
+        # "argued that co-operatives, which ..., should be ...": the parser lost the clause that
+        # "that" opens and hung its pieces on the cue as objects and conjuncts
+        mark = cue.doc[cue.i + 1]
+        if mark.lower_ == "that" and mark.dep_ == "mark" and mark.head.i > cue.i:
+            rest = [t for t in cue.sent if t.i > mark.i]
+            while rest and (rest[-1].is_punct or rest[-1].is_space):
+                rest.pop()
+            return span_of(rest, para) if count_words(" ".join(t.text for t in rest)) >= 2 else None
     if not chosen:
         return None
     # nested cues ("..., citing X", "..., adding that Y") start contents of their own
@@ -438,6 +507,22 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > cue.i:
             nested.update(x.i for x in c.subtree)
             nested.update(x.i for x in cue.children if x.dep_ == "cc" and x.i < c.i)
+            nested.update(_cc_before(c, cue))
+    for clause in chosen:  # "indicated that X, and the strategy claims that Y": another report
+        for conj in clause.subtree:
+            if (
+                conj.dep_ == "conj"
+                and conj.head.i == clause.i
+                and conj.lemma_.lower() in lexicon().reporting_verbs
+                and any(c.dep_ in SUBJECT_DEPS for c in conj.children)
+                and any(c.dep_ == "ccomp" and c.i > conj.i for c in conj.children)
+            ):
+                nested.update(x.i for x in conj.subtree)
+                nested.update(x.i for x in clause.children if x.dep_ == "cc" and x.i < conj.i)
+    for c in chosen:  # the same, parsed as a second complement (sibling_cue)
+        if sibling_cue(c):
+            nested.update(x.i for x in c.subtree)
+            nested.update(_cc_before(c, cue))
     for clause in chosen:  # the same, parsed inside the reported clause (coordinated_cue)
         second = coordinated_cue(clause, cue)
         if second is not None:
@@ -491,6 +576,13 @@ def _token_span(
         tok, nxt = doc[k], doc[k + 1]
         if nxt.lower_ == "as" and nxt.dep_ != "mark":
             continue  # ", as “a fact-finding mission”" completes the cue; ", as the DfE pledged" does not
+        clause = nxt.head if nxt.head.dep_ == "relcl" else None
+        if (
+            clause is not None
+            and clause.head.dep_ in SUBJECT_DEPS
+            and clause.right_edge.i < clause.head.head.i <= right
+        ):
+            continue  # "that the programme, which began last year, was slow": inside the clause
         if (
             tok.text in (",", "–", "—")
             and nxt.lower_ in ADJUNCT_OPENERS
@@ -671,6 +763,14 @@ def _noun_cue(tok, para: Para, registry: Registry) -> Cue | None:
     ]
     if not comp and light is not None:  # "made a plea for calm": the parser hangs "for" on the verb
         comp = [c for c in light.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > tok.i]
+    copula = tok.head if tok.dep_ == "nsubj" and tok.head.lemma_ == "be" else None
+    if copula is not None and not comp and light is None:
+        # "the charity's view is that X", "its central recommendation is X"
+        # (a noun phrase only after a noun that always reports: "her position is chair" is no view)
+        kinds = ("ccomp", "attr") if tok.lemma_.lower() in lexicon().noun_cues else ("ccomp",)
+        comp = [c for c in copula.children if c.dep_ in kinds and c.i > tok.i]
+    elif tok.lemma_.lower() not in lexicon().noun_cues:
+        return None  # "view", "position" report only through "is"
     if (
         owner is None
         or not comp
@@ -812,7 +912,9 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             if cue is not None:
                 cues.append(cue)
             continue
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon().noun_cues:
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in (
+            lexicon().noun_cues | lexicon().copular_noun_cues
+        ):
             cue = _noun_cue(tok, para, registry)
             if cue is not None:
                 cues.append(cue)
@@ -829,8 +931,11 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lexicon().reporting_verbs:
             continue
         particle = lexicon().particle_cues.get(tok.lemma_.lower())
+        by_preposition = _preposition_object(tok) is not None
         if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in tok.children):
-            continue
+            if not by_preposition:
+                continue
+            particle = None  # "pointed to X"
         agent = next((c for c in tok.children if c.dep_ == "agent"), None) or _as_phrase_agent(tok)
         if (
             tok.tag_ == "VBN"
@@ -907,6 +1012,8 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             text = para.text[tok.idx : obj.idx + len(obj.text)]
         elif particle:
             text = tok.text + " " + particle
+        elif by_preposition:
+            text = tok.text + " " + para.doc[tok.i + 1].text  # "pointed to", as written
         elif _called_on(tok) is not None:
             text = tok.text + " " + para.doc[tok.i + 1].text  # "called on", as written
         elif tok.lemma_.lower() == "pay" and any(

@@ -51,9 +51,12 @@ class Lexicon:
 
     reporting_verbs: frozenset[str] = frozenset()
     particle_cues: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    preposition_cues: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     passive_cues: frozenset[str] = frozenset()
     evaluative_adjectives: frozenset[str] = frozenset()
     noun_cues: frozenset[str] = frozenset()
+    copular_noun_cues: frozenset[str] = frozenset()
+    as_clause_cues: frozenset[str] = frozenset()
     evaluative_verbs: frozenset[str] = frozenset()
     concern_nouns: frozenset[str] = frozenset()
     honorifics: frozenset[str] = frozenset()
@@ -83,7 +86,7 @@ class Lexicon:
     not_organisation_acronyms: frozenset[str] = frozenset()
 
 
-MAPPINGS = ("particle_cues", "parties", "role_organisations")
+MAPPINGS = ("particle_cues", "preposition_cues", "parties", "role_organisations")
 WORD_LISTS = tuple(f.name for f in fields(Lexicon) if f.name not in MAPPINGS)
 # Lists matched case-sensitively (capitalised words); the rest are compared in lower case.
 _CASED = {"not_names", "party_roles"}
@@ -116,7 +119,8 @@ def english() -> Lexicon:
     values: dict[str, Any] = {}
     for name in WORD_LISTS:
         values[name] = _words(data.get(name) or ())
-    values["particle_cues"] = MappingProxyType(dict(data.get("particle_cues") or {}))
+    for name in ("particle_cues", "preposition_cues"):
+        values[name] = MappingProxyType(dict(data.get(name) or {}))
     return Lexicon(**values)
 
 

@@ -23,6 +23,7 @@ attributes them. Two steps, both on general constructions:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -425,6 +426,8 @@ def signed_letters(
 
 
 _MIN_EXCHANGES = 3  # question-and-answer pairs that make a page an interview
+# a speaker label opening an interview paragraph: initials or a short name and a colon
+_QA_LABEL = re.compile(r"([A-Z][\w.’'\-]{0,15}(?: [A-Z][\w.’'\-]{0,15}){0,2}):\s")
 
 
 def interview(
@@ -434,6 +437,15 @@ def interview(
     not the interviewer of the byline) and the answer paragraphs between the questions."""
     body = [(s, e) for s, e, role in paragraphs if role in ("body", "heading")]
     questions = [k for k, (s, e) in enumerate(body) if is_question(text[s:e])]
+    # the label the interviewer's questions open with ("CSF:", "Q:") marks a question that
+    # also tells something before it asks ("CSF: The review wanted X. It was dropped. Right?")
+    labels = Counter(m.group(1) for k in questions if (m := _QA_LABEL.match(text[body[k][0] :])))
+    asking = {label for label, n in labels.items() if n >= 2}
+    questions = [
+        k
+        for k, (s, e) in enumerate(body)
+        if k in questions or ((m := _QA_LABEL.match(text[s:e])) and m.group(1) in asking)
+    ]
     answers: list[tuple[int, int]] = []
     exchanges = 0  # questions followed by at least one answer
     for n, k in enumerate(questions):

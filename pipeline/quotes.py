@@ -437,9 +437,13 @@ def _within_cue_reach(cue: Cue, para: Para, q: QuoteSpan) -> bool:
     return lo <= qs < hi and (cue.content is None or cue.content[0] <= qs < cue.content[1] or True)
 
 
+_PULL_QUOTE_CREDIT = re.compile(r"(?<=[”\"’'])\s*[-–—]\s*[A-Z][^“”\"‘’\n]{0,100}$")
+
+
 def _pull_quote(text: str, paragraph: str) -> bool:
-    """A paragraph that is only a quotation whose words stand elsewhere in the article."""
-    stripped = paragraph.strip()
+    """A paragraph that is only a quotation whose words stand elsewhere in the article, perhaps
+    with its attribution after a dash (``‘…’ - Jo Doe, Foster Futures``)."""
+    stripped = _PULL_QUOTE_CREDIT.sub("", paragraph.strip())
     if stripped[:1] not in "“\"‘'" or stripped.rstrip(".")[-1:] not in "”\"’'":
         return False
     inner = stripped.strip("“”\"‘’' .").strip()

@@ -46,6 +46,12 @@ _TIME = re.compile(
 _CAPTION_LABEL = (
     r"\b(?:photo(?:graph)?|picture|image|pic|credit|illustration)s?\s*(?:credit)?\s*:|\(photo\b|©"
 )
+# a wire story's dateline: "LONDON, May 2 (Reuters) - ", "WASHINGTON (AP) — "
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.’' ]{1,30}(?:/[A-Z][A-Z.’' ]{1,30})?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*\([^()\n]{2,40}\))?|\s*\([^()\n]{2,40}\))"
+    r"\s*[-–—]+\s"
+)
 # a breadcrumb trail: "News › National", "Home > News > 2024 > March"
 _BREADCRUMB = re.compile(r"^[A-Z0-9][^›»>.!?]{0,39}(?:\s[›»>]\s[A-Z0-9][^›»>.!?]{0,39})+$")
 # "Read the full statement here": a pointer to a document, anywhere in a line
@@ -55,11 +61,23 @@ _READ_MORE = (
 )
 
 
+def _credit(agencies: str) -> str:
+    """A picture agency in the place a credit takes: ending the line (``... PA Media``,
+    ``(Getty Images)``), next to a slash, bar or "via" (``Reuters/Jo Roe``, ``AFP via Getty``)
+    or after a copyright sign. Elsewhere the name is the story's: ``(Reuters) -`` opens wire
+    copy, and a body may name a group whose initials are an agency's."""
+    return (
+        rf"(?:[/|©]|\bvia)\s*(?:{agencies})\b|\b(?:{agencies})\s*(?:/|\bvia\b)"
+        rf"|\b(?:{agencies})\W*$"
+    )
+
+
 class _Cues(NamedTuple):
     """The line cues built from the lexicon's page-furniture lists (``pipeline.lexicon``)."""
 
     furniture: re.Pattern  # a whole line of navigation, widgets or footer
     furniture_anywhere: re.Pattern  # a widget or footer phrase anywhere in a line
+    furniture_label: re.Pattern  # a furniture label and a colon opening a list of links
     caption: re.Pattern
     tail: re.Pattern  # after it the article body is over (footers, comments, related lists)
     comment_header: re.Pattern
@@ -87,13 +105,16 @@ def _compile_cues(
     phrases: frozenset[str],
     agencies: frozenset[str],
 ) -> _Cues:
+    # "Related: A | B", "Read more: …": the label a line of links opens with
+    labels = {e[:-3].rstrip() if e.endswith("...") else e for e in furniture}
     comments = (
         rf"\d+\s+(?:{line_pattern(count_nouns)})\b.*|(?:{line_pattern(headers)})(?:\s*\(\d+\))?"
     )
     return _Cues(
         furniture=re.compile(rf"^(?:{line_pattern(furniture)})\W*$", re.I),
         furniture_anywhere=re.compile(rf"\b(?:{line_pattern(phrases)})\b|{_READ_MORE}", re.I),
-        caption=re.compile(rf"{_CAPTION_LABEL}|\b(?:{line_pattern(agencies)})\b", re.I),
+        furniture_label=re.compile(rf"^(?:{line_pattern(labels)})\s*:\s*\S", re.I),
+        caption=re.compile(rf"{_CAPTION_LABEL}|{_credit(line_pattern(agencies))}", re.I),
         tail=re.compile(rf"^(?:{line_pattern(article_end)}|{comments})\W*$", re.I),
         comment_header=re.compile(rf"^(?:{comments})\W*$", re.I),
     )
@@ -217,6 +238,8 @@ def _is_standfirst(paras: list[_Block], k: int, *, title_known: bool) -> bool:
     material right after it, or a next paragraph that restates it (the lede retells the summary).
     """
     p = paras[k]
+    if _DATELINE.match(p.text):
+        return False  # "LONDON, May 2 (Reuters) - ...": wire copy's lede
     if not title_known or not _ends_sentence(p.text):
         return True
     nxt = next(
@@ -258,6 +281,8 @@ def classify(text: str, spans: list[tuple[int, int]], *, title: str | None = Non
             p.role = "boilerplate"
         elif cues.furniture_anywhere.search(t) and _words(t) <= 40:
             p.role = "boilerplate"
+        elif not short and cues.furniture_label.match(t) and _words(t) <= 40:
+            p.role = "boilerplate"  # "Read more: A | B" (a short one is the heading rule's)
         elif cues.caption.search(t) and _words(t) <= 40:
             p.role = "caption"
         elif short and not _ends_sentence(t) and not BULLET.match(t):

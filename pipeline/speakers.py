@@ -154,6 +154,7 @@ class Registry:
         self.places: set[str] = set()
         self.org_forms: dict[str, str] = {}
         self.document_owners: list[tuple[int, str, str]] = []  # (position, noun, body)
+        self.role_holders: list[tuple[int, str, Source]] = []  # unnamed: (position, noun, body)
         for match in _ACRONYM_DEF.finditer(text):
             long_name, acronym = _trim_org(match.group(1)), match.group(2)
             if long_name.startswith("The ") and not acronym.startswith("T"):
@@ -223,6 +224,18 @@ class Registry:
         ``position`` names as the document's author."""
         owners = [o for p, n, o in self.document_owners if n == noun and p < position]
         return owners[-1] if owners else None
+
+    def note_role_holder(self, noun: str, position: int, source: "Source") -> None:
+        """An unnamed holder of a role that speaks for a body (``a Department for Education
+        spokesperson``), for a later ``the spokesperson`` or ``a spokesperson added``."""
+        self.role_holders.append((position, noun, source))
+
+    def role_holder(self, noun: str, position: int, window: int = 2500) -> "Source | None":
+        """The body of the latest unnamed holder of the role ``noun`` before ``position``."""
+        held = [
+            s for p, n, s in self.role_holders if n == noun and position - window <= p < position
+        ]
+        return held[-1] if held else None
 
     def is_private(self, name: str) -> bool:
         """Whether the person is introduced as a member of the public (by age: ``Jo Bloggs, 67,``),
@@ -1254,6 +1267,19 @@ def resolve_subject(
         if source is not None:
             registry.note_source(source, *char_span(offset, head), subject=True)
         return source, char_span(offset, head), source is None
+    # a capitalised word that is the surname of a person the article has named, whatever the
+    # tagger made of it ("Sanders said ...", tagged a plural common noun at a sentence start)
+    if (
+        head.pos_ != "PROPN"
+        and head.text[:1].isupper()
+        and not any(t.i != head.i and t.dep_ == "compound" for t in tokens)
+        and registry.is_person_surname(head.text)
+    ):
+        source = registry.resolve_name(head.text)
+        if source is not None:
+            span = char_span(offset, head)
+            registry.note_source(source, *span, subject=head.dep_ in SUBJECT_DEPS)
+            return source, span, False
     lemma = head.lemma_.lower()
     # 3. documents and data
     if head.pos_ in ("NOUN", "PROPN") and lemma in lexicon().data_nouns:
@@ -1320,14 +1346,13 @@ def resolve_subject(
             return None, None, True
         source = registry.resolve_name(name)
         if source is not None:
-            return (
-                source,
-                (
-                    offset + doc[left].idx,
-                    offset + doc[right - 1].idx + len(doc[right - 1].text),
-                ),
-                False,
+            span = (
+                offset + doc[left].idx,
+                offset + doc[right - 1].idx + len(doc[right - 1].text),
             )
+            # a later "she" continues this subject even when the NER missed the name here
+            registry.note_source(source, *span, subject=head.dep_ in SUBJECT_DEPS)
+            return source, span, False
         span = (
             offset + doc[left].idx,
             offset + doc[right - 1].idx + len(doc[right - 1].text),
@@ -1395,6 +1420,10 @@ def resolve_subject(
             if source is None:
                 owner = _role_owner(head, tokens, position, registry)
                 source = Source(None, owner, "organisation") if owner else None
+                if source is not None:
+                    registry.note_role_holder(lemma, position, source)
+                else:  # "The spokesperson added": the one the article last quoted
+                    source = registry.role_holder(lemma, position)
         elif lemma in lexicon().organisation_nouns:
             proper = [
                 t

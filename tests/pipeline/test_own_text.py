@@ -302,3 +302,32 @@ def test_a_paragraph_that_only_reports_others_is_no_block_of_the_page(nlp):
     assert reports[0][3] == "the department was reviewing fares"
     # the author's own view paragraphs around it stay hers
     assert sum(q[0] == "block" and q[1] == "Mira Castell" for q in found) == 3
+
+
+LABELLED_INTERVIEW = """Ferry Weekly
+
+Interview by Ola Brandt
+
+Rosa Vane, chief executive of Northfield Ferries, has run the island crossings since 2019.
+
+FW: Why did you bid to run the night crossings?
+
+RV: Honestly, because we had nothing to lose. Our early help service had shrunk to a handful of workers.
+
+FW: The review wanted a new fares cap for every island. Ministers have not taken that up. Were they right?
+
+RV: No, I think they were wrong. A cap would have stopped the worst of the price rises.
+
+FW: Is the money enough?
+
+RV: For two years, yes. After that I genuinely do not know, and I worry about the cliff edge."""
+
+
+def test_an_interviewers_labelled_question_that_first_tells_is_still_a_question(nlp):
+    found = quotes(nlp, LABELLED_INTERVIEW)
+    # three sentences before its "?", but it opens with the label of the other questions
+    assert [q[3][:12] for q in found if q[0] == "block"] == [
+        "RV: Honestly",
+        "RV: No, I th",
+        "RV: For two ",
+    ]

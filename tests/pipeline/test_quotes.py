@@ -902,3 +902,135 @@ def test_a_verb_in_an_adjunct_of_the_content_does_not_replace_the_cue(nlp):
     )
     assert (q.speaker, q.cue) == ("Mara Quill", "described")
     assert q.text.startswith("the levy as “a disgrace”")
+
+
+# --- constructions found on the third synthetic slice (dev_c) and PolNeAR train ------------------
+
+
+def test_a_surname_the_tagger_took_for_a_common_noun_is_still_the_person(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Councillor Nell Sanders opened the new ferry terminal on Monday.",
+        "Sanders said she will be releasing broader harbour plans in the coming days.",
+    )
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("Nell Sanders", "she will be releasing broader harbour plans in the coming days")
+    ]
+
+
+def test_a_pronoun_continues_a_name_the_ner_missed(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Jane Menendez, chief executive of the Ferry Trust, and Tom Williamson of the Quay Alliance spoke on Monday.",
+        "Surveying the harbour, Williamson concludes: “Nobody did this to them. The system failed them.”",
+        "Menendez argued that the funding would not be enough, and she warned the plan risked failing islanders.",
+    )
+    assert [(q.cue, q.speaker) for q in quotes][-2:] == [
+        ("argued", "Jane Menendez"),
+        ("warned", "Jane Menendez"),
+    ]
+
+
+def test_a_second_cue_parsed_as_a_second_complement_is_a_second_statement(nlp):
+    quotes = quotes_of(
+        nlp,
+        'Jo Pike said her members "would welcome sensible oversight" of fares but warned that any cap on profits would push small operators to sell up.',
+    )
+    assert [(q.cue, q.speaker, q.text) for q in quotes] == [
+        ("said", "Jo Pike", 'her members "would welcome sensible oversight" of fares'),
+        ("warned", "Jo Pike", "any cap on profits would push small operators to sell up"),
+    ]
+
+
+def test_a_that_clause_the_parser_broke_up_is_the_content(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Mara Quill runs the Ferry Trust.",
+        "She argued that regional ferry co-operatives, which are to be tested in just two areas, should have been introduced everywhere.",
+    )
+    assert [q.text for q in quotes] == [
+        "regional ferry co-operatives, which are to be tested in just two areas, should have been introduced everywhere"
+    ]
+
+
+def test_a_coordinated_report_with_its_own_source_ends_the_first_content(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The Department for Rivers has indicated that it will legislate “when parliamentary time allows”, and the strategy claims that the first phase will “lay the foundations” for reform.",
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("has indicated", "it will legislate “when parliamentary time allows”"),
+        ("claims", "the first phase will “lay the foundations” for reform"),
+    ]
+
+
+def test_the_spokesperson_is_the_body_of_the_last_unnamed_spokesperson(nlp):
+    quotes = quotes_of(
+        nlp,
+        "A Ferry Trust spokesperson said the crossings were ready to reopen.",
+        "The spokesperson added that councils would be able to bid for the money later this year.",
+    )
+    assert [(q.speaker, q.organisation) for q in quotes] == [
+        (None, "Ferry Trust"),
+        (None, "Ferry Trust"),
+    ]
+    # with no earlier holder the role names nobody
+    assert quotes_of(nlp, "The spokesperson added that the councils would act.") == []
+
+
+def test_pointed_to_reports_its_object(nlp):
+    (q,) = quotes_of(
+        nlp,
+        "Mara Quill, chief executive of the Ferry Trust, pointed to rising fares on the night crossings.",
+    )
+    assert (q.cue, q.text, q.kind) == (
+        "pointed to",
+        "rising fares on the night crossings",
+        "indirect",
+    )
+    assert quotes_of(nlp, "Mara Quill pointed at the harbour wall.") == []
+
+
+def test_a_sources_view_is_that_reports_the_clause(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The Ferry Trust's view is that testing ferry co-operatives in only two areas is too timid.",
+        "Yesterday the Quay Alliance published its report. Its central recommendation is a new night crossing run by the councils.",
+        "The view from the harbour is lovely. Her position on the board is secure.",
+    )
+    assert [(q.organisation, q.text) for q in quotes] == [
+        ("Ferry Trust", "testing ferry co-operatives in only two areas is too timid"),
+        ("Quay Alliance", "a new night crossing run by the councils"),
+    ]
+
+
+def test_an_opening_as_clause_gives_the_sentence_as_the_sources_words(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Jane Menendez, chief executive of the Ferry Trust, spoke on Monday.",
+        "As Menendez pointed out, the new fares will have a lasting impact on island families.",
+        "As she left the building, the minister was heckled by protesters.",
+        "As the Ferry Trust recommended, the council will create a night service.",
+    )
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("Jane Menendez", "the new fares will have a lasting impact on island families")
+    ]
+
+
+def test_a_relative_clause_inside_the_contents_subject_stays_in_the_content(nlp):
+    (q,) = quotes_of(
+        nlp,
+        'Jo Pike warned that the ferry recruitment programme, which began in the north last year, was "moving at a snail\'s pace".',
+    )
+    assert q.text == (
+        'the ferry recruitment programme, which began in the north last year, was "moving at a snail\'s pace"'
+    )
+
+
+def test_a_pull_quote_with_its_credit_repeats_the_body(nlp):
+    quotes = quotes_of(
+        nlp,
+        "'Every one of these children has been moved away from their school' - Jo Pike, Ferry Trust",
+        '"Every one of these children has been moved away from their school," Jo Pike said.',
+    )
+    assert [(q.kind, q.speaker) for q in quotes] == [("direct", "Jo Pike")]

@@ -256,3 +256,56 @@ def test_the_bundled_domain_adds_the_uk_news_agency_to_the_picture_credits():
     tiny = Path(__file__).resolve().parents[1] / "data" / "tiny_domain"
     with using(load_domain(tiny).lexicon):  # another country's debate does not know PA
         assert roles(page)["The harbour at dawn. PA Media"] == "heading"
+
+
+def test_a_picture_agency_makes_a_caption_only_where_a_credit_stands():
+    page = (
+        "Ferry fares to rise in spring\n\n"
+        "LONDON, May 2 (Reuters) - Ferry fares will rise by a fifth in spring, the operator said on Thursday.\n\n"
+        "The Association of Ferry Passengers (AFP), which represents islanders, welcomed the review but warned of the cost.\n\n"
+        "The harbour at dawn. Photograph by Jo Roe/Reuters\n\n"
+        "Passengers queue at the terminal (Getty Images)\n\n"
+        "The operator said fuel costs had doubled since the last rise three years ago.\n"
+    )
+    found = roles(page)
+    assert (
+        found[
+            "LONDON, May 2 (Reuters) - Ferry fares will rise by a fifth in spring, the operator said on Thursday."
+        ]
+        == "body"
+    )
+    assert (
+        found[
+            "The Association of Ferry Passengers (AFP), which represents islanders, welcomed the review but warned of the cost."
+        ]
+        == "body"
+    )
+    assert found["The harbour at dawn. Photograph by Jo Roe/Reuters"] == "caption"
+    assert found["Passengers queue at the terminal (Getty Images)"] == "caption"
+
+
+def test_a_long_line_of_links_under_a_furniture_label_is_boilerplate():
+    page = (
+        "Ferry fares to rise in spring\n\n"
+        "Islanders say the rise will cost a family that crosses daily more than £400 a year.\n\n"
+        "The operator said fuel costs had doubled since the last rise three years ago.\n\n"
+        "Read more: What the ferry review said about island families | Explainer: how the new night crossings will work\n\n"
+        "Related: Operators split over the regulator's call for fare caps | Night crossings top 1,000 a week\n"
+    )
+    found = roles(page)
+    assert (
+        found[
+            "Read more: What the ferry review said about island families | Explainer: how the new night crossings will work"
+        ]
+        == "boilerplate"
+    )
+    assert (
+        found[
+            "Related: Operators split over the regulator's call for fare caps | Night crossings top 1,000 a week"
+        ]
+        == "boilerplate"
+    )
+    assert (
+        found["The operator said fuel costs had doubled since the last rise three years ago."]
+        == "body"
+    )
