@@ -97,11 +97,9 @@ def subject_of(token):
         subjects.sort(key=lambda c: (c.ent_type_ != "PERSON", abs(c.i - current.i)))
         for child in subjects[:1]:
             if child.tag_ in ("WP", "WDT") or child.lower_ in ("who", "which", "that"):
-                return (
-                    current.head
-                    if current.dep_ == "relcl" and current.head is not current
-                    else None
-                )
+                if current.dep_ != "relcl" or current.head is current:
+                    return None
+                return _who_antecedent(current.head) if child.lower_ == "who" else current.head
             return child
         if current.dep_ in ("advcl", "conj", "xcomp", "pcomp") and current.head is not current:
             current = current.head
@@ -117,6 +115,19 @@ def subject_of(token):
             continue
         return None
     return None
+
+
+def _who_antecedent(head):
+    """``Jo Doe, policy director at the Centre for Family Poverty, who said``: the parser hangs
+    "who" on the nearest noun; a person the noun phrase describes is who spoke."""
+    walk = head
+    for _ in range(6):
+        if walk.ent_type_ == "PERSON":
+            return walk
+        if walk.dep_ not in ("pobj", "prep", "appos", "compound") or walk.head is walk:
+            break
+        walk = walk.head
+    return head
 
 
 def _subject_fallback(token, para: "Para"):
@@ -841,7 +852,11 @@ def _as_phrase_agent(tok):
     if as_prep is None:
         return None
     return next(
-        (t for t in as_prep.subtree if t.dep_ == "prep" and t.lower_ == "by" and t.i > as_prep.i),
+        (
+            t
+            for t in as_prep.subtree
+            if t.dep_ in ("prep", "agent") and t.lower_ == "by" and t.i > as_prep.i
+        ),
         None,
     )
 

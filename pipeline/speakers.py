@@ -68,7 +68,8 @@ def looks_like_person(name: str) -> bool:
 _NAME_TOKEN = r"[A-Z][\w’'\-]*"
 _CONNECT = r"(?:of|for|and|the|in|on|at|&|de|du|van|von|der|da|del|la|le)"
 # A capitalised name, possibly with connectors: "Association of Directors of Children's Services".
-ORG_NAME = rf"(?:[Tt]he\s+)?{_NAME_TOKEN}(?:\s+(?:{_CONNECT}\s+)*(?:{_NAME_TOKEN}|\d+\b))*"
+# (spaces, not \s: a name never runs over a line break into the next paragraph's first words)
+ORG_NAME = rf"(?:[Tt]he +)?{_NAME_TOKEN}(?: +(?:{_CONNECT} +)*(?:{_NAME_TOKEN}|\d+\b))*"
 ORG_NAME_RE = re.compile(ORG_NAME)
 _ACRONYM_DEF = re.compile(rf"({ORG_NAME})\s*\(\s*([A-Z][A-Za-z&]{{1,9}})\s*\)")
 _LOWER_ROLE = r"(?:[a-z0-9/][\w’'/\-]*\s+){0,6}?"
@@ -159,6 +160,14 @@ class Registry:
             long_name, acronym = _trim_org(match.group(1)), match.group(2)
             if long_name.startswith("The ") and not acronym.startswith("T"):
                 long_name = long_name[4:]
+            # "For the Practitioners' Alliance ... (PACW)": a sentence's opening words before
+            # the name are not part of it
+            words = long_name.split()
+            while len(words) > 2 and not _initials_fit(" ".join(words), acronym):
+                words = words[1:]
+                if words[0].lower() == "the" and not acronym.startswith("T"):
+                    words = words[1:]
+            long_name = " ".join(words)
             if long_name and _initials_fit(long_name, acronym):
                 self.acronyms.setdefault(acronym, long_name)
         self._acronyms_by_initials()
@@ -528,6 +537,8 @@ def _trim_org(raw: str) -> str:
     """An organisation name without edge punctuation, possessive or a lowercase leading article
     (``the Local Government Association``); a capitalised ``The`` is kept (``The Fostering Network``)."""
     name = raw.strip(" ,.;:–—-›»>|·•/\\")  # breadcrumb and menu glyphs are never part of a name
+    # "Recruitment Council (RC" / "(RC)": the acronym defined after a name is not part of it
+    name = re.sub(r"\s*\(\s*(?:[A-Z][A-Za-z&]{0,9})?\s*\)?$", "", name)
     name = re.sub(r"(?:’s|'s)$", "", name)
     name = re.sub(r"^(?:the|a|an)\s+", "", name)
     name = re.sub(rf"\s+(?:on|in|at)\s+(?:{_DATE_WORDS})$", "", name)  # "... on Thursday"
@@ -561,6 +572,7 @@ _AFTER_POSS = re.compile(
     r"^\s*,\s*(?P<det>the\s+|its\s+|their\s+)?(?P<owner>[\w’'\- ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[a-z][\w’'\-]*\s+){0,6}[a-z][\w’'\-]*)\s*(?:,|\.|$)"
 )
 _AFTER_OF_ONLY = re.compile(rf"^\s*,\s*(?:of|from)\s+(?P<org>{ORG_NAME})")
+_AFTER_OF_BARE = re.compile(rf"^ +(?:of|from) +(?:the +)?(?P<org>{ORG_NAME})")
 _BEFORE_ORG_ROLE = re.compile(
     rf"(?P<org>{ORG_NAME})(?:’s|'s)?\s+(?P<role>(?:[a-z][\w’'/\-]*\s+){{1,5}})(?:{_NAME_TOKEN}\s*,?\s*)?$"
 )
@@ -792,6 +804,8 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
             org = owner
     elif m := _AFTER_OF_ONLY.match(after):
         org = m.group("org")
+    elif (m := _AFTER_OF_BARE.match(after)) and is_org_like(m.group("org"), registry, strict=True):
+        org = m.group("org")  # "Jo Doe of the Carers Alliance said"
     elif (m := _AFTER_ROLE_AT.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
     elif (m := _AFTER_IS_ROLE.match(after)) and _is_role(m.group("role")):
@@ -936,7 +950,21 @@ def _organisation_span(text: str, start: int, end: int) -> tuple[int, int] | Non
     prev = re.search(r"([a-z][\w’'\-]*)\s+$", text[max(0, start - 30) : start])
     if prev and prev.group(1) in nouns and prev.group(1) not in lexicon().role_nouns:
         return start, end  # not "chief executive Jo Bloggs"
+    # "Practitioners' Alliance for Child Welfare", "Centre for Family Poverty": the tail of a
+    # body's name after its organisation noun and a connector
+    window = max(0, start - 120)
+    head = _NAME_HEAD.search(text, window, start)
+    if head and bare_word(head.group("noun")) in nouns and "\n" not in head.group(0):
+        # a sentence's opening preposition is not part of the name ("For the Alliance for ...")
+        opening = re.match(r"(?:(?:For|At|In|On|By|From|With|To|As|The)\s+)+", head.group(0))
+        return head.start() + (opening.end() if opening else 0), end
     return None
+
+
+# a capitalised name ending in a word, then a connector, right before a position
+_NAME_HEAD = re.compile(
+    r"(?:[A-Z][\w’'\-]* +(?:(?:of|for|and|&|the) +)*)*(?P<noun>[A-Z][\w’'\-]*) +(?:for|of|on|and|&) +(?:the +)?$"
+)
 
 
 def _entities_by_form(
@@ -1362,7 +1390,11 @@ def resolve_subject(
             or name in registry.acronyms
             or registry.names_body(name)
         )
-        if looks_like_person(name) and not known:
+        if (
+            looks_like_person(name)
+            and not known
+            and _organisation_span(registry.text, *span) is None
+        ):
             key = registry.add_person(name, *span, subject=True)
             if key:
                 link_person_context(registry, key, *span)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pipeline.resources import Actor, ActorTable
-from pipeline.speakers import Source, build_registry, strip_honorifics
+from pipeline.speakers import ORG_NAME_RE, Source, build_registry, strip_honorifics
 
 ACTORS = ActorTable(
     (
@@ -200,3 +200,28 @@ def test_names_without_byline_marker_peer_seat_or_date():
     reg = build_registry(text, [ent(text, "Baroness Fenn"), ent(text, "Linby")], ACTORS)
     assert set(reg.people) == {"fenn"}
     assert reg.org_name("Department for Harbours on Thursday") == "Department for Harbours"
+
+
+def test_a_person_of_a_body_without_a_comma():
+    text = "Professor Tam Reid of the University of Linby told the inquiry so."
+    assert org_of(text, "Tam Reid") == "University of Linby"
+    text = "Jo Smith of Anytown said the ferry was late."
+    assert org_of(text, "Jo Smith") is None  # a place, not a body
+
+
+def test_a_name_after_a_bodys_noun_and_a_connector_is_the_body():
+    text = "For the Pilots' Alliance for Island Safety (PAIS), the rules are late. Its organiser, Ana Lind, said so."
+    reg = build_registry(
+        text, [ent(text, "Island Safety"), ent(text, "PAIS", "ORG"), ent(text, "Ana Lind")], ACTORS
+    )
+    assert set(reg.people) == {"lind"}  # "Island Safety" is no person
+    assert reg.acronyms["PAIS"] == "Pilots' Alliance for Island Safety"
+    assert reg.resolve_name("Ana Lind").organisation == "Pilots' Alliance for Island Safety"
+
+
+def test_an_acronym_defined_after_a_name_is_not_part_of_it():
+    reg = build_registry("x", [], ACTORS)
+    assert reg.org_name("Harbour Standards Council (HSC") == "Harbour Standards Council"
+    assert reg.org_name("Harbour Standards Council (") == "Harbour Standards Council"
+    # nor does a name run over a line break into the next paragraph's first words
+    assert ORG_NAME_RE.match("Ferry Guild\n\nThe Ferry Guild said no.").group(0) == "Ferry Guild"

@@ -1034,3 +1034,14 @@ def test_a_pull_quote_with_its_credit_repeats_the_body(nlp):
         '"Every one of these children has been moved away from their school," Jo Pike said.',
     )
     assert [(q.kind, q.speaker) for q in quotes] == [("direct", "Jo Pike")]
+
+
+def test_who_after_a_persons_description_is_the_person(nlp):
+    quotes = quotes_of(
+        nlp,
+        'The plan was slammed as "a pilot dressed up as a revolution" by Ola Brandt, policy director at the Centre for Island Poverty, who said ministers had ignored the islands.',
+    )
+    assert [(q.cue, q.speaker, q.organisation) for q in quotes] == [
+        ("slammed as", "Ola Brandt", "Centre for Island Poverty"),
+        ("said", "Ola Brandt", "Centre for Island Poverty"),
+    ]
