@@ -77,6 +77,9 @@ def subject_of(token):
     conjoined and open-complement verbs) its head's."""
     current = token
     for step in range(5):
+        own = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        if own and current.tag_ == "VBG" and current.dep_ == "pcomp" and own[0].pos_ == "PROPN":
+            return own[0]  # "with Tom Reid calling the plan a disgrace": the participle's own
         participle = (
             current.tag_ == "VBG"
             and current.dep_ in ("advcl", "xcomp", "conj", "acl")
@@ -337,9 +340,31 @@ def _parenthetical_content(cue, para: Para) -> list[tuple[int, int]] | None:
     return spans or None
 
 
+def _light_without_concern(tok) -> bool:
+    """``raise``, ``express``, ``share``, ``voice`` report only with a concern noun as object
+    (``raising concerns``, not ``raising fares``)."""
+    return tok.lemma_.lower() in {"express", "share", "raise", "voice"} and not any(
+        c.dep_ == "dobj" and c.lemma_.lower() in lexicon().concern_nouns for c in tok.children
+    )
+
+
+# verbs that evaluate only by naming their object something: "called the plan a disgrace",
+# not "called a meeting"
+NAMING_VERBS = frozenset({"call", "brand", "label", "dub"})
+
+
 def _content(cue, para: Para) -> tuple[int, int] | None:
     """The reported content of a cue as an absolute char span, or None."""
     lemma = cue.lemma_.lower()
+    naming = any(c.dep_ in ("oprd", "xcomp", "acomp") for c in cue.children) or any(
+        c.dep_ == "dobj"
+        and (
+            c.lower_ in ("it", "them", "this")
+            or c.pos_ == "ADJ"
+            or any(t.is_quote for t in c.subtree)
+        )
+        for c in cue.children
+    )
     chosen = []
     for child in cue.children:
         if child.i < cue.i and (
@@ -381,7 +406,7 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
         }:
             chosen.append(child)
         elif child.dep_ in ("dobj", "oprd", "dative") and (
-            lemma in lexicon().evaluative_verbs
+            (lemma in lexicon().evaluative_verbs and (lemma not in NAMING_VERBS or naming))
             or (
                 lemma in {"express", "share", "raise", "voice"}
                 and child.lemma_.lower() in lexicon().concern_nouns
@@ -421,8 +446,9 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             in {"call", "warn", "push", "lobby", "plead", "appeal", "ask", "argue", "campaign"}
         ):
             chosen.append(child)
-        elif child.dep_ in ("dobj",) and lemma in {"call", "describe", "brand", "label", "dub"}:
+        elif child.dep_ == "dobj" and lemma == "describe":
             chosen.append(child)
+
         elif (
             lemma == "pay"
             and child.dep_ == "prep"
@@ -471,8 +497,19 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
                 if about is not None
                 else None
             )
+            clause = next(  # "raised concerns that X": X
+                (
+                    x
+                    for x in c.children
+                    if x.dep_ in ("acl", "ccomp", "relcl")
+                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in x.children)
+                ),
+                None,
+            )
             if pobj is not None:
                 chosen[k] = pobj
+            elif clause is not None:
+                chosen[k] = clause
     if not chosen and para.qspans:
         # a that-less clause the parser split into objects ("claiming it “sidelines” poverty")
         right = [
@@ -506,6 +543,7 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             and t.dep_ in ("advcl", "conj", "parataxis", "xcomp", "pcomp", "acl")
             and t.tag_ == "VBG"
             and t.lemma_.lower() in lexicon().reporting_verbs
+            and not _light_without_concern(t)  # "criticised X for raising fares"
         ):
             if (
                 t.dep_ != "acl" or t.head.lemma_.lower() in lexicon().document_nouns

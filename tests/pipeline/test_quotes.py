@@ -1045,3 +1045,37 @@ def test_who_after_a_persons_description_is_the_person(nlp):
         ("slammed as", "Ola Brandt", "Centre for Island Poverty"),
         ("said", "Ola Brandt", "Centre for Island Poverty"),
     ]
+
+
+def test_naming_verbs_report_only_when_they_name_their_object_something(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Mara Quill, chief executive of the Ferry Trust, spoke on Monday.",
+        "Quill called a meeting of the ferry users. Quill called the levy a disgrace.",
+        "Quill branded the scheme “unworkable”.",
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("called", "the levy a disgrace"),
+        ("branded", "the scheme “unworkable”"),
+    ]
+
+
+def test_a_participle_with_a_named_subject_of_its_own(nlp):
+    quotes = quotes_of(
+        nlp, "Other candidates went further, with Tom Reid calling the levy a disgrace."
+    )
+    assert [(q.speaker, q.text) for q in quotes] == [("Tom Reid", "the levy a disgrace")]
+
+
+def test_raising_reports_only_concerns_and_the_concern_is_its_clause(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Mara Quill has criticised the ferry operators for raising fares.",
+        "The Ferry Guild welcomed the commitment but raised concerns that fares would still rise.",
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("has criticised", "the ferry operators for raising fares"),
+        ("welcomed", "the commitment"),
+        ("raised", "fares would still rise"),
+    ]
+    assert quotes[-1].organisation == "Ferry Guild" and quotes[-1].speaker is None
