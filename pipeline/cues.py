@@ -1023,6 +1023,14 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             and not name_root
         ):
             continue
+        if (
+            tok.tag_ == "VBN"
+            and tok.dep_ == "advcl"
+            and agent is None
+            and not any(c.dep_ in SUBJECT_DEPS | {"aux", "auxpass"} for c in tok.children)
+            and not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children)
+        ):
+            continue  # "Asked about the plan, Doe said ...": what Doe was asked, not said
         if any(c.dep_ == "neg" for c in tok.children):
             continue  # reported silence: "she did not say"
         if (

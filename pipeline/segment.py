@@ -62,13 +62,14 @@ _READ_MORE = (
 
 
 def _credit(agencies: str) -> str:
-    """A picture agency in the place a credit takes: ending the line (``... PA Media``,
-    ``(Getty Images)``), next to a slash, bar or "via" (``Reuters/Jo Roe``, ``AFP via Getty``)
-    or after a copyright sign. Elsewhere the name is the story's: ``(Reuters) -`` opens wire
-    copy, and a body may name a group whose initials are an agency's."""
+    """A picture agency in the place a credit takes: ending the line after a full stop or a
+    bracket (``The harbour at dawn. PA Media``, ``(Getty Images)``), next to a slash, bar or
+    "via" (``Reuters/Jo Roe``, ``AFP via Getty``) or after a copyright sign. Elsewhere the name
+    is the story's: ``(Reuters) -`` opens wire copy, ``..., she told AFP.`` ends a quote, and a
+    body may name a group whose initials are an agency's."""
     return (
         rf"(?:[/|©]|\bvia)\s*(?:{agencies})\b|\b(?:{agencies})\s*(?:/|\bvia\b)"
-        rf"|\b(?:{agencies})\W*$"
+        rf"|(?:^|[.(\[]\s*)(?:{agencies})\W*$"
     )
 
 

@@ -1079,3 +1079,12 @@ def test_raising_reports_only_concerns_and_the_concern_is_its_clause(nlp):
         ("raised", "fares would still rise"),
     ]
     assert quotes[-1].organisation == "Ferry Guild" and quotes[-1].speaker is None
+
+
+def test_what_a_source_was_asked_is_not_what_it_said(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Mara Quill, chief executive of the Ferry Trust, spoke on Monday.",
+        "Asked about the new timetable, Quill said the crossings would run all night.",
+    )
+    assert [(q.cue, q.text) for q in quotes] == [("said", "the crossings would run all night")]

@@ -309,3 +309,20 @@ def test_a_long_line_of_links_under_a_furniture_label_is_boilerplate():
         found["The operator said fuel costs had doubled since the last rise three years ago."]
         == "body"
     )
+
+
+def test_a_quote_told_to_an_agency_is_no_caption():
+    page = (
+        "Ferry fares to rise in spring\n\n"
+        "Islanders say the rise will cost a family that crosses daily more than £400 a year.\n\n"
+        "“This party is not divided,” Senator Jo Marsh, a close adviser to the operator, told AFP.\n\n"
+        "The harbour at dawn. AFP\n"
+    )
+    found = roles(page)
+    assert (
+        found[
+            "“This party is not divided,” Senator Jo Marsh, a close adviser to the operator, told AFP."
+        ]
+        == "body"
+    )
+    assert found["The harbour at dawn. AFP"] == "caption"
