@@ -5,6 +5,8 @@ organisation nouns...) are data: ``pipeline.lexicon``."""
 
 from __future__ import annotations
 
+import re
+
 MODALS = {"will", "would", "may", "might", "could", "should", "must", "can", "shall"}
 RAISING = {
     "appear",
@@ -68,4 +70,11 @@ AUTHORED_NOUNS = frozenset(
         "testimony",
         "tweet",
     }
+)
+
+# a wire story's dateline: "LONDON, May 2 (Reuters) - ", "WASHINGTON (AP) — "
+DATELINE = re.compile(
+    r"^[A-Z][A-Z.’' ]{1,30}(?:/[A-Z][A-Z.’' ]{1,30})?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*\([^()\n]{2,40}\))?|\s*\([^()\n]{2,40}\))"
+    r"\s*[-–—]+\s"
 )

@@ -17,6 +17,7 @@ from pipeline.cue_words import (
     ADJUNCT_DEPS,
     ADJUNCT_OPENERS,
     AUTHORED_NOUNS,
+    DATELINE,
     MODALS,
     PREP_CONTENT,
     RAISING,
@@ -279,6 +280,65 @@ def _inverted_attribution(cue, clause, para: Para) -> bool:
         return False
     between = para.doc[clause.right_edge.i + 1 : subject.left_edge.i]
     return any(t.text == "," for t in between) and all(t.is_punct for t in between)
+
+
+_ATTRIBUTION_TAIL = frozenset({"prep", "npadvmod", "advmod", "punct", "agent", "aux", "neg"})
+
+
+def final_attribution(cue, para: Para):
+    """``England should set up joint units, a national review said on Thursday.``: the parser
+    may hang a sentence-final attribution on the clause it reports (as its conjunct) or the
+    clause on the cue (as an adverbial). When the cue ends its sentence with nothing after it
+    but adverbials, and a noun phrase set off by a comma stands right before it, that phrase is
+    the source and the clause before the comma the content. Returns (subject head, content span)
+    or None."""
+    if cue.lemma_.lower() not in lexicon().reporting_verbs or cue.tag_ not in ("VBD", "VBZ", "VBN"):
+        return None
+    sent = cue.sent
+    after = [t for t in sent if t.i > cue.i]
+    if any(not (t.is_punct or t.is_space) and not _in_cue_tail(t, cue) for t in after):
+        return None
+    k = cue.i - 1  # the subject's head: the noun right before the cue and its auxiliaries
+    while k > sent.start and cue.doc[k].dep_ in ("aux", "advmod", "neg") and cue.doc[k].i < cue.i:
+        k -= 1
+    head = cue.doc[k]
+    while (
+        head.dep_ in ("pobj", "prep", "compound", "amod", "nmod", "poss", "case")
+        and head.head.i < head.i
+    ):
+        head = head.head  # "a national review of the murders of two children": "review"
+    if head.pos_ not in ("NOUN", "PROPN") or head.i == sent.start:
+        return None
+    left = head.left_edge.i
+    if left <= sent.start or cue.doc[left - 1].text not in (",", "—", "–"):
+        return None
+    clause = [t for t in sent if t.i < left - 1 and not t.is_space]
+    finite = any(
+        t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in clause
+    )
+    if not finite and not (any(t.pos_ == "VERB" for t in clause) and len(clause) >= 8):
+        return None  # (the parser may take a finite verb for a noun: "approach ... risks leaving")
+    span = span_of(clause, para)
+    if span is None:
+        return None
+    text = para.text[span[0] - para.offset : span[1] - para.offset]
+    dateline = DATELINE.match(text)
+    if dateline:
+        span = (span[0] + dateline.end(), span[1])
+        text = text[dateline.end() :]
+    if count_words(text) < 4 or _in_quote(para, span[0]):
+        return None  # a quotation before "..., she said" is the direct rule's
+    return head, span
+
+
+def _in_cue_tail(tok, cue) -> bool:
+    """A token after a final cue that only says when or how it was said."""
+    walk = tok
+    while walk.i != cue.i and walk.head.i != walk.i:  # (spaCy makes a new Token per access)
+        if walk.head.i == cue.i:
+            return walk.dep_ in _ATTRIBUTION_TAIL
+        walk = walk.head
+    return walk.i == cue.i
 
 
 def _parenthetical_content(cue, para: Para) -> list[tuple[int, int]] | None:
@@ -1061,8 +1121,11 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue
         if _in_quote(para, para.offset + subject.idx):
             continue
-        source, mention, blocked = _resolve_source(subject, para, registry)
         content = _content(tok, para) or _parenthetical_content(tok, para)
+        final = final_attribution(tok, para) if content is None else None
+        if final is not None:
+            subject, content = final
+        source, mention, blocked = _resolve_source(subject, para, registry)
         if misparsed:
             content = span_of([t for t in tok.sent if t.i > tok.i], para)
         text = tok.text

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pipeline.cue_words import DATELINE
 from pipeline.lexicon import current as lexicon
 from pipeline.lexicon import furniture_key, line_pattern
 from pipeline.records import Article, Segment
@@ -45,12 +46,6 @@ _TIME = re.compile(
 # lexicon's picture agencies are added in _compile_cues
 _CAPTION_LABEL = (
     r"\b(?:photo(?:graph)?|picture|image|pic|credit|illustration)s?\s*(?:credit)?\s*:|\(photo\b|©"
-)
-# a wire story's dateline: "LONDON, May 2 (Reuters) - ", "WASHINGTON (AP) — "
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z.’' ]{1,30}(?:/[A-Z][A-Z.’' ]{1,30})?"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*\([^()\n]{2,40}\))?|\s*\([^()\n]{2,40}\))"
-    r"\s*[-–—]+\s"
 )
 # a breadcrumb trail: "News › National", "Home > News > 2024 > March"
 _BREADCRUMB = re.compile(r"^[A-Z0-9][^›»>.!?]{0,39}(?:\s[›»>]\s[A-Z0-9][^›»>.!?]{0,39})+$")
@@ -239,7 +234,7 @@ def _is_standfirst(paras: list[_Block], k: int, *, title_known: bool) -> bool:
     material right after it, or a next paragraph that restates it (the lede retells the summary).
     """
     p = paras[k]
-    if _DATELINE.match(p.text):
+    if DATELINE.match(p.text):
         return False  # "LONDON, May 2 (Reuters) - ...": wire copy's lede
     if not title_known or not _ends_sentence(p.text):
         return True

@@ -1325,7 +1325,7 @@ def resolve_subject(
                 "their",
             ):  # "X published its report": the owner is its clause's subject
                 verb = head.head
-                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+                while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
                     verb = verb.head
                 clause_subject = next(
                     (t for t in verb.children if t.dep_ in SUBJECT_DEPS and t.i < head.i), None

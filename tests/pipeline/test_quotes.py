@@ -1088,3 +1088,17 @@ def test_what_a_source_was_asked_is_not_what_it_said(nlp):
         "Asked about the new timetable, Quill said the crossings would run all night.",
     )
     assert [(q.cue, q.text) for q in quotes] == [("said", "the crossings would run all night")]
+
+
+def test_a_sentence_final_attribution_the_parser_hung_on_its_clause(nlp):
+    quotes = quotes_of(
+        nlp,
+        "LONDON, May 26 (Wire) - Every island should have its own night ferry crew to answer emergency calls, a national review said on Thursday.",
+        "The Ferry Safety Review Panel, which examines serious incidents, published its report.",
+    )
+    assert [(q.organisation, q.text) for q in quotes][0] == (
+        "Ferry Safety Review Panel",
+        "Every island should have its own night ferry crew to answer emergency calls",
+    )
+    # a clause with no verb, or a quotation, is not reported this way
+    assert quotes_of(nlp, "In the morning after the storm, the harbour master said.") == []
