@@ -777,6 +777,35 @@ def _resolve_source(subject, para: Para, registry: Registry):
     return source, mention, blocked
 
 
+def _for_source(token, para: Para, registry: Registry) -> Cue | None:
+    """``For the Foster Collective (FC), the report is “a genuine new deal”.``: a named source
+    opening the sentence with "For" and a comma gives the quoted verdict after it (only with
+    quotation marks there: "For the first time, ..." and "For England, ..." report nothing)."""
+    pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.pos_ != "PROPN" or pobj.ent_type_ in ("GPE", "LOC", "DATE", "EVENT"):
+        return None
+    doc = token.doc
+    comma = pobj.right_edge.i + 1
+    while (
+        comma < token.sent.end
+        and doc[comma].text in (")", "(")
+        or (comma < token.sent.end and doc[comma].text.isupper() and doc[comma - 1].text == "(")
+    ):
+        comma += 1  # "(FC)"
+    if comma >= token.sent.end - 1 or doc[comma].text != ",":
+        return None
+    rest = [t for t in token.sent if t.i > comma]
+    span = span_of(rest, para)
+    if span is None or not any(
+        span[0] < para.offset + q.end and para.offset + q.start < span[1] for q in para.qspans
+    ):
+        return None
+    source, mention, blocked = resolve_subject(pobj, para.offset, registry)
+    if source is None or blocked:
+        return None
+    return Cue(token, source, mention, span, token.text, False)
+
+
 def _according_to(token, para: Para, registry: Registry) -> Cue | None:
     """``..., according to X``: the sentence without the phrase is the content."""
     nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
@@ -1022,6 +1051,11 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             and para.doc[tok.i + 1].lower_ == "to"
         ):
             cue = _according_to(tok, para, registry)
+            if cue is not None:
+                cues.append(cue)
+            continue
+        if tok.lower_ == "for" and tok.i == tok.sent.start:
+            cue = _for_source(tok, para, registry)
             if cue is not None:
                 cues.append(cue)
             continue

@@ -404,6 +404,8 @@ class Registry:
         if not name:
             return None
         key = self._person_key(name)
+        if key not in self.people and " of " in name:  # a peer's "Haverstock of Penrith"
+            key = self._person_key(name.split(" of ")[0])
         if key in self.people and (
             len(name.split()) > 1 or name.lower() in (key, *self.first_names)
         ):

@@ -1102,3 +1102,22 @@ def test_a_sentence_final_attribution_the_parser_hung_on_its_clause(nlp):
     )
     # a clause with no verb, or a quotation, is not reported this way
     assert quotes_of(nlp, "In the morning after the storm, the harbour master said.") == []
+
+
+def test_for_a_named_source_opening_a_quoted_verdict(nlp):
+    quotes = quotes_of(
+        nlp,
+        'For the Island Carers Collective (ICC), the levy is "a tax on islanders".',
+        'For the first time, the levy is "a tax on islanders". For England, the plan means "a new start".',
+    )
+    assert [(q.kind, q.organisation, q.text) for q in quotes] == [
+        ("mixed", "Island Carers Collective", 'the levy is "a tax on islanders"')
+    ]
+
+
+def test_a_peer_named_with_the_seat_resolves(nlp):
+    (q,) = quotes_of(
+        nlp,
+        "In the Lords, the Harbour Party peer Lord Haverstock of Penrith warned that islanders were being ‘left to fend for themselves’.",
+    )
+    assert q.speaker == "Lord Haverstock of Penrith"
