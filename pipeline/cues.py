@@ -411,6 +411,8 @@ def _light_without_concern(tok) -> bool:
 # verbs that evaluate only by naming their object something: "called the plan a disgrace",
 # not "called a meeting"
 NAMING_VERBS = frozenset({"call", "brand", "label", "dub"})
+# verbs that also mean serving people: "supports 4,000 families" is no stance
+SERVING_VERBS = frozenset({"support"})
 
 
 def _content(cue, para: Para) -> tuple[int, int] | None:
@@ -466,7 +468,13 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
         }:
             chosen.append(child)
         elif child.dep_ in ("dobj", "oprd", "dative") and (
-            (lemma in lexicon().evaluative_verbs and (lemma not in NAMING_VERBS or naming))
+            (
+                lemma in lexicon().evaluative_verbs
+                and (lemma not in NAMING_VERBS or naming)
+                and not (
+                    lemma in SERVING_VERBS and child.lemma_.lower() in lexicon().beneficiary_nouns
+                )
+            )
             or (
                 lemma in {"express", "share", "raise", "voice"}
                 and child.lemma_.lower() in lexicon().concern_nouns

@@ -67,6 +67,7 @@ _END_MATTER = re.compile(
     r"media enquiries|press (?:office|contact)|for more information)",
     re.IGNORECASE,
 )
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\+44\s?\d")
 _FIRST_PERSON = re.compile(
     r"\b(?:[Ww]e|[Oo]ur|[Oo]urs|[Uu]s|I|[Mm]y|[Mm]e|[Ww]e’re|[Ww]e're|I’m|I'm|I’ve|I've|[Ww]e’ve|[Ww]e've|[Ll]et’s|[Ll]et's)\b"
 )
@@ -281,8 +282,9 @@ def is_question(paragraph: str) -> bool:
 
 
 def states_a_view(paragraph: str) -> bool:
-    """First person, or a view word of the lexicon, outside quotation marks; not a question."""
-    if is_question(paragraph):
+    """First person, or a view word of the lexicon, outside quotation marks; not a question and
+    not contact details (an e-mail address, a phone number: "call 0300 555 0192 or visit ...")."""
+    if is_question(paragraph) or _CONTACT.search(paragraph):
         return False
     own = _outside_marks(paragraph)
     if _FIRST_PERSON.search(own):

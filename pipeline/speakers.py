@@ -1231,7 +1231,11 @@ def _role_owner(head, tokens, position: int, registry: Registry) -> str | None:
     before = [
         t for t in tokens if t.i < head.i and t.dep_ != "det" and t.lower_ not in ("’s", "'s")
     ]
-    proper = [t for t in before if t.pos_ == "PROPN" or t.text[:1].isupper()]
+    proper = [
+        t
+        for t in before
+        if t.pos_ == "PROPN" or (t.text[:1].isupper() and not t.is_sent_start)  # not "One ..."
+    ]
     if proper:
         name = doc[proper[0].i : before[-1].i + 1].text
         name = re.sub(r"(?:’s|'s)$", "", name)
@@ -1449,6 +1453,8 @@ def resolve_subject(
         if lemma in lexicon().role_nouns:
             # "a Department for Education spokesperson", "the panel's chair": an unnamed holder
             # of a role speaks for the body the phrase names
+            if any(c.dep_ == "nummod" and c.lower_ == "one" for c in head.children):
+                return None, None, True  # "One agency social worker said": one of a group, unnamed
             indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children)
             source = None if indefinite else registry.resolve_role(lemma, position, phrase)
             if source is None:

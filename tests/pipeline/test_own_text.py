@@ -331,3 +331,21 @@ def test_an_interviewers_labelled_question_that_first_tells_is_still_a_question(
         "RV: No, I th",
         "RV: For two ",
     ]
+
+
+CONTACT_PAGE = """Home | About us | News
+
+Harbour Kin Network responds to the ferry strategy
+
+Press release | 3 March 2024
+
+We welcome the commitment to keep the night crossings, and we are glad that ministers listened.
+
+Find out about our support for carers: call 0300 555 0192 or visit our pages.
+
+Questions about this statement should be sent to press@harbourkin.org.uk."""
+
+
+def test_contact_details_on_an_own_page_are_no_statement(nlp):
+    found = quotes(nlp, CONTACT_PAGE)
+    assert [q[3][:20] for q in found if q[0] == "block"] == ["We welcome the commi"]

@@ -1121,3 +1121,15 @@ def test_a_peer_named_with_the_seat_resolves(nlp):
         "In the Lords, the Harbour Party peer Lord Haverstock of Penrith warned that islanders were being ‘left to fend for themselves’.",
     )
     assert q.speaker == "Lord Haverstock of Penrith"
+
+
+def test_people_a_body_serves_and_one_of_a_group_are_no_quotes(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The Island Carers Collective, which supports families on the ferry routes, said the levy was unfair. The collective supports the plan.",
+        "One ferry worker, who asked not to be named, said she would leave the service.",
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("said", "the levy was unfair"),
+        ("supports", "the plan"),
+    ]

@@ -326,3 +326,21 @@ def test_a_quote_told_to_an_agency_is_no_caption():
         == "body"
     )
     assert found["The harbour at dawn. AFP"] == "caption"
+
+
+def test_an_interviews_editing_note_ends_the_article():
+    page = (
+        "Ferry chief: we will keep the night crossings\n\n"
+        "Rosa Vane runs Northfield Ferries.\n\n"
+        "Will the night crossings survive?\n\n"
+        "Yes. We will keep them, whatever the fuel costs.\n\n"
+        "This interview has been edited for length and clarity.\n\n"
+        "More interviews: the harbour master on dredging | A year on the night boat\n"
+    )
+    found = roles(page)
+    assert found["Yes. We will keep them, whatever the fuel costs."] == "body"
+    assert found["This interview has been edited for length and clarity."] != "body"
+    assert (
+        found["More interviews: the harbour master on dredging | A year on the night boat"]
+        != "body"
+    )
