@@ -29,7 +29,7 @@ from typing import Sequence
 
 from pipeline.lexicon import current as lexicon
 from pipeline.records import Article
-from pipeline.segment import DATE, is_page_furniture
+from pipeline.segment import BULLET, DATE, is_page_furniture
 from pipeline.speakers import (
     ORG_NAME,
     Registry,
@@ -62,6 +62,7 @@ _AUTHOR_NOTE = re.compile(
     rf"(?P<name>{_NAME})\s+is\s+(?:the\s+)?(?P<role>[\w’'\- ]{{2,60}}?)\s+(?:of|at)\s+"
     rf"(?P<org>{ORG_NAME})"
 )
+_ABOUT = re.compile(r"^\s*about (?:us\b|the\b|[A-Z])", re.IGNORECASE)
 _END_MATTER = re.compile(
     r"^\s*(?:notes? (?:to|for) editors?|about (?:us\b|the\b|[A-Z])|ends\b|-ends-|editor'?s'? notes?|"
     r"media enquiries|press (?:office|contact)|for more information)",
@@ -299,13 +300,25 @@ def view_paragraphs(text: str, paragraphs: Sequence[tuple[int, int, str]]) -> li
     (start, end, role) in text order."""
     out = []
     seen_body = False
+    about = False  # inside an "About us" section: the body's description, not its view
+    listing = False  # after the page's own lead-in to a list of calls
     for s, e, role in paragraphs:
         para = text[s:e]
         if seen_body and _END_MATTER.match(para):  # not the site's "About us" link at the top
-            break
-        if role != "body":
+            if not _ABOUT.match(para) or role == "body":
+                break
+            about = True  # a response's "About us" heading near the top: skip to the next one
+            continue
+        if role == "heading" and about:
+            about = False
+        if role != "body" or about:
+            listing = listing and role != "heading"
             continue
         seen_body = True
+        if listing and BULLET.match(para) and len(para.split()) >= 4:
+            out.append((s, e))  # "We call on the government to:" and its bullets
+            continue
+        listing = para.rstrip().endswith(":") and states_a_view(para)
         if para.lstrip()[:1] in _OPEN_MARK or para.rstrip().endswith(":"):
             continue  # a pull quote or somebody's quotation; a lead-in to a list
         if len(para.split()) < 6 or not states_a_view(para):

@@ -385,7 +385,8 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
 
     kept = list(raws)
     for s, e in paragraphs:
-        if len(text[s:e].split()) < 6 or not states_a_view(text[s:e]):
+        bullet = BULLET.match(text[s:e]) is not None  # chosen under the page's own lead-in
+        if not bullet and (len(text[s:e].split()) < 6 or not states_a_view(text[s:e])):
             continue
         inside = [r for r in kept if s <= r.start and r.end <= e]
         others = [r for r in inside if not is_own(r)]
@@ -395,8 +396,9 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
         if others and all(any(r.start < se and ss < r.end for r in others) for ss, se in sentences):
             continue  # every sentence reports somebody else ("he told us that …"): a report
         kept = [r for r in kept if r not in inside or r in others]
+        start = s + BULLET.match(text[s:e]).end() if bullet else s  # the item, not its marker
         kept.append(
-            _Raw(s, e, "block", own, source.mention, None, (s, e), by_start[s].seg.index, True)
+            _Raw(start, e, "block", own, source.mention, None, (s, e), by_start[s].seg.index, True)
         )
     return kept
 

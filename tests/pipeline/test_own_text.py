@@ -349,3 +349,38 @@ Questions about this statement should be sent to press@harbourkin.org.uk."""
 def test_contact_details_on_an_own_page_are_no_statement(nlp):
     found = quotes(nlp, CONTACT_PAGE)
     assert [q[3][:20] for q in found if q[0] == "block"] == ["We welcome the commi"]
+
+
+RESPONSE_PAGE = """Our response to the ferry timetable consultation
+
+Policy > Consultation responses
+
+About this consultation
+
+The Department for Harbours opened a consultation in March on the night crossings timetable.
+
+About us
+
+The Harbour Kin Network represents more than 4,000 island families who rely on the crossings.
+
+Summary of our response
+
+We support the aim of a single timetable, but the proposals as drafted would cut the last crossing.
+
+Recommendations
+
+We recommend that the department:
+
+• keeps the last night crossing at midnight on every island route;
+
+• publishes the fares for 2025 before the timetable changes."""
+
+
+def test_a_responses_about_section_is_skipped_and_its_listed_calls_are_its_own(nlp):
+    found = quotes(nlp, RESPONSE_PAGE, publisher="Harbour Kin Network")
+    blocks = [(q[2], q[3][:22]) for q in found if q[0] == "block"]
+    assert blocks == [
+        ("Harbour Kin Network", "We support the aim of "),
+        ("Harbour Kin Network", "keeps the last night c"),
+        ("Harbour Kin Network", "publishes the fares fo"),
+    ]
