@@ -68,6 +68,7 @@ _END_MATTER = re.compile(
     r"media enquiries|press (?:office|contact)|for more information)",
     re.IGNORECASE,
 )
+_QUESTION_LABEL = re.compile(r"^\s*(?:Q(?:uestion)?\s*\d*\s*[:.)]|Q\d+\b|[A-Z]{1,4}:\s)")
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\+44\s?\d")
 _FIRST_PERSON = re.compile(
     r"\b(?:[Ww]e|[Oo]ur|[Oo]urs|[Uu]s|I|[Mm]y|[Mm]e|[Ww]e’re|[Ww]e're|I’m|I'm|I’ve|I've|[Ww]e’ve|[Ww]e've|[Ll]et’s|[Ll]et's)\b"
@@ -285,9 +286,13 @@ def is_question(paragraph: str) -> bool:
 def states_a_view(paragraph: str) -> bool:
     """First person, or a view word of the lexicon, outside quotation marks; not a question and
     not contact details (an e-mail address, a phone number: "call 0300 555 0192 or visit ...")."""
-    if is_question(paragraph) or _CONTACT.search(paragraph):
+    if _CONTACT.search(paragraph):
         return False
     own = _outside_marks(paragraph)
+    if is_question(paragraph):
+        # a rhetorical question in the writer's own voice ("Then why do we accept it?") states a
+        # view; an interviewer's or a consultation's question ("Question 7: Do you agree?") not
+        return bool(_FIRST_PERSON.search(own)) and not _QUESTION_LABEL.match(paragraph)
     if _FIRST_PERSON.search(own):
         return True
     words = {w.lower() for w in re.findall(r"[A-Za-z’'\-]+", own)}

@@ -384,3 +384,14 @@ def test_a_responses_about_section_is_skipped_and_its_listed_calls_are_its_own(n
         ("Harbour Kin Network", "keeps the last night c"),
         ("Harbour Kin Network", "publishes the fares fo"),
     ]
+
+
+def test_a_rhetorical_question_in_the_writers_voice_states_a_view():
+    from pipeline.own_text import states_a_view
+
+    assert states_a_view(
+        "Would any of us put our own children on the last ferry alone? Then why do we accept it?"
+    )
+    assert not states_a_view("Question 7: Do you agree with the timetable we proposed?")
+    assert not states_a_view("What do you want from ministers?")
+    assert not states_a_view("FW: Should we worry about the fares?")
