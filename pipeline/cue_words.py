@@ -23,6 +23,14 @@ RAISING = {
 }
 PREP_CONTENT = {"for", "of", "about", "against", "on", "as", "to", "that", "over", "at", "with"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# "in favour of X", "in support of X", "in defence of X": a stance whose content is X
+STANCE_PHRASE_NOUNS = frozenset({"favour", "favor", "support", "defence", "defense"})
+# verbs that report a stance only with "out" and such a phrase or "against": "spoke out against"
+SPEAK_OUT_VERBS = frozenset({"speak", "come"})
+# verbs whose stance phrase is their content: "argued in favour of X", "campaigned against X"
+STANCE_PHRASE_VERBS = frozenset(
+    {"speak", "come", "argue", "campaign", "lobby", "write", "call", "push", "plead", "warn"}
+)
 
 # constants: frozen so that no stage can change them at run time
 PREP_CONTENT = frozenset(PREP_CONTENT)

@@ -21,6 +21,9 @@ from pipeline.cue_words import (
     MODALS,
     PREP_CONTENT,
     RAISING,
+    SPEAK_OUT_VERBS,
+    STANCE_PHRASE_NOUNS,
+    STANCE_PHRASE_VERBS,
     SUBJECT_DEPS,
 )
 from pipeline.lexicon import current as lexicon
@@ -79,7 +82,7 @@ def subject_of(token):
     current = token
     for step in range(5):
         own = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
-        if own and current.tag_ == "VBG" and current.dep_ == "pcomp" and own[0].pos_ == "PROPN":
+        if own and current.tag_ == "VBG" and current.dep_ == "pcomp":
             return own[0]  # "with Tom Reid calling the plan a disgrace": the participle's own
         participle = (
             current.tag_ == "VBG"
@@ -104,7 +107,7 @@ def subject_of(token):
                 if current.dep_ != "relcl" or current.head is current:
                     return None
                 return _who_antecedent(current.head) if child.lower_ == "who" else current.head
-            return child
+            return _opening_participle_name(child) or child
         if current.dep_ in ("advcl", "conj", "xcomp", "pcomp") and current.head is not current:
             current = current.head
             continue
@@ -118,6 +121,25 @@ def subject_of(token):
             current = current.head  # "beyond saying that ...", "by saying ..."
             continue
         return None
+    return None
+
+
+def _opening_participle_name(subject):
+    """``Opening for Labour, Jo Doe, the shadow minister, argued``: the parser makes the opening
+    participle the subject and hangs the name inside its phrase; the name after its comma is
+    who spoke."""
+    if subject.tag_ != "VBG" or subject.i != subject.sent.start:
+        return None
+    tokens = list(subject.subtree)
+    for k, t in enumerate(tokens[:-1]):
+        if t.text == ",":
+            after = tokens[k + 1]
+            if after.ent_type_ == "PERSON" and after.ent_iob_ == "B":
+                end = after.i
+                while end + 1 < len(after.doc) and after.doc[end + 1].ent_iob_ == "I":
+                    end += 1
+                return after.doc[end]
+            return None
     return None
 
 
@@ -178,6 +200,52 @@ def _preposition_object(cue):
     if nxt.lower_ != prep or nxt.head.i != cue.i or nxt.dep_ not in ("prep", "dative"):
         return None
     return next((c for c in nxt.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def stance_phrase_object(cue):
+    """``argued in favour of X``, ``spoke out in support of X``: X (the object of ``of``), for a
+    verb of ``STANCE_PHRASE_VERBS``; or the ``against`` phrase of ``spoke out against X``; else
+    None."""
+    if cue.lemma_.lower() not in STANCE_PHRASE_VERBS:
+        return None
+    for prep in cue.children:
+        if prep.dep_ != "prep" or prep.i < cue.i:
+            continue
+        if prep.lower_ == "against" and cue.lemma_.lower() in SPEAK_OUT_VERBS:
+            return prep
+        if prep.lower_ == "in":
+            noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if noun is not None and noun.lower_ in STANCE_PHRASE_NOUNS:
+                of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                obj = (
+                    None if of is None else next((c for c in of.children if c.dep_ == "pobj"), None)
+                )
+                if obj is not None:
+                    return obj
+    return None
+
+
+def _speaks_out(tok) -> bool:
+    """``spoke out against X``, ``came out in favour of X``: a stance without a reporting verb."""
+    return (
+        tok.pos_ == "VERB"
+        and tok.lemma_.lower() in SPEAK_OUT_VERBS
+        and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
+        and stance_phrase_object(tok) is not None
+    )
+
+
+def _as_put_it(tok) -> bool:
+    """``As Jo Doe put it, "..."``, ``Jo Doe put it best: "..."``: a cue for the quotation it
+    introduces."""
+    return (
+        tok.lemma_.lower() == "put"
+        and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)
+        and (
+            any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+            or any(t.text == ":" for t in tok.sent if t.i > tok.i)  # "X put it well: '...'"
+        )
+    )
 
 
 def _cc_before(token, cue) -> set[int]:
@@ -516,6 +584,12 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             chosen.append(child)
         elif child.dep_ == "dobj" and lemma == "describe":
             chosen.append(child)
+        elif (
+            child.dep_ == "prep"
+            and (obj := stance_phrase_object(cue)) is not None
+            and (obj.i == child.i or obj.head.head.head.i == child.i)
+        ):
+            chosen.append(obj)  # "spoke out in favour of X": X; "spoke out against X"
 
         elif (
             lemma == "pay"
@@ -1083,7 +1157,9 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             if cue is not None:
                 cues.append(cue)
             continue
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lexicon().reporting_verbs:
+        if (
+            tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lexicon().reporting_verbs
+        ) and not (_speaks_out(tok) or _as_put_it(tok)):
             continue
         particle = lexicon().particle_cues.get(tok.lemma_.lower())
         by_preposition = _preposition_object(tok) is not None
@@ -1136,6 +1212,12 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         if any(c.dep_ == "neg" for c in tok.children):
             continue  # reported silence: "she did not say"
         if (
+            tok.dep_ == "ccomp"
+            and tok.head.lemma_.lower() == "ask"
+            and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in tok.children)
+        ):
+            continue  # "Asked whether he expected X, Doe said": the question, not an answer
+        if (
             any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
             and tok.head.lemma_.lower() not in RAISING
         ):
@@ -1178,6 +1260,10 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             text = para.text[tok.idx : obj.idx + len(obj.text)]
         elif particle:
             text = tok.text + " " + particle
+        elif _speaks_out(tok):
+            text = tok.text + " out"
+        elif _as_put_it(tok):
+            text = tok.text + " it"
         elif by_preposition:
             text = tok.text + " " + para.doc[tok.i + 1].text  # "pointed to", as written
         elif _called_on(tok) is not None:

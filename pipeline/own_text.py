@@ -34,6 +34,7 @@ from pipeline.speakers import (
     ORG_NAME,
     Registry,
     is_org_like,
+    is_portfolio,
     looks_like_person,
     office_organisation,
     peer_name,
@@ -120,7 +121,8 @@ def _role_org(rest: str, registry: Registry) -> str | None:
         m = re.search(rf"\b(?:of|at|for)\s+(?:the\s+)?({ORG_NAME})\s*$", chunk)
         words = chunk.split()
         if m and any(w.lower() in lexicon().role_nouns for w in words[:3]):
-            named.append(m.group(1))
+            if not is_portfolio(m.group(1)):  # "Director of Children's Services": a remit
+                named.append(m.group(1))
         elif re.fullmatch(rf"(?:[Tt]he\s+)?{ORG_NAME}", chunk) and not any(
             w.lower() in lexicon().role_nouns for w in words
         ):
@@ -293,10 +295,26 @@ def states_a_view(paragraph: str) -> bool:
         # a rhetorical question in the writer's own voice ("Then why do we accept it?") states a
         # view; an interviewer's or a consultation's question ("Question 7: Do you agree?") not
         return bool(_FIRST_PERSON.search(own)) and not _QUESTION_LABEL.match(paragraph)
-    if _FIRST_PERSON.search(own):
-        return True
     words = {w.lower() for w in re.findall(r"[A-Za-z’'\-]+", own)}
+    if _FIRST_PERSON.search(own):
+        return not _facts_about_us(own, words)
     return bool(words & lexicon().view_words)
+
+
+_SUBJECT_FIRST_PERSON = re.compile(
+    r"\b(?:[Ww]e|I|[Uu]s|[Mm]e)\b|\b(?:[Ww]e|I)[’'](?:re|m|ve|d|ll)\b"
+)
+_FIGURE = re.compile(r"(?<![\w£$€])\d[\d,.]*%?(?!\w)")
+
+
+def _facts_about_us(own: str, words: set[str]) -> bool:
+    """``Our network runs 14 peer support groups and took 2,300 calls last year``: a body's
+    figures about itself, first person only in ``our``/``my``, with no view word, describe it."""
+    return (
+        not _SUBJECT_FIRST_PERSON.search(own)
+        and len(_FIGURE.findall(own)) >= 2
+        and not words & lexicon().view_words
+    )
 
 
 def view_paragraphs(text: str, paragraphs: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:

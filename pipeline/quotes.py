@@ -308,7 +308,8 @@ def _with_own_text(
 ) -> list[_Raw]:
     """On a source's own page, its view-stating paragraphs become ``block`` quotes of the page's
     source (codebook §1), replacing the quotes found inside them that are its own (``we
-    welcome…``); quotes of other people inside them stay, nested."""
+    welcome…``); other people's quotations inside them stay, nested, their reported speech
+    does not."""
     body = [(p.offset, p.offset + len(p.text), p) for p in paras if p.seg.role == "body"]
     by_start = {p.offset: p for p in paras}
     text = article.text
@@ -395,7 +396,9 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
         sentences = [abs_span(by_start[s], sent) for sent in by_start[s].doc.sents]
         if others and all(any(r.start < se and ss < r.end for r in others) for ss, se in sentences):
             continue  # every sentence reports somebody else ("he told us that …"): a report
-        kept = [r for r in kept if r not in inside or r in others]
+        # a report of somebody else inside it stays on its own only in quotation marks with its
+        # own attribution (codebook §1, nested quotes); reported speech stays inside the block
+        kept = [r for r in kept if r not in inside or (r in others and r.kind != "indirect")]
         start = s + BULLET.match(text[s:e]).end() if bullet else s  # the item, not its marker
         kept.append(
             _Raw(start, e, "block", own, source.mention, None, (s, e), by_start[s].seg.index, True)

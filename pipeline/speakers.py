@@ -302,7 +302,7 @@ class Registry:
             person.organisation = self.org_name(organisation)
         if role:
             person.roles.update(
-                bare_word(w) for w in role.split() if bare_word(w) in lexicon().role_nouns
+                role_word(w) for w in role.split() if role_word(w) in lexicon().role_nouns
             )
 
     def note_gender(self, person_key: str, pronoun: str) -> None:
@@ -386,6 +386,12 @@ class Registry:
                 if bare_word(tail[k - 1]).lower() in lexicon().organisation_nouns:
                     forms.add(name + " " + " ".join(tail[:k]))
                     break
+        if not forms and len(name.split()) >= 2:
+            # "Harrowdale Council" on a page that also says "Harrowdale Borough Council"
+            *place, noun = name.split()
+            scope = r"(?: (?:Borough|City|County|District|Metropolitan|Royal|Town|Parish))+"
+            pattern = re.escape(" ".join(place)) + scope + " " + re.escape(noun) + r"\b"
+            forms = {m.group(0) for m in re.finditer(pattern, self.text)}
         return forms.pop() if len(forms) == 1 else name
 
     def person_source(self, key: str) -> Source:
@@ -544,6 +550,8 @@ def _trim_org(raw: str) -> str:
     name = re.sub(r"(?:’s|'s)$", "", name)
     name = re.sub(r"^(?:the|a|an)\s+", "", name)
     name = re.sub(rf"\s+(?:on|in|at)\s+(?:{_DATE_WORDS})$", "", name)  # "... on Thursday"
+    # "the Centre for Family Studies at the University of X": the unit, not its host
+    name = re.sub(r"^(\S+\s+\S+.*?)\s+at\s+(?:the\s+)?[A-Z].*$", r"\1", name)
     words = name.split()
     while words and words[-1].lower() in {"of", "for", "and", "the", "in", "on", "at", "&"}:
         words = words[:-1]
@@ -581,6 +589,9 @@ _BEFORE_ORG_ROLE = re.compile(
 _BEFORE_ROLE_OF = re.compile(
     rf"(?P<role>(?:[A-Za-z][\w’'/\-]*\s+){{0,4}}?(?:[A-Za-z][\w’'/\-]*))\s+(?P<prep>of|for|at)\s+(?P<org>{ORG_NAME})\s*,\s*(?:{_NAME_TOKEN}\s+)*$"
 )
+_WHOSE_ROLE = re.compile(
+    rf"(?P<org>{ORG_NAME})\s*,\s*whose\s+(?P<role>(?:[a-z][\w’'\-]*\s+){{0,3}}?[a-z][\w’'\-]*)\s*,?\s*$"
+)
 _POSS_ROLE = re.compile(
     r"(?P<org>[\w’' ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$"
 )
@@ -604,6 +615,14 @@ _LEADS = {"chairs", "leads", "heads", "runs", "directs"}
 _AFTER_IS_ROLE = re.compile(
     rf"^\s+(?:is|was|has\s+been|had\s+been|became|has\s+become)\s+(?:the\s+|a\s+|an\s+)?"
     rf"(?P<role>[a-z][^,.]{{0,80}}?)\s+(?:at|of|for)\s+(?:the\s+)?(?P<org>{ORG_NAME})"
+)
+_AFTER_WORKS = re.compile(
+    rf"^\s+(?:has\s+worked|had\s+worked|has\s+been\s+working|works|worked)\s+(?:at|for)\s+"
+    rf"(?:the\s+)?(?P<org>{ORG_NAME})"
+)
+_SPEAKING_FOR = re.compile(
+    r"\b(?:Opening|Speaking|Responding|Replying|Closing|Winding\s+up)\s+for\s+(?:the\s+)?"
+    r"(?P<body>[A-Z][\w’'\- ]{1,40}?)\s*,\s*$"
 )
 _LOWER_TAIL = re.compile(r"(?:(?<=\s)|^)(?:[a-z][\w’'\-]*,?\s+){2,5}$")
 
@@ -630,7 +649,8 @@ _PORTFOLIO_WORDS = frozenset(
 )
 
 
-def _is_portfolio(name: str) -> bool:
+def is_portfolio(name: str) -> bool:
+    """A remit named like a body: ``Children's Services``, ``Children and Families``."""
     words = [w.lower().replace("’", "'") for w in _trim_org(name).split()]
     return bool(words) and all(w in _PORTFOLIO_WORDS for w in words)
 
@@ -787,7 +807,7 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org, role = m.group("org"), m.group("role")
         if m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
             org = None  # "Jane Doe, Minister for Children"
-        elif _is_portfolio(org):
+        elif is_portfolio(org):
             org = None  # "Jo Bloggs, Cabinet Member for Children and Families": a remit
     elif (m := _AFTER_OF_DESCRIBED.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")  # "general secretary of the heads' union NAHT"
@@ -812,12 +832,16 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org, role = m.group("org"), m.group("role")
     elif (m := _AFTER_IS_ROLE.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")  # "Jo Bloggs has been director at X"
+    elif (m := _AFTER_WORKS.match(after)) and is_org_like(m.group("org"), registry, strict=True):
+        org = m.group("org")  # "Jo Bloggs has worked at the Family Trust for eleven years"
+    elif (m := _WHOSE_ROLE.search(before)) and _is_role(m.group("role")):
+        org, role = m.group("org"), m.group("role")  # "the X Network, whose chair, Jo Doe,"
     elif (m := _BEFORE_ROLE_OF.search(before)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
         whole = registry.actors.lookup(before[m.start() :].split(",")[0])
         if whole is not None and whole.kind == "organisation":
             org = whole.name
-        elif _is_portfolio(org) or (
+        elif is_portfolio(org) or (
             m.group("prep") == "for" and not is_org_like(org, registry, strict=True)
         ):
             org = None  # "Minister for Children, Jane Doe": a portfolio
@@ -863,6 +887,9 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         and re.search(r"\b(?:former|ex|then|one-time|erstwhile|previous|founding)\b", role, re.I)
     ):
         org = None  # "former chief executive of X": X is not the body they speak for now
+    if org is None and (m := _SPEAKING_FOR.search(before)):
+        party = lexicon().parties.get(m.group("body").lower())
+        org = party or None  # "Opening for Labour, Jo Doe, ...": the party they speak for
     if org is None and _councillor(before, after):
         org = sole_council(text)  # "Cllr Jo Bloggs, cabinet member for children": their council
     if org and registry.org_name(org):
@@ -878,6 +905,31 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     for word in words[-4:]:
         if bare_word(word) in lexicon().role_nouns:
             registry.link(key, None, word)
+    # every role of the appositions after it, so that a later "the former children's minister"
+    # or "the shadow education secretary" finds them
+    for role_phrase in appositive_roles(after.split(". ")[0]):
+        registry.link(key, None, role_phrase)
+
+
+_APPOSITIVE_OPENER = re.compile(
+    r"^(?:the|a|an|who|whose|former|now|then|currently|also|until|since|[a-z]+-?(?:chair|president)\b)\b",
+)
+
+
+def appositive_roles(after: str) -> list[str]:
+    """The comma-delimited appositions right after a name (``, the Labour MP for X, who served
+    as children's minister until 2019,``) up to the first segment that is not one (the verb)."""
+    if not after.lstrip().startswith(","):
+        return []
+    out = []
+    for segment in after.lstrip()[1:].split(","):
+        segment = segment.strip()
+        if not segment or not (_APPOSITIVE_OPENER.match(segment) or segment[:1].isupper()):
+            break
+        if re.match(r"(?:said|says|told|added)\b", segment):
+            break
+        out.append(segment)
+    return out
 
 
 def is_org_like(name: str, registry: Registry, *, strict: bool = False) -> bool:
@@ -905,8 +957,17 @@ def is_org_like(name: str, registry: Registry, *, strict: bool = False) -> bool:
 
 
 def _is_role(phrase: str) -> bool:
-    words = [bare_word(w) for w in phrase.split()]
+    words = [role_word(w) for w in phrase.split()]
     return any(w in lexicon().role_nouns for w in words) and len(words) <= 8
+
+
+def role_word(word: str) -> str:
+    """``bare_word``, and for a hyphenated word not listed itself its last part (``vice-chair``,
+    ``co-founder``)."""
+    bare = bare_word(word)
+    if bare not in lexicon().role_nouns and "-" in bare:
+        return bare.rsplit("-", 1)[-1]
+    return bare
 
 
 def link_org_descriptors(registry: Registry) -> None:
@@ -1114,6 +1175,8 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
                     while end > start and article.text[end - 1] == " ":
                         end -= 1
             label = ent.label_
+            if label == "PERSON" and _constituency(article.text, start):
+                continue
             if label == "ORG" and (
                 _person_like(ent, article.text, end)
                 or (looks_like_person(ent.text) and actors.lookup(ent.text) is None)
@@ -1134,6 +1197,7 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
                     (looks_like_person(name) or peer_name(name))  # "Baroness Whitlock"
                     and actors.lookup(name) is None
                     and not any(para.doc[k].ent_type_ == "GPE" for k in range(left, right))
+                    and not _constituency(article.text, para.offset + para.doc[left].idx)
                 ):
                     s0 = para.offset + para.doc[left].idx
                     e0 = para.offset + para.doc[right - 1].idx + len(para.doc[right - 1].text)
@@ -1157,6 +1221,14 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             if m:
                 entities.append((para.offset, para.offset + len(m.group("name")), "PERSON", True))
     return build_registry(article.text, entities, actors)
+
+
+_SEAT_BEFORE = re.compile(r"\b(?:MPs?|MSPs?|MS|MLA|[Mm]ember|candidate)\s+for\s+(?:the\s+)?$")
+
+
+def _constituency(text: str, start: int) -> bool:
+    """``the Labour MP for Thornbury West``: a seat named like a person is a place."""
+    return _SEAT_BEFORE.search(text[max(0, start - 40) : start]) is not None
 
 
 def _person_like(ent, text: str, end: int) -> bool:
@@ -1372,6 +1444,20 @@ def resolve_subject(
     if head.pos_ == "PROPN" or (head.text.isupper() and len(head.text) >= 2):
         left, right = propn_chain(head)
         name = doc[left:right].text
+        last = bare_word(doc[right - 1].text)
+        k = left - 1
+        while k >= 0 and doc[k].pos_ == "ADJ" and doc[k].dep_ == "amod":
+            k -= 1  # "the former harbours minister"
+        if (
+            (right - left >= 2 or k < left - 1)
+            and last in lexicon().role_nouns
+            and k >= 0
+            and doc[k].lower_ == "the"
+        ):  # "the Labour MP told the Commons": the person the article gave that role
+            source = registry.resolve_role(last, position, "the " + name)
+            if source is not None:
+                registry.note_source(source, *char_span(offset, head), subject=True)
+                return source, char_span(offset, head), False
         if (
             name.lower() in lexicon().parties
             or name.lower().rstrip("s") in lexicon().role_nouns
@@ -1444,7 +1530,12 @@ def resolve_subject(
                 registry.note_source(source, *span, subject=True)
                 return source, span, False
         if head.tag_ in ("NNS", "NNPS"):
-            known = registry.actors.lookup(phrase) or registry.actors.lookup(head.text)
+            modified = any(
+                t.i < head.i and t.dep_ in ("amod", "compound") for t in tokens
+            )  # "opposition MPs", "Labour councillors": a group within the body, unnamed
+            known = registry.actors.lookup(phrase) or (
+                None if modified else registry.actors.lookup(head.text)
+            )
             if (
                 known is not None and known.kind == "organisation"
             ):  # "ministers" as a body, by the alias table

@@ -395,3 +395,44 @@ def test_a_rhetorical_question_in_the_writers_voice_states_a_view():
     assert not states_a_view("Question 7: Do you agree with the timetable we proposed?")
     assert not states_a_view("What do you want from ministers?")
     assert not states_a_view("FW: Should we worry about the fares?")
+
+
+def test_reported_speech_inside_an_answer_stays_inside_it(nlp):
+    text = INTERVIEW.replace(
+        "The biggest change is that families tell their story once, to one worker, and we keep it.",
+        "The biggest change is that families tell their story once. The department has accepted "
+        "the idea of a single family worker, and we keep it.",
+    )
+    found = quotes(nlp, text)
+    assert [q[0] for q in found] == ["block"] * 3  # no indirect quote of the department inside
+
+
+def test_a_bodys_figures_about_itself_are_no_statement():
+    from pipeline.own_text import states_a_view
+
+    assert not states_a_view(
+        "Our network runs 14 peer support groups across the islands and took 2,300 calls on its advice line last year."
+    )
+    assert states_a_view("Our members pay 40% more for 2 crossings a day, and that must change.")
+    assert states_a_view("We run 14 groups and 3 helplines, and we will keep them open.")
+
+
+def test_a_signatures_remit_is_no_body_and_a_council_takes_its_full_name(nlp):
+    letters = LETTERS.replace(
+        "Ann Lowe\nChair, Northfield Kinship Alliance",
+        "Ann Lowe, Director of Children's Services, Northfield County Council, Whitby",
+    )
+    found = quotes(nlp, letters)
+    assert [(q[0], q[1], q[2]) for q in found] == [
+        ("block", "Ann Lowe", "Northfield County Council")
+    ]
+    page = (
+        "Home | News | Council services\n\n"
+        "Northfield Council responds to the ferry strategy\n\n"
+        "Published 3 March 2024\n\n"
+        "We welcome the strategy's focus on helping island families earlier, and we will bid to be a pathfinder.\n\n"
+        "But we are concerned that the funding will not reach most families on the islands.\n\n"
+        "Northfield Borough Council, Town Hall, Northfield"
+    )
+    found = quotes(nlp, page, title="Northfield Council responds to the ferry strategy")
+    assert [(q[0], q[2]) for q in found] == [("block", "Northfield Borough Council")] * 2

@@ -1133,3 +1133,100 @@ def test_people_a_body_serves_and_one_of_a_group_are_no_quotes(nlp):
         ("said", "the levy was unfair"),
         ("supports", "the plan"),
     ]
+
+
+def test_a_descriptive_role_after_a_name_speaks_for_that_person(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Tomas Brandt, the Green MP for Salt Marsh, who served as harbours minister until 2019, defended the levy.",
+        "The former harbours minister said the ferries had been right to keep their pilots.",
+        "“Every crossing needs a pilot,” the Green MP told the chamber.",
+    )
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("Tomas Brandt", "the levy"),
+        ("Tomas Brandt", "the ferries had been right to keep their pilots"),
+        ("Tomas Brandt", "Every crossing needs a pilot"),
+    ]
+    assert "Salt Marsh" not in {q.speaker for q in quotes}  # a seat, not a person
+
+
+def test_an_opening_participle_before_the_name_and_the_party_it_names(nlp):
+    (quote,) = quotes_of(
+        nlp,
+        "Opening for Labour, Nadia Kell, the shadow harbours secretary, argued that the levy was too small.",
+    )
+    assert (quote.speaker, quote.organisation, quote.text) == (
+        "Nadia Kell",
+        "Labour Party",
+        "the levy was too small",
+    )
+
+
+def test_speaking_out_for_or_against_and_arguing_in_favour_of(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Ada Vance, chief executive of the Ferry Users Trust, spoke out in favour of a legal right to a crossing.",
+        "Vance spoke out against the plan to close the night ferry.",
+        "She argued in favour of regional harbour boards.",
+        "Vance spoke at the quay on Monday.",
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("spoke out", "a legal right to a crossing"),
+        ("spoke out", "against the plan to close the night ferry"),
+        ("argued", "regional harbour boards"),
+    ]
+    assert {q.organisation for q in quotes} == {"Ferry Users Trust"}
+
+
+def test_as_a_source_put_it_introduces_a_quotation(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Ada Vance leads the Ferry Users Trust. As Vance put it, “nobody rows to work any more.”",
+        "Her deputy, Ian Holt, put it more bluntly: “the timetable is a fiction.”",
+        "The plan, as one skipper put it, is “a sticking plaster”.",
+    )
+    assert [(q.speaker, q.cue, q.text) for q in quotes] == [
+        ("Ada Vance", "put it", "nobody rows to work any more."),
+        ("Ian Holt", "put it", "the timetable is a fiction."),
+    ]
+
+
+def test_a_body_whose_role_holder_speaks_and_a_unit_at_a_host(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The plan was criticised by the Harbour Pilots' Network, whose chair, Ruth Owusu, called it “a solution looking for a problem”.",
+        "Ivo Marsh, who leads the Centre for Tidal Studies at the University of Linby, said the report would be judged on what happened next.",
+        "Ivo Marsh has worked at the Centre for Tidal Studies for ten years.",
+    )
+    assert [(q.speaker, q.organisation) for q in quotes] == [
+        (None, "Harbour Pilots' Network"),
+        ("Ruth Owusu", "Harbour Pilots' Network"),
+        ("Ivo Marsh", "Centre for Tidal Studies"),
+    ]
+
+
+def test_a_service_word_makes_a_name_a_body_that_its_pronoun_continues(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Saltmarsh Fostering said it was concerned that the plan would move decisions further from children.",
+        "Its chief executive, Mara Lindqvist, added that carers had been “talked about rather than talked to”.",
+    )
+    assert [(q.speaker, q.organisation) for q in quotes] == [
+        (None, "Saltmarsh Fostering"),
+        ("Mara Lindqvist", "Saltmarsh Fostering"),
+    ]
+
+
+def test_a_group_within_a_body_and_an_asked_question_are_no_quotes(nlp):
+    actors = ActorTable(
+        (*ACTORS.actors, Actor(name="House of Tides", kind="organisation", aliases=("MPs",)))
+    )
+    quotes = quotes_of(
+        nlp,
+        "The harbour plan came under attack on Wednesday, with opposition MPs arguing that most ferries would be late.",
+        "Asked whether he expected the department to change course, Ivo Marsh said: “I think they know the numbers don't add up.”",
+        actors=actors,
+    )
+    assert [(q.speaker, q.organisation, q.text) for q in quotes] == [
+        ("Ivo Marsh", None, "I think they know the numbers don't add up.")
+    ]
