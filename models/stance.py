@@ -8,8 +8,9 @@ As shipped (the defaults):
    embeddings from one pass of ``linker_encoder`` (all-MiniLM-L6-v2), and TF-IDF words and word
    pairs (weight ``linker_words``).
 2. **Polarity** of each linked target: the split cross-encoder of ``models.polarity``, whose top
-   ``polarity_layers`` layers of the same encoder (all six of MiniLM's) are fine-tuned over the
-   target's token states joined to the quote's, which the linker's pass computes anyway;
+   ``polarity_layers`` layers of the same encoder (the top two of MiniLM's six) are fine-tuned
+   over the target's and the quote's token states from the layer below them, joined, which the
+   linker's pass computes anyway;
    averaged with the linker's polarity regressions (their weight ``polarity_weight``; within
    them, the word view's weight ``linker_polarity_words``).
 
@@ -147,9 +148,9 @@ class StanceModel:
         max_targets: int = 3,
         linker_weight: float = 1.0,
         polarity_weight: float = 0.8,
-        polarity_layers: int = 6,
+        polarity_layers: int = 2,
         polarity_epochs: int = 2,
-        polarity_lr: float = 5e-5,
+        polarity_lr: float = 2e-4,
         linker_C: float = 4.0,
         linker_encoder: str = MINILM,
         linker_passes: int = 1,

@@ -171,7 +171,7 @@ def train(
     polarity_layers: Optional[int] = typer.Option(
         None,
         "--polarity-layers",
-        help="Top layers of that encoder fine-tuned for polarity (default: all 6 of MiniLM).",
+        help="Top layers of that encoder fine-tuned for polarity (default: 2 of MiniLM's 6).",
     ),
 ) -> None:
     """Fine-tune the stance model on the synthetic lines and all gold labels."""

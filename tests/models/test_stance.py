@@ -432,9 +432,13 @@ def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path
     from models.encoder import MINILM
     from models.polarity import SplitCrossEncoder
 
-    # as shipped, all six of MiniLM's layers: the split is at the embedding layer
-    full = StanceModel(device="cpu", epochs=0, polarity_epochs=1).fit(TRAIN, TARGETS)
-    assert full.linker_encoder == MINILM and full.splitter_.start_ == 0
+    # as shipped, the top two of MiniLM's six layers; all six split at the embedding layer
+    shipped = StanceModel(device="cpu", epochs=0, polarity_epochs=1).fit(TRAIN, TARGETS)
+    assert shipped.linker_encoder == MINILM and shipped.splitter_.start_ == 4
+    full = StanceModel(device="cpu", epochs=0, polarity_epochs=1, polarity_layers=6).fit(
+        TRAIN, TARGETS
+    )
+    assert full.splitter_.start_ == 0
     assert full.polarity_scores(TRAIN[:2], [(0, "pay-rise")]).shape == (1, 3)
     model = StanceModel(
         device="cpu",

@@ -48,8 +48,8 @@ def test_stale_reasons_name_what_changed(tmp_path):
     from models.train import _settings
 
     mpnet = StanceModel(
-        **_settings("cpu", None, 13, "all-mpnet-base-v2", 2)
-    ).get_params()  # train --linker-encoder all-mpnet-base-v2 --polarity-layers 2
+        **_settings("cpu", None, 13, "all-mpnet-base-v2", 3)
+    ).get_params()  # train --linker-encoder all-mpnet-base-v2 --polarity-layers 3
     assert (
         stale_reason(tmp_path / "m", data_files=[data], params=mpnet)
         == "settings changed (linker_encoder, polarity_layers)"
