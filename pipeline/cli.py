@@ -53,7 +53,7 @@ def run(
     int8: bool = typer.Option(
         False,
         "--int8/--no-int8",
-        help="Dynamic int8 quantisation of the optional fine-tuned relevance head's encoder (CPU only); the frozen encoder and polarity layers stay float (their int8 embeddings drift: models/README.md).",
+        help="Dynamic int8 quantisation of the optional fine-tuned relevance head's encoder (CPU only; the shipped settings train no such head, so nothing changes); the frozen encoder and polarity layers stay float (their int8 embeddings drift: models/README.md).",
     ),
     bf16: Optional[bool] = typer.Option(
         None,

@@ -117,11 +117,18 @@ def chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def model_hash(model: str | None) -> str | None:
-    """sha256 over a trained model's card, heads and encoder weights; None when there is no model."""
+    """sha256 over a trained model's card and learned weights (those it has); None when there is
+    no model."""
     if not model or not (Path(model) / "model_card.json").exists():
         return None
     digest = hashlib.sha256()
-    for name in ("model_card.json", "heads.pt", "encoder/model.safetensors"):
+    for name in (
+        "model_card.json",
+        "linker.npz",
+        "polarity.pt",
+        "heads.pt",
+        "encoder/model.safetensors",
+    ):
         path = Path(model) / name
         if path.exists():
             with open(path, "rb") as handle:
