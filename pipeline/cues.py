@@ -316,6 +316,25 @@ def second_statement(token) -> bool:
     )
 
 
+def _clause_after_object(cue, child):
+    """``reminded MPs that X`` parsed with the that-clause under the object (``MPs``): the
+    clause X, when ``child`` is the cue's object and the cue has no clause of its own."""
+    if child.dep_ not in ("dobj", "dative") or child.i < cue.i:
+        return None
+    if any(c.dep_ == "ccomp" for c in cue.children):
+        return None
+    for clause in child.children:
+        if (
+            clause.dep_ in ("acl", "relcl", "ccomp")
+            and clause.i > child.i
+            and any(
+                m.dep_ == "mark" and m.lower_ == "that" and m.i < clause.i for m in clause.children
+            )
+        ):
+            return clause
+    return None
+
+
 def _clause_after_medium(cue, child):
     """``said in a statement that X`` parsed with the that-clause under the noun (``statement``):
     the clause X, when ``child`` is the cue's ``in`` phrase and the cue has no clause of its own."""
@@ -612,6 +631,8 @@ def _content(cue, para: Para) -> tuple[int, int] | None:
             and (obj := _preposition_object(cue)) is not None
         ):
             chosen.append(obj)  # "pointed to X": X
+        elif (clause := _clause_after_object(cue, child)) is not None:
+            chosen.append(clause)  # "reminded MPs that X" parsed with X under "MPs"
         elif (clause := _clause_after_medium(cue, child)) is not None:
             chosen.append(clause)  # "said in a written submission that X": X, not the submission
     if lemma in ("express", "share", "raise", "voice") and not any(

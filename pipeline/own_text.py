@@ -470,9 +470,12 @@ _QA_LABEL = re.compile(r"([A-Z][\w.’'\-]{0,15}(?: [A-Z][\w.’'\-]{0,15}){0,2}
 
 def interview(
     text: str, paragraphs: Sequence[tuple[int, int, str]], registry: Registry
-) -> tuple[PageSource, list[tuple[int, int]]] | None:
-    """A Q&A page: the interviewee (the person the page introduces before the first question,
-    not the interviewer of the byline) and the answer paragraphs between the questions."""
+) -> list[tuple[PageSource, list[tuple[int, int]]]] | None:
+    """A Q&A page: who answers and the answer paragraphs between the questions, as (source,
+    answers) groups. An answer opening with a person's label (``Dr Jo Doe: ...``) is that
+    person's, and so are the unlabelled paragraphs after it; the others are the interviewee's
+    (the person the page introduces before the first question, not the byline's interviewer).
+    A label is left out of its answer's span."""
     body = [(s, e) for s, e, role in paragraphs if role in ("body", "heading")]
     questions = [k for k, (s, e) in enumerate(body) if is_question(text[s:e])]
     # the label the interviewer's questions open with ("CSF:", "Q:") marks a question that
@@ -484,31 +487,89 @@ def interview(
         for k, (s, e) in enumerate(body)
         if k in questions or ((m := _QA_LABEL.match(text[s:e])) and m.group(1) in asking)
     ]
-    answers: list[tuple[int, int]] = []
+    answers: list[tuple[int, int, str | None]] = []
     exchanges = 0  # questions followed by at least one answer
     for n, k in enumerate(questions):
         stop = questions[n + 1] if n + 1 < len(questions) else len(body)
         before = len(answers)
+        speaker = None  # a labelled answer's person, carried to the paragraphs after it
         for s, e in body[k + 1 : stop]:
             para = text[s:e]
             if _END_MATTER.match(para) or para.lstrip()[:1] in _OPEN_MARK:
                 continue  # a pull quote repeats an answer
-            if len(para.split()) >= 6:
-                answers.append((s, e))
+            if len(para.split()) < 6:
+                continue
+            m = _QA_LABEL.match(para)
+            if m and m.group(1) not in asking:
+                label = strip_honorifics(m.group(1))
+                if looks_like_person(label) or peer_name(label):
+                    speaker = m.group(1)
+                    answers.append((s + m.end(), e, speaker))
+                    continue
+                if len(m.group(1)) <= 2:  # "A: ...": the answer marker
+                    answers.append((s + m.end(), e, speaker))
+                    continue
+            answers.append((s, e, speaker))
         exchanges += len(answers) > before
     if exchanges < _MIN_EXCHANGES:
         return None
     first_question = body[questions[0]][0]
-    for start, line in _lines(text[:first_question]):
-        if _BYLINE.match(line):
+    interviewee = _interviewee(text, text[:first_question], registry)
+    groups: dict[str | None, list[tuple[int, int]]] = {}
+    for s, e, label in answers:
+        groups.setdefault(label, []).append((s, e))
+    out = []
+    for label, spans in groups.items():
+        if label is None:
+            if interviewee is not None:
+                out.append((interviewee, spans))
+            continue
+        name = strip_honorifics(label)
+        known = registry.resolve_name(name)
+        at = text.find(label, spans[0][0] - len(label) - 3)
+        out.append(
+            (
+                PageSource(
+                    known.speaker if known is not None and known.speaker else name,
+                    known.organisation if known is not None else None,
+                    (at, at + len(label)) if at >= 0 else None,
+                    "interview",
+                ),
+                spans,
+            )
+        )
+    return out or None
+
+
+def _interviewee(text: str, intro: str, registry: Registry) -> PageSource | None:
+    """The person a Q&A's introduction presents: a line that opens with their name and goes on
+    with a role (``Jo Doe is director of family services at X``), else the first person the
+    introduction names who is not its byline's author."""
+    for start, line in _lines(intro):
+        if _BYLINE.match(line) or "|" in line or "›" in line or is_page_furniture(line):
             continue
         found = _signatory(line.split(". ")[0])
         if found is None or _publication(found[0]) or is_page_furniture(found[0]):
             continue  # the magazine's name line is not the interviewee
         name, rest = found
+        words = {w.strip(",.").lower() for w in rest.split()[:6]}
+        if rest and not (words & lexicon().role_nouns or words & {"is", "has", "was", "leads"}):
+            continue  # a site's or a section's name, not a person introduced
         org = _role_org(", " + rest, registry) if rest else None
         known = registry.resolve_name(name)
         if org is None and known is not None:
             org = known.organisation
-        return PageSource(name, org, (start, start + len(name)), "interview"), answers
+        return PageSource(name, org, (start, start + len(name)), "interview")
+    bylined = {
+        strip_honorifics(m.group("name")) for _, line in _lines(intro) if (m := _BYLINE.match(line))
+    }
+    for mention in registry.mentions:
+        if mention.start >= len(intro) or mention.kind != "person":
+            continue
+        source = registry.person_source(mention.key)
+        if source.speaker in bylined or not source.speaker:
+            continue
+        return PageSource(
+            source.speaker, source.organisation, (mention.start, mention.end), "interview"
+        )
     return None

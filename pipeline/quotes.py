@@ -98,6 +98,8 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
         None  # current speaker, its mention, paragraph index
     )
     block: tuple[Source, tuple[int, int]] | None = None
+    byline = False  # the block's header is a byline ("By Jo Doe, chief executive")
+    reports: set[int] = set()  # paragraphs under a byline that report other sources
     block_context: tuple[int, int] = (0, 0)
     listing: tuple[Cue, tuple[int, int]] | None = None  # "The review also recommends:"
     for para in paras:
@@ -111,6 +113,7 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
         header = _layout_header(para, registry) if heading or _colon_header(para) else None
         if heading or header is not None:
             block = header
+            byline = header is not None and _BYLINE_START.match(para.text) is not None
             block_context = (para.offset, para.offset + len(para.text))
             carry = None
             continue
@@ -127,13 +130,21 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
                 c
                 for c in valid
                 if c.source is not None
-                and c.source.speaker
+                and (
+                    c.source.speaker or (byline and c.source.organisation != block[0].organisation)
+                )
                 and c.source != block[0]
                 and not _first_person_subject(c)
             ]
             if is_question(para.text):
                 continue  # the interviewer's question between a layout speaker's answers
-            if not others:  # a statement under a "Name, title, organisation" header
+            # under a byline, as on any own page (codebook §1), only the paragraphs that state
+            # the author's view are theirs; reports of other people and bodies, and description,
+            # are not, and the next paragraph may be theirs again
+            skip = byline and (bool(others) or not states_a_view(para.text))
+            if byline and others:
+                reports.add(para.offset)
+            if not others and not skip:  # a statement under a "Name, title, organisation" header
                 source, mention = block
                 raws.append(
                     _Raw(
@@ -149,7 +160,8 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
                 )
                 carry = (source, mention, block_context)
                 continue
-            block = None
+            if not byline:
+                block = None
         consumed: set[int] = set()
         # 1. cues with content: indirect or mixed (or direct when the content is the quotation)
         for cue in valid:
@@ -296,15 +308,23 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
         else:
             subject = _narration_subject(para, registry, valid)
             carry = subject
-    raws = _with_own_text(article, paras, registry, raws)
+    raws = _with_own_text(article, paras, registry, raws, reports)
     return _to_records(article, raws, paras)
 
 
 _FIRST_PERSON_MENTIONS = {"we", "i", "us", "our", "my", "me"}
+_BYLINE_START = re.compile(r"\s*(?:[Bb]y|[Ww]ords\s+by|[Aa]uthor:)\s")
+_OUR_ROLE = re.compile(
+    r"\b[Oo]ur\s+(?:[a-z][\w’'\-]*\s+){0,3}[a-z][\w’'\-]*,?\s+(?:(?:Dr|Prof|Professor|Cllr|Councillor|Sir|Dame|Lord|Lady)\.?\s+)?$"
+)
 
 
 def _with_own_text(
-    article: Article, paras: list[Para], registry: Registry, raws: list[_Raw]
+    article: Article,
+    paras: list[Para],
+    registry: Registry,
+    raws: list[_Raw],
+    reports: set[int] = frozenset(),
 ) -> list[_Raw]:
     """On a source's own page, its view-stating paragraphs become ``block`` quotes of the page's
     source (codebook §1), replacing the quotes found inside them that are its own (``we
@@ -319,24 +339,50 @@ def _with_own_text(
     page = None
     if letters:  # a letters page or an open letter: each letter is its signatory's
         sections = [(letter.source, list(letter.paragraphs)) for letter in letters]
-    elif qa is not None:  # an interview: the answers are the interviewee's
+    elif qa is not None:  # an interview: the answers are the interviewee's (or a label's)
         layout_blocks = [(r.start, r.end) for r in raws if r.kind == "block"]
-        answers = [
-            (s, e)
-            for s, e in qa[1]
-            if not any(bs < e and s < be for bs, be in layout_blocks)  # a header named them
+        sections = [
+            (
+                source,
+                [
+                    (s, e)
+                    for s, e in answers
+                    if not any(bs < e and s < be for bs, be in layout_blocks)  # a header named them
+                ],
+            )
+            for source, answers in qa
         ]
-        sections = [(qa[0], answers)]
     else:
         page = page_source(
             article, [(s, e) for s, e, _ in body], registry, [(r.start, r.end) for r in raws]
         )
         if page is None:
             return raws
-        sections = [(page, view_paragraphs(text, layout))]
+        # a paragraph its byline's author only reports others in is not the page's either
+        sections = [(page, [(s, e) for s, e in view_paragraphs(text, layout) if s not in reports])]
     kept = list(raws)
     for source, paragraphs in sections:
         kept = _own_paragraphs(text, kept, source, paragraphs, by_start)
+    if page is not None and page.organisation:
+        for r in kept:  # the page's author under a byline that named no body
+            if (
+                r.kind == "block"
+                and r.source is not None
+                and r.source.speaker
+                and r.source.organisation is None
+                and r.source.speaker == page.speaker
+            ):
+                r.source = Source(r.source.speaker, page.organisation, r.source.kind)
+        # "Our trustee, Jo Doe, reminded us that ...": the writer's own body
+        for r in kept:
+            if (
+                r.source is not None
+                and r.source.speaker
+                and r.source.organisation is None
+                and r.mention
+                and _OUR_ROLE.search(text[max(0, r.mention[0] - 60) : r.mention[0]])
+            ):
+                r.source = Source(r.source.speaker, page.organisation, r.source.kind)
     if page is not None and page.how == "page" and page.organisation:
         # on an organisation's own page, its people speak for it unless the page says otherwise
         for r in kept:
@@ -371,6 +417,14 @@ def _lines_between(text: str, start: int, end: int) -> list[tuple[int, int, str]
     return out
 
 
+def _para_at(by_start: dict, start: int):
+    """The paragraph that starts at ``start`` or, for a span cut after a speaker's label,
+    holds it."""
+    if start in by_start:
+        return by_start[start]
+    return by_start[max(o for o in by_start if o <= start)]
+
+
 def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
     own = Source(
         source.speaker, source.organisation, "person" if source.speaker else "organisation"
@@ -393,7 +447,9 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
         others = [r for r in inside if not is_own(r)]
         if sum(r.end - r.start for r in others) >= 0.5 * (e - s):
             continue  # somebody else's quotation, not the page's voice
-        sentences = [abs_span(by_start[s], sent) for sent in by_start[s].doc.sents]
+        sentences = [
+            abs_span(_para_at(by_start, s), sent) for sent in _para_at(by_start, s).doc.sents
+        ]
         if others and all(any(r.start < se and ss < r.end for r in others) for ss, se in sentences):
             continue  # every sentence reports somebody else ("he told us that …"): a report
         # a report of somebody else inside it stays on its own only in quotation marks with its
@@ -401,7 +457,17 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
         kept = [r for r in kept if r not in inside or (r in others and r.kind != "indirect")]
         start = s + BULLET.match(text[s:e]).end() if bullet else s  # the item, not its marker
         kept.append(
-            _Raw(start, e, "block", own, source.mention, None, (s, e), by_start[s].seg.index, True)
+            _Raw(
+                start,
+                e,
+                "block",
+                own,
+                source.mention,
+                None,
+                (s, e),
+                _para_at(by_start, s).seg.index,
+                True,
+            )
         )
     return kept
 

@@ -1230,3 +1230,15 @@ def test_a_group_within_a_body_and_an_asked_question_are_no_quotes(nlp):
     assert [(q.speaker, q.organisation, q.text) for q in quotes] == [
         ("Ivo Marsh", None, "I think they know the numbers don't add up.")
     ]
+
+
+def test_a_bodys_office_speaks_for_it_and_reminding_is_reporting(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The Federation of Coastal Councils' office said on Monday that the ferry grant was late.",
+        "Ada Vance, chief executive of the Ferry Users Trust, reminded MPs that the night ferry had been cut twice.",
+    )
+    assert [(q.speaker, q.organisation, q.cue, q.text) for q in quotes] == [
+        (None, "Federation of Coastal Councils", "said", "the ferry grant was late"),
+        ("Ada Vance", "Ferry Users Trust", "reminded", "the night ferry had been cut twice"),
+    ]
