@@ -323,13 +323,14 @@ def _clause_after_object(cue, child):
         return None
     if any(c.dep_ == "ccomp" for c in cue.children):
         return None
-    for clause in child.children:
-        if (
-            clause.dep_ in ("acl", "relcl", "ccomp")
-            and clause.i > child.i
-            and any(
-                m.dep_ == "mark" and m.lower_ == "that" and m.i < clause.i for m in clause.children
-            )
+    return _that_clause_under(child)
+
+
+def _that_clause_under(token):
+    """A that-clause the parser hung on ``token`` (a noun), or None."""
+    for clause in token.children:
+        if clause.dep_ in ("acl", "relcl", "ccomp") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
         ):
             return clause
     return None
@@ -343,13 +344,8 @@ def _clause_after_medium(cue, child):
     if any(c.dep_ == "ccomp" for c in cue.children):
         return None
     for pobj in child.children:
-        if pobj.dep_ != "pobj":
-            continue
-        for clause in pobj.children:
-            if clause.dep_ in ("acl", "relcl", "ccomp") and any(
-                m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
-            ):
-                return clause
+        if pobj.dep_ == "pobj" and (clause := _that_clause_under(pobj)) is not None:
+            return clause
     return None
 
 

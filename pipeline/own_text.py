@@ -468,6 +468,11 @@ _MIN_EXCHANGES = 3  # question-and-answer pairs that make a page an interview
 _QA_LABEL = re.compile(r"([A-Z][\w.’'\-]{0,15}(?: [A-Z][\w.’'\-]{0,15}){0,2}):\s")
 
 
+def is_byline(line: str) -> bool:
+    """``By Jo Doe, chief executive``, ``Posted by ...``: a line that names a page's author."""
+    return _BYLINE.match(line) is not None
+
+
 def interview(
     text: str, paragraphs: Sequence[tuple[int, int, str]], registry: Registry
 ) -> list[tuple[PageSource, list[tuple[int, int]]]] | None:
@@ -488,6 +493,7 @@ def interview(
         if k in questions or ((m := _QA_LABEL.match(text[s:e])) and m.group(1) in asking)
     ]
     answers: list[tuple[int, int, str | None]] = []
+    label_at: dict[str, tuple[int, int]] = {}  # where each answering label first stands
     exchanges = 0  # questions followed by at least one answer
     for n, k in enumerate(questions):
         stop = questions[n + 1] if n + 1 < len(questions) else len(body)
@@ -504,6 +510,7 @@ def interview(
                 label = strip_honorifics(m.group(1))
                 if looks_like_person(label) or peer_name(label):
                     speaker = m.group(1)
+                    label_at.setdefault(speaker, (s, s + len(speaker)))
                     answers.append((s + m.end(), e, speaker))
                     continue
                 if len(m.group(1)) <= 2:  # "A: ...": the answer marker
@@ -526,13 +533,12 @@ def interview(
             continue
         name = strip_honorifics(label)
         known = registry.resolve_name(name)
-        at = text.find(label, spans[0][0] - len(label) - 3)
         out.append(
             (
                 PageSource(
                     known.speaker if known is not None and known.speaker else name,
                     known.organisation if known is not None else None,
-                    (at, at + len(label)) if at >= 0 else None,
+                    label_at[label],
                     "interview",
                 ),
                 spans,

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 from pipeline.cue_words import SUBJECT_DEPS
 from pipeline.cues import (
@@ -48,6 +48,7 @@ from pipeline.cues import (
 from pipeline.lexicon import current as lexicon
 from pipeline.own_text import (
     interview,
+    is_byline,
     is_question,
     page_source,
     signed_letters,
@@ -113,7 +114,7 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
         header = _layout_header(para, registry) if heading or _colon_header(para) else None
         if heading or header is not None:
             block = header
-            byline = header is not None and _BYLINE_START.match(para.text) is not None
+            byline = header is not None and is_byline(para.text)
             block_context = (para.offset, para.offset + len(para.text))
             carry = None
             continue
@@ -313,7 +314,6 @@ def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> 
 
 
 _FIRST_PERSON_MENTIONS = {"we", "i", "us", "our", "my", "me"}
-_BYLINE_START = re.compile(r"\s*(?:[Bb]y|[Ww]ords\s+by|[Aa]uthor:)\s")
 _OUR_ROLE = re.compile(
     r"\b[Oo]ur\s+(?:[a-z][\w’'\-]*\s+){0,3}[a-z][\w’'\-]*,?\s+(?:(?:Dr|Prof|Professor|Cllr|Councillor|Sir|Dame|Lord|Lady)\.?\s+)?$"
 )
@@ -324,7 +324,7 @@ def _with_own_text(
     paras: list[Para],
     registry: Registry,
     raws: list[_Raw],
-    reports: set[int] = frozenset(),
+    reports: Collection[int] = (),
 ) -> list[_Raw]:
     """On a source's own page, its view-stating paragraphs become ``block`` quotes of the page's
     source (codebook §1), replacing the quotes found inside them that are its own (``we
@@ -364,33 +364,17 @@ def _with_own_text(
     for source, paragraphs in sections:
         kept = _own_paragraphs(text, kept, source, paragraphs, by_start)
     if page is not None and page.organisation:
-        for r in kept:  # the page's author under a byline that named no body
-            if (
-                r.kind == "block"
-                and r.source is not None
-                and r.source.speaker
-                and r.source.organisation is None
-                and r.source.speaker == page.speaker
-            ):
-                r.source = Source(r.source.speaker, page.organisation, r.source.kind)
-        # "Our trustee, Jo Doe, reminded us that ...": the writer's own body
         for r in kept:
+            if r.source is None or not r.source.speaker or r.source.organisation is not None:
+                continue
             if (
-                r.source is not None
-                and r.source.speaker
-                and r.source.organisation is None
-                and r.mention
-                and _OUR_ROLE.search(text[max(0, r.mention[0] - 60) : r.mention[0]])
-            ):
-                r.source = Source(r.source.speaker, page.organisation, r.source.kind)
-    if page is not None and page.how == "page" and page.organisation:
-        # on an organisation's own page, its people speak for it unless the page says otherwise
-        for r in kept:
-            if (
-                r.source is not None
-                and r.source.speaker
-                and r.source.organisation is None
-                and not registry.is_private(r.source.speaker)  # a carer quoted in a release
+                # the page's author under a byline that named no body
+                (r.kind == "block" and r.source.speaker == page.speaker)
+                # "Our trustee, Jo Doe, reminded us that ...": the writer's own body
+                or (r.mention and _OUR_ROLE.search(text[max(0, r.mention[0] - 60) : r.mention[0]]))
+                # on an organisation's own page, its people speak for it unless the page says
+                # otherwise (a carer quoted in a release does not)
+                or (page.how == "page" and not registry.is_private(r.source.speaker))
             ):
                 r.source = Source(r.source.speaker, page.organisation, r.source.kind)
     return kept
@@ -447,9 +431,8 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
         others = [r for r in inside if not is_own(r)]
         if sum(r.end - r.start for r in others) >= 0.5 * (e - s):
             continue  # somebody else's quotation, not the page's voice
-        sentences = [
-            abs_span(_para_at(by_start, s), sent) for sent in _para_at(by_start, s).doc.sents
-        ]
+        para = _para_at(by_start, s)
+        sentences = [abs_span(para, sent) for sent in para.doc.sents]
         if others and all(any(r.start < se and ss < r.end for r in others) for ss, se in sentences):
             continue  # every sentence reports somebody else ("he told us that …"): a report
         # a report of somebody else inside it stays on its own only in quotation marks with its
@@ -465,7 +448,7 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
                 source.mention,
                 None,
                 (s, e),
-                _para_at(by_start, s).seg.index,
+                para.seg.index,
                 True,
             )
         )

@@ -1562,17 +1562,9 @@ def resolve_subject(
                 if t.i < head.i and t.pos_ == "PROPN" and t.dep_ in ("compound", "amod", "nmod")
             ]
             source = None
-            owner = [t for t in proper if t.dep_ == "poss"] or [
-                t for t in tokens if t.i < head.i and t.dep_ == "poss" and t.pos_ == "PROPN"
-            ]
-            if owner:  # "the Children's Commissioner's office": the body that owns it
-                first = owner[-1].left_edge.i
-                name = re.sub(r"(?:’s|'s)$", "", doc[first : owner[-1].i + 1].text)
-                name = re.sub(r"^(?:the|The)\s+", "", name)
-                known = registry.actors.lookup(name)
-                org = known.name if known is not None and known.kind == "organisation" else None
-                if org is None and is_org_like(name, registry) and not looks_like_person(name):
-                    org = registry.org_name(name)
+            if any(t.i < head.i and t.dep_ == "poss" and t.pos_ == "PROPN" for t in tokens):
+                # "the Children's Commissioner's office": the body that owns it, as for a role
+                org = _role_owner(head, tokens, position, registry)
                 source = Source(None, org, "organisation") if org else None
             elif proper:  # "the Northern Ireland government": the phrase names the body
                 named = doc[proper[0].i : head.i + 1].text
