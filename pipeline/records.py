@@ -265,6 +265,23 @@ class MatrixCell(Record):
 
 
 @dataclass(frozen=True)
+class QuoteStance(Record):
+    """The stance stage's output, one row per (quote, target): ``stances.jsonl``. A quote the
+    model linked to no target has no row; the run's manifest names the model."""
+
+    REQUIRED: ClassVar[tuple[str, ...]] = ("quote", "article", "target", "stance")
+    quote: str  # article#id
+    article: str
+    target: str
+    stance: str
+    score: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.stance not in STANCES:
+            raise RecordError(f"stance {self.stance!r} is not one of {', '.join(STANCES)}")
+
+
+@dataclass(frozen=True)
 class Statement(Record):
     """One actor's stance toward one target in one quote (Discourse Network Analyzer's statement):
     the unit that the matrix, the networks, the report and the scorer's matrix figures count.

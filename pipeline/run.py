@@ -1,7 +1,8 @@
 """The batch job: corpus in, run folder out. Streams articles in chunks, keeps a completion record
 per article (so a killed run resumes where it stopped), and writes every output atomically.
 
-Run folder (names and shapes are a contract): articles.jsonl, segments.jsonl, quotes.jsonl,
+Run folder (names and shapes are a contract): articles.jsonl, segments.jsonl, quotes.jsonl (the
+codebook's quote records, stances included), stances.jsonl (the stance stage's rows),
 statements.jsonl, texts/<id>.txt, matrix.csv, networks/, report.html, manifest.json; work/ holds the per-article
 completion records.
 """
@@ -20,7 +21,7 @@ from typing import Callable
 
 from pipeline.corpus import DEFAULT_MAX_CHARS, count_corpus, iter_corpus
 from pipeline.domain import Domain, load_domain
-from pipeline.jsonl import atomic_writer, write_json, write_text
+from pipeline.jsonl import atomic_writer, write_json, write_jsonl, write_text
 from pipeline.progress import Progress
 from pipeline.records import Article, ArticleStatus, Quote, Segment
 from pipeline.stages import QuoteStage, StageOutput, StanceStage
@@ -356,15 +357,22 @@ def write_outputs(
     timer,
     progress,
 ) -> None:
-    """statements.jsonl, matrix.csv and networks/ from the run's quotes; a failure is reported and
+    """stances.jsonl, statements.jsonl, matrix.csv and networks/ from the run's quotes; a failure is reported and
     never loses the other files."""
     dates = {s.id: s.date for s in statuses}
     statements = None  # write_networks makes them from the quotes if this step fails
     t = time.perf_counter()
     try:
         from pipeline.matrix import matrix_from_statements, write_matrix_csv
-        from pipeline.statements import FILE, make_statements, write_statements
+        from pipeline.statements import (
+            FILE,
+            STANCES_FILE,
+            make_statements,
+            stance_rows,
+            write_statements,
+        )
 
+        write_jsonl(out / STANCES_FILE, stance_rows(quotes))
         statements = make_statements(quotes, dates=dates, window=options.window)
         write_statements(out / FILE, statements)
         cells = matrix_from_statements(
@@ -373,7 +381,7 @@ def write_outputs(
         write_matrix_csv(cells, out / "matrix.csv")
     except Exception as exc:
         progress(
-            f"error: statements.jsonl and matrix.csv could not be written: {type(exc).__name__}: {exc}"
+            f"error: stances.jsonl, statements.jsonl and matrix.csv could not be written: {type(exc).__name__}: {exc}"
         )
     timer["matrix"] += time.perf_counter() - t
     t = time.perf_counter()

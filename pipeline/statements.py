@@ -26,10 +26,11 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from pipeline.jsonl import iter_jsonl, write_jsonl
 from pipeline.names import clean_name
 from pipeline.periods import period_assigner
-from pipeline.records import STANCES, Quote, RecordError, Stance, Statement
+from pipeline.records import STANCES, Quote, QuoteStance, RecordError, Stance, Statement
 
 LEVELS = ("organisation", "person")
 FILE = "statements.jsonl"
+STANCES_FILE = "stances.jsonl"
 
 
 def quote_stances(quote: Quote) -> tuple[Stance, ...]:
@@ -51,6 +52,20 @@ def _score(stance: Stance) -> float:
     except (TypeError, ValueError):
         return -math.inf
     return -math.inf if math.isnan(value) else value
+
+
+def stance_rows(quotes: Iterable[Quote]) -> Iterator[QuoteStance]:
+    """The stance stage's output as its own records (``stances.jsonl``): each quote's stances
+    under the one-stance-per-target rule, in quote order."""
+    for quote in quotes:
+        for stance in quote_stances(quote):
+            yield QuoteStance(
+                quote=quote.key,
+                article=quote.article,
+                target=stance.target,
+                stance=stance.stance,
+                score=stance.score,
+            )
 
 
 def quote_actors(quote: Quote) -> list[tuple[str, str]]:

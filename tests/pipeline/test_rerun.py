@@ -40,6 +40,7 @@ def test_stance_classifies_a_runs_quotes_without_parsing_and_a_resumed_run_agree
     run_pipeline(CORPUS, out=run, options=options, **QUIET)
     before = _lines(run / "quotes.jsonl")
     assert [q["stances"] for q in before] == [[], []] and _lines(run / "statements.jsonl") == []
+    assert _lines(run / "stances.jsonl") == []
 
     summary = classify_run(run, model=tiny_model, device="cpu", **QUIET)
     after = _lines(run / "quotes.jsonl")
@@ -51,6 +52,12 @@ def test_stance_classifies_a_runs_quotes_without_parsing_and_a_resumed_run_agree
         "library-closure",
         "volunteer-staffing",
     }
+    rows = _lines(run / "stances.jsonl")
+    assert [(r["quote"], r["target"], r["stance"], r["score"]) for r in rows] == [
+        (f"{q['article']}#{q['id']}", s["target"], s["stance"], s["score"])
+        for q in after
+        for s in q["stances"]
+    ]
     statements = _lines(run / "statements.jsonl")
     assert len(statements) == 4 and {s["actor"] for s in statements} == {
         "Harbour Libraries Trust",
@@ -88,7 +95,7 @@ def test_report_rebuilds_statements_matrix_networks_and_report_from_the_files(tm
     )
     kept = {
         name: (run / name).read_bytes()
-        for name in ("statements.jsonl", "matrix.csv", "networks/statements.csv")
+        for name in ("stances.jsonl", "statements.jsonl", "matrix.csv", "networks/statements.csv")
     }
     for name in kept:
         (run / name).unlink()

@@ -4,7 +4,7 @@ import pytest
 
 from pipeline.matrix import build_matrix, matrix_from_statements
 from pipeline.names import NameGrouper, name_key
-from pipeline.records import Quote, RecordError, Stance, Statement
+from pipeline.records import Quote, QuoteStance, RecordError, Stance, Statement
 from pipeline.statements import (
     at_level,
     make_statements,
@@ -12,6 +12,7 @@ from pipeline.statements import (
     quote_stances,
     quote_statements,
     read_statements,
+    stance_rows,
     unwindowed,
     write_statements,
 )
@@ -43,6 +44,20 @@ def test_one_stance_per_target_highest_score_then_first():
     assert [(s.target, s.stance) for s in quote_stances(q)] == [("t1", "oppose"), ("t2", "neutral")]
     unscored = quote(stances=[("t1", "support"), ("t1", "oppose")])
     assert [(s.target, s.stance) for s in quote_stances(unscored)] == [("t1", "support")]
+
+
+def test_stance_rows_are_the_stage_output_one_per_quote_and_target_even_without_an_actor():
+    q1 = quote(stances=[("t1", "support", 0.4), ("t1", "oppose", 0.9), ("t2", "neutral", 0.5)])
+    q2 = quote("q2", speaker=None, org=None, stances=[("t2", "support", 0.7)])
+    rows = list(stance_rows([q1, q2, quote("q3")]))
+    assert [(r.quote, r.target, r.stance, r.score) for r in rows] == [
+        ("a1#q1", "t1", "oppose", 0.9),
+        ("a1#q1", "t2", "neutral", 0.5),
+        ("a1#q2", "t2", "support", 0.7),
+    ]
+    assert QuoteStance.from_json(rows[0].to_json()) == rows[0]
+    with pytest.raises(RecordError, match="stance 'maybe'"):
+        QuoteStance(quote="a#1", article="a", target="t1", stance="maybe")
 
 
 def test_a_quote_makes_an_organisation_and_a_person_statement_per_target():
