@@ -74,6 +74,9 @@ class Lexicon:
     publication_words: frozenset[str] = frozenset()
     view_words: frozenset[str] = frozenset()
     council_roles: frozenset[str] = frozenset()
+    portfolio_words: frozenset[str] = frozenset()
+    legislator_titles: frozenset[str] = frozenset()
+    self_description_nouns: frozenset[str] = frozenset()
     role_organisations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     page_furniture: frozenset[str] = frozenset()
@@ -90,7 +93,7 @@ class Lexicon:
 MAPPINGS = ("particle_cues", "preposition_cues", "parties", "role_organisations")
 WORD_LISTS = tuple(f.name for f in fields(Lexicon) if f.name not in MAPPINGS)
 # Lists matched case-sensitively (capitalised words); the rest are compared in lower case.
-_CASED = {"not_names", "party_roles"}
+_CASED = {"not_names", "party_roles", "legislator_titles"}
 # Line patterns (``line_pattern``): an entry ending in "..." takes the rest of the line.
 LINE_LISTS = ("furniture_lines", "article_end_lines", "comment_headers")
 

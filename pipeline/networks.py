@@ -67,6 +67,8 @@ STATEMENT_COLUMNS = (
     "kind",
     "cue",
     "confidence",
+    "person_label",
+    "organisation_label",
 )
 
 ActorId = tuple[str, str]  # (actor kind, same_actor_key): one matrix row
@@ -94,7 +96,13 @@ def statement_rows(statements: Iterable[Statement], quotes: Iterable[Quote] = ()
     per quote and target. Columns: statement (``article#id:target``), article, quote (id), date,
     person, organisation (the names as written), target, agreement (support | oppose |
     neutral), text, start, end, kind, cue (from the quote of that key in ``quotes``, empty when
-    it is not there), confidence (the stance score, empty when the stance has none)."""
+    it is not there), confidence (the stance score, empty when the stance has none), then
+    person_label and organisation_label (the names' matrix rows and network nodes: spellings
+    grouped as there)."""
+    statements = list(statements)
+    grouper = NameGrouper()
+    for statement in statements:
+        grouper.add(statement.actor_kind, statement.actor)
     by_key: dict[str, Quote] = {}
     for quote in quotes:
         by_key.setdefault(quote.key, quote)  # a repeated key is cited at its first place
@@ -102,6 +110,7 @@ def statement_rows(statements: Iterable[Statement], quotes: Iterable[Quote] = ()
         group = unwindowed(group)
         first = group[0]
         names = {s.actor_kind: s.actor for s in group}
+        labels = {kind: grouper.display(kind, same_actor_key(name)) for kind, name in names.items()}
         quote = by_key.get(first.quote)
         for statement in group:
             if statement.actor_kind != first.actor_kind:
@@ -113,6 +122,8 @@ def statement_rows(statements: Iterable[Statement], quotes: Iterable[Quote] = ()
                 "date": statement.date or "",
                 "person": names.get("person", ""),
                 "organisation": names.get("organisation", ""),
+                "person_label": labels.get("person", ""),
+                "organisation_label": labels.get("organisation", ""),
                 "target": statement.target,
                 "agreement": statement.stance,
                 "text": quote.text if quote else "",

@@ -22,6 +22,7 @@ attributes them. Two steps, both on general constructions:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -53,12 +54,18 @@ _TITLE_ORG = re.compile(
     rf"|(?P<org2>{ORG_NAME})(?:(?:’s|'s)\s+(?:statement|response|submission|evidence)\s+(?:on|to)|"
     rf"\s+(?:responds|welcomes|reacts|comments|calls|urges|warns|says|statement\s+on)\b))"
 )
-_SELF_NAMING = re.compile(
-    rf"(?:\b[Aa]t\s+(?P<org1>{ORG_NAME}),?\s+we\b|^(?P<org2>{ORG_NAME})\s+is\s+(?:a|an|the)\s+"
-    rf"(?:[\w\-]+\s+){{0,4}}(?:charity|organisation|organization|body|association|union|network|"
-    rf"council|trust|provider|membership|think tank|campaign))",
-    re.M,
-)
+
+
+@functools.lru_cache(maxsize=16)  # one pattern per domain's list
+def _self_naming(nouns: frozenset[str]) -> re.Pattern:
+    noun = "|".join(re.escape(n) for n in sorted(nouns, key=lambda n: (-len(n), n)))
+    return re.compile(
+        rf"(?:\b[Aa]t\s+(?P<org1>{ORG_NAME}),?\s+we\b|^(?P<org2>{ORG_NAME})\s+is\s+(?:a|an|the)\s+"
+        rf"(?:[\w\-]+\s+){{0,4}}(?:{noun}))",
+        re.M,
+    )
+
+
 _AUTHOR_NOTE = re.compile(
     rf"(?P<name>{_NAME})\s+is\s+(?:the\s+)?(?P<role>[\w’'\- ]{{2,60}}?)\s+(?:of|at)\s+"
     rf"(?P<org>{ORG_NAME})"
@@ -154,7 +161,7 @@ def _site_org(text: str, article: Article, registry: Registry) -> tuple[str, tup
     if title and (m := _TITLE_ORG.match(title)):
         return registry.org_name(m.group("org1") or m.group("org2")), None
     for start, line in lines:
-        for m in _SELF_NAMING.finditer(line):
+        for m in _self_naming(lexicon().self_description_nouns).finditer(line):
             group = "org1" if m.group("org1") else "org2"
             if _org_like(m.group(group)):
                 s = start + m.start(group)

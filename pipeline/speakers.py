@@ -642,17 +642,10 @@ def _nominal_role(before: str) -> tuple[str, str] | None:
     return None
 
 
-# the words of a remit rather than a body ("Children and Families", "Children's Services")
-_PORTFOLIO_WORDS = frozenset(
-    "children children's young people people's families family education schools services "
-    "social care adult adults health wellbeing housing skills learning early years and &".split()
-)
-
-
 def is_portfolio(name: str) -> bool:
     """A remit named like a body: ``Children's Services``, ``Children and Families``."""
     words = [w.lower().replace("’", "'") for w in _trim_org(name).split()]
-    return bool(words) and all(w in _PORTFOLIO_WORDS for w in words)
+    return bool(words) and all(w in lexicon().portfolio_words for w in words)
 
 
 _AGE = re.compile(r"^\s*,\s*\d{1,3}\s*(?=,)")
@@ -713,9 +706,8 @@ def _party_of(match: re.Match) -> str | None:
     return lexicon().parties.get(" ".join(match.group("party").lower().split()))
 
 
-_COUNCIL = re.compile(
-    r"\b(?:[A-Z][\w’'-]+ )+(?:City |County |Borough |District |Metropolitan Borough |Town )?Council\b"
-)
+# a council's name: capitalised words then ``Council`` (``Castlebridge Metropolitan Borough Council``)
+_COUNCIL = re.compile(r"\b(?:[A-Z][\w’'-]+ )+Council\b")
 
 
 def _without_place(name: str) -> str:
@@ -1223,12 +1215,16 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
     return build_registry(article.text, entities, actors)
 
 
-_SEAT_BEFORE = re.compile(r"\b(?:MPs?|MSPs?|MS|MLA|[Mm]ember|candidate)\s+for\s+(?:the\s+)?$")
+@functools.lru_cache(maxsize=16)  # one pattern per domain's list
+def _seat_before(titles: frozenset[str]) -> re.Pattern:
+    title = "|".join(re.escape(t) for t in sorted(titles, key=lambda t: (-len(t), t)))
+    return re.compile(rf"\b(?:{title})\s+for\s+(?:the\s+)?$")
 
 
 def _constituency(text: str, start: int) -> bool:
     """``the Labour MP for Thornbury West``: a seat named like a person is a place."""
-    return _SEAT_BEFORE.search(text[max(0, start - 40) : start]) is not None
+    seat = _seat_before(lexicon().legislator_titles)
+    return seat.search(text[max(0, start - 40) : start]) is not None
 
 
 def _person_like(ent, text: str, end: int) -> bool:

@@ -76,7 +76,8 @@ def test_every_problem_names_file_line_and_fix(tmp_path):
                     "comment_count_nouns", "furniture_phrases", "photo_agencies",
                     "practitioner_nouns", "not_organisation_acronyms", "particle_cues",
                     "parties", "role_organisations", "preposition_cues", "copular_noun_cues",
-                    "as_clause_cues", "beneficiary_nouns",
+                    "as_clause_cues", "beneficiary_nouns", "portfolio_words", "legislator_titles",
+                    "self_description_nouns",
                 ]
             )
         ),
@@ -142,3 +143,15 @@ def test_the_quote_stage_reads_its_domains_word_lists(nlp):
     # and its own sites' page furniture
     assert tiny_roles["Get the Harbourside Gazette app"] == "boilerplate"
     assert bundled_roles["Get the Harbourside Gazette app"] != "boilerplate"
+
+
+def test_a_remit_is_told_from_a_body_by_the_lexicons_portfolio_words():
+    from dataclasses import replace
+
+    from pipeline.speakers import is_portfolio
+
+    assert is_portfolio("Children's Services") and is_portfolio("Children and Families")
+    assert not is_portfolio("Libraries and Culture") and not is_portfolio("Harbour Trust")
+    wider = replace(english(), portfolio_words=english().portfolio_words | {"libraries", "culture"})
+    with using(wider):
+        assert is_portfolio("Libraries and Culture") and not is_portfolio("Harbour Trust")

@@ -18,6 +18,7 @@ from pipeline.jsonl import write_jsonl
 from pipeline.matrix import matrix_from_statements
 from pipeline.networks import (
     actor_graph,
+    actor_rows,
     edges_frame,
     network_set,
     statements,
@@ -384,3 +385,23 @@ def test_write_networks_counts_the_statements_it_is_given(tmp_path):
         ("a1#q1:t2", "", "North Trust", "text q1", "2023-01-20"),
         ("a1#q2:t1", "", "North Trust", "text q2", "2023-01-20"),
     ]
+
+
+def test_the_statement_table_gives_each_name_as_written_and_its_grouped_row_label(tmp_path):
+    quotes = [
+        q("d1", "q1", "Ann Lee", "The Harbour Trust", ("t1", "support")),
+        q("d1", "q2", "ann lee", "Harbour Trust", ("t1", "oppose")),
+        q("d2", "q3", None, "Harbour Trust", ("t2", "neutral")),
+    ]
+    write_networks(quotes, tmp_path)
+    with open(tmp_path / "statements.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [
+        (r["person"], r["organisation"], r["person_label"], r["organisation_label"]) for r in rows
+    ] == [
+        ("Ann Lee", "The Harbour Trust", "Ann Lee", "Harbour Trust"),
+        ("ann lee", "Harbour Trust", "Ann Lee", "Harbour Trust"),
+        ("", "Harbour Trust", "", "Harbour Trust"),
+    ]
+    labels, _ = actor_rows(make_statements(quotes), "organisation")
+    assert {r["organisation_label"] for r in rows} == set(labels.values()) == {"Harbour Trust"}
