@@ -47,6 +47,7 @@ import torch
 from torch import nn
 
 from models.candidates import alias_patterns
+from models.card import CARD, HEADS, MODEL_FORMAT, targets_problem
 from models.encoder import (
     MINILM,
     balanced_class_weights,
@@ -54,7 +55,6 @@ from models.encoder import (
     encoder_path,
     inference_batch_size,
     length_batches,
-    mean_pool,
     native_bf16,
     release_free_memory,
     resolve_device,
@@ -64,68 +64,19 @@ from models.encoder import (
 from models.examples import Example, training_dataset
 from models.linker import LINKER, FrozenLinker
 from models.polarity import POLARITY, SplitCrossEncoder, split_layer
+from models.stance_net import StanceNet, freeze_lower_layers
 from pipeline.domain import targets_hash
 from pipeline.jsonl import write_json
 from pipeline.progress import Progress
 from pipeline.records import STANCES, Stance
 from pipeline.resources import Target
 
-CARD = "model_card.json"
-HEADS = "heads.pt"
-TARGETS_COPY = "targets.yaml"  # the targets file the model was trained on, copied at save
-# 1: pair-only cross-encoder over retrieved candidates; 2: relevance head + polarity cross-encoder;
-# 3: as 2, relevance averaged with the frozen-embedding linker (linker.npz)
-# 4: as 3, polarity from the split cross-encoder over the linker's encoder (polarity.pt)
-# 5: as 4, the relevance head (encoder weights, heads.pt) saved only where a setting uses it
-MODEL_FORMAT = 5
 # how much of a target's title and description the polarity passes read (the split
 # cross-encoder: the setting polarity_target_tokens)
 TARGET_WORDS = 30
 # predict works through the quotes in blocks: the split cross-encoder's token states of one
 # block are held (about 256 x 128 x 768 floats at most) and then dropped
 BLOCK = 256
-
-
-class StanceNet(nn.Module):
-    """Encoder + mean pooling; a per-target relevance head (scaled cosine + alias weight) for
-    quote passes and a three-way polarity head for (target, quote) pair passes."""
-
-    def __init__(
-        self,
-        encoder: nn.Module,
-        hidden: int,
-        n_targets: int,
-        *,
-        scale: float = 10.0,
-        dropout: float = 0.1,
-    ):
-        super().__init__()
-        self.encoder = encoder
-        self.dropout = nn.Dropout(dropout)
-        self.scale = scale
-        self.target_vectors = nn.Parameter(torch.randn(n_targets, hidden) * 0.02)
-        self.target_bias = nn.Parameter(torch.full((n_targets,), -0.35 * scale))
-        self.alias_weight = nn.Parameter(torch.tensor(2.0))
-        self.polarity = nn.Linear(hidden, len(STANCES))
-
-    def init_targets(self, vectors: torch.Tensor) -> None:
-        """Start the relevance head as a zero-shot retriever over the targets' gloss embeddings."""
-        with torch.no_grad():
-            self.target_vectors.copy_(nn.functional.normalize(vectors, dim=-1))
-
-    def pooled(self, **batch: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(**batch).last_hidden_state
-        return mean_pool(hidden, batch["attention_mask"])
-
-    def relevance(self, aliases: torch.Tensor, **batch: torch.Tensor) -> torch.Tensor:
-        """(batch, n_targets) logits for quote passes; ``aliases`` holds 1 / 0.5 / 0 alias hits."""
-        pooled = nn.functional.normalize(self.dropout(self.pooled(**batch)), dim=-1)
-        vectors = nn.functional.normalize(self.target_vectors, dim=-1)
-        return self.scale * pooled @ vectors.T + self.target_bias + self.alias_weight * aliases
-
-    def stance(self, **batch: torch.Tensor) -> torch.Tensor:
-        """(batch, 3) polarity logits for (target, quote) pair passes."""
-        return self.polarity(self.dropout(self.pooled(**batch)))
 
 
 class StanceModel:
@@ -239,7 +190,7 @@ class StanceModel:
                 self.device_
             )
             self.model_.init_targets(self._embed([t.gloss() for t in targets]))
-            _freeze_lower_layers(encoder, self.trainable_layers)
+            freeze_lower_layers(encoder, self.trainable_layers)
         self.linker_ = self.splitter_ = None
         # seconds per phase, for the model card (what the training-time budget is spent on)
         self.train_phases_: dict[str, float] = {}
@@ -930,50 +881,6 @@ class StanceModel:
             )
         model.card_ = card
         return model
-
-
-def targets_problem(
-    path: str | Path, targets: Sequence[Target], targets_path: str | Path
-) -> str | None:
-    """Why the model at ``path`` must not classify toward ``targets`` (read from ``targets_path``),
-    or None: the model card records the hash of the targets it was trained on."""
-    path = Path(path)
-    try:
-        card = json.loads((path / CARD).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        return f"{path / CARD}: unreadable ({error}); retrain with `stancemap train --out {path}`"
-    trained = card.get("targets_hash")
-    if not trained:
-        return (
-            f"{path}: the model card does not record the targets the model was trained on (an older stancemap made "
-            f"it); retrain with `stancemap train --out {path}`"
-        )
-    if trained != targets_hash(targets):
-        copy = path / TARGETS_COPY
-        source = (
-            f"{copy} (the targets the model was trained on)"
-            if copy.exists()
-            else f"the targets recorded in {path / CARD}"
-        )
-        return (
-            f"{source} differ from {targets_path}: the model would classify toward targets it never learned; "
-            f"retrain with `stancemap train --domain {Path(targets_path).parent} --out {path}`, or run with the domain "
-            f"it was trained on"
-        )
-    return None
-
-
-def _freeze_lower_layers(encoder: nn.Module, trainable_layers: int) -> None:
-    """Fine-tune only the top ``trainable_layers`` transformer layers (and the heads).
-    A negative value (or one >= the number of layers) trains the whole encoder."""
-    layers = getattr(getattr(encoder, "encoder", None), "layer", None)
-    if layers is None or trainable_layers < 0 or trainable_layers >= len(layers):
-        return
-    for parameter in encoder.embeddings.parameters():
-        parameter.requires_grad = False
-    for layer in layers[: len(layers) - trainable_layers]:
-        for parameter in layer.parameters():
-            parameter.requires_grad = False
 
 
 def _seed_everything(seed: int) -> None:

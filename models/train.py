@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from models.baselines import LinearBaseline, MajorityBaseline
+from models.card import CARD, MODEL_FORMAT, TARGETS_COPY
 from models.crossval import cross_validate, markdown_table, paired_bootstrap
 from models.encoder import MINILM, MPNET, shared_encoder
 from models.examples import (
@@ -22,7 +23,7 @@ from models.examples import (
     synthetic_files,
     text_key,
 )
-from models.stance import CARD, MODEL_FORMAT, TARGETS_COPY, StanceModel
+from models.stance import StanceModel
 from pipeline.jsonl import read_jsonl, write_bytes, write_json, write_text
 from pipeline.records import Quote
 from pipeline.resources import ANNOTATIONS, CORPUS_DIR, GOLD_DIR, TARGETS_PATH, load_targets

@@ -178,7 +178,7 @@ class RunRefused(ValueError):
 def check_model_targets(options: RunOptions, domain: Domain, model_hash: str | None) -> None:
     """Refuse a stance model trained on other targets than the domain's (the message names both files)."""
     if options.model and model_hash:
-        from models.stance import targets_problem
+        from models.card import targets_problem
 
         problem = targets_problem(options.model, domain.targets, domain.targets_path)
         if problem:

@@ -275,10 +275,10 @@ def test_freezing_keeps_only_the_top_layers_trainable():
     from transformers import AutoModel
 
     from models.encoder import default_encoder_path
-    from models.stance import _freeze_lower_layers
+    from models.stance_net import freeze_lower_layers
 
     encoder = AutoModel.from_pretrained(default_encoder_path())
-    _freeze_lower_layers(encoder, 2)
+    freeze_lower_layers(encoder, 2)
     layers = encoder.encoder.layer
     assert not any(p.requires_grad for p in encoder.embeddings.parameters())
     assert not any(p.requires_grad for layer in layers[:-2] for p in layer.parameters())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from models.card import CARD, MODEL_FORMAT, TARGETS_COPY
 from models.examples import EXAMPLE_FORMAT, file_hashes
-from models.stance import CARD, MODEL_FORMAT, TARGETS_COPY, StanceModel
+from models.stance import StanceModel
 from models.train import _rel, stale_reason
 
 
