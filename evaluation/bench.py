@@ -159,7 +159,7 @@ def time_quote_stage(corpus: str | Path, *, batch_size: int = 8, n_process: int 
     }
 
 
-def _measure(
+def measure(
     argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, progress_dir: Path | None = None
 ) -> dict:
     """Run ``argv`` as a child process: wall and CPU seconds, exit code, peak RSS (this child and
@@ -256,7 +256,7 @@ def _worker(function: str, corpus: Path, batch_size: int, n_process: int) -> dic
         f"from evaluation.bench import {function}\n"
         f"print(json.dumps({function}(sys.argv[1], batch_size={batch_size}, n_process={n_process})))\n"
     )
-    result = _measure([sys.executable, "-c", code, str(corpus)])
+    result = measure([sys.executable, "-c", code, str(corpus)])
     if result["returncode"] != 0:
         return {
             "error": f"{function} exited {result['returncode']}: {result['stderr_tail'][-600:]}",
@@ -344,7 +344,7 @@ def bench_size(
     if settings.bf16 is not None:
         argv += ["--bf16" if settings.bf16 else "--no-bf16"]
     progress(f"bench {n}: running the pipeline ({words:,} words)")
-    run = _measure(argv, progress_dir=run_dir / "work")
+    run = measure(argv, progress_dir=run_dir / "work")
     result: dict = {"articles": n, "words": words, "engine": engine}
     manifest_path = run_dir / "manifest.json"
     if run["returncode"] != 0 or not manifest_path.exists():

@@ -213,7 +213,7 @@ def pair_table(pooled: dict[str, tuple[list, list, list]]) -> dict:
     }
 
 
-def _macro_counts(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def macro_counts(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Macro-F1 over ``STANCES`` for each row of ``weights`` (how often each pair was drawn);
     labels are indices into STANCES + (none,)."""
     scores = []
@@ -261,7 +261,7 @@ def paired_bootstrap(
     }
     scores = {
         name: {
-            kind: _macro_counts(y_true, np.array([labels.index(x) for x in preds[kind]]), weights)
+            kind: macro_counts(y_true, np.array([labels.index(x) for x in preds[kind]]), weights)
             for kind in ("end_to_end", "gold_targets")
         }
         for name, preds in table["models"].items()

@@ -75,7 +75,7 @@ def split_layer(encoder: nn.Module, layers: int) -> int:
     return total - layers
 
 
-class _Top(nn.Module):
+class TopLayers(nn.Module):
     """The copied top layers and the polarity head. MPNet layers take a relative-position bias
     (computed here from the copied bias table over the joined positions); BERT-style layers
     (MiniLM) do not."""
@@ -172,7 +172,7 @@ class SplitCrossEncoder:
         self.start_ = split_layer(encoder, self.layers)
         self.device_ = torch.device(self.device)
         self.targets_ = {t: s.detach().float().to(self.device_) for t, s in target_states.items()}
-        self.net_ = _Top(encoder, self.start_).to(self.device_)
+        self.net_ = TopLayers(encoder, self.start_).to(self.device_)
         y = torch.tensor([STANCES.index(k) for k in labels], dtype=torch.long)
         weights = balanced_class_weights(y, len(STANCES), cap=self.max_class_weight)
         loss_fn = nn.CrossEntropyLoss(weight=weights.to(self.device_))
@@ -303,7 +303,7 @@ class SplitCrossEncoder:
             )
         model.device_ = torch.device(device)
         model.targets_ = {t: v.to(model.device_) for t, v in data["targets"].items()}
-        model.net_ = _Top(encoder, model.start_)
+        model.net_ = TopLayers(encoder, model.start_)
         model.net_.load_state_dict(data["net"])
         model.net_.to(model.device_).eval()
         model.history_ = list(data["history"])

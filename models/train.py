@@ -113,7 +113,7 @@ def train_model(
             out,
             data_files=data_files,
             params=StanceModel(
-                **_settings(device, epochs, seed, linker_encoder, polarity_layers)
+                **train_settings(device, epochs, seed, linker_encoder, polarity_layers)
             ).get_params(),
         )
         if reason is None:
@@ -127,24 +127,24 @@ def train_model(
         examples = examples[:max_examples]
     if not examples:
         raise ValueError(f"no training data: {synthetic_path} and {gold_dir} are empty")
-    model = StanceModel(**_settings(device, epochs, seed, linker_encoder, polarity_layers)).fit(
-        examples, targets, progress=progress
-    )
+    model = StanceModel(
+        **train_settings(device, epochs, seed, linker_encoder, polarity_layers)
+    ).fit(examples, targets, progress=progress)
     card = {
         "data": {
-            "files": {_rel(p): h for p, h in file_hashes(data_files).items()},
+            "files": {relative_path(p): h for p, h in file_hashes(data_files).items()},
             "example_format": EXAMPLE_FORMAT,
             "n_synthetic_quotes": sum(e.synthetic for e in examples),
             "n_gold_quotes": sum(not e.synthetic for e in examples),
         },
         "seed": seed,
-        "cross_validation": _matching_cv(data_files, model.get_params()),
+        "cross_validation": matching_cv(data_files, model.get_params()),
         "heldout_evaluation": _matching_result(HELDOUT_RESULTS, data_files, model.get_params()),
         "learning_curve": _matching_result(
             CURVE_RESULTS, data_files, model.get_params(), keep=("rows",)
         ),
         "targets_file": TARGETS_COPY,
-        "intended_use": f"Stance of quotes toward the targets of {_rel(Path(targets_path))} (English news).",
+        "intended_use": f"Stance of quotes toward the targets of {relative_path(Path(targets_path))} (English news).",
         "evaluation_note": "Figures are leave-one-article-out on gold articles the fold did not train on; synthetic lines are never scored.",
     }
     model.save(out, card=card)
@@ -170,7 +170,7 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
     if not card.get("targets_hash") or not (Path(out) / TARGETS_COPY).exists():
         return f"it keeps no copy of the targets it was trained on ({TARGETS_COPY})"
     if card.get("data", {}).get("files") != {
-        _rel(p): h for p, h in file_hashes(data_files).items()
+        relative_path(p): h for p, h in file_hashes(data_files).items()
     }:
         return "the training data files changed"
     if card.get("data", {}).get("example_format") != EXAMPLE_FORMAT:
@@ -182,7 +182,7 @@ def stale_reason(out: Path, *, data_files: list[Path], params: dict) -> str | No
     return None
 
 
-def _settings(
+def train_settings(
     device: str,
     epochs: int | None,
     seed: int,
@@ -205,31 +205,31 @@ def _model_settings(params: dict) -> dict:
     return {k: v for k, v in params.items() if k not in ("device", "encoder_path")}
 
 
-def _rel(path: Path) -> str:
+def relative_path(path: Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(Path(__file__).resolve().parents[1]))
     except ValueError:
         return str(path)
 
 
-def _matching_cv(data_files: list[Path], params: dict) -> dict | None:
+def matching_cv(data_files: list[Path], params: dict) -> dict | None:
     """The committed cross-validation results, when they were made on these data files."""
     if not CV_RESULTS.exists():
         return None
     result = json.loads(CV_RESULTS.read_text(encoding="utf-8"))
-    hashes = {_rel(p): h for p, h in file_hashes(data_files).items()}
+    hashes = {relative_path(p): h for p, h in file_hashes(data_files).items()}
     if result.get("data_files") != hashes:
         return {
             "status": "stale: data changed since the last `stancemap cv`; rerun it",
-            "file": _rel(CV_RESULTS),
+            "file": relative_path(CV_RESULTS),
         }
     if _model_settings(result.get("params", {}).get("finetuned", {})) != _model_settings(params):
         return {
             "status": "stale: the model's settings differ from those of the last `stancemap cv`; rerun it",
-            "file": _rel(CV_RESULTS),
+            "file": relative_path(CV_RESULTS),
         }
     return {
-        "file": _rel(CV_RESULTS),
+        "file": relative_path(CV_RESULTS),
         **{
             k: {**v["pooled"], **{x: v[x] for x in ("stances_per_second", "variant_of") if x in v}}
             for k, v in result["models"].items()
@@ -245,15 +245,21 @@ def _matching_result(
     if not path.exists():
         return None
     result = json.loads(path.read_text(encoding="utf-8"))
-    hashes = {_rel(p): h for p, h in file_hashes(data_files).items()}
+    hashes = {relative_path(p): h for p, h in file_hashes(data_files).items()}
     if result.get("data_files") != hashes:
-        return {"status": "stale: data changed since it was made; rerun it", "file": _rel(path)}
+        return {
+            "status": "stale: data changed since it was made; rerun it",
+            "file": relative_path(path),
+        }
     if _model_settings(result.get("params", {}).get("finetuned", {})) != _model_settings(params):
-        return {"status": "stale: made with other model settings; rerun it", "file": _rel(path)}
+        return {
+            "status": "stale: made with other model settings; rerun it",
+            "file": relative_path(path),
+        }
     if keep:
-        return {"file": _rel(path), **{k: result[k] for k in keep if k in result}}
+        return {"file": relative_path(path), **{k: result[k] for k in keep if k in result}}
     return {
-        "file": _rel(path),
+        "file": relative_path(path),
         **{
             k: {"pooled": v["pooled"], **({"slices": v["slices"]} if "slices" in v else {})}
             for k, v in result["models"].items()
@@ -337,9 +343,9 @@ def run_cv(
             progress=progress,
         )
     data_files = [Path(targets_path)] + synthetic_data + gold_files
-    result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
+    result["data_files"] = {relative_path(p): h for p, h in file_hashes(data_files).items()}
     result["params"] = {
-        "finetuned": StanceModel(**_settings(device, epochs, seed), **overrides).get_params()
+        "finetuned": StanceModel(**train_settings(device, epochs, seed), **overrides).get_params()
     }
     if Path(out).exists():
         previous = json.loads(Path(out).read_text(encoding="utf-8"))
@@ -367,7 +373,9 @@ def _factories(
         "embedding-lr-mpnet": lambda: LinearBaseline(
             features="embedding", encoder=MPNET, seed=seed
         ),
-        "finetuned": lambda: StanceModel(**_settings(device, epochs, seed), **(overrides or {})),
+        "finetuned": lambda: StanceModel(
+            **train_settings(device, epochs, seed), **(overrides or {})
+        ),
     }
     # the same fitted weights with dynamic int8 quantisation of the Linear layers, or under
     # bfloat16 autocast (CPU inference)
@@ -470,7 +478,7 @@ def run_heldout(
     if model_path is not None:
         card = json.loads((Path(model_path) / CARD).read_text(encoding="utf-8"))
         if card.get("data", {}).get("files") != {
-            _rel(p): h for p, h in file_hashes(data_files).items()
+            relative_path(p): h for p, h in file_hashes(data_files).items()
         }:
             raise ValueError(
                 f"{model_path}: trained on other data files than these; fix: train it again "
@@ -498,8 +506,8 @@ def run_heldout(
             },
         )
     test_files = synthetic_files(heldout_lines) + article_files
-    result["data_files"] = {_rel(p): h for p, h in file_hashes(data_files).items()}
-    result["test_files"] = {_rel(p): h for p, h in file_hashes(test_files).items()}
+    result["data_files"] = {relative_path(p): h for p, h in file_hashes(data_files).items()}
+    result["test_files"] = {relative_path(p): h for p, h in file_hashes(test_files).items()}
     result["n_training_quotes"] = len(train)
     result["n_test"] = {"lines": len(lines), "articles": len(articles)}
     result["not_scored_overlap"] = overlap
@@ -509,7 +517,7 @@ def run_heldout(
             "train_seconds": card.get("train_seconds"),
         }
     result["params"] = {
-        "finetuned": StanceModel(**_settings(device, epochs, seed), **overrides).get_params()
+        "finetuned": StanceModel(**train_settings(device, epochs, seed), **overrides).get_params()
     }
     write_json(out, result)
     tables = [
@@ -578,10 +586,10 @@ def run_curve(
         "rows": rows,
         "n_gold_articles": len({e.group for e in gold}),
         "n_synthetic_training_quotes": len(synthetic),
-        "data_files": {_rel(p): h for p, h in file_hashes(data_files).items()},
+        "data_files": {relative_path(p): h for p, h in file_hashes(data_files).items()},
         "params": {
             "finetuned": StanceModel(
-                **_settings(device, epochs, seed), **(overrides or {})
+                **train_settings(device, epochs, seed), **(overrides or {})
             ).get_params()
         },
     }

@@ -268,7 +268,7 @@ def cv(
             device=device,
             epochs=epochs,
             seed=seed,
-            overrides=_parse_settings(settings),
+            overrides=parse_settings(settings),
             **({"models": chosen} if chosen else {}),
         )
         if heldout is not None:
@@ -289,7 +289,7 @@ def cv(
             run_cv(out=out, **common)
 
 
-def _parse_settings(pairs: list[str]) -> dict:
+def parse_settings(pairs: list[str]) -> dict:
     """``KEY=VALUE`` settings of the stance model, each value read as YAML (numbers, booleans,
     null)."""
     import yaml

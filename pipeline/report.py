@@ -659,7 +659,7 @@ _SECTIONS = (
 )
 
 
-def _render_curve(rows: list) -> str:
+def render_curve(rows: list) -> str:
     """The model card's learning curve (``stancemap cv --curve``): would more gold help?"""
     series: dict[str, list[tuple[float, float]]] = {}
     for row in rows:
@@ -692,7 +692,7 @@ def _render_manifest(manifest: dict[str, Any]) -> str:
     model = manifest.get("model")
     curve = model.get("learning_curve") if isinstance(model, dict) else None
     if isinstance(curve, dict) and isinstance(curve.get("rows"), list) and curve["rows"]:
-        out.append(_render_curve(curve["rows"]))
+        out.append(render_curve(curve["rows"]))
     out.append("<h3>Model card</h3>")
     out.append(
         _render_value(model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from evaluation.bench import _measure, instruction_sets, markdown, replicate_corpus
+from evaluation.bench import instruction_sets, markdown, measure, replicate_corpus
 
 
 def test_replicate_corpus_cycles_seeds_with_unique_ids(tmp_path):
@@ -27,8 +27,8 @@ def test_replicate_corpus_cycles_seeds_with_unique_ids(tmp_path):
 
 
 def test_measure_reports_the_childs_own_peak_memory():
-    small = _measure([sys.executable, "-c", "import time; time.sleep(1.5); print('hi')"])
-    big = _measure(
+    small = measure([sys.executable, "-c", "import time; time.sleep(1.5); print('hi')"])
+    big = measure(
         [
             sys.executable,
             "-c",
@@ -40,7 +40,7 @@ def test_measure_reports_the_childs_own_peak_memory():
         big["peak_rss_mib"] >= 300 > small["peak_rss_mib"]
     )  # the child's own memory, not the test process's
     assert big["rss_samples"] and max(sample[1] for sample in big["rss_samples"]) >= 300
-    failing = _measure([sys.executable, "-c", "import sys; sys.exit(3)"])
+    failing = measure([sys.executable, "-c", "import sys; sys.exit(3)"])
     assert failing["returncode"] == 3
 
 

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from models.encoder import MINILM, MPNET, shared_encoder
-from models.polarity import SplitCrossEncoder, _Top, length_buckets, split_layer
+from models.polarity import SplitCrossEncoder, TopLayers, length_buckets, split_layer
 
 QUOTES = [
     "We warmly welcome the pay rise for nurses.",
@@ -33,7 +33,7 @@ def states_of(name, texts, layers=2):
 @pytest.mark.parametrize("name", [MINILM, MPNET])
 def test_the_copied_top_layers_over_one_segment_reproduce_the_encoder(name):
     encoder, start, states = states_of(name, QUOTES[:2])
-    top = _Top(encoder.model, start).eval()
+    top = TopLayers(encoder.model, start).eval()
     with torch.no_grad():
         for text, state in zip(QUOTES[:2], states):
             hidden, mask = state[None], torch.ones(1, len(state), dtype=torch.long)

@@ -537,18 +537,18 @@ def test_paired_bootstrap_reports_differences_with_intervals():
     import numpy as np
     from sklearn.metrics import f1_score
 
-    from models.crossval import _macro_counts, paired_bootstrap
+    from models.crossval import macro_counts, paired_bootstrap
 
     rng = np.random.default_rng(1)
     labels = ["support", "oppose", "neutral", "none"]
     y_true, y_pred = rng.integers(0, 3, 60), rng.integers(0, 4, 60)
     expected = f1_score(y_true, y_pred, labels=[0, 1, 2], average="macro", zero_division=0)
-    assert _macro_counts(y_true, y_pred, np.ones((1, 60)))[0] == pytest.approx(expected)
+    assert macro_counts(y_true, y_pred, np.ones((1, 60)))[0] == pytest.approx(expected)
     # drawing a pair twice counts it twice
     doubled = np.ones(60)
     doubled[:10] = 2
     twice = np.concatenate([y_true, y_true[:10]]), np.concatenate([y_pred, y_pred[:10]])
-    assert _macro_counts(y_true, y_pred, doubled[None])[0] == pytest.approx(
+    assert macro_counts(y_true, y_pred, doubled[None])[0] == pytest.approx(
         f1_score(*twice, labels=[0, 1, 2], average="macro", zero_division=0)
     )
     gold = [labels[k] for k in y_true]

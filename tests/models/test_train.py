@@ -7,7 +7,7 @@ import json
 from models.card import CARD, MODEL_FORMAT, TARGETS_COPY
 from models.examples import EXAMPLE_FORMAT, file_hashes
 from models.stance import StanceModel
-from models.train import _rel, stale_reason
+from models.train import relative_path, stale_reason
 
 
 def _card(folder, data_files, **changes):
@@ -17,7 +17,7 @@ def _card(folder, data_files, **changes):
         "params": {**params, "encoder_path": None},
         "targets_hash": "0" * 64,
         "data": {
-            "files": {_rel(p): h for p, h in file_hashes(data_files).items()},
+            "files": {relative_path(p): h for p, h in file_hashes(data_files).items()},
             "example_format": EXAMPLE_FORMAT,
         },
     }
@@ -46,10 +46,10 @@ def test_stale_reasons_name_what_changed(tmp_path):
         stale_reason(tmp_path / "m", data_files=[data], params={**params, "epochs": 9})
         == "settings changed (epochs)"
     )
-    from models.train import _settings
+    from models.train import train_settings
 
     mpnet = StanceModel(
-        **_settings("cpu", None, 13, "all-mpnet-base-v2", 3)
+        **train_settings("cpu", None, 13, "all-mpnet-base-v2", 3)
     ).get_params()  # train --linker-encoder all-mpnet-base-v2 --polarity-layers 3
     assert (
         stale_reason(tmp_path / "m", data_files=[data], params=mpnet)
@@ -60,7 +60,11 @@ def test_stale_reasons_name_what_changed(tmp_path):
         stale_reason(tmp_path / "m", data_files=[data], params=params)
         == "the training data files changed"
     )
-    _card(tmp_path / "older", [data], data={"files": {_rel(data): file_hashes([data])[str(data)]}})
+    _card(
+        tmp_path / "older",
+        [data],
+        data={"files": {relative_path(data): file_hashes([data])[str(data)]}},
+    )
     assert stale_reason(tmp_path / "older", data_files=[data], params=params).startswith(
         "examples were built in format 1"
     )
@@ -121,17 +125,17 @@ def test_the_model_card_takes_cv_figures_only_for_the_same_data_and_settings(tmp
     data.write_text("{}\n", encoding="utf-8")
     params = StanceModel(device="cpu").get_params()
     cv = {
-        "data_files": {_rel(p): h for p, h in file_hashes([data]).items()},
+        "data_files": {relative_path(p): h for p, h in file_hashes([data]).items()},
         "params": {"finetuned": {**params, "device": "auto"}},
         "models": {"finetuned": {"pooled": {"stance_macro_f1": 0.5}, "stances_per_second": 9.0}},
     }
     monkeypatch.setattr(train, "CV_RESULTS", tmp_path / "cv.json")
     (tmp_path / "cv.json").write_text(json.dumps(cv), encoding="utf-8")
-    found = train._matching_cv([data], params)
+    found = train.matching_cv([data], params)
     assert found["finetuned"] == {"stance_macro_f1": 0.5, "stances_per_second": 9.0}
-    assert "stale" in train._matching_cv([data], {**params, "polarity_weight": 0.0})["status"]
+    assert "stale" in train.matching_cv([data], {**params, "polarity_weight": 0.0})["status"]
     data.write_text("{}\n{}\n", encoding="utf-8")
-    assert "data changed" in train._matching_cv([data], params)["status"]
+    assert "data changed" in train.matching_cv([data], params)["status"]
 
 
 def test_synthetic_lines_load_from_a_folder_without_repeats(tmp_path):

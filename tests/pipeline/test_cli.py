@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.main import get_command
 
-from pipeline.cli import _parse_settings, app
+from pipeline.cli import app, parse_settings
 from pipeline.domain import DOMAIN_HELP
 
 
@@ -31,14 +31,14 @@ def test_every_command_that_reads_the_debate_takes_the_same_domain_option(path):
 
 
 def test_settings_from_the_command_line_are_parsed_and_checked():
-    assert _parse_settings(["linker_weight=1.0", "calibrate_links=false", "epochs=2"]) == {
+    assert parse_settings(["linker_weight=1.0", "calibrate_links=false", "epochs=2"]) == {
         "linker_weight": 1.0,
         "calibrate_links": False,
         "epochs": 2,
     }
     with pytest.raises(ValueError, match="not KEY=VALUE with a model setting"):
-        _parse_settings(["no_such_setting=1"])
+        parse_settings(["no_such_setting=1"])
     with pytest.raises(ValueError, match="not KEY=VALUE"):
-        _parse_settings(["linker_weight"])
+        parse_settings(["linker_weight"])
     with pytest.raises(ValueError, match="not KEY=VALUE"):
-        _parse_settings(["seed=3"])  # the seed has its own option
+        parse_settings(["seed=3"])  # the seed has its own option

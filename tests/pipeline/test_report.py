@@ -876,7 +876,7 @@ def test_bad_statement_lines_are_reported_once(tmp_path):
 
 
 def test_the_learning_curve_of_the_model_card_is_drawn():
-    from pipeline.report import _render_curve
+    from pipeline.report import render_curve
 
     rows = [
         {"model": "finetuned", "gold_articles": 0, "stance_macro_f1": 0.4},
@@ -884,6 +884,6 @@ def test_the_learning_curve_of_the_model_card_is_drawn():
         {"model": "majority", "gold_articles": 0, "stance_macro_f1": 0.1},
         {"model": "broken"},
     ]
-    html = _render_curve(rows)
+    html = render_curve(rows)
     assert html.count("<polyline") == 2 and "finetuned: 0.600" in html
-    assert _render_curve([{"model": "x"}]) == ""
+    assert render_curve([{"model": "x"}]) == ""
