@@ -532,7 +532,7 @@ def per_kind(items: Sequence[ArticleMaterial]) -> dict[str, dict[str, Any]]:
 _CODES = {label: k for k, label in enumerate((*STANCES, MIXED, MISSING))}
 
 
-def _count_tables(items: Sequence[ArticleMaterial]) -> dict[str, np.ndarray]:
+def count_tables(items: Sequence[ArticleMaterial]) -> dict[str, np.ndarray]:
     """Per-article count tables (first axis = article) from which every CI figure follows by
     summing over a resample: detection counts, attribution hits, target tp/fp/fn, the stance
     confusion matrices (scikit-learn ``confusion_matrix``) and the matrix cells' stance counts."""
@@ -613,7 +613,7 @@ def _cell_labels(counts: np.ndarray) -> np.ndarray:
     return np.where(counts.sum(axis=-1) > 0, label, _CODES[MISSING])
 
 
-def _figures_from_counts(
+def figures_from_counts(
     tables: dict[str, np.ndarray], weights: np.ndarray
 ) -> dict[str, np.ndarray]:
     """The CI figures for each row of ``weights`` (n_draws x n_articles: how often each article
@@ -669,7 +669,7 @@ def _bootstrap(
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(items), size=(n_boot, len(items)))
     weights = np.stack([np.bincount(row, minlength=len(items)) for row in draws]).astype(float)
-    values = _figures_from_counts(_count_tables(items), weights)
+    values = figures_from_counts(count_tables(items), weights)
     tail = (1 - level) / 2 * 100
     out: dict[str, Any] = {}
     for key in CI_KEYS:

@@ -90,7 +90,7 @@ class _Raw:
 # --- per article ------------------------------------------------------------------------------
 
 
-def _article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> list[Quote]:
+def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> list[Quote]:
     for para in paras:
         para.qspans = find_quote_spans(para.text)
     registry = build_article_registry(article, paras, actors)
@@ -817,7 +817,7 @@ def extract_quotes(
     def finish(article: Article, paras: list[Para]) -> list[Quote]:
         try:
             body = [p for p in paras if p.seg.role in ("body", "heading")]
-            return _article_quotes(article, body, actors)
+            return article_quotes(article, body, actors)
         except Exception as exc:  # one bad article must not stop the others
             if on_error is None:
                 raise QuoteExtractionError(

@@ -355,7 +355,7 @@ def test_bootstrap_counts_agree_with_sklearn_figures(seed):
         for a in articles
     ]
     full = S.figures(items)
-    fast = S._figures_from_counts(S._count_tables(items), np.ones((1, len(items))))
+    fast = S.figures_from_counts(S.count_tables(items), np.ones((1, len(items))))
     for key in S.CI_KEYS:
         value = fast[key][0]
         if full[key] is None:

@@ -31,43 +31,43 @@ def test_names_resolve_and_a_missing_encoder_says_how_to_install_it(tmp_path, mo
 
 
 def test_memo_embeds_each_text_once_and_bf16_stays_close():
-    encoder = SentenceEncoder(device="cpu")
+    embedder = SentenceEncoder(device="cpu")
     texts = [
         "Councils back the reforms.",
         "The minister rejected the plan outright.",
         "Councils back the reforms.",
     ]
-    plain = encoder.encode(texts)
+    plain = embedder.encode(texts)
     assert plain.shape == (3, 384)
     np.testing.assert_allclose(plain[0], plain[2])
     np.testing.assert_allclose(np.linalg.norm(plain, axis=1), 1.0, atol=1e-5)
     calls = []
-    original = encoder._encode
-    encoder._encode = lambda batch, bf16, **kw: (
+    original = embedder._encode
+    embedder._encode = lambda batch, bf16, **kw: (
         calls.append(list(batch)) or original(batch, bf16=bf16, **kw)
     )
-    encoder.memo = {}
-    np.testing.assert_allclose(encoder.encode(texts, memo=True), plain, atol=1e-6)
-    np.testing.assert_allclose(encoder.encode(texts[:2], memo=True), plain[:2], atol=1e-6)
+    embedder.memo = {}
+    np.testing.assert_allclose(embedder.encode(texts, memo=True), plain, atol=1e-6)
+    np.testing.assert_allclose(embedder.encode(texts[:2], memo=True), plain[:2], atol=1e-6)
     assert calls == [texts[:2]]  # the repeat and the second call came from the memo
-    encoder.encode(texts[:1])
+    embedder.encode(texts[:1])
     assert calls[-1] == texts[:1]  # without memo=True (prediction) it embeds again
-    low = encoder.encode(texts, bf16=True, memo=True)
+    low = embedder.encode(texts, bf16=True, memo=True)
     assert calls[-1] == texts[:2]  # a bf16 embedding is not taken for a float one
     assert float((low * plain).sum(1).min()) > 0.98
-    assert encoder.encode([]).shape == (0, 384)
+    assert embedder.encode([]).shape == (0, 384)
     # token states of one layer come from the same pass, padding removed, and are memoised too
-    vectors, states = encoder.encode(texts, layer=3)
+    vectors, states = embedder.encode(texts, layer=3)
     np.testing.assert_allclose(vectors, plain, atol=1e-6)
-    lengths = [len(encoder.tokenizer(t)["input_ids"]) for t in texts]
+    lengths = [len(embedder.tokenizer(t)["input_ids"]) for t in texts]
     assert [tuple(s.shape) for s in states] == [(n, 384) for n in lengths]
     calls.clear()
-    again, memo_states = encoder.encode(
+    again, memo_states = embedder.encode(
         texts, memo=True, layer=3
     )  # the vectors are memoised, the states not yet
     assert calls == [texts[:2]]
     assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(memo_states, states))
-    encoder.encode(texts, memo=True, layer=3)
+    embedder.encode(texts, memo=True, layer=3)
     assert calls == [texts[:2]]
 
 
@@ -139,15 +139,15 @@ def test_class_weights_and_warmup_schedule():
 
 
 def test_prefix_pooling_takes_the_prefix_tokens_of_the_same_pass():
-    encoder = SentenceEncoder(device="cpu")
+    embedder = SentenceEncoder(device="cpu")
     quote, context = (
         "We back the reforms.",
         "The council leader spoke after the vote on Tuesday evening.",
     )
     joined = f"{quote} {context}"
-    both = encoder.encode([joined, joined], prefix=[len(quote), len(joined)])
+    both = embedder.encode([joined, joined], prefix=[len(quote), len(joined)])
     assert both.shape == (2, 768)
-    whole = encoder.encode([joined])[0]
+    whole = embedder.encode([joined])[0]
     np.testing.assert_allclose(
         both[0, 384:], whole, atol=1e-5
     )  # the second half: the usual embedding
@@ -155,29 +155,29 @@ def test_prefix_pooling_takes_the_prefix_tokens_of_the_same_pass():
         both[1, :384], whole, atol=1e-5
     )  # a prefix of the whole text is the whole text
     # the first half by hand: the mean of the last layer over [CLS], the quote's tokens and [SEP]
-    batch = encoder.tokenizer([joined], return_tensors="pt")
+    batch = embedder.tokenizer([joined], return_tensors="pt")
     with torch.inference_mode():
-        states = encoder.model(**batch).last_hidden_state[0]
-    n_quote = len(encoder.tokenizer(quote, add_special_tokens=False)["input_ids"])
+        states = embedder.model(**batch).last_hidden_state[0]
+    n_quote = len(embedder.tokenizer(quote, add_special_tokens=False)["input_ids"])
     rows = [0, *range(1, 1 + n_quote), len(states) - 1]
     by_hand = torch.nn.functional.normalize(states[rows].mean(0), dim=-1).numpy()
     np.testing.assert_allclose(both[0, :384], by_hand, atol=1e-5)
     assert float(both[0, :384] @ whole) < 0.99  # it is not the whole text's embedding
     # memoised under the prefix too: the same text with another prefix is embedded again
-    encoder.memo = {}
+    embedder.memo = {}
     calls = []
-    original = encoder._encode
-    encoder._encode = lambda batch, bf16, **kw: (
+    original = embedder._encode
+    embedder._encode = lambda batch, bf16, **kw: (
         calls.append((list(batch), kw.get("prefix"))) or original(batch, bf16=bf16, **kw)
     )
     np.testing.assert_allclose(
-        encoder.encode([joined], memo=True, prefix=[len(quote)]), both[:1], atol=1e-6
+        embedder.encode([joined], memo=True, prefix=[len(quote)]), both[:1], atol=1e-6
     )
-    encoder.encode([joined, joined], memo=True, prefix=[len(quote), len(joined)])
+    embedder.encode([joined, joined], memo=True, prefix=[len(quote), len(joined)])
     assert calls == [([joined], [len(quote)]), ([joined], [len(joined)])]
-    assert encoder.encode([], prefix=[]).shape == (0, 768)
+    assert embedder.encode([], prefix=[]).shape == (0, 768)
     with pytest.raises(ValueError, match="1 prefix lengths for 2 texts"):
-        encoder.encode([joined, joined], prefix=[3])
+        embedder.encode([joined, joined], prefix=[3])
 
 
 def test_shared_encoder_is_one_copy_however_its_arguments_are_spelt(monkeypatch):

@@ -418,14 +418,14 @@ def test_unbalanced_mark_and_empty_article_do_not_stop_the_stream(nlp):
 def test_on_error_is_called(nlp, monkeypatch):
     import pipeline.quotes as quotes_module
 
-    real = quotes_module._article_quotes
+    real = quotes_module.article_quotes
 
     def flaky(article, paras, actors):
         if article.id == "bad":
             raise RuntimeError("boom")
         return real(article, paras, actors)
 
-    monkeypatch.setattr(quotes_module, "_article_quotes", flaky)
+    monkeypatch.setattr(quotes_module, "article_quotes", flaky)
     articles = [
         Article(id=i, text="Sara Lind said the bridge would reopen in June.")
         for i in ("a", "bad", "c")
@@ -558,14 +558,14 @@ def test_body_plans_continued_with_it(nlp):
 def test_error_propagates_naming_the_article_and_the_stream_can_restart(nlp, monkeypatch):
     import pipeline.quotes as quotes_module
 
-    real = quotes_module._article_quotes
+    real = quotes_module.article_quotes
 
     def flaky(article, paras, actors):
         if article.id == "bad":
             raise RuntimeError("boom")
         return real(article, paras, actors)
 
-    monkeypatch.setattr(quotes_module, "_article_quotes", flaky)
+    monkeypatch.setattr(quotes_module, "article_quotes", flaky)
     articles = [
         Article(id=i, text="Sara Lind said the bridge would reopen in June.")
         for i in ("a", "bad", "c")

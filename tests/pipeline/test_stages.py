@@ -13,7 +13,7 @@ def test_quote_stage_returns_results_and_failures(nlp, monkeypatch):
     import pipeline.quotes as quotes_module
     import pipeline.segment as segment_module
 
-    real_quotes, real_segment = quotes_module._article_quotes, segment_module.segment_article
+    real_quotes, real_segment = quotes_module.article_quotes, segment_module.segment_article
 
     def quotes(article, paras, actors):
         if article.id == "bad-parse":
@@ -25,7 +25,7 @@ def test_quote_stage_returns_results_and_failures(nlp, monkeypatch):
             raise ValueError("no lines")
         return real_segment(article)
 
-    monkeypatch.setattr(quotes_module, "_article_quotes", quotes)
+    monkeypatch.setattr(quotes_module, "article_quotes", quotes)
     monkeypatch.setattr(segment_module, "segment_article", segment)
     ids = ("a", "bad-split", "bad-parse", "c")
     output = QuoteStage(load_domain(), nlp=nlp)([Article(id=i, text=TEXT) for i in ids])
