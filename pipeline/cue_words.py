@@ -86,3 +86,21 @@ DATELINE = re.compile(
     r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*\([^()\n]{2,40}\))?|\s*\([^()\n]{2,40}\))"
     r"\s*[-–—]+\s"
 )
+
+
+# what sets a parenthetical attribution off ("The town, Doe noted, rarely floods")
+PARENTHESIS = frozenset({",", "—", "–", "-", "("})
+# marks of a clause that adds a second statement ("..., although he cautioned that ...")
+CONCESSIVE = frozenset({"although", "though", "while", "whereas"})
+ATTRIBUTION_TAIL = frozenset({"prep", "npadvmod", "advmod", "punct", "agent", "aux", "neg"})
+# verbs that evaluate only by naming their object something: "called the plan a disgrace",
+# not "called a meeting"
+NAMING_VERBS = frozenset({"call", "brand", "label", "dub"})
+# verbs that also mean serving people: "supports 4,000 families" is no stance
+SERVING_VERBS = frozenset({"support"})
+# Verbs that only deliver a nominal cue: the subject of "issued a call for" is the call's owner.
+LIGHT_VERBS = frozenset(
+    {"issue", "make", "renew", "repeat", "reiterate", "lead", "voice", "echo", "step"}
+)
+# Nominal cues whose "of" phrase is what was said ("her warning of job losses").
+OF_CONTENT = frozenset({"warning", "criticism"})

@@ -33,18 +33,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Collection, Iterable, Iterator
 
+from pipeline.clauses import subject_of
 from pipeline.cue_words import SUBJECT_DEPS
-from pipeline.cues import (
-    Cue,
-    Para,
-    abs_span,
-    count_words,
-    ends_sentence,
-    find_cues,
-    sentence_span,
-    span_of,
-    subject_of,
-)
+from pipeline.cues import Cue, find_cues
 from pipeline.lexicon import current as lexicon
 from pipeline.own_text import (
     interview,
@@ -54,6 +45,14 @@ from pipeline.own_text import (
     signed_letters,
     states_a_view,
     view_paragraphs,
+)
+from pipeline.paragraph import (
+    Para,
+    abs_span,
+    count_words,
+    ends_sentence,
+    sentence_span,
+    span_of,
 )
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segmented

@@ -1114,7 +1114,7 @@ LAYOUT_LINE = re.compile(
 def build_article_registry(article: Article, paras: list[Any], actors: ActorTable) -> Registry:
     """The registry of an article's people and organisations, from its parsed paragraphs.
 
-    ``paras`` are ``pipeline.cues.Para``. NER entities are cleaned up (possessives, a
+    ``paras`` are ``pipeline.paragraph.Para``. NER entities are cleaned up (possessives, a
     sentence-initial "The", truncated organisation names, people the NER called organisations)
     and completed with the person names, acronyms and layout-header names it missed.
     """
