@@ -7,6 +7,7 @@ counts as done when its record says ``ok`` and its hash matches the text read no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -24,14 +25,36 @@ CONFIG = "config.json"
 
 
 def run_config(corpus: str | Path, options) -> dict:
-    """What must be the same for a run to resume: options (a dataclass), corpus path, model weights, version."""
+    """What must be the same for a run to resume: options (a dataclass), corpus path, model
+    weights, domain, version and the code itself (the version does not change between commits)."""
     return {
         "options": asdict(options),
         "corpus": str(Path(corpus).resolve()),
         "model_hash": model_hash(options.model),
         "domain_hash": domain_hash(getattr(options, "domain", None)),
         "version": package_version("stancemap"),
+        "code_hash": code_hash(),
     }
+
+
+_CODE = Path(__file__).resolve().parents[1]  # the folder holding the pipeline and models packages
+
+
+@functools.lru_cache(maxsize=1)  # the installed code does not change while a process runs
+def code_hash() -> str:
+    """``source_hash`` of the installed ``pipeline`` and ``models`` packages."""
+    return source_hash(_CODE)
+
+
+def source_hash(root: Path) -> str:
+    """sha256 over the source and asset files of ``root``'s ``pipeline`` and ``models`` packages:
+    a run resumed after the code changed would mix two versions' results."""
+    digest = hashlib.sha256()
+    for package in ("pipeline", "models"):
+        for file in sorted((root / package).rglob("*")):
+            if file.is_file() and file.suffix in (".py", ".yaml", ".css", ".js"):
+                digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
 
 
 def domain_hash(path: str | Path | None) -> str:
@@ -59,7 +82,7 @@ def prepare_work(work: Path, config: dict, progress: Callable[[str], None]) -> N
         previous = json.loads(config_path.read_text(encoding="utf-8"))
         if previous != config:
             progress(
-                f"{work}: options, corpus or model changed since the last run; starting afresh"
+                f"{work}: options, corpus, model, domain or code changed since the last run; starting afresh"
             )
             shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)

@@ -62,3 +62,24 @@ def test_prepare_work_keeps_records_for_the_same_config_only(tmp_path):
 def test_chunks_keep_order_and_the_short_tail():
     assert list(chunks(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(chunks([], 3)) == []
+
+
+def test_the_run_config_changes_with_the_code(tmp_path):
+    from pipeline.run import RunOptions
+    from pipeline.workdir import code_hash, run_config, source_hash
+
+    config = run_config(tmp_path, RunOptions(model=None))
+    assert config["code_hash"] == code_hash() and len(config["code_hash"]) == 64
+    tree = tmp_path / "tree"
+    (tree / "pipeline" / "assets").mkdir(parents=True)
+    (tree / "models").mkdir()
+    (tree / "pipeline" / "quotes.py").write_text("RULE = 1\n", encoding="utf-8")
+    (tree / "pipeline" / "assets" / "lexicon_en.yaml").write_text("a: [b]\n", encoding="utf-8")
+    (tree / "pipeline" / "notes.txt").write_text("not code\n", encoding="utf-8")
+    before = source_hash(tree)
+    (tree / "pipeline" / "notes.txt").write_text("still not code\n", encoding="utf-8")
+    assert source_hash(tree) == before
+    (tree / "pipeline" / "assets" / "lexicon_en.yaml").write_text("a: [c]\n", encoding="utf-8")
+    after_words = source_hash(tree)
+    (tree / "pipeline" / "quotes.py").write_text("RULE = 2\n", encoding="utf-8")
+    assert len({before, after_words, source_hash(tree)}) == 3
