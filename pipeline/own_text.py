@@ -26,7 +26,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from pipeline.lexicon import current as lexicon
 from pipeline.records import Article
@@ -286,9 +286,17 @@ def _outside_marks(text: str) -> str:
     return re.sub(r"“[^”]*”|\"[^\"]*\"|‘[^’]{0,400}’(?!\w)", " ", text)
 
 
+_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$", re.S)  # a line set in bold or italics
+
+
 def is_question(paragraph: str) -> bool:
-    """A paragraph that only asks (an interviewer's question, a consultation's question)."""
+    """A paragraph that only asks (an interviewer's question, a consultation's question). One set
+    in bold or italics as a whole and ending in a question mark is an interviewer's question even
+    when it tells something first (``**Sunita, the budget is £200m. Is that enough?**``)."""
     text = paragraph.strip()
+    emphasised = _EMPHASIS.match(text)
+    if emphasised:
+        return emphasised.group("inner").rstrip().endswith("?")
     return text.endswith("?") and len(re.findall(r"[.!?](?:\s|$)", text)) <= 2
 
 
@@ -480,9 +488,18 @@ def is_byline(line: str) -> bool:
     return _BYLINE.match(line) is not None
 
 
+@dataclass(frozen=True)
+class Interview:
+    """A Q&A page's answers: (source, answer spans) per answerer, and the starts of the answers
+    that are certainly spoken (a label opens them, or they follow their question at once)."""
+
+    sections: tuple[tuple[PageSource, tuple[tuple[int, int], ...]], ...]
+    spoken: frozenset[int]
+
+
 def interview(
     text: str, paragraphs: Sequence[tuple[int, int, str]], registry: Registry
-) -> list[tuple[PageSource, list[tuple[int, int]]]] | None:
+) -> Interview | None:
     """A Q&A page: who answers and the answer paragraphs between the questions, as (source,
     answers) groups. An answer opening with a person's label (``Dr Jo Doe: ...``) is that
     person's, and so are the unlabelled paragraphs after it; the others are the interviewee's
@@ -499,44 +516,63 @@ def interview(
         for k, (s, e) in enumerate(body)
         if k in questions or ((m := _QA_LABEL.match(text[s:e])) and m.group(1) in asking)
     ]
-    answers: list[tuple[int, int, str | None]] = []
+    # (start, end, label, spoken): ``spoken`` for an answer that a label opens or that follows
+    # its question at once; a later unlabelled paragraph may be the page's own (an editing note)
+    answers: list[tuple[int, int, str | None, bool]] = []
     label_at: dict[str, tuple[int, int]] = {}  # where each answering label first stands
+    people = _answering_labels(text, body, set(questions), asking)
     exchanges = 0  # questions followed by at least one answer
     for n, k in enumerate(questions):
         stop = questions[n + 1] if n + 1 < len(questions) else len(body)
         before = len(answers)
-        speaker = None  # a labelled answer's person, carried to the paragraphs after it
+        # a labelled answer's person, carried to the paragraphs after it; before any label, the
+        # guest the question addresses by first name ("**Declan, were you relieved?**")
+        question = text[body[k][0] : body[k][1]]
+        # where the interviewer has a label ("Presenter:"), a question without it (a standfirst
+        # that asks) does not make the paragraph after it an answer for certain
+        asked = not asking or (
+            (m := _QA_LABEL.match(question)) is not None and m.group(1) in asking
+        )
+        speaker = _addressed(question, people)
+        if speaker is not None:
+            label_at.setdefault(speaker, people[speaker])
         for s, e in body[k + 1 : stop]:
             para = text[s:e]
             if _END_MATTER.match(para) or para.lstrip()[:1] in _OPEN_MARK:
                 continue  # a pull quote repeats an answer
             if len(para.split()) < 6:
                 continue
+            first = asked and len(answers) == before
             m = _QA_LABEL.match(para)
             if m and m.group(1) not in asking:
                 label = strip_honorifics(m.group(1))
+                short = _by_first_name(label, people) if " " not in label else None
+                if short is not None:  # "Sunita: ..." after "Sunita Varghese: ..."
+                    speaker = short
+                    answers.append((s + m.end(), e, speaker, True))
+                    continue
                 if looks_like_person(label) or peer_name(label):
                     speaker = m.group(1)
                     label_at.setdefault(speaker, (s, s + len(speaker)))
-                    answers.append((s + m.end(), e, speaker))
+                    answers.append((s + m.end(), e, speaker, True))
                     continue
                 if len(m.group(1)) <= 2:  # "A: ...": the answer marker
-                    answers.append((s + m.end(), e, speaker))
+                    answers.append((s + m.end(), e, speaker, True))
                     continue
-            answers.append((s, e, speaker))
+            answers.append((s, e, speaker, first))
         exchanges += len(answers) > before
     if exchanges < _MIN_EXCHANGES:
         return None
     first_question = body[questions[0]][0]
     interviewee = _interviewee(text, text[:first_question], registry)
     groups: dict[str | None, list[tuple[int, int]]] = {}
-    for s, e, label in answers:
+    for s, e, label, _ in answers:
         groups.setdefault(label, []).append((s, e))
     out = []
     for label, spans in groups.items():
         if label is None:
             if interviewee is not None:
-                out.append((interviewee, spans))
+                out.append((interviewee, tuple(spans)))
             continue
         name = strip_honorifics(label)
         known = registry.resolve_name(name)
@@ -548,10 +584,43 @@ def interview(
                     label_at[label],
                     "interview",
                 ),
-                spans,
+                tuple(spans),
             )
         )
-    return out or None
+    if not out:
+        return None
+    return Interview(tuple(out), frozenset(s for s, _, _, spoken in answers if spoken))
+
+
+def _answering_labels(
+    text: str, body: Sequence[tuple[int, int]], questions: set[int], asking: set[str]
+) -> dict[str, tuple[int, int]]:
+    """The people whose labels open answers (``Sunita Varghese: ...``), each with where its label
+    first stands."""
+    people: dict[str, tuple[int, int]] = {}
+    for k, (s, e) in enumerate(body):
+        m = _QA_LABEL.match(text[s:e])
+        if k in questions or not m or m.group(1) in asking:
+            continue
+        label = strip_honorifics(m.group(1))
+        if len(label.split()) >= 2 and (looks_like_person(label) or peer_name(label)):
+            people.setdefault(m.group(1), (s, s + len(m.group(1))))
+    return people
+
+
+_VOCATIVE = re.compile(r"^\W*(?P<name>[A-Z][a-z’'\-]+),\s")
+
+
+def _addressed(question: str, people: Mapping[str, tuple[int, int]]) -> str | None:
+    """The answering label whose first name a question opens by addressing, if exactly one."""
+    m = _VOCATIVE.match(question)
+    return _by_first_name(m.group("name"), people) if m else None
+
+
+def _by_first_name(name: str, people: Mapping[str, tuple[int, int]]) -> str | None:
+    """The one answering label with this first name (``Sunita`` -> ``Sunita Varghese``)."""
+    named = [label for label in people if strip_honorifics(label).split()[0] == name]
+    return named[0] if len(named) == 1 else None
 
 
 def _interviewee(text: str, intro: str, registry: Registry) -> PageSource | None:

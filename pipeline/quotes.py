@@ -349,7 +349,7 @@ def _with_own_text(
                     if not any(bs < e and s < be for bs, be in layout_blocks)  # a header named them
                 ],
             )
-            for source, answers in qa
+            for source, answers in qa.sections
         ]
     else:
         page = page_source(
@@ -361,7 +361,11 @@ def _with_own_text(
         sections = [(page, [(s, e) for s, e in view_paragraphs(text, layout) if s not in reports])]
     kept = list(raws)
     for source, paragraphs in sections:
-        kept = _own_paragraphs(text, kept, source, paragraphs, by_start)
+        # an interview's answers are spoken (codebook §1: the answerer's statements, each
+        # paragraph), not a page's own text that may only describe: no view word needed
+        kept = _own_paragraphs(
+            text, kept, source, paragraphs, by_start, spoken=qa.spoken if qa else frozenset()
+        )
     if page is not None and page.organisation:
         for r in kept:
             if r.source is None or not r.source.speaker or r.source.organisation is not None:
@@ -408,7 +412,9 @@ def _para_at(by_start: dict, start: int):
     return by_start[max(o for o in by_start if o <= start)]
 
 
-def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
+def _own_paragraphs(
+    text, raws, source, paragraphs, by_start, *, spoken: Collection[int] = frozenset()
+) -> list[_Raw]:
     own = Source(
         source.speaker, source.organisation, "person" if source.speaker else "organisation"
     )
@@ -424,7 +430,9 @@ def _own_paragraphs(text, raws, source, paragraphs, by_start) -> list[_Raw]:
     kept = list(raws)
     for s, e in paragraphs:
         bullet = BULLET.match(text[s:e]) is not None  # chosen under the page's own lead-in
-        if not bullet and (len(text[s:e].split()) < 6 or not states_a_view(text[s:e])):
+        if not bullet and (
+            len(text[s:e].split()) < 6 or not (s in spoken or states_a_view(text[s:e]))
+        ):
             continue
         inside = [r for r in kept if s <= r.start and r.end <= e]
         others = [r for r in inside if not is_own(r)]

@@ -4,6 +4,7 @@ these tests: press releases, op-eds, letters pages, and the news pages that must
 from __future__ import annotations
 
 from pipeline.domain import load_domain
+from pipeline.own_text import is_question
 from pipeline.records import Article
 from pipeline.stages import QuoteStage
 
@@ -499,3 +500,49 @@ def test_under_a_byline_reports_and_description_are_not_the_authors(nlp):
         ("indirect", "Rosa Lind", "Harbour Families Trust", "the fares gr"),
         ("block", "Nora Quill", "Harbour Families Trust", "We welcome t"),
     ]
+
+
+TWO_GUEST_INTERVIEW = """Harbour Weekly
+
+INTERVIEW
+
+Two views on the ferry strategy
+
+Interview by Lena Marsh
+
+Mira Okoye is director of transport at Tidewater Borough Council. Tom Hale is chief executive of the Island Operators Forum, whose members run most of the small ferries.
+
+**Mira, let's start with money. The strategy commits £20m over two years. Is that enough?**
+
+Mira Okoye: No. The crossings need far more than that, and everyone in the sector knows it.
+
+**Tom, the levy on the largest operators did not make it into the strategy. Were you relieved?**
+
+Most of our members run two or three boats and were never the problem the levy was aimed at.
+
+**Is the timetable review moving at the right pace?**
+
+Tom Hale: The timetable review has met twice since January and published nothing so far.
+
+Mira: The islands cannot wait another winter for a timetable that still has no date."""
+
+
+def test_a_two_guest_interview_with_bold_questions_names_each_answer(nlp):
+    found = quotes(nlp, TWO_GUEST_INTERVIEW)
+    blocks = [(q[1], q[3][:23]) for q in found if q[0] == "block"]
+    assert blocks == [
+        ("Mira Okoye", "No. The crossings need "),
+        # unlabelled, after a question that addresses Tom by his first name
+        ("Tom Hale", "Most of our members run"),
+        # describes, states no view, but answers a question: spoken
+        ("Tom Hale", "The timetable review ha"),
+        # a first-name label after the full one
+        ("Mira Okoye", "The islands cannot wait"),
+    ]
+
+
+def test_a_question_set_in_bold_may_tell_before_it_asks():
+    assert is_question("**Mira, the strategy commits £20m. It is two years. Is that enough?**")
+    assert is_question("_Were you relieved?_")
+    assert not is_question("**The strategy commits £20m over two years.**")
+    assert not is_question("The strategy commits £20m. It is two years. It lasts. Is it enough?")
