@@ -60,7 +60,7 @@ _TITLE_ORG = re.compile(
 def _self_naming(nouns: frozenset[str]) -> re.Pattern:
     noun = "|".join(re.escape(n) for n in sorted(nouns, key=lambda n: (-len(n), n)))
     return re.compile(
-        rf"(?:\b[Aa]t\s+(?P<org1>{ORG_NAME}),?\s+we\b|^(?P<org2>{ORG_NAME})\s+is\s+(?:a|an|the)\s+"
+        rf"(?:\b[Aa]t\s+(?P<org1>{ORG_NAME}),?\s+we\b|^(?P<org2>{ORG_NAME})(?:\s*\([A-Z][A-Za-z&]{{1,9}}\))?\s+is\s+(?:a|an|the)\s+"
         rf"(?:[\w\-]+\s+){{0,4}}(?:{noun}))",
         re.M,
     )
@@ -300,20 +300,44 @@ def is_question(paragraph: str) -> bool:
     return text.endswith("?") and len(re.findall(r"[.!?](?:\s|$)", text)) <= 2
 
 
+_SECTION_HEADING = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.!?:;“”\"]{0,70}$")
+
+
+def is_section_heading(line: str) -> bool:
+    """A numbered section heading (``4. Responses to the consultation questions``), which a
+    segmenter may keep as a body paragraph."""
+    return _SECTION_HEADING.match(line) is not None
+
+
 def states_a_view(paragraph: str) -> bool:
     """First person, or a view word of the lexicon, outside quotation marks; not a question and
     not contact details (an e-mail address, a phone number: "call 0300 555 0192 or visit ...")."""
-    if _CONTACT.search(paragraph):
+    if _CONTACT.search(paragraph) or is_section_heading(paragraph):
         return False
     own = _outside_marks(paragraph)
     if is_question(paragraph):
         # a rhetorical question in the writer's own voice ("Then why do we accept it?") states a
         # view; an interviewer's or a consultation's question ("Question 7: Do you agree?") not
         return bool(_FIRST_PERSON.search(own)) and not _QUESTION_LABEL.match(paragraph)
+    if _SHARE_REPORTED.match(own):
+        return False  # "61% said the rule was too long": respondents' answers, reported
     words = {w.lower() for w in re.findall(r"[A-Za-z’'\-]+", own)}
     if _FIRST_PERSON.search(own):
-        return not _facts_about_us(own, words)
+        return not _facts_about_us(own, words) and not (
+            # "X is the professional body for ... We have 9,400 members": who the body is
+            _self_naming(lexicon().self_description_nouns).match(own.lstrip())
+            and not words & lexicon().view_words
+        )
     return bool(words & lexicon().view_words)
+
+
+# a paragraph that opens with a share of people and what they answered (a survey's findings)
+_SHARE_REPORTED = re.compile(
+    r"^\W*(?:(?:only|just|nearly|almost|over|under|more than|fewer than|less than)\s+)?"
+    r"\d[\d,.]*\s*(?:%|per\s?cent)(?:\s+of\s+[\w’' ]{1,40}?)?\s+"
+    r"(?:said|told|reported|agreed|disagreed|felt|thought|believed|wanted|were|would)\b",
+    re.I,
+)
 
 
 _SUBJECT_FIRST_PERSON = re.compile(
@@ -433,6 +457,19 @@ def _is_prose(paragraph: str) -> bool:
     return len(paragraph.split()) >= 15 and paragraph.rstrip().endswith((".", "!", "?", "”", '"'))
 
 
+def _a_letter(text: str, paragraphs: Sequence[tuple[int, int]], after: str) -> bool:
+    """Whether a ``Name, role, Organisation`` line closes ``paragraphs`` as their signature.
+    Not when it rather heads what follows it: the next paragraph opens in the first person
+    (``I manage eight social workers``) and fewer than half of those above state a view
+    (figures, reports of other people)."""
+    if not paragraphs:
+        return False
+    if _FIRST_PERSON.match(after.lstrip()) is None:
+        return True
+    views = sum(states_a_view(text[s:e]) for s, e in paragraphs)
+    return 2 * views >= len(paragraphs)
+
+
 def signed_letters(
     text: str, paragraphs: Sequence[tuple[int, int, str]], registry: Registry
 ) -> list[SignedLetter]:
@@ -452,7 +489,12 @@ def signed_letters(
                     kept = "\n".join(lines[:k]).rstrip()
                     if kept:
                         current.append((start, start + len(kept)))
-                    if got[1] is not None and current:
+                    after = (
+                        text[slice(*paragraphs[i + 1][:2])]
+                        if i + 1 < n and paragraphs[i + 1][2] == "body"
+                        else ""
+                    )
+                    if got[1] is not None and _a_letter(text, current, after):
                         letters.append(SignedLetter(tuple(current), got[1]))
                     current = []
                     break
@@ -471,7 +513,8 @@ def signed_letters(
             j += 1
         run = [text[s:e] for s, e, _ in paragraphs[i:j]]
         got = _read_signature(run, registry) if current else None
-        if got is not None and got[1] is not None:
+        after = text[slice(*paragraphs[j][:2])] if j < n and paragraphs[j][2] == "body" else ""
+        if got is not None and got[1] is not None and _a_letter(text, current, after):
             letters.append(SignedLetter(tuple(current), got[1]))
         current = []
         i = j
@@ -479,6 +522,9 @@ def signed_letters(
 
 
 _MIN_EXCHANGES = 3  # question-and-answer pairs that make a page an interview
+_NUMBERED_QUESTION = re.compile(
+    r"\W*(?:Question|Q)\s*\d+\b", re.I
+)  # "Question 3: Do you agree ...?"
 # a speaker label opening an interview paragraph: initials or a short name and a colon
 _QA_LABEL = re.compile(r"([A-Z][\w.’'\-]{0,15}(?: [A-Z][\w.’'\-]{0,15}){0,2}):\s")
 
@@ -563,6 +609,9 @@ def interview(
         exchanges += len(answers) > before
     if exchanges < _MIN_EXCHANGES:
         return None
+    numbered = sum(bool(_NUMBERED_QUESTION.match(text[body[k][0] :])) for k in questions)
+    if 2 * numbered > len(questions):
+        return None  # a consultation's numbered questions: the page's own body answers them
     first_question = body[questions[0]][0]
     interviewee = _interviewee(text, text[:first_question], registry)
     groups: dict[str | None, list[tuple[int, int]]] = {}

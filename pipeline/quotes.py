@@ -41,6 +41,7 @@ from pipeline.own_text import (
     interview,
     is_byline,
     is_question,
+    is_section_heading,
     page_source,
     signed_letters,
     states_a_view,
@@ -102,7 +103,12 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
     reports: set[int] = set()  # paragraphs under a byline that report other sources
     block_context: tuple[int, int] = (0, 0)
     listing: tuple[Cue, tuple[int, int]] | None = None  # "The review also recommends:"
+    previous_end = 0
     for para in paras:
+        gap = article.text[previous_end : para.offset].split("\n")
+        previous_end = para.offset + len(para.text)
+        if any(is_section_heading(line) for line in gap):
+            block = None  # a numbered section heading set aside between them ends a statement
         if _pull_quote(article.text, para.text):
             continue  # a pull quote repeats words quoted in the body (codebook §1: layout)
         if listing is not None and BULLET.match(para.text):
@@ -119,6 +125,9 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
             continue
         if para.text.rstrip().endswith(":"):
             block = None  # a lead-in to something else ends the statement under a header
+        if is_section_heading(para.text):
+            block = None  # "4. Responses to the consultation questions": a new section
+            continue
         para_raws: list[_Raw] = []
         cues = find_cues(para, registry)
         valid = [c for c in cues if not c.blocked]

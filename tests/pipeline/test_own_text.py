@@ -245,7 +245,11 @@ def test_a_practitioner_signs_from_work_as_the_lexicon_lists_occupations(nlp):
     found = QuoteStage(bundled, nlp=nlp)([Article(id="t", text=NURSE_LETTER)]).results[0].quotes
     assert [(q.kind, q.speaker) for q in found] == [("block", "Sarah Pike")]
     # a domain whose lexicon does not list nurses takes her for a member of the public
-    lexicon = replace(bundled.lexicon, practitioner_nouns=english().practitioner_nouns - {"nurse"})
+    lexicon = replace(
+        bundled.lexicon,
+        practitioner_nouns=english().practitioner_nouns - {"nurse"},
+        role_nouns=english().role_nouns - {"nurse"},
+    )
     stage = QuoteStage(replace(bundled, lexicon=lexicon), nlp=nlp)
     assert stage([Article(id="t", text=NURSE_LETTER)]).results[0].quotes == ()
 
@@ -546,3 +550,66 @@ def test_a_question_set_in_bold_may_tell_before_it_asks():
     assert is_question("_Were you relieved?_")
     assert not is_question("**The strategy commits £20m over two years.**")
     assert not is_question("The strategy commits £20m. It is two years. It lasts. Is it enough?")
+
+
+CONSULTATION_RESPONSE = """Harbour Institute of Ferry Workers
+
+Policy > Consultation responses
+
+Consultation response: ferry crew rules
+
+Published 9 May 2024 · Policy Team
+
+1. Summary
+
+The Harbour Institute of Ferry Workers (HIFW) is the professional membership body for ferry crews in England. We have 9,400 members.
+
+We support the aim of this consultation. Operators spend too much on agency crews, and national rules would end the bidding.
+
+2. What our members told us
+
+• 74% of respondents said they supported a national cap on agency rates.
+• 61% said a five-year rule was too long; 22% said it was about right.
+
+Mira Okoye, a senior practitioner at Tidewater Borough Council, told us the rule felt unfair.
+
+Tom Hale, deck manager, Island Ferries Ltd
+
+I manage eight crew. Three of them qualified in the last two years, and all three are thinking about agency work.
+
+3. Responses to the consultation questions
+
+Question 1: Do you agree that there should be national caps on agency rates?
+
+Yes. Caps should be set nationally, so that operators are not bidding against each other.
+
+Question 2: Do you agree with a five-year rule?
+
+No. We believe two years is the right period, and we said so in our summary.
+
+Question 3: Do you agree that managed teams should end?
+
+We agree, with one exception for operators in special measures.
+
+Related responses
+• Our evidence to the Transport Committee (March 2024)"""
+
+
+def test_a_consultation_response_answers_its_numbered_questions_in_its_own_voice(nlp):
+    found = quotes(nlp, CONSULTATION_RESPONSE)
+    blocks = [(q[1], q[2], q[3][:12]) for q in found if q[0] == "block"]
+    institute = "Harbour Institute of Ferry Workers"
+    assert blocks == [
+        # who the body is ("X (HIFW) is the professional membership body") and the survey's
+        # shares are not its view; its view paragraphs and its answers are
+        (None, institute, "We support t"),
+        # the name line heads the paragraph after it (first person), it does not sign the
+        # figures and reports above it as a letter
+        ("Tom Hale", "Island Ferries Ltd", "I manage eig"),
+        # a numbered section heading ends his statement; numbered questions make no interview
+        (None, institute, "Yes. Caps sh"),
+        (None, institute, "No. We belie"),
+        (None, institute, "We agree, wi"),
+    ]
+    # an occupation at a named body gives the body
+    assert ("indirect", "Mira Okoye", "Tidewater Borough Council") in [q[:3] for q in found]
