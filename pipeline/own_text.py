@@ -529,6 +529,20 @@ _NUMBERED_QUESTION = re.compile(
 _QA_LABEL = re.compile(r"([A-Z][\w.’'\-]{0,15}(?: [A-Z][\w.’'\-]{0,15}){0,2}):\s")
 
 
+_META_WORDS = re.compile(
+    r"\b(?:updated|published|posted|last|on|at|min(?:ute)?s?|read|listen)\b", re.I
+)
+
+
+def is_meta_line(line: str) -> bool:
+    """``2 March 2023 · 6 minute read``, ``Updated 4 May 2023``: a post's date or reading-time
+    line, which leaves the byline above it in force."""
+    if not (DATE.search(line) or _READING_TIME.search(line)):
+        return False
+    rest = _META_WORDS.sub(" ", DATE.sub(" ", _READING_TIME.sub(" ", line)))
+    return re.search(r"[A-Za-z]{2,}", rest) is None
+
+
 def is_byline(line: str) -> bool:
     """``By Jo Doe, chief executive``, ``Posted by ...``: a line that names a page's author."""
     return _BYLINE.match(line) is not None

@@ -40,6 +40,7 @@ from pipeline.lexicon import current as lexicon
 from pipeline.own_text import (
     interview,
     is_byline,
+    is_meta_line,
     is_question,
     is_section_heading,
     page_source,
@@ -101,6 +102,7 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
     block: tuple[Source, tuple[int, int]] | None = None
     byline = False  # the block's header is a byline ("By Jo Doe, chief executive")
     reports: set[int] = set()  # paragraphs under a byline that report other sources
+    authored: set[int] = set()  # paragraphs under a byline that are its author's statement
     block_context: tuple[int, int] = (0, 0)
     listing: tuple[Cue, tuple[int, int]] | None = None  # "The review also recommends:"
     previous_end = 0
@@ -117,6 +119,8 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
         listing = None
         heading = para.seg.role == "heading"
         header = _layout_header(para, registry) if heading or _colon_header(para) else None
+        if heading and header is None and block is not None and is_meta_line(para.text):
+            continue  # the date line under a byline: the byline still heads what follows
         if heading or header is not None:
             block = header
             byline = header is not None and is_byline(para.text)
@@ -155,6 +159,8 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
                 reports.add(para.offset)
             if not others and not skip:  # a statement under a "Name, title, organisation" header
                 source, mention = block
+                if byline:
+                    authored.add(para.offset)
                 raws.append(
                     _Raw(
                         para.offset,
@@ -317,7 +323,7 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
         else:
             subject = _narration_subject(para, registry, valid)
             carry = subject
-    raws = _with_own_text(article, paras, registry, raws, reports)
+    raws = _with_own_text(article, paras, registry, raws, reports, authored)
     return _to_records(article, raws, paras)
 
 
@@ -333,6 +339,7 @@ def _with_own_text(
     registry: Registry,
     raws: list[_Raw],
     reports: Collection[int] = (),
+    authored: Collection[int] = (),
 ) -> list[_Raw]:
     """On a source's own page, its view-stating paragraphs become ``block`` quotes of the page's
     source (codebook §1), replacing the quotes found inside them that are its own (``we
@@ -362,7 +369,11 @@ def _with_own_text(
         ]
     else:
         page = page_source(
-            article, [(s, e) for s, e, _ in body], registry, [(r.start, r.end) for r in raws]
+            article,
+            [(s, e) for s, e, _ in body],
+            registry,
+            # a byline's statement is the page's own voice, not somebody's quotation in it
+            [(r.start, r.end) for r in raws if r.start not in authored],
         )
         if page is None:
             return raws

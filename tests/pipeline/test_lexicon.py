@@ -97,7 +97,16 @@ def test_line_lists_take_whole_lines_or_line_starts(tmp_path):
     en = english()
     assert {"share this", "read more ..."} <= en.furniture_lines
     assert {"comments", "leave a reply"} <= en.comment_headers
-    assert en.not_organisation_acronyms == {"mp", "mps", "msp", "ceo", "uk", "us"}
+    assert {
+        "mp",
+        "mps",
+        "msp",
+        "ceo",
+        "uk",
+        "us",
+        "press",
+        "release",
+    } <= en.not_organisation_acronyms
     # the UK's news agency is the bundled debate's, not general English
     assert "pa media" not in en.photo_agencies and "pa media" in current().photo_agencies
     path = tmp_path / "lexicon.yaml"

@@ -613,3 +613,47 @@ def test_a_consultation_response_answers_its_numbered_questions_in_its_own_voice
     ]
     # an occupation at a named body gives the body
     assert ("indirect", "Mira Okoye", "Tidewater Borough Council") in [q[:3] for q in found]
+
+
+BYLINE_WITH_DATE_LINE = """Tidewater Carers Trust
+
+Blog
+
+What I have been hearing about the ferry strategy
+
+By Mira Castell, Chief Executive
+2 March 2024 · 6 minute read
+
+It is four weeks since the strategy was published. I have spent most of that time listening to our carers and to the councils we work with.
+
+Start with the people who will run it. At our roundtable last week, Ana Reyes, who leads island services at Marsh County Council, told the room that the money would not reach most islands for two years.
+
+I agree with her. If we are serious about the islands, the money has to come first."""
+
+
+def test_a_date_line_under_a_byline_leaves_the_byline_in_force(nlp):
+    found = quotes(nlp, BYLINE_WITH_DATE_LINE)
+    # the paragraph that reports a council officer is a report, not the author's statement
+    assert ("indirect", "Ana Reyes", "Marsh County Council") in [q[:3] for q in found]
+    assert [(q[1], q[2], q[3][:12]) for q in found if q[0] == "block"] == [
+        ("Mira Castell", "Tidewater Carers Trust", "It is four w"),
+        ("Mira Castell", "Tidewater Carers Trust", "I agree with"),
+    ]
+
+
+def test_a_press_release_label_is_no_organisation(nlp):
+    page = """Brightwater Kinship
+
+PRESS RELEASE
+
+Brightwater Kinship responds to the ferry strategy
+
+Brightwater Kinship has welcomed the strategy, but warned that carers will be left behind without fares support.
+
+We are pleased that ministers listened to carers, and we will work with them on fares.
+
+But we are deeply concerned that the strategy says nothing about young carers."""
+    found = quotes(nlp, page)
+    assert {q[2] for q in found} == {"Brightwater Kinship"}
+    # a name with a service word ("kinship") is a body, not a person
+    assert {q[1] for q in found} == {None}
