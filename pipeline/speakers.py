@@ -684,7 +684,7 @@ _NOT_HOLDER = re.compile(
 def _party_patterns(
     parties: tuple[str, ...], roles: tuple[str, ...]
 ) -> tuple[re.Pattern, re.Pattern]:
-    """``Labour MP Name`` / ``Name, the Labour MP``: the domain's parties before one of its
+    """``Labour MP Name``, ``Labour's Name`` / ``Name, the Labour MP``: the domain's parties before one of its
     party roles (a party is capitalised; its letters' case is free: ``Lib Dem``, ``SNP``)."""
     if not parties or not roles:
         never = re.compile(r"(?!x)x")
@@ -694,7 +694,7 @@ def _party_patterns(
     )
     party = rf"(?P<party>(?=[A-Z])(?i:{names}))"
     titles = "|".join(re.escape(r) for r in sorted(roles, key=len, reverse=True))
-    before = re.compile(rf"{party}\s+(?:{titles})\s+$")
+    before = re.compile(rf"{party}(?:\s+(?:{titles})|’s|'s)\s+$")  # or "Labour's Jo Bloggs"
     # "Jo Bloggs, the Liberal Democrat education spokesperson"
     after = re.compile(
         rf"^\s*,\s*(?:the\s+|a\s+)?{party}(?:’s|'s)?\s+(?:[a-z]+\s+){{0,3}}(?:{titles})\b"
@@ -1111,6 +1111,22 @@ LAYOUT_LINE = re.compile(
 )
 
 
+def _owned_person(ent):
+    """(owner, person) spans of an entity the tagger ran across a possessive (``Labour's Priya
+    Lanchester``, ``the Trust's Jo Doe``), when what follows it reads as a person's name."""
+    marks = [t for t in ent[:-1] if t.lower_ in ("’s", "'s") and t.dep_ == "case"]
+    if not marks:
+        return None
+    doc = ent.doc
+    k = marks[-1].i
+    owner, person = doc[ent.start : k], doc[k + 1 : ent.end]
+    if not len(owner) or not len(person) or not looks_like_person(person.text):
+        return None
+    if owner[0].lower_ == "the":
+        owner = doc[owner.start + 1 : owner.end]
+    return (owner, person) if len(owner) else None
+
+
 def build_article_registry(article: Article, paras: list[Any], actors: ActorTable) -> Registry:
     """The registry of an article's people and organisations, from its parsed paragraphs.
 
@@ -1122,6 +1138,7 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
     for para in paras:
         if is_page_furniture(para.text):
             continue  # a breadcrumb's "National" is no organisation
+        owned_tokens: set[int] = set()  # entities split at a possessive into owner and person
         for ent in para.doc.ents:
             if ent.label_ in ("GPE", "LOC"):
                 entities.append(
@@ -1132,6 +1149,27 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             if ent.label_ == "NORP" and (
                 ent.text.lower() not in lexicon().parties or ent.root.dep_ in ("amod", "compound")
             ):
+                continue
+            owned = _owned_person(ent)
+            if owned is not None:  # "Labour's Priya Lanchester": a body's person
+                owner, person = owned
+                subject = person.root.dep_ in SUBJECT_DEPS and person.root.head.dep_ in (
+                    "ROOT",
+                    "conj",
+                )
+                entities.append(
+                    (
+                        para.offset + person.start_char,
+                        para.offset + person.end_char,
+                        "PERSON",
+                        subject,
+                    )
+                )
+                label = "NORP" if owner.text.lower() in lexicon().parties else "ORG"
+                entities.append(
+                    (para.offset + owner.start_char, para.offset + owner.end_char, label, False)
+                )
+                owned_tokens.update(range(ent.start, ent.end))
                 continue
             text = ent.text
             start = para.offset + ent.start_char
@@ -1177,6 +1215,7 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             entities.append((start, end, label, subject))
         covered = {t.i for e in para.doc.ents for t in e}
         people_covered = {t.i for e in para.doc.ents if e.label_ == "PERSON" for t in e}
+        people_covered |= owned_tokens
         for tok in para.doc:  # person names the NER missed or called something else
             if (
                 tok.pos_ == "PROPN"

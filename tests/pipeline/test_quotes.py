@@ -1242,3 +1242,12 @@ def test_a_bodys_office_speaks_for_it_and_reminding_is_reporting(nlp):
         (None, "Federation of Coastal Councils", "said", "the ferry grant was late"),
         ("Ada Vance", "Ferry Users Trust", "reminded", "the night ferry had been cut twice"),
     ]
+
+
+def test_a_partys_possessive_before_a_name_is_the_persons_party_not_their_name(nlp):
+    (quote,) = quotes_of(
+        nlp,
+        "That drew a sharp response from Labour’s Priya Lanchester, who said the ferry operators "
+        "had made a very comfortable living.",
+    )
+    assert (quote.speaker, quote.organisation) == ("Priya Lanchester", "Labour Party")
