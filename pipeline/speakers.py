@@ -1332,8 +1332,9 @@ def propn_chain(head) -> tuple[int, int]:
 
 
 def _role_owner(head, tokens, position: int, registry: Registry) -> str | None:
-    """The body a role phrase names before its role noun: ``a Department for Education
-    spokesperson`` (a name), ``the panel's chair`` (a nominal resolved in the article)."""
+    """The body a role phrase names: before its role noun, ``a Department for Education
+    spokesperson`` (a name), ``the panel's chair`` (a nominal resolved in the article); after
+    it, ``a spokesperson for the union``."""
     doc = head.doc
     before = [
         t for t in tokens if t.i < head.i and t.dep_ != "det" and t.lower_ not in ("’s", "'s")
@@ -1355,7 +1356,34 @@ def _role_owner(head, tokens, position: int, registry: Registry) -> str | None:
         ):
             src = registry.resolve_nominal(noun, position, "the " + t.text)
             return src.organisation if src else None
+    # after it: "a spokesperson for the NUSCW", "a spokeswoman for the department"
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("for", "at", "of", "from"):
+            continue
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            continue
+        if obj.pos_ == "PROPN":
+            words = [t for t in doc[obj.left_edge.i : obj.i + 1] if t.dep_ != "det"] or [obj]
+            offset = position - head.idx  # where the parsed text starts in the article
+            start, end = registry.expand_name(
+                offset + words[0].idx, offset + obj.idx + len(obj.text)
+            )  # "the Association of Residential Childcare Providers"
+            name = registry.text[start:end]
+            if is_org_like(name, registry) and not looks_like_person(name):
+                return registry.org_name(name)
+        elif obj.pos_ == "NOUN" and obj.lemma_.lower() in lexicon().organisation_nouns:
+            src = registry.resolve_nominal(obj.lemma_.lower(), position, "the " + obj.text)
+            return src.organisation if src else None
     return None
+
+
+def _known_person(name: str, registry: Registry) -> bool:
+    """A name the tagger called a body that the article's registry holds as a person's."""
+    if not looks_like_person(name):
+        return False
+    source = registry.resolve_name(name)
+    return source is not None and bool(source.speaker)
 
 
 def resolve_subject(
@@ -1380,7 +1408,7 @@ def resolve_subject(
         people = [
             e
             for e in doc.ents
-            if e.label_ == "PERSON"
+            if (e.label_ == "PERSON" or (e.label_ == "ORG" and _known_person(e.text, registry)))
             and any(t.i in loose for t in e)
             and (role_head or any(t.dep_ == "appos" for t in e))
         ]

@@ -1251,3 +1251,33 @@ def test_a_partys_possessive_before_a_name_is_the_persons_party_not_their_name(n
         "had made a very comfortable living.",
     )
     assert (quote.speaker, quote.organisation) == ("Priya Lanchester", "Labour Party")
+
+
+def test_a_name_after_a_role_of_a_body_speaks_even_when_tagged_as_a_body(nlp):
+    # the parser hangs the name on the body and the tagger calls it a body
+    (quote,) = quotes_of(
+        nlp,
+        "The director of the Family Rights Advocacy Trust, Imogen Fairweather, said: “For the "
+        "first time, parents are being treated as part of the solution.”",
+    )
+    assert (quote.kind, quote.speaker, quote.organisation) == (
+        "direct",
+        "Imogen Fairweather",
+        "Family Rights Advocacy Trust",
+    )
+
+
+def test_a_spokesperson_for_a_body_speaks_for_it(nlp):
+    found = quotes_of(
+        nlp,
+        "The Ferry Crews Union (FCU) and the Department for Harbours met on Tuesday.",
+        "A spokeswoman for the FCU said the rules were unfair.",
+        "“Every crossing needs a pilot,” a spokesperson for the union said.",
+        "The levy would “punish the operators”, according to a spokesperson for the Association "
+        "of Island Ferry Operators, which represents 40 firms.",
+    )
+    assert [(q.speaker, q.organisation, q.text) for q in found if q.cue != "met"] == [
+        (None, "Ferry Crews Union", "the rules were unfair"),
+        (None, "Ferry Crews Union", "Every crossing needs a pilot"),
+        (None, "Association of Island Ferry Operators", "The levy would “punish the operators”"),
+    ]
