@@ -23,6 +23,12 @@ class RecordError(ValueError):
     """A JSON object that does not make a valid record; the message says which field and why."""
 
 
+def check_stance(stance: str) -> None:
+    """Refuse a stance label outside the codebook's three."""
+    if stance not in STANCES:
+        raise RecordError(f"stance {stance!r} is not one of {', '.join(STANCES)}")
+
+
 @dataclass(frozen=True)
 class Record:
     """Base: JSON round trip, keeping the keys a record does not know in ``extra``."""
@@ -133,8 +139,7 @@ class Stance(Record):
     score: float | None = None
 
     def __post_init__(self) -> None:
-        if self.stance not in STANCES:
-            raise RecordError(f"stance {self.stance!r} is not one of {', '.join(STANCES)}")
+        check_stance(self.stance)
 
     def to_json(self) -> dict[str, Any]:
         data = {"target": self.target, "stance": self.stance}
@@ -277,8 +282,7 @@ class QuoteStance(Record):
     score: float | None = None
 
     def __post_init__(self) -> None:
-        if self.stance not in STANCES:
-            raise RecordError(f"stance {self.stance!r} is not one of {', '.join(STANCES)}")
+        check_stance(self.stance)
 
 
 @dataclass(frozen=True)
@@ -311,8 +315,7 @@ class Statement(Record):
             raise RecordError(
                 f"actor_kind {self.actor_kind!r} is not one of {', '.join(ACTOR_KINDS)}"
             )
-        if self.stance not in STANCES:
-            raise RecordError(f"stance {self.stance!r} is not one of {', '.join(STANCES)}")
+        check_stance(self.stance)
         if not str(self.actor).strip():
             raise RecordError("actor is blank")
 
