@@ -612,6 +612,10 @@ _AFTER_ROLE_AT = re.compile(
     rf"(?:[a-z][\w’'\-]*\s+){{0,3}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
 )
 _LEADS = {"chairs", "leads", "heads", "runs", "directs"}
+_CHAIR_BEFORE = re.compile(
+    r"\b[Tt]he\s+(?P<noun>[a-z]+)(?:’s|'s)\s+(?P<role>chair|chairman|chairwoman|chairperson|convenor)"
+    r"\s*,\s*(?:[A-Z][\w\-]*\s+){0,3}$"
+)
 _AFTER_IS_ROLE = re.compile(
     rf"^\s+(?:is|was|has\s+been|had\s+been|became|has\s+become)\s+(?:the\s+|a\s+|an\s+)?"
     rf"(?P<role>[a-z][^,.]{{0,80}}?)\s+(?:at|of|for)\s+(?:the\s+)?(?P<org>{ORG_NAME})"
@@ -777,6 +781,10 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         noun = leads.group("noun")
         src = registry.resolve_nominal(noun.lower(), start, "the " + noun)
         org, role = (src.organisation if src else None), leads.group("role")
+    elif m := _CHAIR_BEFORE.search(before):
+        # "The committee's chair, Conservative MP Jo Bloggs": the body they chair, not the party
+        src = registry.resolve_nominal(m.group("noun").lower(), start, "the " + m.group("noun"))
+        org, role = (src.organisation if src else None), m.group("role")
     elif (m := after_party.match(after)) or (m := before_party.search(before)):
         org = _party_of(m)
         role = "mp"
@@ -1111,6 +1119,14 @@ LAYOUT_LINE = re.compile(
 )
 
 
+def _title_word(word: str) -> bool:
+    """A party or office before a name in one proper-noun chain (``Conservative``, ``MP``)."""
+    lex = lexicon()
+    return (
+        word.lower() in lex.parties or word in lex.party_roles or bare_word(word) in lex.role_nouns
+    )
+
+
 def _owned_person(ent):
     """(owner, person) spans of an entity the tagger ran across a possessive (``Labour's Priya
     Lanchester``, ``the Trust's Jo Doe``), when what follows it reads as a person's name."""
@@ -1223,6 +1239,8 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
                 and tok.dep_ in ("nsubj", "nsubjpass", "appos", "poss", "pobj", "dobj")
             ):
                 left, right = propn_chain(tok)
+                while left < right - 2 and _title_word(para.doc[left].text):
+                    left += 1  # "Conservative MP Dominic Feathers-Laing": the name after them
                 name = para.doc[left:right].text
                 if (
                     (looks_like_person(name) or peer_name(name))  # "Baroness Whitlock"

@@ -1281,3 +1281,18 @@ def test_a_spokesperson_for_a_body_speaks_for_it(nlp):
         (None, "Ferry Crews Union", "Every crossing needs a pilot"),
         (None, "Association of Island Ferry Operators", "The levy would “punish the operators”"),
     ]
+
+
+def test_a_committee_chair_named_after_a_party_title_chairs_for_the_committee(nlp):
+    found = quotes_of(
+        nlp,
+        "MPs on the Ferry Services Committee heard evidence on Tuesday.",
+        "The committee’s chair, Conservative MP Dominic Feathers-Laing, asked whether operators "
+        "could spend more.",
+        "Closing the session, the chair said the committee wanted “a clear, costed route map” "
+        "from ministers.",
+    )
+    # the tagger found no name: the chain after the party and title is the person's
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Dominic Feathers-Laing", "Ferry Services Committee")
+    ] * 2
