@@ -435,11 +435,24 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             and tok.head.pos_ == "PROPN"
             and tok.head.i < tok.i
         )
+        # "X, which represents 14 authorities, called for Y": the parser left the sentence
+        # without a verb, X its root, and hung the cue on the relative clause's object
+        verbless = tok.sent.root
+        clause_root = (
+            not name_root
+            and tok.dep_ == "acl"
+            and tok.tag_ == "VBN"
+            and verbless.pos_ == "PROPN"
+            and verbless.i < tok.i
+            and tok.i > 0
+            and para.doc[tok.i - 1].text == ","
+        )
         if (
             tok.dep_ in ("amod", "compound", "acl", "relcl")
             and tok.tag_ in ("VBN", "VBG")
             and not doc_participle
             and not name_root
+            and not clause_root
         ):
             continue
         if (
@@ -467,7 +480,13 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue  # a prediction ("the government will support"), not a report
         if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in RAISING:
             continue  # "expect the government to support"
-        subject = tok.head if doc_participle or name_root else subject_of(tok)
+        subject = (
+            tok.head
+            if doc_participle or name_root
+            else verbless
+            if clause_root
+            else subject_of(tok)
+        )
         misparsed = False
         if (
             subject is not None

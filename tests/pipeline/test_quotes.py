@@ -1296,3 +1296,16 @@ def test_a_committee_chair_named_after_a_party_title_chairs_for_the_committee(nl
     assert [(q.speaker, q.organisation) for q in found] == [
         ("Dominic Feathers-Laing", "Ferry Services Committee")
     ] * 2
+
+
+def test_a_relative_clause_between_a_body_and_its_cue_keeps_the_cue(nlp):
+    # the parser leaves the sentence verbless and hangs "called" on the clause's object
+    (quote,) = quotes_of(
+        nlp,
+        "The Northern Ferry Operators’ Partnership, which represents 14 operators, called for "
+        "fare caps to apply nationally.",
+    )
+    assert (quote.organisation, quote.text) == (
+        "Northern Ferry Operators’ Partnership",
+        "fare caps to apply nationally",
+    )
