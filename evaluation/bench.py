@@ -302,6 +302,7 @@ class BenchSettings:
     chunk_size: int = 64  # articles per completion chunk
     engine: str = "local"  # local | ray
     bf16: bool | None = None  # stancemap run --bf16 / --no-bf16; None: the run's default (auto)
+    overlap: bool = True  # stancemap run --overlap / --no-overlap
     ratios: bool = True  # also time parse-only and textacy on the same texts
 
 
@@ -343,6 +344,8 @@ def bench_size(
         argv += ["--engine", engine]
     if settings.bf16 is not None:
         argv += ["--bf16" if settings.bf16 else "--no-bf16"]
+    if not settings.overlap:
+        argv += ["--no-overlap"]
     progress(f"bench {n}: running the pipeline ({words:,} words)")
     run = measure(argv, progress_dir=run_dir / "work")
     result: dict = {"articles": n, "words": words, "engine": engine}

@@ -526,6 +526,9 @@ def bench_command(
     bf16: Optional[bool] = typer.Option(
         None, "--bf16/--no-bf16", help="Passed to stancemap run (default: the run's own, auto)."
     ),
+    overlap: bool = typer.Option(
+        True, "--overlap/--no-overlap", help="Passed to stancemap run (default: overlap)."
+    ),
     ratios: bool = typer.Option(
         True,
         "--ratios/--no-ratios",
@@ -546,6 +549,7 @@ def bench_command(
         chunk_size=chunk_size,
         engine=engine,
         bf16=bf16,
+        overlap=overlap,
         ratios=ratios,
     )
     report = run_bench(

@@ -92,6 +92,11 @@ def run(
         "--strict",
         help="Exit non-zero when any article failed (default: only when all did).",
     ),
+    overlap: bool = typer.Option(
+        True,
+        "--overlap/--no-overlap",
+        help="Run the stance stage of one batch beside the next batch's parse (same results, sooner).",
+    ),
     engine: str = typer.Option(
         "local",
         "--engine",
@@ -119,6 +124,7 @@ def run(
         duplicates=duplicates,
         window=window,
         strict=strict,
+        overlap=overlap,
     )
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"--engine {engine!r}: use local or ray")

@@ -126,3 +126,25 @@ def test_a_model_for_other_targets_and_missing_texts_are_handled(tmp_path, tiny_
     summary = classify_run(run, model=tiny_model, device="cpu", **QUIET)
     assert summary.stances == 0 and "lib_001.txt: missing" in summary.problems[0]
     assert len(_lines(run / "quotes.jsonl")) == 2
+
+
+def test_overlapping_the_stance_stage_with_the_next_parse_changes_no_output(tmp_path, tiny_model):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (CORPUS / "lib_001.txt").read_text(encoding="utf-8")
+    for k in range(3):
+        (corpus / f"lib_{k}.txt").write_text(text, encoding="utf-8")
+    made = {}
+    for overlap in (True, False):
+        run = tmp_path / f"overlap-{overlap}"
+        options = RunOptions(
+            model=str(tiny_model), domain=str(TINY), device="cpu", batch_size=1, overlap=overlap
+        )
+        summary = run_pipeline(corpus, out=run, options=options, **QUIET)
+        assert summary.n_ok == 3 and summary.n_stances == 6
+        made[overlap] = {
+            name: (run / name).read_bytes()
+            for name in ("articles.jsonl", "quotes.jsonl", "stances.jsonl", "matrix.csv")
+        }
+    # one article per step: each article's parse ran beside the one before's stances
+    assert made[True] == made[False] and made[True]["stances.jsonl"]
