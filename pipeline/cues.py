@@ -426,33 +426,23 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             and tok.tag_ == "VBG"
             and tok.head.lemma_.lower() in lexicon().document_nouns | {"finding", "findings"}
         )
-        # "Baroness Doe of X, the party's spokesperson, called for ...": the parser made the name
-        # the sentence's root and the cue a participle hanging on it
+        # the parser made a name the root of a verbless sentence and the cue a participle under
+        # it: hanging on the name ("Baroness Doe of X, the party's spokesperson, called for ...")
+        # or, after a comma, on a relative clause's object ("X, which represents 14 authorities,
+        # called for Y"); the root is the cue's subject
+        root = tok.sent.root
         name_root = (
             tok.dep_ == "acl"
             and tok.tag_ == "VBN"
-            and tok.head.dep_ == "ROOT"
-            and tok.head.pos_ == "PROPN"
-            and tok.head.i < tok.i
-        )
-        # "X, which represents 14 authorities, called for Y": the parser left the sentence
-        # without a verb, X its root, and hung the cue on the relative clause's object
-        verbless = tok.sent.root
-        clause_root = (
-            not name_root
-            and tok.dep_ == "acl"
-            and tok.tag_ == "VBN"
-            and verbless.pos_ == "PROPN"
-            and verbless.i < tok.i
-            and tok.i > 0
-            and para.doc[tok.i - 1].text == ","
+            and root.pos_ == "PROPN"
+            and root.i < tok.i
+            and (tok.head.i == root.i or (tok.i > 0 and para.doc[tok.i - 1].text == ","))
         )
         if (
             tok.dep_ in ("amod", "compound", "acl", "relcl")
             and tok.tag_ in ("VBN", "VBG")
             and not doc_participle
             and not name_root
-            and not clause_root
         ):
             continue
         if (
@@ -480,13 +470,7 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue  # a prediction ("the government will support"), not a report
         if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in RAISING:
             continue  # "expect the government to support"
-        subject = (
-            tok.head
-            if doc_participle or name_root
-            else verbless
-            if clause_root
-            else subject_of(tok)
-        )
+        subject = tok.head if doc_participle else root if name_root else subject_of(tok)
         misparsed = False
         if (
             subject is not None

@@ -457,6 +457,13 @@ def _is_prose(paragraph: str) -> bool:
     return len(paragraph.split()) >= 15 and paragraph.rstrip().endswith((".", "!", "?", "”", '"'))
 
 
+def _body_text(text: str, paragraphs: Sequence[tuple[int, int, str]], k: int) -> str:
+    """The text of paragraph ``k`` when there is one and it is body text, else ""."""
+    if k < len(paragraphs) and paragraphs[k][2] == "body":
+        return text[paragraphs[k][0] : paragraphs[k][1]]
+    return ""
+
+
 def _a_letter(text: str, paragraphs: Sequence[tuple[int, int]], after: str) -> bool:
     """Whether a ``Name, role, Organisation`` line closes ``paragraphs`` as their signature.
     Not when it rather heads what follows it: the next paragraph opens in the first person
@@ -489,11 +496,7 @@ def signed_letters(
                     kept = "\n".join(lines[:k]).rstrip()
                     if kept:
                         current.append((start, start + len(kept)))
-                    after = (
-                        text[slice(*paragraphs[i + 1][:2])]
-                        if i + 1 < n and paragraphs[i + 1][2] == "body"
-                        else ""
-                    )
+                    after = _body_text(text, paragraphs, i + 1)
                     if got[1] is not None and _a_letter(text, current, after):
                         letters.append(SignedLetter(tuple(current), got[1]))
                     current = []
@@ -513,7 +516,7 @@ def signed_letters(
             j += 1
         run = [text[s:e] for s, e, _ in paragraphs[i:j]]
         got = _read_signature(run, registry) if current else None
-        after = text[slice(*paragraphs[j][:2])] if j < n and paragraphs[j][2] == "body" else ""
+        after = _body_text(text, paragraphs, j)
         if got is not None and got[1] is not None and _a_letter(text, current, after):
             letters.append(SignedLetter(tuple(current), got[1]))
         current = []
@@ -576,6 +579,9 @@ def interview(
         for k, (s, e) in enumerate(body)
         if k in questions or ((m := _QA_LABEL.match(text[s:e])) and m.group(1) in asking)
     ]
+    numbered = sum(bool(_NUMBERED_QUESTION.match(text[body[k][0] :])) for k in questions)
+    if 2 * numbered > len(questions):
+        return None  # a consultation's numbered questions: the page's own body answers them
     # (start, end, label, spoken): ``spoken`` for an answer that a label opens or that follows
     # its question at once; a later unlabelled paragraph may be the page's own (an editing note)
     answers: list[tuple[int, int, str | None, bool]] = []
@@ -623,9 +629,6 @@ def interview(
         exchanges += len(answers) > before
     if exchanges < _MIN_EXCHANGES:
         return None
-    numbered = sum(bool(_NUMBERED_QUESTION.match(text[body[k][0] :])) for k in questions)
-    if 2 * numbered > len(questions):
-        return None  # a consultation's numbered questions: the page's own body answers them
     first_question = body[questions[0]][0]
     interviewee = _interviewee(text, text[:first_question], registry)
     groups: dict[str | None, list[tuple[int, int]]] = {}

@@ -688,8 +688,9 @@ _NOT_HOLDER = re.compile(
 def _party_patterns(
     parties: tuple[str, ...], roles: tuple[str, ...]
 ) -> tuple[re.Pattern, re.Pattern]:
-    """``Labour MP Name``, ``Labour's Name`` / ``Name, the Labour MP``: the domain's parties before one of its
-    party roles (a party is capitalised; its letters' case is free: ``Lib Dem``, ``SNP``)."""
+    """``Labour MP Name``, ``Labour's Name`` / ``Name, the Labour MP``: the domain's parties
+    before one of its party roles or a possessive (a party is capitalised; its letters' case is
+    free: ``Lib Dem``, ``SNP``)."""
     if not parties or not roles:
         never = re.compile(r"(?!x)x")
         return never, never
@@ -1127,6 +1128,12 @@ def _title_word(word: str) -> bool:
     )
 
 
+def _main_clause_subject(token) -> bool:
+    """A main-clause subject (not the subject of a reported clause): what later pronouns
+    continue."""
+    return token.dep_ in SUBJECT_DEPS and token.head.dep_ in ("ROOT", "conj")
+
+
 def _owned_person(ent):
     """(owner, person) spans of an entity the tagger ran across a possessive (``Labour's Priya
     Lanchester``, ``the Trust's Jo Doe``), when what follows it reads as a person's name."""
@@ -1169,16 +1176,12 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             owned = _owned_person(ent)
             if owned is not None:  # "Labour's Priya Lanchester": a body's person
                 owner, person = owned
-                subject = person.root.dep_ in SUBJECT_DEPS and person.root.head.dep_ in (
-                    "ROOT",
-                    "conj",
-                )
                 entities.append(
                     (
                         para.offset + person.start_char,
                         para.offset + person.end_char,
                         "PERSON",
-                        subject,
+                        _main_clause_subject(person.root),
                     )
                 )
                 label = "NORP" if owner.text.lower() in lexicon().parties else "ORG"
@@ -1204,8 +1207,7 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             if m:
                 end -= len(m.group(0))
             root = ent.root.head if ent.root.dep_ == "appos" else ent.root
-            # a main-clause subject (not the subject of a reported clause) is what later pronouns continue
-            subject = root.dep_ in SUBJECT_DEPS and root.head.dep_ in ("ROOT", "conj")
+            subject = _main_clause_subject(root)
             if ent.label_ == "ORG":  # complete a truncated name, stopping before a person's name
                 m = ORG_NAME_RE.match(article.text, start)
                 if m and m.end() > end and "\n" not in article.text[start : m.end()]:
