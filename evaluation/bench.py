@@ -303,6 +303,7 @@ class BenchSettings:
     engine: str = "local"  # local | ray
     bf16: bool | None = None  # stancemap run --bf16 / --no-bf16; None: the run's default (auto)
     overlap: bool = True  # stancemap run --overlap / --no-overlap
+    int8: bool = False  # stancemap run --int8
     ratios: bool = True  # also time parse-only and textacy on the same texts
 
 
@@ -346,6 +347,8 @@ def bench_size(
         argv += ["--bf16" if settings.bf16 else "--no-bf16"]
     if not settings.overlap:
         argv += ["--no-overlap"]
+    if settings.int8:
+        argv += ["--int8"]
     progress(f"bench {n}: running the pipeline ({words:,} words)")
     run = measure(argv, progress_dir=run_dir / "work")
     result: dict = {"articles": n, "words": words, "engine": engine}
@@ -559,7 +562,8 @@ def markdown(report: dict) -> str:
         _cpu_line(m),
         f"Seed articles from `{s['seeds']}` replicated; engine {s['engine']}; spaCy batch {s['batch_size']}, "
         f"{s['n_process']} process(es); chunk {s['chunk_size']}; stance model: {s['model'] or 'none (stance stage not measured)'}"
-        f"{'' if s.get('bf16') is None or not s['model'] else ' with --bf16' if s['bf16'] else ' with --no-bf16'}.",
+        f"{'' if s.get('bf16') is None or not s['model'] else ' with --bf16' if s['bf16'] else ' with --no-bf16'}"
+        f"{' --int8' if s.get('int8') and s['model'] else ''}.",
     ]
     devices = sorted(
         {

@@ -529,6 +529,9 @@ def bench_command(
     overlap: bool = typer.Option(
         True, "--overlap/--no-overlap", help="Passed to stancemap run (default: overlap)."
     ),
+    int8: bool = typer.Option(
+        False, "--int8/--no-int8", help="Passed to stancemap run (default: no int8)."
+    ),
     ratios: bool = typer.Option(
         True,
         "--ratios/--no-ratios",
@@ -550,6 +553,7 @@ def bench_command(
         engine=engine,
         bf16=bf16,
         overlap=overlap,
+        int8=int8,
         ratios=ratios,
     )
     report = run_bench(

@@ -186,6 +186,31 @@ def length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
     return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
 
 
+def int8_linears(module: torch.nn.Module, hidden: int) -> torch.nn.Module:
+    """``module`` with dynamic int8 weights (in place) in the Linear layers that read the hidden
+    states (``in_features == hidden``: query, key, value, attention output, feed-forward input).
+    The feed-forward output layers read the GELU's activations, whose outliers one int8 scale per
+    batch cannot hold, so they stay float: with them quantised too, MiniLM's embeddings of the
+    seed quotes kept a mean cosine of 0.94 to the float ones; without them 0.986."""
+    chosen = {
+        name
+        for name, layer in module.named_modules()
+        if isinstance(layer, torch.nn.Linear) and layer.in_features == hidden
+    }
+    if not chosen:
+        return module
+    import warnings
+
+    with (
+        warnings.catch_warnings()
+    ):  # torch.ao's eager quantisation is deprecated in favour of torchao (not installed)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
+        return torch.ao.quantization.quantize_dynamic(
+            module, chosen, dtype=torch.qint8, inplace=True
+        )
+
+
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     mask = mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
@@ -209,8 +234,10 @@ class SentenceEncoder:
         batch_size: int | None = None,
         max_length: int = 128,
         bf16_weights: bool = False,
+        int8: bool = False,
     ):
         """``bf16_weights``: hold the weights in bfloat16 (half the memory; for bfloat16 inference);
+        ``int8``: dynamic int8 weights in the layers ``int8_linears`` names (CPU inference);
         ``batch_size``: texts per pass, None for ``inference_batch_size`` of the device."""
         from transformers import AutoModel, AutoTokenizer
 
@@ -222,6 +249,8 @@ class SentenceEncoder:
         # read straight into bfloat16 when asked: no float32 copy to free (~440 MB for mpnet)
         dtype = torch.bfloat16 if bf16_weights else torch.float32
         self.model = AutoModel.from_pretrained(self.path, dtype=dtype).to(self.device).eval()
+        if int8 and self.device.type == "cpu":
+            int8_linears(self.model, self.model.config.hidden_size)
         self.memo: dict[tuple[str, bool], np.ndarray] | None = None
         self.state_memo: dict[tuple[str, bool, int], torch.Tensor] = {}
 
@@ -352,19 +381,19 @@ class SentenceEncoder:
 
 
 def shared_encoder(
-    name: str | None = None, device: str = "cpu", bf16_weights: bool = False
+    name: str | None = None, device: str = "cpu", bf16_weights: bool = False, int8: bool = False
 ) -> SentenceEncoder:
     """One loaded copy per (encoder, device, weight type) in this process: every fold of a
     cross-validation and every model that embeds with the same frozen encoder shares its weights
     (and the memo cross-validation turns on)."""
     # one key however the arguments are spelt: lru_cache alone keys shared_encoder(n, "cpu") and
     # shared_encoder(n, "cpu", False) apart, which loaded a second copy without the memo
-    return _loaded(name, device, bool(bf16_weights))
+    return _loaded(name, device, bool(bf16_weights), bool(int8))
 
 
 @functools.lru_cache(maxsize=4)
-def _loaded(name: str | None, device: str, bf16_weights: bool) -> SentenceEncoder:
-    return SentenceEncoder(encoder_path(name), device=device, bf16_weights=bf16_weights)
+def _loaded(name: str | None, device: str, bf16_weights: bool, int8: bool) -> SentenceEncoder:
+    return SentenceEncoder(encoder_path(name), device=device, bf16_weights=bf16_weights, int8=int8)
 
 
 shared_encoder.cache_clear = _loaded.cache_clear  # type: ignore[attr-defined]

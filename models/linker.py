@@ -267,18 +267,20 @@ class FrozenLinker:
         self.words = words
         self.polarity_words = polarity_words
 
-    def frozen_encoder(self, *, bf16: bool = False):
+    def frozen_encoder(self, *, bf16: bool = False, int8: bool = False):
         """The frozen encoder; for bfloat16 inference a copy whose weights are held in bfloat16
-        (half the memory; the same decisions on the gold quotes as float weights under autocast)."""
+        (half the memory; the same decisions on the gold quotes as float weights under autocast);
+        for int8 inference one with int8 weights (``models.encoder.int8_linears``)."""
         from models.encoder import shared_encoder
 
-        return shared_encoder(self.encoder, self.device, bf16)
+        return shared_encoder(self.encoder, self.device, bf16 and not int8, int8)
 
     def features(
         self,
         examples: Sequence[Example],
         *,
         bf16: bool = False,
+        int8: bool = False,
         layer: int | None = None,
         fit: bool = False,
         progress=None,
@@ -287,9 +289,9 @@ class FrozenLinker:
         ``predict_proba`` and ``polarity_proba`` take, so that one computation serves both;
         with ``layer``, (features, token states at that layer), as ``frozen_features``."""
         return frozen_features(
-            self.frozen_encoder(bf16=bf16),
+            self.frozen_encoder(bf16=bf16, int8=int8),
             examples,
-            bf16=bf16,
+            bf16=bf16 and not int8,
             fit=fit,
             layer=layer,
             passes=self.passes,
@@ -359,13 +361,18 @@ class FrozenLinker:
         return _blend(self.thresholds_, self.word_thresholds_, self.words)
 
     def predict_proba(
-        self, examples: Sequence[Example], *, bf16: bool = False, X: np.ndarray | None = None
+        self,
+        examples: Sequence[Example],
+        *,
+        bf16: bool = False,
+        int8: bool = False,
+        X: np.ndarray | None = None,
     ) -> np.ndarray:
         """(n_examples, n_targets) probabilities that each quote addresses each target
         (``X``: the examples' ``features``, when already computed)."""
         if not examples:
             return np.zeros((0, len(self.target_ids_)), dtype=np.float32)
-        X = self.features(examples, bf16=bf16) if X is None else X
+        X = self.features(examples, bf16=bf16, int8=int8) if X is None else X
         probs = _sigmoid(X @ self.coef_.T + self.intercept_)
         if self.has_words:
             words = _sigmoid(self._words_of(examples) @ self.word_coef_.T + self.word_intercept_)

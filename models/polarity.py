@@ -32,6 +32,7 @@ from torch import nn
 from models.encoder import (
     balanced_class_weights,
     inference_batch_size,
+    int8_linears,
     mean_pool,
     release_free_memory,
     warmup_linear_schedule,
@@ -226,10 +227,12 @@ class SplitCrossEncoder:
         pairs: Sequence[tuple[int, str]],
         *,
         bf16: bool = False,
+        int8: bool = False,
         batch_size: int | None = None,
     ) -> np.ndarray:
         """(n_pairs, 3) probabilities in ``STANCES`` order; a target it was not fitted with is an
-        error. ``batch_size``: pairs per pass, None for ``inference_batch_size`` of the device."""
+        error. ``batch_size``: pairs per pass, None for ``inference_batch_size`` of the device;
+        ``int8``: the layers with dynamic int8 weights (``models.encoder.int8_linears``; CPU)."""
         batch_size = batch_size or inference_batch_size(self.device_)
         out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
         unknown = sorted({t for _, t in pairs} - set(self.targets_))
@@ -237,6 +240,7 @@ class SplitCrossEncoder:
             raise ValueError(
                 f"split cross-encoder: no states for targets {', '.join(unknown)}; retrain the model"
             )
+        net = self._int8_net() if int8 and self.device_.type == "cpu" else self.net_
         lengths = [self._quote_length(quote_states[i]) + len(self.targets_[t]) for i, t in pairs]
         order = sorted(range(len(pairs)), key=lambda j: -lengths[j])
         for s in range(0, len(order), batch_size):
@@ -244,11 +248,20 @@ class SplitCrossEncoder:
             idx = order[s : s + batch_size]
             states, mask = self._join(quote_states, [pairs[j] for j in idx])
             with torch.autocast(
-                self.device_.type, dtype=torch.bfloat16, enabled=bf16 or self.device_.type == "cuda"
+                self.device_.type,
+                dtype=torch.bfloat16,
+                enabled=(bf16 and not int8) or self.device_.type == "cuda",
             ):
-                logits = self.net_(states, mask)
+                logits = net(states, mask)
             out[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         return out
+
+    def _int8_net(self) -> nn.Module:
+        if getattr(self, "int8_net_", None) is None:
+            twin = copy.deepcopy(self.net_)
+            int8_linears(twin.layers, self.net_.head.in_features)
+            self.int8_net_ = twin
+        return self.int8_net_
 
     def _quote_length(self, states: torch.Tensor) -> int:
         return (

@@ -25,7 +25,9 @@ of it on the held-out synthetic quotes (README).
 Inference costs the frozen encoder's pass per quote (``linker_passes=1``: the quote's embedding
 is pooled from its tokens in the quote + context pass), the fine-tuned layers over the joined
 states per linked target, and a sparse product for the word view. ``bf16`` runs the encoder
-under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin of a fitted model).
+under bfloat16 autocast on the CPU (``bf16_copy`` gives that twin of a fitted model); ``quantize``
+with dynamic int8 weights in the encoder's and the polarity layers' Linear layers that read
+the hidden states (``quantized_copy``).
 
 scikit-learn's contract: settings in ``__init__``, ``fit`` returns self, learned state in
 attributes ending in ``_``; ``save``/``load`` write and read the weights, tokenizer and model card.
@@ -386,8 +388,12 @@ class StanceModel:
         ):
             return None
         if self.splitter_ is None:
-            return self.linker_.features(examples, bf16=self._uses_bf16()), None
-        return self.linker_.features(examples, bf16=self._uses_bf16(), layer=self.splitter_.start_)
+            return self.linker_.features(
+                examples, bf16=self._uses_bf16(), int8=self._uses_int8()
+            ), None
+        return self.linker_.features(
+            examples, bf16=self._uses_bf16(), int8=self._uses_int8(), layer=self.splitter_.start_
+        )
 
     def _frozen_polarity(self) -> bool:
         return self.polarity_weight > 0 and self.linker_ is not None and self.linker_.has_polarity
@@ -407,7 +413,10 @@ class StanceModel:
         out = np.zeros((len(examples), len(self.target_ids_)), dtype=np.float32)
         if not self._trains_relevance_head():
             return self.linker_.predict_proba(
-                examples, bf16=self._uses_bf16(), X=None if frozen is None else frozen[0]
+                examples,
+                bf16=self._uses_bf16(),
+                int8=self._uses_int8(),
+                X=None if frozen is None else frozen[0],
             )
         aliases = self._alias_hits(examples)
         texts = [e.source_text() for e in examples]
@@ -419,7 +428,10 @@ class StanceModel:
             out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
         if self.linker_ is not None and self.linker_weight > 0:
             linked = self.linker_.predict_proba(
-                examples, bf16=self._uses_bf16(), X=None if frozen is None else frozen[0]
+                examples,
+                bf16=self._uses_bf16(),
+                int8=self._uses_int8(),
+                X=None if frozen is None else frozen[0],
             )
             out = (1 - self.linker_weight) * out + self.linker_weight * linked
         return out
@@ -442,7 +454,11 @@ class StanceModel:
             frozen = self._frozen(examples)
         if self.splitter_ is not None:
             out = self.splitter_.predict_proba(
-                frozen[1], pairs, bf16=self._uses_bf16(), batch_size=batch_size
+                frozen[1],
+                pairs,
+                bf16=self._uses_bf16(),
+                int8=self._uses_int8(),
+                batch_size=batch_size,
             )
         else:
             out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
@@ -569,7 +585,9 @@ class StanceModel:
 
     def quantized_copy(self) -> "StanceModel":
         """The same fitted weights, predicting with dynamic int8 Linear layers on the CPU
-        (``quantize=True``); the float model is left as it is."""
+        (``quantize=True``: the frozen encoder's pass and the polarity layers, as
+        ``models.encoder.int8_linears`` chooses, and a relevance head); the float model is left as
+        it is."""
         twin = copy.copy(self)
         twin.quantize = True
         twin.quantized_ = None
@@ -612,18 +630,20 @@ class StanceModel:
 
     @property
     def precision(self) -> str:
-        """How inference computes: ``int8``, ``bfloat16`` (autocast) or ``float32``."""
-        if self.quantize and self.device_.type == "cpu" and self.model_ is not None:
-            return "int8"  # only the relevance head's Linear layers are quantised
+        """How inference computes: ``int8`` (dynamic int8 weights in most Linear layers),
+        ``bfloat16`` (autocast) or ``float32``."""
+        if self._uses_int8():
+            return "int8"
         return "bfloat16" if self._uses_bf16() else "float32"
 
+    def _uses_int8(self) -> bool:
+        """Dynamic int8 weights: on the CPU when ``quantize`` is set (it replaces bfloat16)."""
+        return bool(self.quantize) and self.device_.type == "cpu"
+
     def _uses_bf16(self) -> bool:
-        """bfloat16 autocast: always on CUDA; on the CPU when ``bf16`` is set (not with an int8
-        relevance head)."""
+        """bfloat16 autocast: always on CUDA; on the CPU when ``bf16`` is set and int8 is not."""
         return self.device_.type == "cuda" or (
-            self.bf16
-            and self.device_.type == "cpu"
-            and not (self.quantize and getattr(self, "model_", None) is not None)
+            self.bf16 and self.device_.type == "cpu" and not self._uses_int8()
         )
 
     def _autocast(self):
@@ -810,9 +830,7 @@ class StanceModel:
         if quantize is not None:
             params["quantize"] = quantize
         if bf16 == "auto":
-            bf16 = native_bf16(resolve_device(device)) and not (
-                params.get("quantize") and card.get("relevance_head", True)
-            )  # int8 replaces bfloat16 only where there is a head to quantise
+            bf16 = native_bf16(resolve_device(device)) and not params.get("quantize")
         if bf16 is not None:
             params["bf16"] = bool(bf16)
         params["encoder_path"] = str(path / "encoder")

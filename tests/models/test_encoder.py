@@ -13,6 +13,7 @@ from models.encoder import (
     default_encoder_path,
     encoder_path,
     inference_batch_size,
+    int8_linears,
 )
 
 
@@ -186,8 +187,8 @@ def test_shared_encoder_is_one_copy_however_its_arguments_are_spelt(monkeypatch)
     made = []
 
     class Fake:
-        def __init__(self, path, *, device, bf16_weights):
-            made.append((path, device, bf16_weights))
+        def __init__(self, path, *, device, bf16_weights, int8):
+            made.append((path, device, bf16_weights, int8))
 
     monkeypatch.setattr(encoder, "SentenceEncoder", Fake)
     monkeypatch.setattr(encoder, "encoder_path", lambda name: f"/models/{name}")
@@ -197,6 +198,39 @@ def test_shared_encoder_is_one_copy_however_its_arguments_are_spelt(monkeypatch)
         assert encoder.shared_encoder("mpnet", "cpu", False) is first
         assert encoder.shared_encoder("mpnet", device="cpu", bf16_weights=False) is first
         assert encoder.shared_encoder("mpnet", "cpu", True) is not first
-        assert made == [("/models/mpnet", "cpu", False), ("/models/mpnet", "cpu", True)]
+        assert encoder.shared_encoder("mpnet", "cpu", int8=True) is not first
+        assert made == [
+            ("/models/mpnet", "cpu", False, False),
+            ("/models/mpnet", "cpu", True, False),
+            ("/models/mpnet", "cpu", False, True),
+        ]
     finally:
         encoder.shared_encoder.cache_clear()
+
+
+def test_int8_quantises_the_layers_that_read_hidden_states_and_embeddings_stay_close():
+    texts = [
+        "Councils back the reforms but warn the money will not last.",
+        "The minister rejected the plan outright.",
+        "Foster carers say the allowance rise is long overdue.",
+    ]
+    plain = SentenceEncoder(device="cpu").encode(texts)
+    small = SentenceEncoder(device="cpu", int8=True)
+    int8 = {
+        name.split(".", 3)[-1]: "quantized" in type(module).__module__
+        for name, module in small.model.named_modules()
+        if name.startswith("encoder.layer.0.") and name.endswith(("dense", "query"))
+    }
+    # the feed-forward output reads the GELU's activations (1,536 wide) and stays float
+    assert int8 == {
+        "attention.self.query": True,
+        "attention.output.dense": True,
+        "intermediate.dense": True,
+        "output.dense": False,
+    }
+    low = small.encode(texts)
+    cosine = (low * plain).sum(1)
+    assert float(cosine.min()) > 0.95 and not np.allclose(low, plain, atol=1e-4)
+    # a module with no layer of the width asked for is left as it is
+    other = torch.nn.Sequential(torch.nn.Linear(8, 4))
+    assert type(int8_linears(other, 16)[0]) is torch.nn.Linear

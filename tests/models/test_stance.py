@@ -355,9 +355,13 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
         StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu", bf16=True).precision
         == "bfloat16"
     )  # run --bf16
-    # int8 quantises only the optional relevance head, which the shipped settings do not train
+    # int8: the frozen pass with int8 weights (no relevance head is trained with these settings)
     assert loaded.model_ is None and not (tmp_path / "m" / "heads.pt").exists()
-    assert loaded.precision == "float32" and loaded.quantized_copy().precision == "float32"
+    small = loaded.quantized_copy()
+    assert loaded.precision == "float32" and small.precision == "int8" and not small._uses_bf16()
+    int8_scores = small.relevance_scores(quotes)
+    assert int8_scores == pytest.approx(float_scores, abs=0.05)
+    assert int8_scores.tolist() != float_scores.tolist()  # it did run with int8 weights
     from models.encoder import native_bf16
 
     auto = StanceModel.load(
@@ -368,8 +372,8 @@ def test_the_linker_encoder_is_a_setting_named_in_the_card_and_bf16_twin_agrees(
         StanceModel.load(
             tmp_path / "m", targets=TARGETS, device="cpu", bf16="auto", quantize=True
         ).precision
-        == auto.precision
-    )  # nothing to quantise
+        == "int8"
+    )  # int8 replaces bfloat16
 
 
 def test_polarity_averages_the_cross_encoder_with_the_frozen_regression(tmp_path):
@@ -507,6 +511,13 @@ def test_split_polarity_reads_the_linker_pass_in_blocks_and_round_trips(tmp_path
     assert loaded.predict(TRAIN) == whole
     twin = loaded.bf16_copy()
     assert twin.polarity_scores(quotes, pairs) == pytest.approx(both, abs=0.05)
+    # int8: the polarity layers get int8 weights in a copy of their own; the float net is kept
+    small = loaded.quantized_copy()
+    int8_scores = small.splitter_.predict_proba(states, pairs, int8=True)
+    assert int8_scores == pytest.approx(model.splitter_.predict_proba(states, pairs), abs=0.05)
+    assert "quantized" in type(small.splitter_.int8_net_.layers[0].intermediate.dense).__module__
+    assert type(loaded.splitter_.net_.layers[0].intermediate.dense) is torch.nn.Linear
+    assert small.polarity_scores(quotes, pairs) == pytest.approx(both, abs=0.05)
     (tmp_path / "m" / "polarity.pt").unlink()
     with pytest.raises(FileNotFoundError, match="polarity.pt or linker.npz is missing"):
         StanceModel.load(tmp_path / "m", targets=TARGETS, device="cpu")
