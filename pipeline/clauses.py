@@ -258,3 +258,19 @@ def inverted_attribution(cue, clause, para: Para) -> bool:
         return False
     between = para.doc[clause.right_edge.i + 1 : subject.left_edge.i]
     return any(t.text == "," for t in between) and all(t.is_punct for t in between)
+
+
+def gerund_of_a_cue(tok) -> bool:
+    """A gerund in the prepositional complement of another reporting verb (``accused X of
+    asking``, ``criticised ministers for saying``): part of that verb's content. Not after
+    other prepositions: ``welcomed it before warning that ...`` is a second statement."""
+    prep = tok.head
+    return (
+        tok.tag_ == "VBG"
+        and tok.dep_ == "pcomp"
+        and prep.dep_ == "prep"
+        and prep.lower_ in ("of", "for")
+        and prep.head.i != tok.i
+        and prep.head.pos_ in ("VERB", "AUX")
+        and prep.head.lemma_.lower() in lexicon().reporting_verbs
+    )

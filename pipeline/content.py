@@ -11,6 +11,7 @@ from pipeline.clauses import (
     clause_after_medium,
     clause_after_object,
     coordinated_cue,
+    gerund_of_a_cue,
     inverted_attribution,
     preposition_object,
     second_statement,
@@ -133,7 +134,18 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
             and child.lower_ in ("for", "of", "about", "against")
             and child.i > cue.i
             and lemma
-            in {"call", "warn", "push", "lobby", "plead", "appeal", "ask", "argue", "campaign"}
+            in {
+                "call",
+                "warn",
+                "push",
+                "press",
+                "lobby",
+                "plead",
+                "appeal",
+                "ask",
+                "argue",
+                "campaign",
+            }
         ):
             chosen.append(child)
         elif child.dep_ == "dobj" and lemma == "describe":
@@ -156,7 +168,8 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
             chosen.append(child)
         elif (
             child.dep_ == "advcl"
-            and lemma in {"call", "push", "argue", "ask", "plead", "appeal", "lobby", "campaign"}
+            and lemma
+            in {"call", "push", "press", "argue", "ask", "plead", "appeal", "lobby", "campaign"}
             and any(m.dep_ == "mark" and m.lower_ == "for" for m in child.children)
         ):
             chosen.append(child)  # "calls for the government to act"
@@ -242,6 +255,7 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
             and t.tag_ == "VBG"
             and t.lemma_.lower() in lexicon().reporting_verbs
             and not _light_without_concern(t)  # "criticised X for raising fares"
+            and not (gerund_of_a_cue(t) and t.head.head.i == cue.i)  # "accused X of asking"
         ):
             if (
                 t.dep_ != "acl" or t.head.lemma_.lower() in lexicon().document_nouns

@@ -104,3 +104,6 @@ LIGHT_VERBS = frozenset(
 )
 # Nominal cues whose "of" phrase is what was said ("her warning of job losses").
 OF_CONTENT = frozenset({"warning", "criticism"})
+
+# verbs that put a question: an interviewer's are not quotes
+QUESTION_VERBS = frozenset({"ask", "question", "press", "query", "wonder", "inquire", "put"})

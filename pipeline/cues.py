@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.clauses import (
     called_on,
+    gerund_of_a_cue,
     preposition_object,
     second_statement,
     stance_phrase_object,
@@ -25,6 +26,7 @@ from pipeline.cue_words import (
     LIGHT_VERBS,
     MODALS,
     OF_CONTENT,
+    QUESTION_VERBS,
     RAISING,
     SPEAK_OUT_VERBS,
     SUBJECT_DEPS,
@@ -402,6 +404,8 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lexicon().reporting_verbs
         ) and not (_speaks_out(tok) or _as_put_it(tok)):
             continue
+        if gerund_of_a_cue(tok):
+            continue  # "accused the government of asking carers to ...": what was said, not a cue
         particle = lexicon().particle_cues.get(tok.lemma_.lower())
         by_preposition = preposition_object(tok) is not None
         if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in tok.children):
@@ -494,6 +498,8 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         if final is not None:
             subject, content = final
         source, mention, blocked = _resolve_source(subject, para, registry)
+        if tok.lemma_.lower() in QUESTION_VERBS and registry.asks_the_questions(source):
+            blocked = True  # "Presenter Jo Doe asked whether ...": a question (codebook §1)
         if misparsed:
             content = span_of([t for t in tok.sent if t.i > tok.i], para)
         text = tok.text

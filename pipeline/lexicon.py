@@ -71,6 +71,7 @@ class Lexicon:
     not_names: frozenset[str] = frozenset()
     party_roles: frozenset[str] = frozenset()
     journalist_roles: frozenset[str] = frozenset()
+    interviewer_roles: frozenset[str] = frozenset()
     publication_words: frozenset[str] = frozenset()
     view_words: frozenset[str] = frozenset()
     council_roles: frozenset[str] = frozenset()

@@ -44,9 +44,9 @@ from pipeline.speakers import (
 
 _NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|de|van|von|da|le|la|of)){1,4}"
 _BYLINE = re.compile(
-    rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+(?:on\s+[\w ,]{{3,30}}?\s+)?)?(?:[Bb]y|[Aa]uthor:))\s+"
+    rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+(?:on\s+[\w ,]{{3,30}}?\s+|\d[\w ,]{{2,29}}?\s+)?)?(?:[Bb]y|[Aa]uthor:))\s+"
     rf"(?P<name>{_NAME})(?P<rest>.*)$"
-)  # "By Jo Bloggs", "Posted by …", "Posted on 3 May 2023 by …" (the lead tells a journalist's)
+)  # "By Jo Bloggs", "Posted by …", "Posted (on) 3 May 2023 by …" (the lead tells a journalist's)
 _READING_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b")  # a post's meta line: "6 min read"
 _NAME_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?P<rest>(?:[,|–—-].*)?)$")
 _TITLE_ORG = re.compile(
@@ -271,8 +271,8 @@ def page_source(
         if org is None and known is not None:
             org = known.organisation
         return PageSource(name, org, mention, "byline")
-    if site is None:
-        return None
+    if site is None or _publication(site[0]):
+        return None  # a newspaper's or magazine's page speaks for no actor (codebook §1)
     return PageSource(None, site[0], site[1], "page")
 
 

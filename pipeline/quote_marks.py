@@ -11,7 +11,8 @@ Rules:
 * An opening mark that is never closed runs to the paragraph end (news style for a quotation that
   continues over several paragraphs) or to the next opening mark of the same type; a stray closing
   mark at the end of a paragraph that opened none closes a quotation that began in an earlier
-  paragraph, so the span starts at the paragraph start. An unpaired single mark is ignored.
+  paragraph, so the span starts at the paragraph start. An unpaired single mark is ignored,
+  unless it opens the paragraph or follows a colon (a quotation continuing to the next one).
 """
 
 from __future__ import annotations
@@ -121,10 +122,10 @@ def _single_spans(text: str, blocked: list[QuoteSpan]) -> list[QuoteSpan]:
                 spans.append(QuoteSpan(i + 1, close, "single", True))
                 i = close + 1
                 continue
-            if (
-                close is None and i == 0
-            ):  # a quotation in single marks continuing to the next paragraph
-                spans.append(QuoteSpan(1, n, "single", False))
+            if close is None and (i == 0 or text[:i].rstrip().endswith(":")):
+                # a quotation in single marks continuing to the next paragraph, opening it or
+                # after a colon ("He told the House: ‘The review ...")
+                spans.append(QuoteSpan(i + 1, n, "single", False))
                 break
         i += 1
     return spans

@@ -59,7 +59,7 @@ from pipeline.paragraph import (
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segmented
 from pipeline.resources import ActorTable
-from pipeline.segment import BULLET
+from pipeline.segment import BULLET, is_time_stamp
 from pipeline.speakers import (
     LAYOUT_LINE,
     PERSON_PRONOUNS,
@@ -67,8 +67,11 @@ from pipeline.speakers import (
     Source,
     bare_word,
     build_article_registry,
+    is_org_like,
     looks_like_person,
+    peer_name,
     resolve_subject,
+    role_not_body,
     strip_honorifics,
 )
 
@@ -105,6 +108,7 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
     authored: set[int] = set()  # paragraphs under a byline that are its author's statement
     block_context: tuple[int, int] = (0, 0)
     listing: tuple[Cue, tuple[int, int]] | None = None  # "The review also recommends:"
+    account = None  # a post's "Jo Doe @jodoe" header line above its text
     previous_end = 0
     for para in paras:
         gap = article.text[previous_end : para.offset].split("\n")
@@ -117,7 +121,24 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
             raws.extend(_bullet_quotes(article.text, para, *listing))
             continue
         listing = None
+        post = _social_post(para, registry, account) if para.seg.role == "body" else None
+        account = None
+        if post is not None:  # an embedded post: its text is its account holder's, verbatim
+            raws.append(post)
+            carry = (post.source, post.mention, post.context)
+            block = None
+            continue
+        turn = _labelled_turn(para, registry) if para.seg.role == "body" else None
+        if turn is not None:  # "JO DOE: ..." in a transcript: the turn is Jo Doe's own words
+            raws.append(turn)
+            carry = (turn.source, turn.mention, turn.context)
+            block = None
+            continue
         heading = para.seg.role == "heading"
+        if heading and "\n" not in para.text:
+            account = _post_account(para.text.strip(), para.offset, registry)
+            if account is not None:
+                continue
         header = _layout_header(para, registry) if heading or _colon_header(para) else None
         if heading and header is None and block is not None and is_meta_line(para.text):
             continue  # the date line under a byline: the byline still heads what follows
@@ -540,6 +561,30 @@ def _starts_sentence(text: str, quote_start: int) -> bool:
     )
 
 
+def _named_line(
+    para: Para, lead_start: int, lead: str, registry: Registry
+) -> tuple[Source, tuple[int, int]] | None:
+    """``• Jo Doe, Harbour Carers Trust:`` (a bullet or a line of its own): the person the line
+    opens with, whatever the tagger made of the name, and the body after the comma."""
+    opener = re.match(r"\s*(?:[•·▪\-–—*]\s*)?", lead)
+    name_part, _, rest = lead[opener.end() :].partition(",")
+    name = strip_honorifics(name_part.strip())
+    if not rest.strip() or not (looks_like_person(name) or peer_name(name)):
+        return None
+    start = para.offset + lead_start + opener.end() + name_part.index(name_part.strip())
+    mention = (start, start + len(name_part.strip()))
+    body = rest.split(",")[-1].strip()
+    is_body = is_org_like(body, registry, strict=True) and not role_not_body(body)
+    org = registry.org_name(body) if is_body else None
+    source = registry.resolve_name(name)
+    if source is None:
+        source = Source(name, org, "person")
+        registry.note_source(source, *mention)
+    elif source.organisation is None and org:
+        source = Source(source.speaker, org, source.kind)
+    return source, mention
+
+
 def _colon_source(
     para: Para, q: QuoteSpan, registry: Registry
 ) -> tuple[Source, tuple[int, int]] | None:
@@ -553,6 +598,9 @@ def _colon_source(
     lead = lead[lead_start:]
     if count_words(lead) > 8 and not LAYOUT_LINE.match(lead):
         return None  # long leads only as "Name, role, organisation:"
+    named = _named_line(para, lead_start, lead, registry)
+    if named is not None:
+        return named
     for ent in para.doc.ents:
         if (
             ent.label_ in ("PERSON", "ORG")
@@ -608,6 +656,98 @@ def _bullet_quotes(text: str, para: Para, cue: Cue, lead: tuple[int, int]) -> li
                 )
             )
     return out
+
+
+# an embedded social-media post's header line: the account's name and handle
+_POST_HEADER = re.compile(r"^(?P<name>[^\n@()]{3,60}?)\s*\(?@\w{1,30}\)?\s*$")
+
+
+def _post_account(line: str, offset: int, registry: Registry):
+    """(source, mention) when ``line`` (at ``offset``) is a post's ``Jo Doe @jodoe`` header
+    naming a person of the article, else None."""
+    m = _POST_HEADER.match(line)
+    if m is None:
+        return None
+    name = m.group("name").strip(" ·|–—-")
+    if not looks_like_person(strip_honorifics(name)):
+        return None
+    source = registry.resolve_name(name)
+    if source is None:
+        return None
+    begin = offset + line.index(name)
+    return source, (begin, begin + len(name))
+
+
+def _social_post(para: Para, registry: Registry, account=None) -> _Raw | None:
+    """An embedded post: its text (under the ``Jo Doe @jodoe`` line, in this paragraph or as
+    ``account`` from the line above; a time stamp line under it left out) is a direct quote of
+    the account's person."""
+    lines = para.text.split("\n")
+    skip = 0
+    if account is None:
+        account = _post_account(lines[0], para.offset, registry) if len(lines) > 1 else None
+        skip = 1
+    if account is None:
+        return None
+    body = lines[skip:]
+    while body and (not body[-1].strip() or is_meta_line(body[-1]) or is_time_stamp(body[-1])):
+        body.pop()  # "4:09 PM · Feb 2, 2023"
+    if not body or count_words(" ".join(body)) < 3:
+        return None
+    start = para.offset + sum(len(x) + 1 for x in lines[:skip])
+    text = "\n".join(body)
+    lead = len(text) - len(text.lstrip())
+    context = (para.offset, para.offset + len(para.text))
+    return _Raw(
+        start + lead,
+        start + len(text.rstrip()),
+        "direct",
+        account[0],
+        account[1],
+        None,
+        context,
+        para.seg.index,
+    )
+
+
+# a transcript's speaker label: a name of two to four words (or in capitals) and a colon
+_TURN_LABEL = re.compile(r"^(?P<label>[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){1,3}):\s+(?=\S)")
+
+
+def _labelled_turn(para: Para, registry: Registry) -> _Raw | None:
+    """A transcript's turn, ``Jo Doe: ...`` or ``JO DOE: ...``, by a person the article names: a
+    ``block`` of that person's words (label left out). Not the interviewer's turns (questions,
+    or a person presented as presenter or reporter)."""
+    m = _TURN_LABEL.match(para.text)
+    if m is None:
+        return None
+    label = m.group("label")
+    name = strip_honorifics(label.title() if label.isupper() else label)
+    if label.split()[0].lower() in ("the", "a", "an") or not (
+        looks_like_person(name) or peer_name(name)
+    ):
+        return None
+    source = registry.resolve_name(name)
+    rest = para.text[m.end() :]
+    if rest[:1] in "“‘\"'":
+        return None  # "Jo Doe: “...”": a quotation, which the marks delimit
+    if (
+        source is None
+        or registry.asks_the_questions(source)
+        or count_words(rest) < 6
+        or is_question(rest)
+    ):
+        return None
+    return _Raw(
+        para.offset + m.end(),
+        para.offset + len(para.text.rstrip()),
+        "block",
+        source,
+        (para.offset, para.offset + len(label)),
+        None,
+        (para.offset, para.offset + len(para.text)),
+        para.seg.index,
+    )
 
 
 def _colon_header(para: Para) -> bool:

@@ -197,9 +197,30 @@ def is_page_furniture(line: str) -> bool:
     )
 
 
+_CLOCK_WORDS = re.compile(
+    r"\b(?:at|on|ago|gmt|bst|utc|cet|est|pst|updated|edited|posted|published)\b|[^\w\s]+", re.I
+)
+
+
+def _names_someone(text: str) -> bool:
+    """Whether a date or time line also holds a name: ``Bea May 2, 2022 at 9:30 pm`` does;
+    a post's or an entry's time stamp alone (``4:09 PM · Feb 2, 2023``, ``14:32``) does not."""
+    rest = _CLOCK_WORDS.sub(" ", _TIME.sub(" ", DATE.sub(" ", text)))
+    return bool(re.search(r"[^\W\d_]{2,}", rest))
+
+
+def is_time_stamp(line: str) -> bool:
+    """A line that only dates something: a post's or a live entry's time stamp."""
+    return bool(
+        (DATE.search(line) or _TIME.search(line))
+        and _words(line) <= 10
+        and not _names_someone(line)
+    )
+
+
 def _looks_like_commenter(text: str) -> bool:
     """A commenter header: a short line with a name and a date or time (``Bea May 2, 2022 at 9:30 pm``)."""
-    if _words(text) > 12:
+    if _words(text) > 12 or not _names_someone(text):
         return False
     return bool(
         DATE.search(text)

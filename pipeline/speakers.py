@@ -301,9 +301,20 @@ class Registry:
         if organisation and not person.organisation:
             person.organisation = self.org_name(organisation)
         if role:
+            lex = lexicon()
             person.roles.update(
-                role_word(w) for w in role.split() if role_word(w) in lexicon().role_nouns
+                role_word(w)
+                for w in role.split()
+                if role_word(w) in lex.role_nouns or role_word(w) in lex.interviewer_roles
             )
+
+    def asks_the_questions(self, source: "Source | None") -> bool:
+        """Whether ``source`` is a person the article presents as its interviewer or reporter
+        (``Presenter Jo Doe``): not a source of quotes."""
+        if source is None or not source.speaker:
+            return False
+        person = self.people.get(self._person_key(source.speaker))
+        return person is not None and bool(person.roles & lexicon().interviewer_roles)
 
     def note_gender(self, person_key: str, pronoun: str) -> None:
         person = self.people.get(person_key)
@@ -429,6 +440,8 @@ class Registry:
                 person = self.people[mention.key]
                 if person.gender and person.gender != gender:
                     continue
+                if person.roles & lexicon().interviewer_roles:
+                    continue  # the presenter asks; "she said" is the guest's
                 if mention.subject:
                     self.note_gender(mention.key, low)
                     return self.person_source(mention.key)
@@ -544,6 +557,8 @@ class Registry:
 def _trim_org(raw: str) -> str:
     """An organisation name without edge punctuation, possessive or a lowercase leading article
     (``the Local Government Association``); a capitalised ``The`` is kept (``The Fostering Network``)."""
+    # a name stops before a colon or an opening quotation mark ("X Association: 'Nobody ...")
+    raw = re.split(r":\s|\s[“‘\"']", raw, maxsplit=1)[0]
     name = raw.strip(" ,.;:–—-›»>|·•/\\")  # breadcrumb and menu glyphs are never part of a name
     # "Recruitment Council (RC" / "(RC)": the acronym defined after a name is not part of it
     name = re.sub(r"\s*\(\s*(?:[A-Z][A-Za-z&]{0,9})?\s*\)?$", "", name)
@@ -572,6 +587,11 @@ _AFTER_OF = re.compile(
 _AFTER_LAYOUT = re.compile(
     rf"^\s*,\s*(?P<role>[^,\n]{{2,60}}?),\s*(?P<org>{ORG_NAME})\s*(?:\(\s*[A-Z][A-Za-z&]{{1,9}}\s*\))?\s*:?\s*$"
 )
+# "• Jo Doe, Harbour Carers Trust: '...'": a round-up's line that names the body alone
+_AFTER_LAYOUT_ORG = re.compile(
+    rf"^\s*,\s*(?P<org>{ORG_NAME})\s*(?:\(\s*[A-Z][A-Za-z&]{{1,9}}\s*\))?\s*(?::|$)"
+)
+_LINE_OPENER = re.compile(r"\s*(?:[•·▪\-–—*]\s*)?")
 _AFTER_OF_DESCRIBED = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|with)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z][\w’'\-]*\s+){{1,5}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
 )
@@ -625,9 +645,9 @@ _AFTER_WORKS = re.compile(
     rf"(?:the\s+)?(?P<org>{ORG_NAME})"
 )
 _SPEAKING_FOR = re.compile(
-    r"\b(?:Opening|Speaking|Responding|Replying|Closing|Winding\s+up)\s+for\s+(?:the\s+)?"
-    r"(?P<body>[A-Z][\w’'\- ]{1,40}?)\s*,\s*$"
-)
+    r"\b(?:Opening|Speaking|Responding|Replying|Closing|Winding\s+up)(?:\s+to\s+[^,]{1,60}?)?"
+    r"\s+for\s+(?:the\s+)?(?P<body>[A-Z][\w’'\- ]{1,40}?)\s*,\s*(?:the\s+[^,]{1,60},\s*)?$"
+)  # "Responding to the statement for Labour, the shadow minister, Jo Doe,"
 _LOWER_TAIL = re.compile(r"(?:(?<=\s)|^)(?:[a-z][\w’'\-]*,?\s+){2,5}$")
 
 
@@ -814,6 +834,13 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org, role = m.group("org"), m.group("role")  # "general secretary of the heads' union NAHT"
     elif (m := _AFTER_LAYOUT.match(after)) and _is_role(m.group("role")) and start == line_start:
         org, role = m.group("org"), m.group("role")
+    elif (
+        (m := _AFTER_LAYOUT_ORG.match(after))
+        and _LINE_OPENER.fullmatch(text[line_start:start])
+        and is_org_like(m.group("org"), registry, strict=True)
+        and not role_not_body(m.group("org"))  # "Jo Doe, Chief Executive"
+    ):
+        org = m.group("org")
     elif (m := _AFTER_POSS.match(after)) and _is_role(m.group("role")):
         owner = m.group(
             "owner"
@@ -904,7 +931,10 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     # a role phrase right before the name: "children's minister Claire Coutinho"
     words = re.findall(r"[A-Za-z][\w’'\-]*", before[-60:])
     for word in words[-4:]:
-        if bare_word(word) in lexicon().role_nouns:
+        if (
+            bare_word(word) in lexicon().role_nouns
+            or bare_word(word) in lexicon().interviewer_roles
+        ):
             registry.link(key, None, word)
     # every role of the appositions after it, so that a later "the former children's minister"
     # or "the shadow education secretary" finds them
@@ -955,6 +985,16 @@ def is_org_like(name: str, registry: Registry, *, strict: bool = False) -> bool:
             return words[0].isupper() and len(words[0]) >= 2
         return words[0][:1].isupper() and words[0] not in lexicon().not_names
     return sum(1 for w in words if w[:1].isupper()) >= 2
+
+
+def role_not_body(phrase: str) -> bool:
+    """A capitalised role (``Chief Executive``), not a body's name (``Association of Agency
+    Social Workers``, whose ``Workers`` is an occupation but ``Association`` a body)."""
+    lex = lexicon()
+    return _is_role(phrase) and not any(
+        bare_word(w) in lex.organisation_nouns and bare_word(w) not in lex.role_nouns
+        for w in phrase.split()
+    )
 
 
 def _is_role(phrase: str) -> bool:
@@ -1134,6 +1174,22 @@ def _main_clause_subject(token) -> bool:
     return token.dep_ in SUBJECT_DEPS and token.head.dep_ in ("ROOT", "conj")
 
 
+def _names_main_subject(token) -> bool:
+    """A main-clause subject, or a name set beside one in apposition, also inside its
+    prepositional phrase (``One of our workers in Leeds, Jo Doe, put it bluntly``, where the
+    parser may hang the name on ``Leeds``)."""
+    if token.dep_ != "appos":
+        return _main_clause_subject(token)
+    head = token.head
+    for _ in range(6):
+        if _main_clause_subject(head):
+            return True
+        if head.dep_ not in ("pobj", "prep", "compound", "appos") or head.head.i == head.i:
+            return False
+        head = head.head
+    return False
+
+
 def _owned_person(ent):
     """(owner, person) spans of an entity the tagger ran across a possessive (``Labour's Priya
     Lanchester``, ``the Trust's Jo Doe``), when what follows it reads as a person's name."""
@@ -1206,8 +1262,7 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             m = re.search(r"(?:’s|'s)$", text)
             if m:
                 end -= len(m.group(0))
-            root = ent.root.head if ent.root.dep_ == "appos" else ent.root
-            subject = _main_clause_subject(root)
+            subject = _names_main_subject(ent.root)
             if ent.label_ == "ORG":  # complete a truncated name, stopping before a person's name
                 m = ORG_NAME_RE.match(article.text, start)
                 if m and m.end() > end and "\n" not in article.text[start : m.end()]:
@@ -1253,7 +1308,9 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
                     s0 = para.offset + para.doc[left].idx
                     e0 = para.offset + para.doc[right - 1].idx + len(para.doc[right - 1].text)
                     entities = [x for x in entities if not (x[0] < e0 and x[1] > s0)]
-                    entities.append((s0, e0, "PERSON", tok.dep_ in SUBJECT_DEPS))
+                    entities.append(
+                        (s0, e0, "PERSON", tok.dep_ in SUBJECT_DEPS or _names_main_subject(tok))
+                    )
                     covered.update(range(left, right))
                     people_covered.update(range(left, right))
         for tok in para.doc:  # acronyms the NER missed

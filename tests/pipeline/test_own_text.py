@@ -281,6 +281,43 @@ def test_a_blog_post_is_its_bylined_authors_not_the_sites_name_line(nlp):
     assert blocks[-1][3].startswith("But I am disappointed")
 
 
+def test_a_byline_with_a_date_and_no_on_names_its_author(nlp):
+    page = CHARITY_BLOG.replace("Posted on 4 March 2024 by", "Posted 4 March 2024 by")
+    blocks = [q for q in quotes(nlp, page, publisher="Tidewater Carers Circle") if q[0] == "block"]
+    assert blocks and all(
+        (q[1], q[2]) == ("Mira Castell", "Tidewater Carers Circle") for q in blocks
+    )
+
+
+NEWSPAPER_LIVE = """The Harbourside Ledger
+News | Politics | Sport
+
+Ferry strategy published: live
+
+Kit Marlowe and Dee Sands
+
+The department published its ferry strategy this morning, with £12m for crossings and a review of timetables by 2025.
+
+We welcome you to our coverage of the ferry strategy. Our reporters are at the harbour all day, and we welcome the night crossings.
+
+But we are concerned that the strategy says nothing about fares, and we will keep asking."""
+
+
+def test_a_newspapers_own_page_speaks_for_no_organisation(nlp):
+    # the site line is the publisher's; a newspaper's "we" is the journalists' (codebook §1)
+    found = quotes(nlp, NEWSPAPER_LIVE, publisher="The Harbourside Ledger")
+    assert found == []
+    # the same page on a body's site is that body's own text
+    body = (
+        NEWSPAPER_LIVE.replace("The Harbourside Ledger", "Harbourside Carers Trust")
+        .replace("Kit Marlowe and Dee Sands\n\n", "")
+        .replace("Our reporters", "Our carers")
+    )
+    assert {q[2] for q in quotes(nlp, body, publisher="Harbourside Carers Trust")} == {
+        "Harbourside Carers Trust"
+    }
+
+
 def test_a_posts_meta_line_names_its_author(nlp):
     page = CHARITY_BLOG.replace(
         "Posted on 4 March 2024 by Mira Castell, Chief Executive",

@@ -80,6 +80,30 @@ def test_unclosed_quote_runs_to_paragraph_end():
 
 def test_unbalanced_single_mark_is_ignored():
     assert texts("In the ’90s the rules changed.") == []
+    assert texts("It was the board’s ‘plan, they said.") == []
+
+
+def test_an_unclosed_single_quote_after_a_colon_runs_on_to_the_next_paragraph():
+    # UK style: every paragraph of a long quotation opens a mark, only the last one closes
+    assert texts("He told the House: ‘The review told us that the money comes too late.") == [
+        "The review told us that the money comes too late."
+    ]
+    assert texts("‘Families will not notice a pilot.") == ["Families will not notice a pilot."]
+
+
+def test_a_single_quote_paragraph_after_a_colon_is_the_speakers_direct_quote(nlp):
+    found = quotes_of(
+        nlp,
+        "Opening the debate, Lord Ashdown of Thrale, a crossbencher, said the plan was slow.",
+        "He told the House: ‘The review told us, in terms, that the crossings fail too late. The "
+        "government has accepted that diagnosis.",
+        "‘Families in my part of the country will not notice a pilot.’",
+    )
+    assert [(q.kind, q.speaker, q.text[:22]) for q in found] == [
+        ("indirect", "Lord Ashdown of Thrale", "the plan was slow"),
+        ("direct", "Lord Ashdown of Thrale", "The review told us, in"),
+        ("direct", "Lord Ashdown of Thrale", "Families in my part of"),
+    ]
 
 
 def test_straight_quotes():
@@ -1309,3 +1333,133 @@ def test_a_relative_clause_between_a_body_and_its_cue_keeps_the_cue(nlp):
         "Northern Ferry Operators’ Partnership",
         "fare caps to apply nationally",
     )
+
+
+def test_an_embedded_post_is_its_account_holders_direct_quote(nlp):
+    found = quotes_of(
+        nlp,
+        "Reaction came quickly from Ada Penhallow, who chairs the board of Riverside Carers.",
+        "Ada Penhallow @adapenhallow",
+        "Night crossings saved. Good. But nothing on fares, and that is what carers asked for. "
+        "#FerryPlan",
+        "4:09 PM · Mar 2, 2024",
+        "Ada Penhallow (@adapen)\nThe fares review cannot wait until 2026.\n5:12 PM · Mar 2, 2024",
+        roles=("body", "heading", "body", "heading", "body"),
+    )
+    posts = [(q.kind, q.speaker, q.cue, q.text) for q in found]
+    assert posts == [
+        (
+            "direct",
+            "Ada Penhallow",
+            None,
+            "Night crossings saved. Good. But nothing on fares, and that is what carers asked "
+            "for. #FerryPlan",
+        ),
+        ("direct", "Ada Penhallow", None, "The fares review cannot wait until 2026."),
+    ]
+
+
+def test_an_unknown_account_or_a_handle_without_a_post_is_no_quote(nlp):
+    found = quotes_of(
+        nlp,
+        "The ferry plan was published on Tuesday.",
+        "Harbour Watch @harbourwatch",
+        "Ferry plan out now: read it here.",
+        roles=("body", "heading", "body"),
+    )
+    assert found == []  # the account is no person the article names
+
+
+def test_a_transcripts_labelled_turns_are_their_speakers_blocks(nlp):
+    found = quotes_of(
+        nlp,
+        "Presenter Tobias Reeve spoke to Ada Penhallow, chief executive of Riverside Carers.",
+        "TOBIAS REEVE: Councils say they have no money. Do they have a point?",
+        "ADA PENHALLOW: They find the money the moment a crossing closes. The question is "
+        "whether carers count before that.",
+        "Tobias Reeve: Ministers say the review is coming, and that fares will be part of it.",
+    )
+    assert [(q.kind, q.speaker, q.organisation, q.cue, q.text[:18]) for q in found] == [
+        ("block", "Ada Penhallow", "Riverside Carers", None, "They find the mone")
+    ]  # the presenter's turns, question or not, are not quotes
+
+
+def test_an_interviewers_question_is_no_quote_and_she_said_is_the_guests(nlp):
+    found = quotes_of(
+        nlp,
+        "Ada Penhallow, chief executive of Riverside Carers, told the programme that fares "
+        "would decide whether the plan worked.",
+        "Presenter Tobias Reeve asked whether the £9m for timetables was at least a start.",
+        "“Timetables are welcome, and I would never turn them down,” she said.",
+    )
+    assert [(q.speaker, q.cue) for q in found] == [
+        ("Ada Penhallow", "told"),
+        ("Ada Penhallow", "said"),
+    ]
+
+
+def test_a_gerund_after_of_or_for_belongs_to_the_cues_content(nlp):
+    (accused,) = quotes_of(
+        nlp,
+        "Ada Penhallow, chief executive of Riverside Carers, has accused the department of "
+        "asking carers to run the crossings on goodwill alone.",
+    )
+    assert (accused.cue, accused.text) == (
+        "has accused",
+        "the department of asking carers to run the crossings on goodwill alone",
+    )
+    # after another preposition, the gerund is a second statement
+    found = quotes_of(
+        nlp,
+        "Ada Penhallow, chief executive of Riverside Carers, welcomed the plan before warning "
+        "that the money would run out.",
+    )
+    assert [q.cue for q in found] == ["welcomed", "warning"]
+
+
+def test_a_name_in_apposition_inside_the_subject_is_what_a_later_pronoun_continues(nlp):
+    found = quotes_of(
+        nlp,
+        "Tobias Reeve of the Ferry Users Forum said fares were too high.",
+        "One of our crossing wardens in Penhallow Bay, Milo Danvers, put it bluntly when we spoke "
+        "last week. “Nobody reads a timetable,” he said.",
+    )
+    assert [(q.speaker, q.text) for q in found][-1] == ("Milo Danvers", "Nobody reads a timetable")
+
+
+def test_a_round_up_line_names_the_person_and_the_body_whatever_the_tagger_made_of_them(nlp):
+    found = quotes_of(
+        nlp,
+        "What the sector said about the ferry rules:",
+        "• Rosalind Achebe, Harbourside Children's Trust: 'A price cap only works if every "
+        "council in a region signs up.'",
+        "• Declan Murtagh, Association of Agency Ferry Crews: 'Nobody goes agency for the money "
+        "alone. They go because the council job has become impossible.'",
+        "• Linnea Gauthier, Fostering Alliance South: 'Our carers notice the churn first.'",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Rosalind Achebe", "Harbourside Children's Trust"),
+        ("Declan Murtagh", "Association of Agency Ferry Crews"),
+        ("Linnea Gauthier", "Fostering Alliance South"),
+    ]
+
+
+def test_responding_for_a_party_names_the_party_across_a_role(nlp):
+    (quote,) = quotes_of(
+        nlp,
+        "Responding to the statement for Labour, the shadow ferries minister, Bridget "
+        "Nwosu-Kemp, said the plan was “a plan to make a plan”.",
+    )
+    assert (quote.speaker, quote.organisation) == ("Bridget Nwosu-Kemp", "Labour Party")
+
+
+def test_pressed_for_reports_what_was_pressed_for(nlp):
+    found = quotes_of(
+        nlp,
+        "The Ferry Users Forum welcomed the new timetable but pressed for night crossings to "
+        "become a legal entitlement.",
+    )
+    assert [(q.cue, q.text) for q in found] == [
+        ("welcomed", "the new timetable"),
+        ("pressed", "night crossings to become a legal entitlement"),
+    ]

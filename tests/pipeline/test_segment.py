@@ -344,3 +344,32 @@ def test_an_interviews_editing_note_ends_the_article():
         found["More interviews: the harbour master on dredging | A year on the night boat"]
         != "body"
     )
+
+
+def test_a_time_stamp_alone_is_no_commenter_line():
+    from pipeline.segment import is_time_stamp
+
+    assert is_time_stamp("4:09 PM · Feb 2, 2023") and is_time_stamp("14:32")
+    assert not is_time_stamp("Bea May 2, 2022 at 9:30 pm")
+    page = """The Harbourside Ledger
+
+Ferry strategy published: live
+
+The department published its ferry strategy this morning, with £12m for crossings and a review of timetables by 2025.
+
+Carers' groups, councils and the operators who run the crossings have been reacting all day, and we will bring you the main points.
+
+The strategy keeps the night crossings that island carers use to reach the mainland hospital, but it leaves fares for a review that will not report until next year.
+
+Ada Penhallow @adapen
+Night crossings saved. Good. But nothing on fares, and that is what carers asked for.
+
+4:09 PM · Feb 2, 2023
+
+15:48
+
+The minister told MPs the fares review would report next year, and that councils would be asked for their views before any change.
+
+Operators said they had not yet seen the detail of the timetable review, and would respond once they had read it."""
+    roles = [s.role for s in segment_article(Article(id="t", text=page))]
+    assert "comment" not in roles and roles[-1] == "body"
