@@ -12,7 +12,8 @@ Rules:
   continues over several paragraphs) or to the next opening mark of the same type; a stray closing
   mark at the end of a paragraph that opened none closes a quotation that began in an earlier
   paragraph, so the span starts at the paragraph start. An unpaired single mark is ignored,
-  unless it opens the paragraph or follows a colon (a quotation continuing to the next one).
+  unless it opens the paragraph, a sentence or follows a colon (a quotation continuing to the
+  next one).
 """
 
 from __future__ import annotations
@@ -122,9 +123,14 @@ def _single_spans(text: str, blocked: list[QuoteSpan]) -> list[QuoteSpan]:
                 spans.append(QuoteSpan(i + 1, close, "single", True))
                 i = close + 1
                 continue
-            if close is None and (i == 0 or text[:i].rstrip().endswith(":")):
-                # a quotation in single marks continuing to the next paragraph, opening it or
-                # after a colon ("He told the House: ‘The review ...")
+            lead = text[:i].rstrip()
+            if close is None and (
+                i == 0
+                or lead.endswith(":")
+                or (lead.endswith((".", "?", "!")) and text[i + 1 : i + 2].isupper())
+            ):
+                # a quotation in single marks continuing to the next paragraph: opening it, after
+                # a colon ("He told the House: ‘The review ...") or at a sentence's start
                 spans.append(QuoteSpan(i + 1, n, "single", False))
                 break
         i += 1

@@ -1206,6 +1206,14 @@ def _owned_person(ent):
     return (owner, person) if len(owner) else None
 
 
+# capitalised words ending in a plural possessive (``Northern Metropolitan Children's``,
+# ``Foster Carers' ``) right before an organisation the tagger began after them: the head of the
+# same name (a plural's possessive inside a capitalised name is part of it)
+_PLURAL_POSSESSIVE_HEAD = re.compile(
+    r"(?<![\w’'])(?:[A-Z][\w\-]*\s+){0,4}(?:Children|Women|Men|People|[A-Z][\w\-]*s)(?:’s|'s|’|')\s+$"
+)
+
+
 def build_article_registry(article: Article, paras: list[Any], actors: ActorTable) -> Registry:
     """The registry of an article's people and organisations, from its parsed paragraphs.
 
@@ -1263,6 +1271,9 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             if m:
                 end -= len(m.group(0))
             subject = _names_main_subject(ent.root)
+            head = _PLURAL_POSSESSIVE_HEAD.search(article.text[max(0, start - 120) : start])
+            if ent.label_ == "ORG" and head:
+                start -= min(start, 120) - head.start()  # "Northern Children's | Leaders Group"
             if ent.label_ == "ORG":  # complete a truncated name, stopping before a person's name
                 m = ORG_NAME_RE.match(article.text, start)
                 if m and m.end() > end and "\n" not in article.text[start : m.end()]:

@@ -89,6 +89,10 @@ def test_an_unclosed_single_quote_after_a_colon_runs_on_to_the_next_paragraph():
         "The review told us that the money comes too late."
     ]
     assert texts("‘Families will not notice a pilot.") == ["Families will not notice a pilot."]
+    assert texts("‘We chose to learn first,’ she said. ‘The noble Lord calls it study.") == [
+        "We chose to learn first",
+        "The noble Lord calls it study.",
+    ]
 
 
 def test_a_single_quote_paragraph_after_a_colon_is_the_speakers_direct_quote(nlp):
@@ -1463,3 +1467,12 @@ def test_pressed_for_reports_what_was_pressed_for(nlp):
         ("welcomed", "the new timetable"),
         ("pressed", "night crossings to become a legal entitlement"),
     ]
+
+
+def test_a_plural_possessive_inside_a_name_keeps_the_name_whole(nlp):
+    found = quotes_of(
+        nlp,
+        "Amir Patel, who chairs the Northern Metropolitan Children's Ferry Group, said fares "
+        "should fall. His group has called for the levy to be revived.",
+    )
+    assert [q.organisation for q in found] == ["Northern Metropolitan Children's Ferry Group"] * 2
