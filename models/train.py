@@ -26,11 +26,18 @@ from models.examples import (
 from models.stance import StanceModel
 from pipeline.jsonl import read_jsonl, write_bytes, write_json, write_text
 from pipeline.records import Quote
-from pipeline.resources import ANNOTATIONS, CORPUS_DIR, GOLD_DIR, TARGETS_PATH, load_targets
+from pipeline.resources import (
+    ANNOTATIONS,
+    CORPUS_DIR,
+    GOLD_DIR,
+    TARGETS_PATH,
+    TRAINING_SLICES,
+    load_targets,
+)
 
 SYNTHETIC_PATH = ANNOTATIONS / "synthetic"
-# synthetic articles whose gold stances train the model, and the slices that only test it
-SYNTHETIC_ARTICLES = ANNOTATIONS / "synthetic_articles" / "dev"
+# the synthetic article slices whose gold stances train the model, and the slices that only test it
+SYNTHETIC_ARTICLES = tuple(ANNOTATIONS / "synthetic_articles" / name for name in TRAINING_SLICES)
 HELDOUT_LINES = ANNOTATIONS / "synthetic_stance_heldout"
 HELDOUT_ARTICLES = ANNOTATIONS / "synthetic_articles" / "heldout"
 CV_RESULTS = Path(__file__).resolve().parents[1] / "evaluation" / "results" / "stance_cv.json"
@@ -64,22 +71,24 @@ def gold_examples(
 
 
 def synthetic_examples(
-    synthetic_path: Path | None, articles: Path | None
+    synthetic_path: Path | None, articles: Path | Sequence[Path] | None
 ) -> tuple[list[Example], list[Path]]:
     """The synthetic training examples: the lines at ``synthetic_path`` (a file or a folder of
-    files) and the gold quotes of the synthetic articles in ``articles`` (a folder with
-    ``articles/`` and ``gold/``), with the files they were read from."""
+    files) and the gold quotes of the synthetic articles in ``articles`` (one folder with
+    ``articles/`` and ``gold/``, or several), with the files they were read from."""
     examples: list[Example] = []
     files: list[Path] = []
     if synthetic_path is not None:
         files += synthetic_files(synthetic_path)
         examples += load_synthetic(synthetic_path)
-    if articles is not None and (Path(articles) / "gold").is_dir():
-        written, gold_files = gold_examples(
-            Path(articles) / "gold", Path(articles) / "articles", synthetic=True
-        )
-        examples += written
-        files += gold_files
+    folders = [articles] if isinstance(articles, (str, Path)) else list(articles or ())
+    for folder in map(Path, folders):
+        if (folder / "gold").is_dir():
+            written, gold_files = gold_examples(
+                folder / "gold", folder / "articles", synthetic=True
+            )
+            examples += written
+            files += gold_files
     return examples, files
 
 
@@ -89,7 +98,7 @@ def train_model(
     gold_dir: Path = GOLD_DIR,
     corpus_dir: Path = CORPUS_DIR,
     synthetic_path: Path | None = SYNTHETIC_PATH,
-    synthetic_articles: Path | None = SYNTHETIC_ARTICLES,
+    synthetic_articles: Path | Sequence[Path] | None = SYNTHETIC_ARTICLES,
     targets_path: Path = TARGETS_PATH,
     device: str = "auto",
     epochs: int | None = None,
@@ -306,7 +315,7 @@ def run_cv(
     gold_dir: Path = GOLD_DIR,
     corpus_dir: Path = CORPUS_DIR,
     synthetic_path: Path | None = SYNTHETIC_PATH,
-    synthetic_articles: Path | None = SYNTHETIC_ARTICLES,
+    synthetic_articles: Path | Sequence[Path] | None = SYNTHETIC_ARTICLES,
     targets_path: Path = TARGETS_PATH,
     device: str = "auto",
     epochs: int | None = None,
@@ -425,7 +434,7 @@ def run_heldout(
     gold_dir: Path = GOLD_DIR,
     corpus_dir: Path = CORPUS_DIR,
     synthetic_path: Path | None = SYNTHETIC_PATH,
-    synthetic_articles: Path | None = SYNTHETIC_ARTICLES,
+    synthetic_articles: Path | Sequence[Path] | None = SYNTHETIC_ARTICLES,
     targets_path: Path = TARGETS_PATH,
     device: str = "auto",
     epochs: int | None = None,
@@ -547,7 +556,7 @@ def run_curve(
     gold_dir: Path = GOLD_DIR,
     corpus_dir: Path = CORPUS_DIR,
     synthetic_path: Path | None = SYNTHETIC_PATH,
-    synthetic_articles: Path | None = SYNTHETIC_ARTICLES,
+    synthetic_articles: Path | Sequence[Path] | None = SYNTHETIC_ARTICLES,
     targets_path: Path = TARGETS_PATH,
     device: str = "auto",
     epochs: int | None = None,

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from pipeline.domain import DOMAIN_HELP, targets_file
+from pipeline.resources import TRAINING_SLICES
 
 app = typer.Typer(
     add_completion=False,
@@ -141,6 +142,10 @@ def run(
     raise typer.Exit(code)
 
 
+# the synthetic article slices that train the stance model, as the defaults show them
+TRAINING_ARTICLES = [Path("annotations/synthetic_articles") / name for name in TRAINING_SLICES]
+
+
 @app.command()
 def train(
     out: Path = typer.Option(
@@ -155,10 +160,11 @@ def train(
         "--synthetic",
         help="Synthetic training lines: a JSONL file or a folder of them.",
     ),
-    synthetic_articles: Path = typer.Option(
-        Path("annotations/synthetic_articles/dev"),
+    synthetic_articles: list[Path] = typer.Option(
+        TRAINING_ARTICLES,
         "--synthetic-articles",
-        help="Synthetic articles (articles/ and gold/) whose gold stances train the model too.",
+        help="Synthetic article slices (articles/ and gold/) whose gold stances train the model "
+        "too (repeatable).",
     ),
     corpus: Path = typer.Option(
         Path("corpus"), "--corpus", help="Article texts the gold offsets refer to."
@@ -213,8 +219,8 @@ def cv(
     gold: Path = typer.Option(Path("annotations/gold"), "--gold"),
     domain: Optional[Path] = typer.Option(None, "--domain", help=DOMAIN_HELP),
     synthetic: Path = typer.Option(Path("annotations/synthetic"), "--synthetic"),
-    synthetic_articles: Path = typer.Option(
-        Path("annotations/synthetic_articles/dev"), "--synthetic-articles"
+    synthetic_articles: list[Path] = typer.Option(
+        TRAINING_ARTICLES, "--synthetic-articles", help="Repeatable; as train's."
     ),
     corpus: Path = typer.Option(Path("corpus"), "--corpus"),
     device: str = typer.Option("auto", "--device"),

@@ -300,3 +300,44 @@ def test_a_trained_model_is_scored_on_held_out_data_only_if_trained_on_the_same_
             model_path=tmp_path / "m",
             progress=lambda _m: None,
         )
+
+
+def test_synthetic_examples_read_every_article_slice_given(tmp_path):
+    from models.train import SYNTHETIC_ARTICLES, synthetic_examples
+    from pipeline.resources import TRAINING_SLICES
+
+    def slice_(name, article, sentence):
+        folder = tmp_path / name
+        (folder / "articles").mkdir(parents=True)
+        (folder / "gold").mkdir()
+        text = f"Ferry news.\n\n{sentence}\n"
+        (folder / "articles" / f"{article}.txt").write_text(text, encoding="utf-8")
+        start = text.index(sentence)
+        record = {
+            "article": article,
+            "id": "q01",
+            "start": start,
+            "end": start + len(sentence),
+            "text": sentence,
+            "kind": "block",
+            "speaker": None,
+            "organisation": "Harbour Trust",
+            "stances": [{"target": "pay-rise", "stance": "support"}],
+        }
+        (folder / "gold" / f"{article}.jsonl").write_text(json.dumps(record) + "\n")
+        return folder
+
+    one = slice_("dev", "a1", "We back the pay rise for ferry crews.")
+    two = slice_("dev_b", "b1", "The pay rise is long overdue and we welcome it.")
+    (tmp_path / "empty").mkdir()
+    examples, files = synthetic_examples(None, [one, two, tmp_path / "empty"])
+    assert [e.text for e in examples] == [
+        "We back the pay rise for ferry crews.",
+        "The pay rise is long overdue and we welcome it.",
+    ]
+    assert all(e.synthetic for e in examples)
+    assert [f.name for f in files] == ["a1.jsonl", "b1.jsonl"]
+    assert synthetic_examples(None, two)[0][0].text.startswith("The pay rise")  # one folder
+    # the shipped default: every development slice, never the held-out one
+    assert [p.name for p in SYNTHETIC_ARTICLES] == list(TRAINING_SLICES)
+    assert "heldout" not in TRAINING_SLICES and all(p.is_dir() for p in SYNTHETIC_ARTICLES)
