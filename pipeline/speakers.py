@@ -1538,10 +1538,13 @@ def resolve_subject(
             registry.note_source(source, *span, subject=head.dep_ in SUBJECT_DEPS)
             return source, span, False
     lemma = head.lemma_.lower()
+    # a lower-case word is no proper name, whatever the tagger says ("the association’s
+    # president", tagged NNP after a curly apostrophe)
+    noun = head.pos_ == "NOUN" or (head.pos_ == "PROPN" and head.text.islower())
     # 3. documents and data
     if head.pos_ in ("NOUN", "PROPN") and lemma in lexicon().data_nouns:
         return None, None, True
-    if head.pos_ == "NOUN" and lemma in lexicon().document_nouns:
+    if noun and lemma in lexicon().document_nouns:
         owner = [
             c
             for c in head.children
@@ -1592,7 +1595,7 @@ def resolve_subject(
             return source, char_span(offset, head), False
         return None, None, True
     # 4. proper names: organisations (or a person the NER missed)
-    if head.pos_ == "PROPN" or (head.text.isupper() and len(head.text) >= 2):
+    if (head.pos_ == "PROPN" and not noun) or (head.text.isupper() and len(head.text) >= 2):
         left, right = propn_chain(head)
         name = doc[left:right].text
         last = bare_word(doc[right - 1].text)
@@ -1650,7 +1653,7 @@ def resolve_subject(
             return source, span, False
         return None, None, True
     # 5. common nouns: role nouns (``the minister``), organisation nominals (``the charity``)
-    if head.pos_ == "NOUN":
+    if noun:
         phrase = " ".join(t.text for t in tokens if t.i <= head.i)
         named = next(
             (

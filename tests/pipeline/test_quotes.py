@@ -1476,3 +1476,17 @@ def test_a_plural_possessive_inside_a_name_keeps_the_name_whole(nlp):
         "should fall. His group has called for the levy to be revived.",
     )
     assert [q.organisation for q in found] == ["Northern Metropolitan Children's Ferry Group"] * 2
+
+
+def test_a_role_after_a_curly_possessive_is_the_role_holder_not_a_name(nlp):
+    # after "association’s" the tagger calls "president" a proper noun; lower case, it is none
+    found = quotes_of(
+        nlp,
+        "Marguerite Achebe-Lowe, president of the Association of Ferry Crew Leaders, welcomed "
+        "the strategy.",
+        "But the association’s president warned that the money would not undo a decade of cuts.",
+    )
+    assert [(q.speaker, q.organisation, q.cue) for q in found] == [
+        ("Marguerite Achebe-Lowe", "Association of Ferry Crew Leaders", "welcomed"),
+        ("Marguerite Achebe-Lowe", "Association of Ferry Crew Leaders", "warned"),
+    ]
