@@ -596,8 +596,10 @@ _AFTER_OF_DESCRIBED = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>{_LOWER_ROLE}[A-Za-z’'/\-]+(?:\s+[A-Za-z’'/\-]+){{0,3}}?)\s+(?P<prep>of|at|with)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z][\w’'\-]*\s+){{1,5}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
 )
 _POSS_PRONOUN_ROLE = re.compile(
-    r"(?:^|[.!?]\s+|,\s+)(?P<pron>Its|its|Their|their)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$"
-)
+    r"(?:^|[.!?]\s+|,\s+)(?:(?:But|And|Yet|So|Meanwhile|However|Also),?\s+)?"
+    r"(?P<pron>Its|its|Their|their)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))"
+    r"\s*,?\s*(?:[A-Z][a-z]{1,10}\.?\s+)?$"
+)  # "But its lead member for children, Cllr Jo Doe": a conjunction and a title allowed
 _AFTER_POSS = re.compile(
     r"^\s*,\s*(?P<det>the\s+|its\s+|their\s+)?(?P<owner>[\w’'\- ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[a-z][\w’'\-]*\s+){0,6}[a-z][\w’'\-]*)\s*(?:,|\.|$)"
 )

@@ -1490,3 +1490,16 @@ def test_a_role_after_a_curly_possessive_is_the_role_holder_not_a_name(nlp):
         ("Marguerite Achebe-Lowe", "Association of Ferry Crew Leaders", "welcomed"),
         ("Marguerite Achebe-Lowe", "Association of Ferry Crew Leaders", "warned"),
     ]
+
+
+def test_its_role_after_a_conjunction_and_before_a_title_is_the_bodys(nlp):
+    found = quotes_of(
+        nlp,
+        "The County Children's Services Network, which represents shire counties, said the money "
+        "was a welcome down payment. But its lead member for children, Cllr Harriet "
+        "Bellamy-Quist, warned that the money risked being swallowed by placement costs.",
+    )
+    assert [(q.speaker, q.organisation) for q in found][-1] == (
+        "Harriet Bellamy-Quist",
+        "County Children's Services Network",
+    )
