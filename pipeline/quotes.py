@@ -121,17 +121,16 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
             raws.extend(_bullet_quotes(article.text, para, *listing))
             continue
         listing = None
-        post = _social_post(para, registry, account) if para.seg.role == "body" else None
+        # an embedded post, or a transcript's "JO DOE: ..." turn: the named person's own words
+        verbatim = (
+            _social_post(para, registry, account) or _labelled_turn(para, registry)
+            if para.seg.role == "body"
+            else None
+        )
         account = None
-        if post is not None:  # an embedded post: its text is its account holder's, verbatim
-            raws.append(post)
-            carry = (post.source, post.mention, post.context)
-            block = None
-            continue
-        turn = _labelled_turn(para, registry) if para.seg.role == "body" else None
-        if turn is not None:  # "JO DOE: ..." in a transcript: the turn is Jo Doe's own words
-            raws.append(turn)
-            carry = (turn.source, turn.mention, turn.context)
+        if verbatim is not None:
+            raws.append(verbatim)
+            carry = (verbatim.source, verbatim.mention, verbatim.context)
             block = None
             continue
         heading = para.seg.role == "heading"
@@ -727,16 +726,13 @@ def _labelled_turn(para: Para, registry: Registry) -> _Raw | None:
         looks_like_person(name) or peer_name(name)
     ):
         return None
-    source = registry.resolve_name(name)
     rest = para.text[m.end() :]
     if rest[:1] in "“‘\"'":
         return None  # "Jo Doe: “...”": a quotation, which the marks delimit
-    if (
-        source is None
-        or registry.asks_the_questions(source)
-        or count_words(rest) < 6
-        or is_question(rest)
-    ):
+    if count_words(rest) < 6 or is_question(rest):
+        return None
+    source = registry.resolve_name(name)
+    if source is None or registry.asks_the_questions(source):
         return None
     return _Raw(
         para.offset + m.end(),

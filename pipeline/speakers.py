@@ -1273,8 +1273,9 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             if m:
                 end -= len(m.group(0))
             subject = _names_main_subject(ent.root)
-            head = _PLURAL_POSSESSIVE_HEAD.search(article.text[max(0, start - 120) : start])
-            if ent.label_ == "ORG" and head:
+            if ent.label_ == "ORG" and (
+                head := _PLURAL_POSSESSIVE_HEAD.search(article.text[max(0, start - 120) : start])
+            ):
                 start -= min(start, 120) - head.start()  # "Northern Children's | Leaders Group"
             if ent.label_ == "ORG":  # complete a truncated name, stopping before a person's name
                 m = ORG_NAME_RE.match(article.text, start)
