@@ -261,6 +261,8 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
                 t.dep_ != "acl" or t.head.lemma_.lower() in lexicon().document_nouns
             ):  # "its report calling for ..." reports on its own
                 nested.update(x.i for x in t.subtree)
+                if t.dep_ == "pcomp" and t.head.i < t.i:
+                    nested.add(t.head.i)  # "welcomed X before warning that Y": not "X before"
     for t in cue.subtree:  # "called X welcome, although he cautioned that Y": a second statement
         if t.i != cue.i and second_statement(t):
             nested.update(x.i for x in t.subtree)

@@ -1211,6 +1211,10 @@ def _owned_person(ent):
 # capitalised words ending in a plural possessive (``Northern Metropolitan Children's``,
 # ``Foster Carers' ``) right before an organisation the tagger began after them: the head of the
 # same name (a plural's possessive inside a capitalised name is part of it)
+# capitalised words joined to an organisation's name by "and", which the NER left outside it
+_COORDINATED_HEAD = re.compile(
+    r"(?<![\w’'])(?!(?:The|A|An) )(?:[A-Z][\w\-]* +){0,2}[A-Z][\w\-]* +(?:and|&) +$"
+)
 _PLURAL_POSSESSIVE_HEAD = re.compile(
     r"(?<![\w’'])(?:[A-Z][\w\-]*\s+){0,4}(?:Children|Women|Men|People|[A-Z][\w\-]*s)(?:’s|'s|’|')\s+$"
 )
@@ -1277,6 +1281,17 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
                 head := _PLURAL_POSSESSIVE_HEAD.search(article.text[max(0, start - 120) : start])
             ):
                 start -= min(start, 120) - head.start()  # "Northern Children's | Leaders Group"
+            elif ent.label_ == "ORG" and (
+                head := _COORDINATED_HEAD.search(article.text[max(0, start - 60) : start])
+            ):
+                head_start = start - (min(start, 60) - head.start())
+                if not any(  # "Barnardo's and Kin Alliance": two bodies, each an entity
+                    e is not ent
+                    and para.offset + e.start_char < start
+                    and para.offset + e.end_char > head_start
+                    for e in para.doc.ents
+                ):
+                    start = head_start  # "Grandparents and | Kin Alliance": one name
             if ent.label_ == "ORG":  # complete a truncated name, stopping before a person's name
                 m = ORG_NAME_RE.match(article.text, start)
                 if m and m.end() > end and "\n" not in article.text[start : m.end()]:
@@ -1342,7 +1357,51 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             m = LAYOUT_LINE.match(para.text)
             if m:
                 entities.append((para.offset, para.offset + len(m.group("name")), "PERSON", True))
+    headings = _section_bodies(paras, actors)
+    entities = [  # the heading's whole name, not the NER's piece of it ("Young Voices")
+        e for e in entities if not any(e[0] < h[1] and e[1] > h[0] for h in headings)
+    ] + headings
     return build_registry(article.text, entities, actors)
+
+
+_HEADING_NAME = re.compile(
+    rf"(?:{_NAME_TOKEN}|[A-Z]{{2,8}})(?: +(?:{_CONNECT} +)*{_NAME_TOKEN}){{0,7}}"
+)
+
+
+def _section_bodies(paras: list[Any], actors: ActorTable) -> list[tuple[int, int, str, bool]]:
+    """A round-up's section headings that name the body whose reaction follows (``Fostering
+    Providers' Alliance``, then ``The alliance said ...``), as organisation mentions that the
+    section's "the alliance", "it" and "its chief executive" refer back to. A heading counts when
+    it is a capitalised name with an organisation noun, an acronym or a known body; once two do,
+    the page is laid out a section per body, and a name without such a word (``Young Voices in
+    Care``) counts too."""
+    strong, weak = [], []
+    for k, para in enumerate(paras):
+        line = para.text.strip()
+        if (
+            para.seg.role != "heading"
+            or "\n" in line
+            or not _HEADING_NAME.fullmatch(line)
+            or is_page_furniture(line)
+            or k + 1 >= len(paras)
+            or paras[k + 1].seg.role != "body"  # a section's heading is followed by its text
+        ):
+            continue
+        words = line.split()
+        known = actors.lookup(line)
+        if known is not None and known.kind != "organisation":
+            continue
+        entry = (para.offset, para.offset + len(line), "ORG", True)
+        if (
+            known is not None
+            or (len(words) == 1 and words[0].isupper() and len(words[0]) >= 2)
+            or (len(words) >= 2 and bare_word(words[-1]) in lexicon().organisation_nouns)
+        ):
+            strong.append(entry)
+        elif len(words) >= 2 and not looks_like_person(line):
+            weak.append(entry)
+    return strong + weak if len(strong) >= 2 else strong
 
 
 @functools.lru_cache(maxsize=16)  # one pattern per domain's list
@@ -1540,6 +1599,22 @@ def resolve_subject(
             span = char_span(offset, head)
             registry.note_source(source, *span, subject=head.dep_ in SUBJECT_DEPS)
             return source, span, False
+    if head.pos_ != "PROPN" and head.text[:1].isupper():
+        # a capitalised common noun that opens a body's name ("Grandparents and Kin Alliance
+        # welcomed", the NER's entity widened in build_article_registry)
+        at = offset + head.idx
+        named = next(
+            (
+                m
+                for m in registry.mentions
+                if m.kind == "organisation" and m.start == at and m.end > at + len(head.text)
+            ),
+            None,
+        )
+        if named is not None:
+            source = Source(None, named.key, "organisation")
+            registry.note_source(source, named.start, named.end, subject=True)
+            return source, (named.start, named.end), False
     lemma = head.lemma_.lower()
     # a lower-case word is no proper name, whatever the tagger says ("the association’s
     # president", tagged NNP after a curly apostrophe)

@@ -1418,7 +1418,10 @@ def test_a_gerund_after_of_or_for_belongs_to_the_cues_content(nlp):
         "Ada Penhallow, chief executive of Riverside Carers, welcomed the plan before warning "
         "that the money would run out.",
     )
-    assert [q.cue for q in found] == ["welcomed", "warning"]
+    assert [(q.cue, q.text) for q in found] == [
+        ("welcomed", "the plan"),
+        ("warning", "the money would run out"),
+    ]
 
 
 def test_a_name_in_apposition_inside_the_subject_is_what_a_later_pronoun_continues(nlp):
@@ -1503,3 +1506,48 @@ def test_its_role_after_a_conjunction_and_before_a_title_is_the_bodys(nlp):
         "Harriet Bellamy-Quist",
         "County Children's Services Network",
     )
+
+
+def test_a_round_ups_section_headings_name_the_body_its_section_refers_back_to(nlp):
+    paragraphs = (
+        "The ferry plan was published this morning, the Department for Rivers said.",
+        "Harbour Pilots’ Alliance",
+        "The alliance, which represents 300 pilots, said it welcomed the new rota but warned "
+        "that crews were already stretched.",
+        "FWA",
+        "The association said the plan was right but questioned whether £4m was enough.",
+        "Friends of the Ferry",
+        "Meanwhile, the group’s founder, Callum Ashdown-Price, said the new timetables were "
+        "a mistake.",
+    )
+    roles = ("body", "heading", "body", "heading", "body", "heading", "body")
+    found = quotes_of(nlp, *paragraphs, roles=roles)
+    assert [(q.cue, q.organisation) for q in found] == [
+        ("said", "Department for Rivers"),
+        ("welcomed", "Harbour Pilots’ Alliance"),
+        ("warned", "Harbour Pilots’ Alliance"),
+        ("said", "FWA"),
+        ("questioned", "FWA"),
+        ("said", "Friends of the Ferry"),
+    ]
+    # a lone Title Case heading on a page without a section per body is a topic, not a body
+    found = quotes_of(
+        nlp,
+        "Harbour Pilots’ Alliance said the plan was welcome.",
+        "Friends of the Ferry",
+        "The group said the timetables were a mistake.",
+        roles=("body", "heading", "body"),
+    )
+    assert [q.organisation for q in found] == ["Harbour Pilots’ Alliance"] * 2
+
+
+def test_capitalised_words_joined_to_a_bodys_name_by_and_are_part_of_it(nlp):
+    found = quotes_of(
+        nlp,
+        "Grandparents and Kin Alliance welcomed the plan but warned that the support would "
+        "reach only a fraction of families.",
+    )
+    assert [(q.cue, q.organisation) for q in found] == [
+        ("welcomed", "Grandparents and Kin Alliance"),
+        ("warned", "Grandparents and Kin Alliance"),
+    ]
