@@ -140,6 +140,10 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
                 continue
         header = _layout_header(para, registry) if heading or _colon_header(para) else None
         if heading and header is None and block is not None and is_meta_line(para.text):
+            if block_context[1] <= para.offset and not article.text[
+                block_context[1] : para.offset
+            ].strip("\n "):
+                byline = True  # "Jo Doe, chief executive" over a date line: the page's byline
             continue  # the date line under a byline: the byline still heads what follows
         if heading or header is not None:
             block = header
@@ -163,6 +167,7 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
                 c
                 for c in valid
                 if c.source is not None
+                and not _inside_first_person(c)
                 and (
                     c.source.speaker or (byline and c.source.organisation != block[0].organisation)
                 )
@@ -614,6 +619,16 @@ def _colon_source(
             if src is not None:
                 return src, abs_span(para, ent)
     return None
+
+
+def _inside_first_person(cue: Cue) -> bool:
+    """``we are concerned that the plan says nothing``: a cue inside a first-person statement is
+    part of the writer's words, not a report of somebody else."""
+    return any(
+        c.dep_ in SUBJECT_DEPS and c.lower_ in ("i", "we")
+        for ancestor in cue.token.ancestors
+        for c in ancestor.children
+    )
 
 
 def _first_person_subject(cue: Cue) -> bool:

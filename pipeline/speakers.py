@@ -434,6 +434,10 @@ class Registry:
         if low in PERSON_PRONOUNS:
             gender = PERSON_PRONOUNS[low]
             fallback = None
+            same_sentence = self._sentence_person(position, gender)
+            if same_sentence is not None:
+                self.note_gender(same_sentence, low)
+                return self.person_source(same_sentence)
             for mention in reversed(self._before(position, window=1500)):
                 if mention.kind != "person":
                     continue
@@ -460,6 +464,25 @@ class Registry:
                     ):
                         return Source(None, mention.key, mention.kind)
         return None
+
+    def _sentence_person(self, position: int, gender: str) -> str | None:
+        """The one person named earlier in the pronoun's own sentence (``When I met Jo Doe, the
+        director, in January, he told me``): nearer than any earlier subject, though no subject."""
+        start = max(self.text.rfind(". ", 0, position), self.text.rfind("\n", 0, position)) + 1
+        keys = {
+            m.key
+            for m in self.mentions
+            if m.kind == "person" and start <= m.start and m.end <= position
+        }
+        if len(keys) != 1:
+            return None
+        (key,) = keys
+        person = self.people[key]
+        if (
+            person.gender and person.gender != gender
+        ) or person.roles & lexicon().interviewer_roles:
+            return None
+        return key
 
     def resolve_role(self, noun: str, position: int, phrase: str) -> Source | None:
         """``the minister``: the latest person given that role, else an actors.yaml alias."""
@@ -1528,6 +1551,15 @@ def _role_owner(head, tokens, position: int, registry: Registry) -> str | None:
     return None
 
 
+def _plural_of_body_noun(word: str) -> bool:
+    """``Charities``, ``Councils``: the plural of an organisation noun."""
+    low = word.lower()
+    if not low.endswith("s"):
+        return False
+    singulars = {low[:-1], low[:-2]} | ({low[:-3] + "y"} if low.endswith("ies") else set())
+    return any(s in lexicon().organisation_nouns for s in singulars)
+
+
 def _known_person(name: str, registry: Registry) -> bool:
     """A name the tagger called a body that the article's registry holds as a person's."""
     if not looks_like_person(name):
@@ -1694,6 +1726,11 @@ def resolve_subject(
             name.lower() in lexicon().parties
             or name.lower().rstrip("s") in lexicon().role_nouns
             or name.lower() in ("mp", "mps", "msp", "ceo")
+            or (  # "• Charities and councils welcomed": a kind of body, capitalised, unnamed
+                right - left == 1
+                and _plural_of_body_noun(name)
+                and registry.actors.lookup(name) is None
+            )
         ):
             return None, None, True
         source = registry.resolve_name(name)

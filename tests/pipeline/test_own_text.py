@@ -694,3 +694,31 @@ But we are deeply concerned that the strategy says nothing about young carers.""
     assert {q[2] for q in found} == {"Brightwater Kinship"}
     # a name with a service word ("kinship") is a body, not a person
     assert {q[1] for q in found} == {None}
+
+
+CEO_BLOG = """Harbour Kin Network
+Home   About us   Blog   Donate
+
+Blog › Policy
+
+The ferry plan is a start. Islands need a promise.
+
+Ann Lowe, chief executive
+3 March 2024 · 4 minute read
+
+I welcome the decision to keep the night crossings, and I am glad that ministers listened.
+
+When I met Tom Reyes, director of transport at Northfield Borough Council, in January, he told me that his council had spent twice as much on taxis as on ferries.
+
+But we are deeply concerned that the plan says nothing about fares. Without help with the cost, many carers will simply stop travelling."""
+
+
+def test_a_blogs_name_and_role_over_a_date_line_is_its_byline(nlp):
+    found = quotes(nlp, CEO_BLOG, publisher="Harbour Kin Network")
+    # the author's view paragraphs are the page's; the paragraph reporting another source is not
+    assert [(q[0], q[1], q[2]) for q in found] == [
+        ("block", "Ann Lowe", "Harbour Kin Network"),
+        ("indirect", "Tom Reyes", "Northfield Borough Council"),
+        ("block", "Ann Lowe", "Harbour Kin Network"),
+    ]
+    assert found[1][3].startswith("his council had spent")

@@ -1551,3 +1551,13 @@ def test_capitalised_words_joined_to_a_bodys_name_by_and_are_part_of_it(nlp):
         ("welcomed", "Grandparents and Kin Alliance"),
         ("warned", "Grandparents and Kin Alliance"),
     ]
+
+
+def test_a_capitalised_plural_of_a_body_noun_is_an_unnamed_group(nlp):
+    found = quotes_of(
+        nlp,
+        "Reactions to the ferry plan:",
+        "• Charities and councils broadly welcomed the new rota but said the money fell short.",
+        "Unions said the timetables were a mistake.",
+    )
+    assert found == []
