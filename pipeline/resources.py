@@ -16,7 +16,7 @@ TARGETS_PATH = ANNOTATIONS / "targets.yaml"
 ACTORS_PATH = ANNOTATIONS / "actors.yaml"
 GOLD_DIR = ANNOTATIONS / "gold"
 # the synthetic article slices whose gold stances train the stance model; "heldout" only tests it
-TRAINING_SLICES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g")
+TRAINING_SLICES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h")
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 
 
