@@ -61,6 +61,7 @@ from pipeline.records import Article, Quote, Segmented
 from pipeline.resources import ActorTable
 from pipeline.segment import BULLET, is_time_stamp
 from pipeline.speakers import (
+    LAYOUT_LABEL,
     LAYOUT_LINE,
     PERSON_PRONOUNS,
     Registry,
@@ -72,6 +73,7 @@ from pipeline.speakers import (
     peer_name,
     resolve_subject,
     role_not_body,
+    section_heading_body,
     strip_honorifics,
 )
 
@@ -288,7 +290,7 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
                 para_raws.append(raw)
                 attributed.append((i, raw))
                 continue
-            colon = _colon_source(para, q, registry)
+            colon = _colon_source(para, q, registry) or _dash_signature(para, q, registry)
             if colon is not None:
                 source, mention = colon
                 raw = _Raw(
@@ -621,6 +623,32 @@ def _colon_source(
     return None
 
 
+_DASH_SIGNATURE = re.compile(r"\s*[.,]?\s*[–—]\s*(?P<name>[^,\n–—]{3,60}?)\s*(?:,[^\n]{1,120})?$")
+
+
+def _dash_signature(
+    para: Para, q: QuoteSpan, registry: Registry
+) -> tuple[Source, tuple[int, int]] | None:
+    """``‘...’ – Jo Doe, co-founder``: a paragraph that is one quotation signed after a dash; the
+    person speaks for the round-up section's body when the signature names none."""
+    if not q.closed or q.start > 1 or para.text[: max(0, q.start - 1)].strip():
+        return None
+    m = _DASH_SIGNATURE.match(para.text, q.end + 1)
+    if m is None:
+        return None
+    name = strip_honorifics(m.group("name").strip())
+    if not (looks_like_person(name) or peer_name(name)):
+        return None
+    start = para.offset + m.start("name")
+    mention = (start, start + len(m.group("name").strip()))
+    source = registry.resolve_name(name) or Source(name, None, "person")
+    if source.organisation is None:
+        body = section_heading_body(registry, para.offset)
+        source = Source(source.speaker, body, source.kind)
+    registry.note_source(source, *mention)
+    return source, mention
+
+
 def _inside_first_person(cue: Cue) -> bool:
     """``we are concerned that the plan says nothing``: a cue inside a first-person statement is
     part of the writer's words, not a report of somebody else."""
@@ -779,6 +807,9 @@ def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, i
     the paragraphs below."""
     line = para.text.rstrip()
     line = line[:-1] if line.endswith(":") else line
+    label = LAYOUT_LABEL.match(line)
+    skip = label.end() if label else 0  # "Statement from Jo Doe, director:"
+    line = line[skip:]
     m = LAYOUT_LINE.match(line)
     if not m or ends_sentence(line):
         return None
@@ -791,7 +822,7 @@ def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, i
     source = registry.resolve_name(name)
     if source is None:
         return None
-    return source, (para.offset, para.offset + len(m.group("name")))
+    return source, (para.offset + skip, para.offset + skip + len(m.group("name")))
 
 
 def _narration_subject(para: Para, registry: Registry, cues: list[Cue]):

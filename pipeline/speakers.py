@@ -945,6 +945,8 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org = party or None  # "Opening for Labour, Jo Doe, ...": the party they speak for
     if org is None and _councillor(before, after):
         org = sole_council(text)  # "Cllr Jo Bloggs, cabinet member for children": their council
+    if org is None and (start == line_start or LAYOUT_LABEL.fullmatch(text[line_start:start])):
+        org = section_heading_body(registry, line_start)  # "Jo Doe, president" under its body
     if org and registry.org_name(org):
         registry.link(key, org, role)
         registry.mentions.append(
@@ -970,6 +972,25 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
 _APPOSITIVE_OPENER = re.compile(
     r"^(?:the|a|an|who|whose|former|now|then|currently|also|until|since|[a-z]+-?(?:chair|president)\b)\b",
 )
+
+
+def section_heading_body(registry: Registry, line_start: int) -> str | None:
+    """The body a round-up's section heading names on the line right above ``line_start``."""
+    previous = registry.text.rfind("\n", 0, max(0, line_start - 1))
+    while previous > 0 and not registry.text[previous + 1 : line_start].strip():
+        previous = registry.text.rfind("\n", 0, previous)  # blank lines between them
+    heading = previous + 1
+    return next(
+        (
+            m.key
+            for m in registry.mentions
+            if m.kind == "organisation"
+            and m.start == heading
+            and m.subject
+            and not registry.text[m.end : line_start].strip(" \n()ABCDEFGHIJKLMNOPQRSTUVWXYZ&")
+        ),
+        None,
+    )
 
 
 def appositive_roles(after: str) -> list[str]:
@@ -1179,6 +1200,10 @@ def build_registry(
     return registry
 
 
+# "Statement from Jo Doe, director:": a label before a layout header's name
+LAYOUT_LABEL = re.compile(
+    r"(?:(?:a|the|full|joint)\s+)?(?:statement|comment|response|reaction)s?\s+(?:from|by)\s+", re.I
+)
 # a "Name, role, Organisation" line: a layout header naming a source
 LAYOUT_LINE = re.compile(
     r"^(?P<name>[A-Z][\w’'\-]+(?:\s+(?:de|van|von|le|da|[A-Z][\w’'\-]+)){1,3})\s*,\s*(?P<rest>[^\n]{3,160})$"
@@ -1401,14 +1426,15 @@ def _section_bodies(paras: list[Any], actors: ActorTable) -> list[tuple[int, int
     Care``) counts too."""
     strong, weak = [], []
     for k, para in enumerate(paras):
-        line = para.text.strip()
+        line = re.sub(r"\s*\([A-Z][A-Za-z&]{1,9}\)$", "", para.text.strip())  # "... (ALCSL)"
         if (
             para.seg.role != "heading"
             or "\n" in line
             or not _HEADING_NAME.fullmatch(line)
             or is_page_furniture(line)
             or k + 1 >= len(paras)
-            or paras[k + 1].seg.role != "body"  # a section's heading is followed by its text
+            # a section's heading is followed by its text, or by a "Name, role" line over it
+            or not (paras[k + 1].seg.role == "body" or LAYOUT_LINE.match(paras[k + 1].text))
         ):
             continue
         words = line.split()

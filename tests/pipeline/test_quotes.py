@@ -1561,3 +1561,26 @@ def test_a_capitalised_plural_of_a_body_noun_is_an_unnamed_group(nlp):
         "Unions said the timetables were a mistake.",
     )
     assert found == []
+
+
+def test_a_round_ups_sections_give_their_body_to_headers_signatures_and_statements(nlp):
+    paragraphs = (
+        "Here is how ferry groups reacted to the plan.",
+        "Harbour Pilots’ Alliance (HPA)",
+        "Dr Ann Lowe, president",
+        "‘The rota ends months of uncertainty for every pilot on the estuary.’",
+        "Friends of the Ferry Trust",
+        "‘Cheaper fares are a real win, and one that islanders fought hard for.’ – Ruby Marsh, "
+        "co-founder",
+        "Island Carers Network (ICN)",
+        "Statement from Tom Reyes, director:",
+        "‘We are relieved that the night crossing has been kept for another year.’",
+    )
+    roles = ("body", "heading", "heading", "body", "heading", "body", "heading", "body", "body")
+    found = quotes_of(nlp, *paragraphs, roles=roles)
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Ann Lowe", "Harbour Pilots’ Alliance"),
+        ("Ruby Marsh", "Friends of the Ferry Trust"),
+        ("Tom Reyes", "Island Carers Network"),
+    ]
+    assert found[1].text.startswith("Cheaper fares") and found[1].text.endswith("fought hard for.")
