@@ -108,6 +108,17 @@ def called_on(cue):
     return None
 
 
+def heard_from(cue):
+    """The source in ``MPs heard from Jo Doe that ...`` (a ``from_source_verbs`` verb): the
+    object of its ``from``, or None."""
+    if cue.lemma_.lower() not in lexicon().from_source_verbs:
+        return None
+    for prep in cue.children:
+        if prep.dep_ == "prep" and prep.lower_ == "from" and prep.i > cue.i:
+            return next((o for o in prep.children if o.dep_ == "pobj"), None)
+    return None
+
+
 def preposition_object(cue):
     """The object of the preposition that a ``preposition_cues`` verb reports with, right after
     it (``pointed to the £36m``), or None."""

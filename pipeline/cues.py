@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.clauses import (
     called_on,
     gerund_of_a_cue,
+    heard_from,
     preposition_object,
     second_statement,
     stance_phrase_object,
@@ -62,7 +63,12 @@ def _subject_fallback(token, para: "Para"):
             continue
         if ent.end <= token.i:
             distance = token.i - ent.end
-            if any(not (t.is_punct or t.is_space) for t in para.doc[ent.end : token.i]):
+            # "Jo Doe, director of X, told": only punctuation and the name's apposition between
+            apposed = {t.i for c in ent.root.children if c.dep_ == "appos" for t in c.subtree}
+            if any(
+                not (t.is_punct or t.is_space) and t.i not in apposed
+                for t in para.doc[ent.end : token.i]
+            ):
                 continue
         elif ent.start == token.i + 1:
             distance = 0
@@ -149,6 +155,12 @@ def _for_source(token, para: Para, registry: Registry) -> Cue | None:
     if comma >= token.sent.end - 1 or doc[comma].text != ",":
         return None
     rest = [t for t in token.sent if t.i > comma]
+    if any(
+        t.lemma_.lower() in lexicon().reporting_verbs
+        and any(c.dep_ in SUBJECT_DEPS for c in t.children)
+        for t in rest
+    ):
+        return None  # "For the department, Jo Doe told MPs that ...": the verb has its source
     span = span_of(rest, para)
     if span is None or not any(
         span[0] < para.offset + q.end and para.offset + q.start < span[1] for q in para.qspans
@@ -402,7 +414,7 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue
         if (
             tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lexicon().reporting_verbs
-        ) and not (_speaks_out(tok) or _as_put_it(tok)):
+        ) and not (_speaks_out(tok) or _as_put_it(tok) or heard_from(tok) is not None):
             continue
         if gerund_of_a_cue(tok):
             continue  # "accused the government of asking carers to ...": what was said, not a cue
@@ -475,6 +487,9 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in RAISING:
             continue  # "expect the government to support"
         subject = tok.head if doc_participle else root if name_root else subject_of(tok)
+        hearer = heard_from(tok)
+        if hearer is not None:
+            subject = hearer  # "MPs heard from Jo Doe that ...": Jo Doe said it
         misparsed = False
         if (
             subject is not None
@@ -494,6 +509,12 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         if in_quote(para, para.offset + subject.idx):
             continue
         content = content_span(tok, para) or parenthetical_content(tok, para)
+        if (
+            hearer is not None
+            and isinstance(content, tuple)
+            and para.text.startswith("that ", content[0] - para.offset)
+        ):
+            content = (content[0] + 5, content[1])  # the "that" the parser took for an object
         final = final_attribution(tok, para) if content is None else None
         if final is not None:
             subject, content = final
@@ -514,6 +535,8 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             text = tok.text + " out"
         elif _as_put_it(tok):
             text = tok.text + " it"
+        elif hearer is not None:
+            text = tok.text + " from"
         elif by_preposition:
             text = tok.text + " " + para.doc[tok.i + 1].text  # "pointed to", as written
         elif called_on(tok) is not None:

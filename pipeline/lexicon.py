@@ -53,6 +53,7 @@ class Lexicon:
     particle_cues: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     preposition_cues: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     passive_cues: frozenset[str] = frozenset()
+    from_source_verbs: frozenset[str] = frozenset()
     evaluative_adjectives: frozenset[str] = frozenset()
     noun_cues: frozenset[str] = frozenset()
     copular_noun_cues: frozenset[str] = frozenset()

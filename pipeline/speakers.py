@@ -670,8 +670,8 @@ _AFTER_WORKS = re.compile(
     rf"(?:the\s+)?(?P<org>{ORG_NAME})"
 )
 _SPEAKING_FOR = re.compile(
-    r"\b(?:Opening|Speaking|Responding|Replying|Closing|Winding\s+up)(?:\s+to\s+[^,]{1,60}?)?"
-    r"\s+for\s+(?:the\s+)?(?P<body>[A-Z][\w’'\- ]{1,40}?)\s*,\s*(?:the\s+[^,]{1,60},\s*)?$"
+    r"(?:\b(?:Opening|Speaking|Responding|Replying|Closing|Winding\s+up)(?:\s+to\s+[^,]{1,60}?)?"
+    r"\s+for|(?:^|(?<=[.!?]\s)|(?<=\n))For)\s+(?:the\s+)?(?P<body>[A-Z][\w’'\- ]{1,40}?)\s*,\s*(?:the\s+[^,]{1,60},\s*)?$"
 )  # "Responding to the statement for Labour, the shadow minister, Jo Doe,"
 _LOWER_TAIL = re.compile(r"(?:(?<=\s)|^)(?:[a-z][\w’'\-]*,?\s+){2,5}$")
 
@@ -803,6 +803,7 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     peer = registry.peer_span(start, end)
     if peer is not None:  # "the Labour peer Lord Smith of Anytown, a former ..."
         start, end = peer
+        registry.link(key, None, "peer")  # a later "the peer said" is them
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
@@ -943,6 +944,8 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     if org is None and (m := _SPEAKING_FOR.search(before)):
         party = lexicon().parties.get(m.group("body").lower())
         org = party or None  # "Opening for Labour, Jo Doe, ...": the party they speak for
+        if org is None and is_org_like(m.group("body"), registry, strict=True):
+            org = m.group("body")  # "For the Department for Education, Jo Doe told MPs"
     if org is None and _councillor(before, after):
         org = sole_council(text)  # "Cllr Jo Bloggs, cabinet member for children": their council
     if org is None and (start == line_start or LAYOUT_LABEL.fullmatch(text[line_start:start])):

@@ -1584,3 +1584,26 @@ def test_a_round_ups_sections_give_their_body_to_headers_signatures_and_statemen
         ("Tom Reyes", "Island Carers Network"),
     ]
     assert found[1].text.startswith("Cheaper fares") and found[1].text.endswith("fought hard for.")
+
+
+def test_a_source_heard_from_and_a_peer_referred_back_to(nlp):
+    found = quotes_of(
+        nlp,
+        "The committee also heard from Baroness Hale of Tidewater, who chairs the independent "
+        "Commission on Island Ferries, that more crews had left than joined last year. The peer "
+        "said the new rota was ‘the most encouraging thing in the whole plan’.",
+    )
+    assert [(q.speaker, q.organisation, q.cue) for q in found] == [
+        ("Baroness Hale of Tidewater", "Commission on Island Ferries", "heard from"),
+        ("Baroness Hale of Tidewater", "Commission on Island Ferries", "said"),
+    ]
+    assert found[0].text == "more crews had left than joined last year"
+
+
+def test_for_a_body_before_a_speaker_names_the_body_they_speak_for(nlp):
+    (told,) = quotes_of(
+        nlp,
+        "For the Harbour Board, Nathan Crewe, director of ferry reform, told the committee that "
+        "the pilots were ‘not a delay but the fastest safe route’ to change.",
+    )
+    assert (told.speaker, told.organisation, told.cue) == ("Nathan Crewe", "Harbour Board", "told")
