@@ -171,7 +171,15 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
                 if c.source is not None
                 and not _inside_first_person(c)
                 and (
-                    c.source.speaker or (byline and c.source.organisation != block[0].organisation)
+                    c.source.speaker
+                    or (byline and c.source.organisation != block[0].organisation)
+                    # "A Department for Education spokesperson said ...": narration again
+                    or (
+                        c.mention is not None
+                        and c.mention[0] - para.offset <= 40
+                        and c.source.organisation != block[0].organisation
+                        and not para.text.rstrip().endswith("?")  # an interviewer's question
+                    )
                 )
                 and c.source != block[0]
                 and not _first_person_subject(c)

@@ -1231,6 +1231,10 @@ def _names_main_subject(token) -> bool:
     """A main-clause subject, or a name set beside one in apposition, also inside its
     prepositional phrase (``One of our workers in Leeds, Jo Doe, put it bluntly``, where the
     parser may hang the name on ``Leeds``)."""
+    if token.dep_ == "pobj" and token.head.dep_ == "agent":
+        return token.head.head.dep_ == "ROOT"  # "was described by the X Network as ..."
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.dep_ == "prep":
+        return _main_clause_subject(token.head.head)  # "Members of the X Forum will see ..."
     if token.dep_ != "appos":
         return _main_clause_subject(token)
     head = token.head
@@ -1357,6 +1361,12 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
                     end = max(end, min(m.end(), stop))
                     while end > start and article.text[end - 1] == " ":
                         end -= 1
+                    last = next(
+                        (t for t in para.doc if t.idx <= end - 1 - para.offset < t.idx + len(t)),
+                        None,
+                    )
+                    if last is not None and last.i >= ent.end:  # the completed name's head
+                        subject = subject or _names_main_subject(last)
             label = ent.label_
             if label == "PERSON" and _constituency(article.text, start):
                 continue

@@ -1607,3 +1607,33 @@ def test_for_a_body_before_a_speaker_names_the_body_they_speak_for(nlp):
         "the pilots were ‘not a delay but the fastest safe route’ to change.",
     )
     assert (told.speaker, told.organisation, told.cue) == ("Nathan Crewe", "Harbour Board", "told")
+
+
+def test_its_refers_to_a_body_inside_the_subject_or_the_passive_agent(nlp):
+    found = quotes_of(
+        nlp,
+        "The Harbour Kin Trust said the plan was welcome.",
+        "Members of the Island Pilots Forum will see their allowance rise in April. Its director, "
+        "Callum Brennock, told the magazine that the rise would be swallowed by costs.",
+        "The new rota was described by the Northern Councils Ferry Network as 'sensible but slow'. "
+        "Its chair, Dennis Aldous, warned that crews could not wait until 2025.",
+    )
+    assert [(q.speaker, q.organisation) for q in found][1:] == [
+        ("Callum Brennock", "Island Pilots Forum"),
+        (None, "Northern Councils Ferry Network"),
+        ("Dennis Aldous", "Northern Councils Ferry Network"),
+    ]
+
+
+def test_a_narration_paragraph_opened_by_another_source_ends_a_headers_statement(nlp):
+    found = quotes_of(
+        nlp,
+        "Ann Lowe, islander and founder, Ferry Families Circle",
+        "I am raising two grandchildren on a pension and I was hoping for help with the fares.",
+        "A Department for Rivers spokesperson said the £2m was “just the start” of the plan.",
+        roles=("heading", "body", "body"),
+    )
+    assert [(q.kind, q.speaker, q.organisation) for q in found] == [
+        ("block", "Ann Lowe", "Ferry Families Circle"),
+        ("mixed", None, "Department for Rivers"),
+    ]

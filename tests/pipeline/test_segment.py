@@ -373,3 +373,25 @@ The minister told MPs the fares review would report next year, and that councils
 Operators said they had not yet seen the detail of the timetable review, and would respond once they had read it."""
     roles = [s.role for s in segment_article(Article(id="t", text=page))]
     assert "comment" not in roles and roles[-1] == "body"
+
+
+def test_paywall_and_newsletter_privacy_lines_are_boilerplate():
+    page = (
+        "Ferry fares to rise\n\n"
+        "The council voted on Tuesday to raise ferry fares by ten per cent from April, ending a "
+        "year of argument about the cost of the crossing.\n\n"
+        "Councillors met for four hours before the vote, and several residents spoke against the "
+        "plan during the public session.\n\n"
+        "We will never share your details. See our privacy notice.\n\n"
+        "The new fares are expected to raise £2m a year, according to the council's own estimates "
+        "published last month.\n\n"
+        "You've read 3 of 3 free articles this month. Subscribe to keep reading, from £1.\n\n"
+        "Register now to continue reading this article."
+    )
+    r = roles(page)
+    assert r["We will never share your details. See our privacy notice."] == "boilerplate"
+    assert (
+        r["You've read 3 of 3 free articles this month. Subscribe to keep reading, from £1."]
+        == "boilerplate"
+    )
+    assert r["Register now to continue reading this article."] == "boilerplate"
