@@ -1590,6 +1590,12 @@ def _role_owner(head, tokens, position: int, registry: Registry) -> str | None:
     return None
 
 
+def _name_before_chain(text: str, name_start: int, chain_start: int) -> bool:
+    """Words of a body's name (not only its article) before where the parser's proper nouns
+    begin."""
+    return bool(re.search(r"\w", re.sub(r"^[Tt]he\s+", "", text[name_start:chain_start])))
+
+
 def _plural_of_body_noun(word: str) -> bool:
     """``Charities``, ``Councils``: the plural of an organisation noun."""
     low = word.lower()
@@ -1670,19 +1676,39 @@ def resolve_subject(
             span = char_span(offset, head)
             registry.note_source(source, *span, subject=head.dep_ in SUBJECT_DEPS)
             return source, span, False
-    if head.pos_ != "PROPN" and head.text[:1].isupper():
-        # a capitalised common noun that opens a body's name ("Grandparents and Kin Alliance
-        # welcomed", the NER's entity widened in build_article_registry)
+    if (
+        head.text[:1].isupper()
+        and not _plural_of_body_noun(head.text)  # "• Charities and councils": a kind of body
+        and not _title_word(head.text)  # "the Labour MP told": a role, not a name
+    ):
+        # a capitalised word inside a longer body's name that the parser split ("Grandparents
+        # and Kin Alliance welcomed", "The Care Leavers’ Collective welcomed")
         at = offset + head.idx
         named = next(
             (
                 m
                 for m in registry.mentions
-                if m.kind == "organisation" and m.start == at and m.end > at + len(head.text)
+                if m.kind == "organisation"
+                and m.start <= at < m.end
+                and m.end - m.start > len(head.text)
+                # its first word, or (a proper noun) its last, the parser's chain of proper
+                # nouns stopping short of the name's start ("Leavers’ | Collective")
+                and (
+                    (m.start == at and head.pos_ != "PROPN")
+                    or (
+                        head.pos_ == "PROPN"
+                        and m.end == at + len(head.text)
+                        and _name_before_chain(
+                            registry.text, m.start, offset + doc[propn_chain(head)[0]].idx
+                        )
+                    )
+                )
             ),
             None,
         )
-        if named is not None:
+        if named is not None and not any(  # a person's name carries their body's mention too
+            m.kind == "person" and m.start <= at < m.end for m in registry.mentions
+        ):
             source = Source(None, named.key, "organisation")
             registry.note_source(source, named.start, named.end, subject=True)
             return source, (named.start, named.end), False

@@ -1637,3 +1637,15 @@ def test_a_narration_paragraph_opened_by_another_source_ends_a_headers_statement
         ("block", "Ann Lowe", "Ferry Families Circle"),
         ("mixed", None, "Department for Rivers"),
     ]
+
+
+def test_a_bodys_name_the_parser_split_at_a_plural_possessive_stays_whole(nlp):
+    found = quotes_of(
+        nlp,
+        "The Ferry Workers’ Collective welcomed the rise in the ferry allowance to £300 but said "
+        "the fares were “a missed opportunity”.",
+    )
+    assert [(q.cue, q.organisation) for q in found] == [
+        ("welcomed", "Ferry Workers’ Collective"),
+        ("said", "Ferry Workers’ Collective"),
+    ]
