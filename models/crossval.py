@@ -340,15 +340,18 @@ def learning_curve(
         raise ValueError(f"curve sizes must lie between 0 and {len(groups) - 1} gold articles")
     rows = []
     for name, factory in factories.items():
+        fitted: dict[frozenset, object] = {}  # the same training articles give the same model
         for k in sizes:
             pooled: tuple[list, list, list] = ([], [], [])
             for i, held in enumerate(groups):
                 others = [g for g in groups if g != held]
-                chosen = {others[(i + j) % len(others)] for j in range(k)}
+                chosen = frozenset(others[(i + j) % len(others)] for j in range(k))
                 train = list(synthetic) + [e for e in gold if e.group in chosen]
                 test = [e for e in gold if e.group == held]
                 say(f"curve: {name}, {k} gold article(s), held out {held}")
-                model = factory().fit(train, targets)
+                if chosen not in fitted:  # k = 0: one model on the synthetic data for every fold
+                    fitted[chosen] = factory().fit(train, targets)
+                model = fitted[chosen]
                 pooled[0].extend(test)
                 pooled[1].extend(model.predict(test))
                 pooled[2].extend(

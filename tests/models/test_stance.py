@@ -640,6 +640,16 @@ def test_learning_curve_pools_held_out_articles_at_each_size():
     )
     with pytest.raises(ValueError, match="between 0 and 2"):
         learning_curve(gold, synthetic, TARGETS, factories={"m": MajorityBaseline}, sizes=[3])
+    # one fit per distinct training set: one at k = 0, one per fold at k = 1 and k = 2
+    fits = []
+
+    class Counting(MajorityBaseline):
+        def fit(self, examples, targets):
+            fits.append(len(examples))
+            return super().fit(examples, targets)
+
+    learning_curve(gold, synthetic, TARGETS, factories={"m": Counting})
+    assert len(fits) == 1 + 3 + 3 and fits[0] == 1
 
 
 def test_cross_validate_on_a_held_out_split_scores_each_slice():
