@@ -78,6 +78,7 @@ class Lexicon:
     council_roles: frozenset[str] = frozenset()
     portfolio_words: frozenset[str] = frozenset()
     legislator_titles: frozenset[str] = frozenset()
+    office_bodies: frozenset[str] = frozenset()
     self_description_nouns: frozenset[str] = frozenset()
     role_organisations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

@@ -852,7 +852,9 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
             org = src.organisation if src else None
     elif (m := _AFTER_OF.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
-        if m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
+        if _office_body(role):  # "Jo Doe, the Children's Rights Guardian for England"
+            org = f"{role} {m.group('prep')} {_trim_org(m.group('org'))}"
+        elif m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
             org = None  # "Jane Doe, Minister for Children"
         elif is_portfolio(org):
             org = None  # "Jo Bloggs, Cabinet Member for Children and Families": a remit
@@ -895,6 +897,8 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         whole = registry.actors.lookup(before[m.start() :].split(",")[0])
         if whole is not None and whole.kind == "organisation":
             org = whole.name
+        elif _office_body(role):  # "The Children's Rights Guardian for England, Jo Doe,"
+            org = f"{_without_article(role)} {m.group('prep')} {_trim_org(m.group('org'))}"
         elif is_portfolio(org) or (
             m.group("prep") == "for" and not is_org_like(org, registry, strict=True)
         ):
@@ -1048,7 +1052,8 @@ def role_not_body(phrase: str) -> bool:
 
 def _is_role(phrase: str) -> bool:
     words = [role_word(w) for w in phrase.split()]
-    return any(w in lexicon().role_nouns for w in words) and len(words) <= 8
+    lex = lexicon()
+    return any(w in lex.role_nouns or w in lex.office_bodies for w in words) and len(words) <= 8
 
 
 def role_word(word: str) -> str:
@@ -1590,6 +1595,20 @@ def _role_owner(head, tokens, position: int, registry: Registry) -> str | None:
     return None
 
 
+def _office_body(role: str) -> bool:
+    """A capitalised office that is a body of its own (``Children's Rights Guardian``)."""
+    words = _without_article(role).split()
+    return (
+        bool(words)
+        and all(w[:1].isupper() for w in words)
+        and bare_word(words[-1]) in lexicon().office_bodies
+    )
+
+
+def _without_article(phrase: str) -> str:
+    return re.sub(r"^(?:the|The)\s+", "", phrase.strip())
+
+
 def _name_before_chain(text: str, name_start: int, chain_start: int) -> bool:
     """Words of a body's name (not only its article) before where the parser's proper nouns
     begin."""
@@ -1896,11 +1915,20 @@ def resolve_subject(
                 if t.i < head.i and t.pos_ == "PROPN" and t.dep_ in ("compound", "amod", "nmod")
             ]
             source = None
-            if any(t.i < head.i and t.dep_ == "poss" and t.pos_ == "PROPN" for t in tokens):
+            owner = next(
+                (c for c in head.children if c.dep_ == "poss" and c.lower_ in ("his", "her")), None
+            )
+            if owner is not None:  # "Her office has urged": the body of the person she is
+                person = registry.resolve_pronoun(owner.lower_, offset + owner.idx)
+                if person is not None and person.organisation:
+                    source = Source(None, person.organisation, "organisation")
+            if source is None and any(
+                t.i < head.i and t.dep_ == "poss" and t.pos_ == "PROPN" for t in tokens
+            ):
                 # "the Children's Commissioner's office": the body that owns it, as for a role
                 org = _role_owner(head, tokens, position, registry)
                 source = Source(None, org, "organisation") if org else None
-            elif proper:  # "the Northern Ireland government": the phrase names the body
+            elif source is None and proper:  # "the Northern Ireland government": names the body
                 named = doc[proper[0].i : head.i + 1].text
                 org = registry.org_name(named) or registry.org_name(
                     doc[proper[0].i : proper[-1].i + 1].text

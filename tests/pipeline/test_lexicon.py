@@ -67,7 +67,7 @@ def test_every_problem_names_file_line_and_fix(tmp_path):
         + ", ".join(
             sorted(
                 [
-                    "reporting_verbs", "passive_cues", "from_source_verbs", "evaluative_adjectives", "noun_cues",
+                    "reporting_verbs", "passive_cues", "from_source_verbs", "office_bodies", "evaluative_adjectives", "noun_cues",
                     "evaluative_verbs", "concern_nouns", "honorifics", "female_titles",
                     "male_titles", "role_nouns", "organisation_nouns", "document_nouns",
                     "data_nouns", "organisation_hints", "not_names", "party_roles",

@@ -1649,3 +1649,20 @@ def test_a_bodys_name_the_parser_split_at_a_plural_possessive_stays_whole(nlp):
         ("welcomed", "Ferry Workers’ Collective"),
         ("said", "Ferry Workers’ Collective"),
     ]
+
+
+def test_an_office_that_is_a_body_of_its_own_is_its_holders_organisation(nlp):
+    found = quotes_of(
+        nlp,
+        "Dr Amara Reid, the Islanders’ Rights Guardian for Wales, said children were paying the "
+        "price for the fares. Her office has urged the board to publish a timetable.",
+        "The Ferry Ombudsman for Scotland, Tom Reyes, said the plan “falls short”.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Amara Reid", "Islanders’ Rights Guardian for Wales"),
+        (None, "Islanders’ Rights Guardian for Wales"),
+        ("Tom Reyes", "Ferry Ombudsman for Scotland"),
+    ]
+    # a minister's portfolio is no body of its own
+    (said,) = quotes_of(nlp, "Jane Doe, Minister for Ferries, said the fares would fall.")
+    assert said.organisation is None
