@@ -157,19 +157,52 @@ def _for_source(token, para: Para, registry: Registry) -> Cue | None:
     rest = [t for t in token.sent if t.i > comma]
     if any(
         t.lemma_.lower() in lexicon().reporting_verbs
+        and t.i == token.sent.root.i
         and any(c.dep_ in SUBJECT_DEPS for c in t.children)
         for t in rest
     ):
         return None  # "For the department, Jo Doe told MPs that ...": the verb has its source
     span = span_of(rest, para)
-    if span is None or not any(
-        span[0] < para.offset + q.end and para.offset + q.start < span[1] for q in para.qspans
-    ):
+    if span is None:
         return None
+    quoted = any(
+        span[0] < para.offset + q.end and para.offset + q.start < span[1] for q in para.qspans
+    )
+    if not quoted and pobj.ent_type_ != "PERSON":
+        return None  # "For the Harbour Board, the fares matter": a view only when quoted
     source, mention, blocked = resolve_subject(pobj, para.offset, registry)
     if source is None or blocked:
         return None
     return Cue(token, source, mention, span, token.text, False)
+
+
+_VIEW_NOUNS = ("view", "opinion", "words", "judgement", "judgment")
+
+
+def _in_view_of(token, para: Para, registry: Registry) -> Cue | None:
+    """``In the view of Jo Doe, X`` / ``In Doe's view, X`` / ``In the words of Jo Doe, X``: the
+    rest of the sentence is the named source's."""
+    noun = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if noun is None or noun.lemma_.lower() not in _VIEW_NOUNS:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        owner = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+    if owner is None or owner.pos_ not in ("PROPN", "NOUN"):
+        return None
+    doc = token.doc
+    comma = token.right_edge.i + 1
+    if comma >= token.sent.end - 1 or doc[comma].text != ",":
+        return None
+    span = span_of([t for t in token.sent if t.i > comma], para)
+    if span is None:
+        return None
+    source, mention, blocked = resolve_subject(owner, para.offset, registry)
+    if source is None or blocked:
+        return None
+    text = doc[token.i : owner.left_edge.i].text if owner.dep_ == "pobj" else noun.text
+    return Cue(token, source, mention, span, text, False)
 
 
 def _according_to(token, para: Para, registry: Registry) -> Cue | None:
@@ -396,6 +429,11 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             if cue is not None:
                 cues.append(cue)
             continue
+        if tok.lower_ == "in" and tok.i == tok.sent.start:
+            cue = _in_view_of(tok, para, registry)
+            if cue is not None:
+                cues.append(cue)
+                continue
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in (
             lexicon().noun_cues | lexicon().copular_noun_cues
         ):

@@ -1666,3 +1666,23 @@ def test_an_office_that_is_a_body_of_its_own_is_its_holders_organisation(nlp):
     # a minister's portfolio is no body of its own
     (said,) = quotes_of(nlp, "Jane Doe, Minister for Ferries, said the fares would fall.")
     assert said.organisation is None
+
+
+def test_for_a_person_and_in_the_view_of_open_the_persons_view(nlp):
+    found = quotes_of(
+        nlp,
+        "Tom Reyes is harbour master at Northfield Ferries.",
+        "For Tom Reyes, the deeper problem is that the crossings have never been funded properly.",
+        "In the view of Ann Lowe, cutting the night ferry has made islanders less safe.",
+        "In Lowe's view, the board has mistaken a pilot for a plan.",
+        "For the first time, the ferries will run at night. For England, the plan is a start.",
+    )
+    assert [(q.speaker, q.cue, q.text) for q in found] == [
+        (
+            "Tom Reyes",
+            "For",
+            "the deeper problem is that the crossings have never been funded properly",
+        ),
+        ("Ann Lowe", "In the view of", "cutting the night ferry has made islanders less safe"),
+        ("Ann Lowe", "view", "the board has mistaken a pilot for a plan"),
+    ]
