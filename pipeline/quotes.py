@@ -495,8 +495,13 @@ def _own_paragraphs(
             continue  # somebody else's quotation, not the page's voice
         para = _para_at(by_start, s)
         sentences = [abs_span(para, sent) for sent in para.doc.sents]
-        if others and all(any(r.start < se and ss < r.end for r in others) for ss, se in sentences):
-            continue  # every sentence reports somebody else ("he told us that …"): a report
+        if others and all(
+            any(r.start < se and ss < r.end or _names_source(text[ss:se], r) for r in others)
+            for ss, se in sentences
+        ):
+            # every sentence reports somebody else ("he told us that …") or names who does
+            # ("Jo Doe put it more bluntly. “…,” she said."): a report
+            continue
         # a report of somebody else inside it stays on its own only in quotation marks with its
         # own attribution (codebook §1, nested quotes); reported speech stays inside the block
         kept = [r for r in kept if r not in inside or (r in others and r.kind != "indirect")]
@@ -515,6 +520,14 @@ def _own_paragraphs(
             )
         )
     return kept
+
+
+def _names_source(sentence: str, raw: _Raw) -> bool:
+    """The sentence names the quote's person by surname (``Jo Doe put it more bluntly.``)."""
+    name = raw.source.speaker if raw.source else None
+    if not name or re.match(r"\s*(?:I|We)\b", sentence):
+        return False  # "I will call her Kayla.": the writer speaking
+    return re.search(rf"\b{re.escape(name.split()[-1])}\b", sentence) is not None
 
 
 def _cue_for_quote(para: Para, q: QuoteSpan, cues: list[Cue]) -> Cue | None:

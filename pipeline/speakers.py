@@ -490,6 +490,11 @@ class Registry:
         for mention in reversed(self._before(position)):
             if mention.kind == "person" and noun in self.people[mention.key].roles:
                 return self.person_source(mention.key)
+        body = office_organisation(phrase)
+        if body is not None:
+            # "the children's minister told us": an office the article gives no holder for
+            # speaks for its body (codebook §2: the office names no person)
+            return Source(None, body, "organisation")
         actor = self.actors.lookup(phrase) or self.actors.lookup(
             re.sub(r"^the\s+", "", phrase, flags=re.I)
         )
@@ -710,6 +715,7 @@ def office_organisation(phrase: str, *, at: str = "anywhere") -> str | None:
     ``"start"`` wants the office to close or open the phrase (``Education Secretary Jo Bloggs``,
     ``Jo Bloggs, the children's minister``)."""
     key = " ".join(phrase.lower().replace("’", "'").split())
+    key = re.sub(r" 's\b", "'s", key)  # a phrase joined from tokens: "children 's minister"
     best: tuple[int, str] | None = None
     for role, org in lexicon().role_organisations.items():
         pattern = {

@@ -722,3 +722,38 @@ def test_a_blogs_name_and_role_over_a_date_line_is_its_byline(nlp):
         ("block", "Ann Lowe", "Harbour Kin Network"),
     ]
     assert found[1][3].startswith("his council had spent")
+
+
+def test_a_blog_paragraph_that_introduces_someone_elses_quotation_is_not_the_authors(nlp):
+    blog = (
+        "Harbour Kin Network\n\nHome > News > Chief executive's blog\n\n"
+        "The ferry plan, five weeks on\n\n"
+        "Posted 3 March 2024 by Ann Lowe, Chief Executive\n\n"
+        "I welcome the decision to keep the night crossings, and I am glad that ministers "
+        "listened to us.\n\n"
+        "But we are deeply concerned that the plan says nothing about fares. Without help with "
+        "the cost, many carers will simply stop travelling."
+        "\n\nOne of our ferry volunteers, Dominic Hale, put it more bluntly when we spoke last "
+        "week. “The islanders I see don’t know what a pilot is,” he said. “They know whether the "
+        "boat turns up.”"
+    )
+    found = quotes(nlp, blog, publisher="Harbour Kin Network")
+    assert [(q[0], q[1]) for q in found] == [("block", "Ann Lowe")] * 2 + [
+        ("direct", "Dominic Hale")
+    ] * 2
+
+
+def test_an_office_the_article_names_no_holder_for_speaks_for_its_body(nlp):
+    text = (
+        "Ferry plan published\n\n"
+        "At a round table last month, the children's minister told us that the pilot areas would "
+        "be chosen for their readiness to change."
+    )
+    assert quotes(nlp, text) == [
+        (
+            "indirect",
+            None,
+            "Department for Education",
+            "the pilot areas would be chosen for their readiness to change",
+        )
+    ]
