@@ -352,7 +352,14 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
         para_raws.extend(_plan_continuations(para, registry, cues, recent))
         raws.extend(para_raws)
         # the current speaker for the next paragraph
-        if para_raws:
+        lead_in = _lead_in_cue(para, valid)
+        if lead_in is not None:  # "Its founder, Jo Doe, said:" introduces the next paragraph
+            carry = (
+                lead_in.source,
+                lead_in.mention,
+                sentence_span(para, para.offset + lead_in.token.idx),
+            )
+        elif para_raws:
             last = max(para_raws, key=lambda r: r.end)
             carry = (last.source, last.mention, last.context)
         else:
@@ -520,6 +527,20 @@ def _own_paragraphs(
             )
         )
     return kept
+
+
+def _lead_in_cue(para: Para, cues: list[Cue]) -> Cue | None:
+    """The cue of a paragraph that ends ``..., said:`` with nothing after it: the source of the
+    quotation paragraph below."""
+    text = para.text.rstrip()
+    if not text.endswith(":"):
+        return None
+    last = [c for c in cues if c.source is not None and c.content is None]
+    if not last:
+        return None
+    cue = max(last, key=lambda c: c.token.i)
+    tail = text[cue.token.idx + len(cue.token.text) :]
+    return cue if len(tail.split()) <= 4 else None  # "said:", "said in a statement:"
 
 
 def _names_source(sentence: str, raw: _Raw) -> bool:

@@ -841,6 +841,12 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     elif (m := after_party.match(after)) or (m := before_party.search(before)):
         org = _party_of(m)
         role = "mp"
+        if (
+            (of := _AFTER_OF.match(after))
+            and of.group("prep") == "of"
+            and _COUNCIL.search(of.group("org"))
+        ):  # "Jo Doe, Conservative leader of Hollinshire County Council": the council
+            org, role = of.group("org"), of.group("role")
     elif (
         office is not None
     ):  # "children's minister Jo Bloggs", "Jo Bloggs, the education secretary"
@@ -1414,6 +1420,12 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
                     )
                     covered.update(range(left, right))
                     people_covered.update(range(left, right))
+        for (
+            tok
+        ) in para.doc:  # "Care Leavers Rising, a campaign led by ...": a name the parser missed
+            if tok.dep_ in SUBJECT_DEPS and (words := _described_body(tok)) is not None:
+                s0 = para.offset + words[0].idx
+                entities.append((s0, s0 + len(words.text), "ORG", _main_clause_subject(tok)))
         for tok in para.doc:  # acronyms the NER missed
             if (
                 tok.i not in covered
@@ -1621,6 +1633,24 @@ def _name_before_chain(text: str, name_start: int, chain_start: int) -> bool:
     return bool(re.search(r"\w", re.sub(r"^[Tt]he\s+", "", text[name_start:chain_start])))
 
 
+def _described_body(head):
+    """A run of capitalised words that the parser did not take for a name, set beside an
+    organisation noun in apposition (``Care Leavers Rising, a campaign led by young people,``):
+    the words, as a span, or None."""
+    descriptor = next((c for c in head.children if c.dep_ == "appos" and c.i > head.i), None)
+    if descriptor is None or descriptor.lemma_.lower() not in lexicon().organisation_nouns:
+        return None
+    left = head.left_edge.i
+    words = head.doc[left : head.i + 1]
+    if len(words) < 2 or not all(t.text[:1].isupper() and t.is_alpha for t in words):
+        return None
+    if any(t.ent_type_ in ("PERSON", "GPE", "LOC") for t in words) or all(
+        t.pos_ == "PROPN" or t.lower_ == "the" for t in words
+    ):
+        return None  # a name the parser got right goes the usual way
+    return words
+
+
 def _plural_of_body_noun(word: str) -> bool:
     """``Charities``, ``Councils``: the plural of an organisation noun."""
     low = word.lower()
@@ -1737,6 +1767,12 @@ def resolve_subject(
             source = Source(None, named.key, "organisation")
             registry.note_source(source, named.start, named.end, subject=True)
             return source, (named.start, named.end), False
+    named = _described_body(head)
+    if named is not None:  # "Care Leavers Rising, a campaign led by ..., said": a body's name
+        span = char_span(offset, named)
+        source = Source(None, registry.org_name(named.text) or named.text, "organisation")
+        registry.note_source(source, *span, subject=True)
+        return source, span, False
     lemma = head.lemma_.lower()
     # a lower-case word is no proper name, whatever the tagger says ("the association’s
     # president", tagged NNP after a curly apostrophe)

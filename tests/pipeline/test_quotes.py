@@ -1686,3 +1686,29 @@ def test_for_a_person_and_in_the_view_of_open_the_persons_view(nlp):
         ("Ann Lowe", "In the view of", "cutting the night ferry has made islanders less safe"),
         ("Ann Lowe", "view", "the board has mistaken a pilot for a plan"),
     ]
+
+
+def test_a_name_the_parser_missed_beside_a_body_noun_is_a_body_and_a_lead_in_names_the_next_quote(
+    nlp,
+):
+    found = quotes_of(
+        nlp,
+        "The Harbour Board said fares would rise.",
+        "Islanders Rising, a campaign led by young people from the ferry towns, is urging "
+        "ministers to go further on night crossings. Its founder, Tolu Bankole, said:",
+        "“Raising the allowance is a welcome step, but leaving at nine is not what a service "
+        "does.”",
+    )
+    assert [(q.speaker, q.organisation) for q in found][1:] == [
+        (None, "Islanders Rising"),
+        ("Tolu Bankole", "Islanders Rising"),
+    ]
+
+
+def test_a_party_leader_of_a_council_speaks_for_the_council(nlp):
+    (said,) = quotes_of(
+        nlp,
+        "Graham Stallybrass, Conservative leader of Northfield County Council, said ferry "
+        "spending had doubled in four years.",
+    )
+    assert said.organisation == "Northfield County Council"
