@@ -148,11 +148,16 @@ def _has_org_word(name: str) -> bool:
     )
 
 
-def _site_org(text: str, article: Article, registry: Registry) -> tuple[str, tuple | None] | None:
-    """The organisation a page belongs to: title, self-naming sentence, site line, publisher."""
+def _site_org(
+    text: str, article: Article, registry: Registry, header_end: int | None = None
+) -> tuple[str, tuple | None] | None:
+    """The organisation a page belongs to: title, site line, self-naming sentence, publisher.
+    ``header_end``: where the body begins (a title is looked for above it only)."""
     title = article.title or ""
     lines = _lines(text)
     for start, line in lines[:_HEADER_LINES]:
+        if header_end is not None and start >= header_end:
+            break  # "X's response to the consultation argues": a body sentence, not a title
         m = _TITLE_ORG.match(line)
         if m:
             raw = m.group("org1") or m.group("org2")
@@ -160,13 +165,9 @@ def _site_org(text: str, article: Article, registry: Registry) -> tuple[str, tup
             return registry.org_name(raw), (s, s + len(raw))
     if title and (m := _TITLE_ORG.match(title)):
         return registry.org_name(m.group("org1") or m.group("org2")), None
-    for start, line in lines:
-        for m in _self_naming(lexicon().self_description_nouns).finditer(line):
-            group = "org1" if m.group("org1") else "org2"
-            if _org_like(m.group(group)):
-                s = start + m.start(group)
-                return registry.org_name(m.group(group)), (s, s + len(m.group(group)))
-    for start, line in lines[:3]:  # the site's name: "Lantern Trust" or "Lantern Trust | Blog"
+    # the site's name on its first lines ("Lantern Trust" or "Lantern Trust | Blog") before any
+    # sentence naming a body further down, which may be another body's ("X's response argues")
+    for start, line in lines[:3]:
         if line.count("|") >= 2:
             continue  # a navigation bar
         head = line.split("|")[0].strip()
@@ -175,6 +176,12 @@ def _site_org(text: str, article: Article, registry: Registry) -> tuple[str, tup
         # the page prints its publisher's name as its site line: metadata and page agree
         if article.publisher and head.lower() == article.publisher.strip().lower():
             return registry.org_name(head), (start, start + len(head))
+    for start, line in lines:
+        for m in _self_naming(lexicon().self_description_nouns).finditer(line):
+            group = "org1" if m.group("org1") else "org2"
+            if _org_like(m.group(group)):
+                s = start + m.start(group)
+                return registry.org_name(m.group(group)), (s, s + len(m.group(group)))
     if article.publisher and _org_like(article.publisher):
         return registry.org_name(article.publisher), None
     return None
@@ -255,7 +262,7 @@ def page_source(
         s = start + m.start("name")
         author = (name, (s, s + len(m.group("name"))), m.group("rest"))
         break
-    site = _site_org(text, article, registry)
+    site = _site_org(text, article, registry, first_body)
     if author is not None:
         name, mention, rest = author
         org = _role_org(rest, registry)
@@ -419,6 +426,8 @@ def _read_signature(lines: Sequence[str], registry: Registry):
         if names and re.fullmatch(r"(?:and|plus)\s+\d+\s+others?\.?", line):
             i += 1
             continue
+        if "|" in line and DATE.search(line):
+            break  # "Jo Doe | Chief Executive | 22 June 2023": a byline's meta line
         found = _signatory(line)
         if found is None:
             break

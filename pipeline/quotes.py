@@ -59,7 +59,7 @@ from pipeline.paragraph import (
 from pipeline.quote_marks import QuoteSpan, find_quote_spans
 from pipeline.records import Article, Quote, Segmented
 from pipeline.resources import ActorTable
-from pipeline.segment import BULLET, is_time_stamp
+from pipeline.segment import BULLET, DATE, is_time_stamp
 from pipeline.speakers import (
     LAYOUT_LABEL,
     LAYOUT_LINE,
@@ -149,7 +149,8 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
             continue  # the date line under a byline: the byline still heads what follows
         if heading or header is not None:
             block = header
-            byline = header is not None and is_byline(para.text)
+            # "By Jo Doe", or a header that dates the page ("Jo Doe | Chief Executive | 22 June")
+            byline = header is not None and (is_byline(para.text) or bool(DATE.search(para.text)))
             block_context = (para.offset, para.offset + len(para.text))
             carry = None
             continue
@@ -851,7 +852,7 @@ def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, i
     line = line[:-1] if line.endswith(":") else line
     label = LAYOUT_LABEL.match(line)
     skip = label.end() if label else 0  # "Statement from Jo Doe, director:"
-    line = line[skip:]
+    line = re.sub(r"\s*\|\s*", ", ", line[skip:])  # "Jo Doe | Chief Executive | 22 June 2023"
     m = LAYOUT_LINE.match(line)
     if not m or ends_sentence(line):
         return None

@@ -757,3 +757,22 @@ def test_an_office_the_article_names_no_holder_for_speaks_for_its_body(nlp):
             "the pilot areas would be chosen for their readiness to change",
         )
     ]
+
+
+def test_a_columns_meta_line_is_no_letters_signature_and_a_body_sentence_no_title(nlp):
+    page = (
+        "Harbour Kin Network\n\n"
+        "About | What we do | News | From the CEO's desk\n\n"
+        "Four months on: are islanders any closer to a night ferry?\n\n"
+        "Ann Lowe | Chief Executive | 22 June 2024\n\n"
+        "Four months after the ferry plan was published, the first changes are arriving.\n\n"
+        "The Quay Workers' Network's response to the consultation argues that crews should be "
+        "paid for night shifts.\n\n"
+        "We share that view, and I am disappointed that ministers have left the decision to "
+        "each council. Islanders deserve one rule wherever they live.\n\n"
+        "We will keep campaigning until the night crossing is guaranteed in law."
+    )
+    found = quotes(nlp, page, publisher="Harbour Kin Network")
+    blocks = [q for q in found if q[0] == "block"]
+    assert [(q[1], q[2]) for q in blocks] == [("Ann Lowe", "Harbour Kin Network")] * 2
+    assert blocks[0][3].startswith("We share that view")
