@@ -593,8 +593,11 @@ def _trim_org(raw: str) -> str:
     name = re.sub(r"(?:’s|'s)$", "", name)
     name = re.sub(r"^(?:the|a|an)\s+", "", name)
     name = re.sub(rf"\s+(?:on|in|at)\s+(?:{_DATE_WORDS})$", "", name)  # "... on Thursday"
-    # "the Centre for Family Studies at the University of X": the unit, not its host
-    name = re.sub(r"^(\S+\s+\S+.*?)\s+at\s+(?:the\s+)?[A-Z].*$", r"\1", name)
+    # "the Centre for Family Studies at the University of X": the unit, not its host (a host
+    # is a body; "Young Voices at Sea" is one name)
+    host = re.match(r"^(\S+\s+\S+.*?)\s+at\s+(?:the\s+)?([A-Z].*)$", name)
+    if host and any(bare_word(w) in lexicon().organisation_nouns for w in host.group(2).split()):
+        name = host.group(1)
     words = name.split()
     while words and words[-1].lower() in {"of", "for", "and", "the", "in", "on", "at", "&"}:
         words = words[:-1]

@@ -1231,6 +1231,11 @@ def test_a_body_whose_role_holder_speaks_and_a_unit_at_a_host(nlp):
         ("Ruth Owusu", "Harbour Pilots' Network"),
         ("Ivo Marsh", "Centre for Tidal Studies"),
     ]
+    # "at" inside a body's own name, before no host body, stays in it
+    (said,) = quotes_of(
+        nlp, "Jo Doe, director of Young Voices at Sea, said the night ferry must stay."
+    )
+    assert said.organisation == "Young Voices at Sea"
 
 
 def test_a_service_word_makes_a_name_a_body_that_its_pronoun_continues(nlp):
