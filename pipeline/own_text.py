@@ -148,15 +148,21 @@ def _has_org_word(name: str) -> bool:
     )
 
 
+def _meta_line_with_fields(line: str) -> bool:
+    """A blog's meta line of ``|`` fields with a date or a reading time (``27 May 2022 | Jo
+    Bloggs | 6 min read``)."""
+    return "|" in line and bool(DATE.search(line) or _READING_TIME.search(line))
+
+
 def _site_org(
-    text: str, article: Article, registry: Registry, header_end: int | None = None
+    text: str, article: Article, registry: Registry, header_end: int
 ) -> tuple[str, tuple | None] | None:
     """The organisation a page belongs to: title, site line, self-naming sentence, publisher.
     ``header_end``: where the body begins (a title is looked for above it only)."""
     title = article.title or ""
     lines = _lines(text)
     for start, line in lines[:_HEADER_LINES]:
-        if header_end is not None and start >= header_end:
+        if start >= header_end:
             break  # "X's response to the consultation argues": a body sentence, not a title
         m = _TITLE_ORG.match(line)
         if m:
@@ -244,7 +250,7 @@ def page_source(
     meta_names = [
         (start + field.start(), _NAME_LINE.match(field.group()))
         for start, line in header
-        if "|" in line and (DATE.search(line) or _READING_TIME.search(line))
+        if _meta_line_with_fields(line)
         for field in re.finditer(r"[^|]+", line)
         if _NAME_LINE.match(field.group())
         and looks_like_person(field.group().strip())
@@ -426,7 +432,7 @@ def _read_signature(lines: Sequence[str], registry: Registry):
         if names and re.fullmatch(r"(?:and|plus)\s+\d+\s+others?\.?", line):
             i += 1
             continue
-        if "|" in line and DATE.search(line):
+        if _meta_line_with_fields(line):
             break  # "Jo Doe | Chief Executive | 22 June 2023": a byline's meta line
         found = _signatory(line)
         if found is None:

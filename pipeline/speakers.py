@@ -996,6 +996,10 @@ _APPOSITIVE_OPENER = re.compile(
 )
 
 
+# a heading's acronym after the name it defines: "Association of Local Leaders (ALL)"
+_ACRONYM_SUFFIX = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)\s*$")
+
+
 def section_heading_body(registry: Registry, line_start: int) -> str | None:
     """The body a round-up's section heading names on the line right above ``line_start``."""
     previous = registry.text.rfind("\n", 0, max(0, line_start - 1))
@@ -1009,7 +1013,7 @@ def section_heading_body(registry: Registry, line_start: int) -> str | None:
             if m.kind == "organisation"
             and m.start == heading
             and m.subject
-            and not registry.text[m.end : line_start].strip(" \n()ABCDEFGHIJKLMNOPQRSTUVWXYZ&")
+            and not _ACRONYM_SUFFIX.sub("", registry.text[m.end : line_start]).strip()
         ),
         None,
     )
@@ -1283,13 +1287,13 @@ def _owned_person(ent):
     return (owner, person) if len(owner) else None
 
 
-# capitalised words ending in a plural possessive (``Northern Metropolitan Children's``,
-# ``Foster Carers' ``) right before an organisation the tagger began after them: the head of the
-# same name (a plural's possessive inside a capitalised name is part of it)
 # capitalised words joined to an organisation's name by "and", which the NER left outside it
 _COORDINATED_HEAD = re.compile(
     r"(?<![\w’'])(?!(?:The|A|An) )(?:[A-Z][\w\-]* +){0,2}[A-Z][\w\-]* +(?:and|&) +$"
 )
+# capitalised words ending in a plural possessive (``Northern Metropolitan Children's``,
+# ``Foster Carers' ``) right before an organisation the tagger began after them: the head of the
+# same name (a plural's possessive inside a capitalised name is part of it)
 _PLURAL_POSSESSIVE_HEAD = re.compile(
     r"(?<![\w’'])(?:[A-Z][\w\-]*\s+){0,4}(?:Children|Women|Men|People|[A-Z][\w\-]*s)(?:’s|'s|’|')\s+$"
 )
@@ -1423,9 +1427,8 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
                     )
                     covered.update(range(left, right))
                     people_covered.update(range(left, right))
-        for (
-            tok
-        ) in para.doc:  # "Care Leavers Rising, a campaign led by ...": a name the parser missed
+        # "Care Leavers Rising, a campaign led by ...": a body's name the parser missed
+        for tok in para.doc:
             if tok.dep_ in SUBJECT_DEPS and (words := _described_body(tok)) is not None:
                 s0 = para.offset + words[0].idx
                 entities.append((s0, s0 + len(words.text), "ORG", _main_clause_subject(tok)))
@@ -1465,7 +1468,7 @@ def _section_bodies(paras: list[Any], actors: ActorTable) -> list[tuple[int, int
     Care``) counts too."""
     strong, weak = [], []
     for k, para in enumerate(paras):
-        line = re.sub(r"\s*\([A-Z][A-Za-z&]{1,9}\)$", "", para.text.strip())  # "... (ALCSL)"
+        line = _ACRONYM_SUFFIX.sub("", para.text.strip())  # "... (ALCSL)"
         if (
             para.seg.role != "heading"
             or "\n" in line
