@@ -485,7 +485,8 @@ class Registry:
         return key
 
     def resolve_role(self, noun: str, position: int, phrase: str) -> Source | None:
-        """``the minister``: the latest person given that role, else an actors.yaml alias."""
+        """``the minister``: the latest person given that role, else the holder an actors.yaml
+        alias names when the article names them, else the office's body."""
         noun = noun.lower()
         for mention in reversed(self._before(position)):
             if mention.kind == "person" and noun in self.people[mention.key].roles:
@@ -502,9 +503,11 @@ class Registry:
             key = self._person_key(actor.name)
             if key in self.people:
                 return self.person_source(key)
-            return Source(
-                actor.name, self.actors.canonical_organisation(actor.organisation), "person"
-            )
+            # an alias names its holder only in an article that names them: another date
+            # has another minister, and the codebook (§2) gives speaker null when the
+            # article names no person; the office still speaks for its body
+            organisation = self.actors.canonical_organisation(actor.organisation)
+            return Source(None, organisation, "organisation") if organisation else None
         return None
 
     def resolve_nominal(self, noun: str, position: int, phrase: str) -> Source | None:

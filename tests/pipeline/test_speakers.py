@@ -141,6 +141,30 @@ def test_role_noun_resolution():
     assert reg.resolve_role("chair", text.index("The minister"), "The chair") is None
 
 
+def test_role_alias_names_its_holder_only_when_the_article_names_them():
+    actors = ActorTable(
+        (
+            Actor(name="Harbours Office", kind="organisation"),
+            Actor(
+                name="Ada Lamb",
+                kind="person",
+                organisation="Harbours Office",
+                aliases=("the harbours minister",),
+            ),
+        )
+    )
+    unnamed = "The plan was published. The harbours minister spoke."
+    reg = build_registry(unnamed, [], actors)
+    where = unnamed.index("The harbours")
+    assert reg.resolve_role("minister", where, "The harbours minister") == Source(
+        None, "Harbours Office", "organisation"
+    )
+    named = "Ada Lamb opened the port. The harbours minister spoke."
+    reg = build_registry(named, spans(named, "Ada Lamb"), actors)
+    where = named.index("The harbours")
+    assert reg.resolve_role("minister", where, "The harbours minister").speaker == "Ada Lamb"
+
+
 def test_nominal_resolution_by_descriptor():
     text = "Saltmarsh, the coastal charity, warned. The Quay Council met. The charity said no."
     entities = spans(text, "The Quay Council", label="ORG")
