@@ -43,6 +43,9 @@ def test_looks_like_person():
     assert not looks_like_person("Tenants Network")
     assert not looks_like_person("NHS England")
     assert not looks_like_person("Become")
+    assert not looks_like_person("Island Parents")  # a group of people names a body
+    assert not looks_like_person("Ferry Voices")
+    assert looks_like_person("Ann Parsons")  # a surname that is a plural
 
 
 def test_fullest_name_and_surname():
