@@ -106,6 +106,7 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
     )
     block: tuple[Source, tuple[int, int]] | None = None
     byline = False  # the block's header is a byline ("By Jo Doe, chief executive")
+    lead_block = False  # the block's header is a lead-in ("Its statement reads:")
     reports: set[int] = set()  # paragraphs under a byline that report other sources
     authored: set[int] = set()  # paragraphs under a byline that are its author's statement
     block_context: tuple[int, int] = (0, 0)
@@ -149,6 +150,7 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
             continue  # the date line under a byline: the byline still heads what follows
         if heading or header is not None:
             block = header
+            lead_block = False
             # "By Jo Doe", or a header that dates the page ("Jo Doe | Chief Executive | 22 June")
             byline = header is not None and (is_byline(para.text) or bool(DATE.search(para.text)))
             block_context = (para.offset, para.offset + len(para.text))
@@ -165,6 +167,8 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
         listing = _list_lead(para, valid)
         if listing is not None and BULLET.search(para.text.split("\n", 1)[-1]):
             raws.extend(_bullet_quotes(article.text, para, *listing))  # bullets in one block
+        if lead_block and block is not None and para.text.lstrip()[:1] in "“‘\"'":
+            block = None  # "Jo Doe said:" over a quotation: the quotation is direct (carry)
         if block is not None:
             others = [
                 c
@@ -193,7 +197,9 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
             skip = byline and (bool(others) or not states_a_view(para.text))
             if byline and others:
                 reports.add(para.offset)
-            if not others and not skip:  # a statement under a "Name, title, organisation" header
+            if lead_block and (others or not states_a_view(para.text)):
+                block = None  # a lead-in's statement ends where narration resumes
+            elif not others and not skip:  # a statement under a "Name, title, organisation" header
                 source, mention = block
                 if byline:
                     authored.add(para.offset)
@@ -354,12 +360,20 @@ def article_quotes(article: Article, paras: list[Para], actors: ActorTable) -> l
         raws.extend(para_raws)
         # the current speaker for the next paragraph
         lead_in = _lead_in_cue(para, valid)
+        statement = _statement_lead(para, registry) if lead_in is None else None
         if lead_in is not None:  # "Its founder, Jo Doe, said:" introduces the next paragraph
             carry = (
                 lead_in.source,
                 lead_in.mention,
                 sentence_span(para, para.offset + lead_in.token.idx),
             )
+        if lead_in is not None or statement is not None:
+            # the paragraphs below, outside quotation marks, are the source's statement
+            source, mention = statement or (lead_in.source, lead_in.mention)
+            block, byline, lead_block = (source, mention), False, True
+            block_context = (para.offset, para.offset + len(para.text))
+            if statement is not None:
+                carry = (source, mention, block_context)
         elif para_raws:
             last = max(para_raws, key=lambda r: r.end)
             carry = (last.source, last.mention, last.context)
@@ -542,6 +556,27 @@ def _lead_in_cue(para: Para, cues: list[Cue]) -> Cue | None:
     cue = max(last, key=lambda c: c.token.i)
     tail = text[cue.token.idx + len(cue.token.text) :]
     return cue if len(tail.split()) <= 4 else None  # "said:", "said in a statement:"
+
+
+def _statement_lead(para: Para, registry: Registry) -> tuple[Source, tuple[int, int]] | None:
+    """A paragraph ending in a colon that introduces a statement printed below it, and its
+    source: ``Its statement reads:`` (the noun's owner), ``The X Alliance issued this statement
+    on the day:`` (the subject)."""
+    if not para.text.rstrip().endswith(":"):
+        return None
+    sent = list(para.doc.sents)[-1]
+    nouns = lexicon().statement_nouns
+    subject = next((c for c in sent.root.children if c.dep_ in SUBJECT_DEPS), None)
+    if subject is None or not any(t.lemma_.lower() in nouns for t in sent if t.pos_ == "NOUN"):
+        return None
+    if subject.lemma_.lower() in nouns:  # the statement itself is the subject: its owner speaks
+        subject = next((c for c in subject.children if c.dep_ == "poss"), None)
+        if subject is None:
+            return None
+    source, mention, blocked = resolve_subject(subject, para.offset, registry)
+    if source is None or blocked:
+        return None
+    return source, mention
 
 
 def _names_source(sentence: str, raw: _Raw) -> bool:

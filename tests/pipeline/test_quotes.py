@@ -1717,3 +1717,33 @@ def test_a_party_leader_of_a_council_speaks_for_the_council(nlp):
         "spending had doubled in four years.",
     )
     assert said.organisation == "Northfield County Council"
+
+
+def test_a_lead_in_naming_a_statement_makes_the_paragraphs_below_it_the_sources_blocks(nlp):
+    found = quotes_of(
+        nlp,
+        "The Lantern Ferry Trust (LFT) issued this statement on the day of the announcement:",
+        "We are glad that the crossings will run all winter. That has been a long time coming.",
+        "But a timetable does not pay the fares, and we will keep pressing for a travel grant.",
+        "Rosa Pellew, who chairs the trust, said: “Islanders have waited years for this.”",
+        "The Quayside Guild speaks for 40 harbour traders. Its statement reads:",
+        "We welcome the new berths, and our members will be the first to use them.",
+    )
+    assert [(q.kind, q.speaker, q.organisation, q.text[:12]) for q in found] == [
+        ("block", None, "Lantern Ferry Trust", "We are glad "),
+        ("block", None, "Lantern Ferry Trust", "But a timeta"),
+        ("direct", "Rosa Pellew", "Lantern Ferry Trust", "Islanders ha"),
+        ("block", None, "Quayside Guild", "We welcome t"),
+    ]
+
+
+def test_a_statement_after_said_runs_until_narration_resumes(nlp):
+    found = quotes_of(
+        nlp,
+        "Marta Quill, director of the Tidewater Alliance, said:",
+        "We are disappointed that the night crossings have been cut again.",
+        "The ferry company has cut four night crossings since May, its timetable shows.",
+    )
+    assert [(q.kind, q.speaker, q.organisation) for q in found] == [
+        ("block", "Marta Quill", "Tidewater Alliance")
+    ]
