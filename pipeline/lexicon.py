@@ -58,6 +58,7 @@ class Lexicon:
     noun_cues: frozenset[str] = frozenset()
     copular_noun_cues: frozenset[str] = frozenset()
     statement_nouns: frozenset[str] = frozenset()
+    meeting_verbs: frozenset[str] = frozenset()
     as_clause_cues: frozenset[str] = frozenset()
     beneficiary_nouns: frozenset[str] = frozenset()
     evaluative_verbs: frozenset[str] = frozenset()

@@ -44,9 +44,10 @@ from pipeline.speakers import (
 
 _NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|de|van|von|da|le|la|of)){1,4}"
 _BYLINE = re.compile(
-    rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+(?:on\s+[\w ,]{{3,30}}?\s+|\d[\w ,]{{2,29}}?\s+)?)?(?:[Bb]y|[Aa]uthor:))\s+"
+    rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+(?:on\s+[\w ,]{{3,30}}?\s+|\d[\w ,]{{2,29}}?\s+)?)?(?:[Bb]y|[Aa]uthor:|[Ww]ords:|[Ww]ords\s+by))\s+"
     rf"(?P<name>{_NAME})(?P<rest>.*)$"
-)  # "By Jo Bloggs", "Posted by …", "Posted (on) 3 May 2023 by …" (the lead tells a journalist's)
+)  # "By Jo Bloggs", "Words: Jo Bloggs", "Posted (on) 3 May 2023 by …" (the lead tells a journalist's)
+FIELD_SEPARATOR = re.compile(r"\s*[|·•]\s*")  # between a meta line's fields
 _READING_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b")  # a post's meta line: "6 min read"
 _NAME_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?P<rest>(?:[,|–—-].*)?)$")
 _TITLE_ORG = re.compile(
@@ -149,9 +150,11 @@ def _has_org_word(name: str) -> bool:
 
 
 def _meta_line_with_fields(line: str) -> bool:
-    """A blog's meta line of ``|`` fields with a date or a reading time (``27 May 2022 | Jo
-    Bloggs | 6 min read``)."""
-    return "|" in line and bool(DATE.search(line) or _READING_TIME.search(line))
+    """A blog's meta line of fields (``|``, ``·`` or ``•`` between them) with a date or a reading
+    time (``27 May 2022 | Jo Bloggs | 6 min read``)."""
+    return bool(FIELD_SEPARATOR.search(line)) and bool(
+        DATE.search(line) or _READING_TIME.search(line)
+    )
 
 
 def _site_org(
@@ -251,7 +254,7 @@ def page_source(
         (start + field.start(), _NAME_LINE.match(field.group()))
         for start, line in header
         if _meta_line_with_fields(line)
-        for field in re.finditer(r"[^|]+", line)
+        for field in re.finditer(r"[^|·•]+", line)
         if _NAME_LINE.match(field.group())
         and looks_like_person(field.group().strip())
         and field.group().strip().lower() != publisher

@@ -38,6 +38,7 @@ from pipeline.cue_words import SUBJECT_DEPS
 from pipeline.cues import Cue, find_cues
 from pipeline.lexicon import current as lexicon
 from pipeline.own_text import (
+    FIELD_SEPARATOR,
     interview,
     is_byline,
     is_meta_line,
@@ -518,7 +519,8 @@ def _own_paragraphs(
         para = _para_at(by_start, s)
         sentences = [abs_span(para, sent) for sent in para.doc.sents]
         if others and all(
-            any(r.start < se and ss < r.end or _names_source(text[ss:se], r) for r in others)
+            _meets_a_source(text[ss:se])
+            or any(r.start < se and ss < r.end or _names_source(text[ss:se], r) for r in others)
             for ss, se in sentences
         ):
             # every sentence reports somebody else ("he told us that …") or names who does
@@ -577,6 +579,16 @@ def _statement_lead(para: Para, registry: Registry) -> tuple[Source, tuple[int, 
     if source is None or blocked:
         return None
     return source, mention
+
+
+def _meets_a_source(sentence: str) -> bool:
+    """``On Tuesday I asked the young people what they made of it.``, ``I also spoke to Jo Doe,
+    who ...``: the writer telling how they met the people reported next."""
+    verbs = "|".join(re.escape(v) for v in sorted(lexicon().meeting_verbs))
+    return (
+        re.match(rf"^[^.?!]{{0,40}}?\b(?:I|[Ww]e)\s+(?:also\s+|then\s+)?(?:{verbs})\b", sentence)
+        is not None
+    )
 
 
 def _names_source(sentence: str, raw: _Raw) -> bool:
@@ -887,7 +899,7 @@ def _layout_header(para: Para, registry: Registry) -> tuple[Source, tuple[int, i
     line = line[:-1] if line.endswith(":") else line
     label = LAYOUT_LABEL.match(line)
     skip = label.end() if label else 0  # "Statement from Jo Doe, director:"
-    line = re.sub(r"\s*\|\s*", ", ", line[skip:])  # "Jo Doe | Chief Executive | 22 June 2023"
+    line = FIELD_SEPARATOR.sub(", ", line[skip:])  # "Jo Doe | Chief Executive | 22 June 2023"
     m = LAYOUT_LINE.match(line)
     if not m or ends_sentence(line):
         return None

@@ -435,6 +435,8 @@ class Registry:
             gender = PERSON_PRONOUNS[low]
             fallback = None
             same_sentence = self._sentence_person(position, gender)
+            if same_sentence is None:
+                same_sentence = self._sentence_person(position, gender, previous=True)
             if same_sentence is not None:
                 self.note_gender(same_sentence, low)
                 return self.person_source(same_sentence)
@@ -465,16 +467,37 @@ class Registry:
                         return Source(None, mention.key, mention.kind)
         return None
 
-    def _sentence_person(self, position: int, gender: str) -> str | None:
+    def _sentence_person(self, position: int, gender: str, previous: bool = False) -> str | None:
         """The one person named earlier in the pronoun's own sentence (``When I met Jo Doe, the
-        director, in January, he told me``): nearer than any earlier subject, though no subject."""
-        start = max(self.text.rfind(". ", 0, position), self.text.rfind("\n", 0, position)) + 1
-        keys = {
-            m.key
-            for m in self.mentions
-            if m.kind == "person" and start <= m.start and m.end <= position
-        }
+        director, in January, he told me``): nearer than any earlier subject, though no subject.
+        ``previous``: the one person the sentence before names after the writer's ``I`` or ``we``
+        (``I also spoke to Jo Doe, who leads the council. He told me``)."""
+
+        def sentence_start(at: int) -> int:
+            return max(self.text.rfind(". ", 0, at), self.text.rfind("\n", 0, at)) + 1
+
+        start = end = sentence_start(position)
+        if previous:
+            if start < 2:
+                return None
+            start = sentence_start(start - 2)
+        else:
+            end = position
+        mentions = [m for m in self.mentions if m.kind == "person" and start <= m.start < end]
+        keys = {m.key for m in mentions if m.end <= end}
         if len(keys) != 1:
+            return None
+        if (
+            previous
+            and (
+                any(m.subject for m in mentions)
+                # the writer met them: "I also spoke to Jo Doe ...", "We asked Jo Doe ..."
+                or not re.search(
+                    r"\b(?:I|[Ww]e)\b", self.text[start : min(m.start for m in mentions)]
+                )
+                or re.search(r"[“”\"‘]", self.text[start:end])  # the writer's words, unquoted
+            )
+        ):
             return None
         (key,) = keys
         person = self.people[key]

@@ -3,6 +3,8 @@ these tests: press releases, op-eds, letters pages, and the news pages that must
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.domain import load_domain
 from pipeline.own_text import is_question
 from pipeline.records import Article
@@ -776,3 +778,31 @@ def test_a_columns_meta_line_is_no_letters_signature_and_a_body_sentence_no_titl
     blocks = [q for q in found if q[0] == "block"]
     assert [(q[1], q[2]) for q in blocks] == [("Ann Lowe", "Harbour Kin Network")] * 2
     assert blocks[0][3].startswith("We share that view")
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "Words: Ann Lowe · Chief Executive · 3 March 2024 · 4 min read",
+        "Posted 3 March 2024 by Ann Lowe, Chief Executive",
+    ],
+)
+def test_a_words_byline_with_dotted_fields_names_the_author_and_meeting_a_source_is_a_report(
+    nlp, byline
+):
+    blog = (
+        "Harbour Kin Network\n\nHome | Blog | Donate\n\n"
+        "The ferry plan, five weeks on\n\n"
+        f"{byline}\n\n"
+        "I welcome the decision to keep the night crossings, and I am glad that ministers "
+        "listened to us.\n\n"
+        "I also spoke to Councillor Rhys Penhale, who leads Skerry Island Council and has been "
+        "one of our partners for years. He told me the council was ready to run the pilot.\n\n"
+        "But we are deeply concerned that the plan says nothing about fares."
+    )
+    found = quotes(nlp, blog, publisher="Harbour Kin Network")
+    assert [(q[0], q[1], q[2]) for q in found] == [
+        ("block", "Ann Lowe", "Harbour Kin Network"),
+        ("indirect", "Rhys Penhale", "Skerry Island Council"),
+        ("block", "Ann Lowe", "Harbour Kin Network"),
+    ]

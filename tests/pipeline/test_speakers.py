@@ -134,6 +134,23 @@ def test_pronoun_prefers_subject_and_gender():
     assert reg.resolve_pronoun("he", text.index("She")).speaker == "Tom Reed"
 
 
+def test_pronoun_after_the_writer_met_someone_is_that_person():
+    text = "Ann Vale wrote the plan. I also spoke to Tom Reed, who runs the port. He told me more."
+    entities = [
+        (text.index("Ann Vale"), text.index("Ann Vale") + 8, "PERSON", True),
+        (text.index("Tom Reed"), text.index("Tom Reed") + 8, "PERSON", False),
+    ]
+    reg = build_registry(text, entities, ACTORS)
+    assert reg.resolve_pronoun("he", text.index("He told")).speaker == "Tom Reed"
+    quoted = 'Ann Vale wrote the plan. "We met Tom Reed," she said. He told me more.'
+    entities = [
+        (quoted.index("Ann Vale"), quoted.index("Ann Vale") + 8, "PERSON", True),
+        (quoted.index("Tom Reed"), quoted.index("Tom Reed") + 8, "PERSON", False),
+    ]
+    reg = build_registry(quoted, entities, ACTORS)  # a quoted "we" is not the writer's
+    assert reg.resolve_pronoun("he", quoted.index("He told")).speaker == "Ann Vale"
+
+
 def test_role_noun_resolution():
     text = "Harbours minister Ada Lamb visited. The minister spoke."
     reg = build_registry(text, spans(text, "Ada Lamb"), ACTORS)
