@@ -183,6 +183,10 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
             chosen.append(clause)  # "reminded MPs that X" parsed with X under "MPs"
         elif (clause := clause_after_medium(cue, child)) is not None:
             chosen.append(clause)  # "said in a written submission that X": X, not the submission
+    if any(c.dep_ == "ccomp" and c.i > cue.i for c in chosen):
+        # "X was applauded by Y, whose director said Z": with a clause on each side, the parser
+        # hung the narration before the subject on the cue too; the content is the one after
+        chosen = [c for c in chosen if not (c.dep_ == "ccomp" and c.i < cue.i)]
     if lemma in ("express", "share", "raise", "voice") and not any(
         c.dep_ == "dobj" for c in chosen
     ):

@@ -457,6 +457,10 @@ class Registry:
                 return self.person_source(fallback.key)
             return None
         if low in ORG_PRONOUNS:
+            body = self._sentence_body(position)
+            if body is not None:
+                kind = next(m.kind for m in self.mentions if m.key == body)
+                return Source(None, body, kind)
             # centering: a subject pronoun continues the latest main-clause subject body; else the
             # latest body nearby
             for window, subject_only in ((1500, True), (400, False), (1500, False)):
@@ -467,22 +471,40 @@ class Registry:
                         return Source(None, mention.key, mention.kind)
         return None
 
+    def _sentence_start(self, at: int) -> int:
+        return max(self.text.rfind(". ", 0, at), self.text.rfind("\n", 0, at)) + 1
+
+    def _sentence_before(self, position: int) -> tuple[int, int]:
+        """The span of the sentence before the one ``position`` is in (empty at the start)."""
+        end = self._sentence_start(position)
+        return (self._sentence_start(end - 2), end) if end >= 2 else (end, end)
+
+    def _sentence_body(self, position: int) -> str | None:
+        """The one body the sentence before names, none of its mentions a subject (``The
+        sharpest criticism came from the X Union. Its president ...``)."""
+        start, end = self._sentence_before(position)
+        mentions = [m for m in self.mentions if start <= m.start and m.end <= end]
+        keys = {m.key for m in mentions if m.kind in ("organisation", "document")}
+        if len(keys) != 1 or any(m.subject for m in mentions):
+            return None
+        if re.search(r"[“”\"‘]", self.text[start:end]):
+            return None  # a body named inside a quotation is not the narrative's focus
+        return keys.pop()
+
     def _sentence_person(self, position: int, gender: str, previous: bool = False) -> str | None:
         """The one person named earlier in the pronoun's own sentence (``When I met Jo Doe, the
         director, in January, he told me``): nearer than any earlier subject, though no subject.
         ``previous``: the one person the sentence before names after the writer's ``I`` or ``we``
         (``I also spoke to Jo Doe, who leads the council. He told me``)."""
 
-        def sentence_start(at: int) -> int:
-            return max(self.text.rfind(". ", 0, at), self.text.rfind("\n", 0, at)) + 1
-
-        start = end = sentence_start(position)
-        if previous:
-            if start < 2:
-                return None
-            start = sentence_start(start - 2)
-        else:
-            end = position
+        start, end = (
+            self._sentence_before(position)
+            if previous
+            else (
+                self._sentence_start(position),
+                position,
+            )
+        )
         mentions = [m for m in self.mentions if m.kind == "person" and start <= m.start < end]
         keys = {m.key for m in mentions if m.end <= end}
         if len(keys) != 1:
@@ -669,7 +691,7 @@ _BEFORE_ROLE_OF = re.compile(
     rf"(?P<role>(?:[A-Za-z][\w’'/\-]*\s+){{0,4}}?(?:[A-Za-z][\w’'/\-]*))\s+(?P<prep>of|for|at)\s+(?P<org>{ORG_NAME})\s*,\s*(?:{_NAME_TOKEN}\s+)*$"
 )
 _WHOSE_ROLE = re.compile(
-    rf"(?P<org>{ORG_NAME})\s*,\s*whose\s+(?P<role>(?:[a-z][\w’'\-]*\s+){{0,3}}?[a-z][\w’'\-]*)\s*,?\s*$"
+    rf"(?P<org>{ORG_NAME})(?:\s*\([A-Z][A-Za-z&]{{1,9}}\))?\s*,\s*whose\s+(?P<role>(?:[a-z][\w’'\-]*\s+){{0,3}}?[a-z][\w’'\-]*)\s*,?\s*$"
 )
 _POSS_ROLE = re.compile(
     r"(?P<org>[\w’' ]{2,60}?)(?:’s|'s)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))\s*,?\s*$"
@@ -1737,6 +1759,19 @@ def resolve_subject(
             span = char_span(offset, ent)
             registry.note_source(source, *span, subject=True)
             return source, span, False
+    whose = next((c for c in head.children if c.dep_ == "poss" and c.lower_ == "whose"), None)
+    if whose is not None:  # "the X Network (XN), whose briefing argues": the name before it
+        at = offset + whose.idx
+        for mention in sorted(registry.mentions, key=lambda m: -m.end):
+            if mention.end <= at and re.fullmatch(
+                r"\s*(?:\([^()\n]{1,12}\))?\s*,?\s*", registry.text[mention.end : at]
+            ):
+                source = (
+                    registry.person_source(mention.key)
+                    if mention.kind == "person"
+                    else Source(None, mention.key, mention.kind)
+                )
+                return source, (mention.start, mention.end), False
     low = {"its": "it", "their": "they", "his": "he"}.get(head.lower_, head.lower_)
     if low in ("i", "we", "us", "me", "you"):
         return (

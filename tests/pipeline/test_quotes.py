@@ -1747,3 +1747,36 @@ def test_a_statement_after_said_runs_until_narration_resumes(nlp):
     assert [(q.kind, q.speaker, q.organisation) for q in found] == [
         ("block", "Marta Quill", "Tidewater Alliance")
     ]
+
+
+def test_whose_names_the_body_before_it_and_the_clause_after_the_cue_is_the_content(nlp):
+    found = quotes_of(
+        nlp,
+        "The Harbour Trust welcomed the timetable.",
+        "The concern found an echo at the Coastal Councils Network (CCN), whose briefing to "
+        "members argues that the £4m fund is far too small.",
+        "The decision was applauded by the Federation of Island Hauliers (FIH), whose "
+        "director, Carl Rees, said the argument had “distracted everyone for a year”.",
+    )
+    assert [(q.speaker, q.organisation, q.text) for q in found][1:] == [
+        (None, "Coastal Councils Network", "the £4m fund is far too small"),
+        (None, "Federation of Island Hauliers", "The decision"),  # a passive evaluative cue
+        (
+            "Carl Rees",
+            "Federation of Island Hauliers",
+            "the argument had “distracted everyone for a year”",
+        ),
+    ]
+
+
+def test_its_after_a_sentence_naming_one_body_as_no_subject_is_that_body(nlp):
+    found = quotes_of(
+        nlp,
+        "The Harbour Trust welcomed the timetable.",
+        "The sharpest criticism came from the Ferry Workers Union (FWU). Its president, "
+        "Bernadette Kowal, believes the new board will achieve little.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        (None, "Harbour Trust"),
+        ("Bernadette Kowal", "Ferry Workers Union"),
+    ]
