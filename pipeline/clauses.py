@@ -131,6 +131,21 @@ def preposition_object(cue):
     return next((c for c in nxt.children if c.dep_ in ("pobj", "pcomp")), None)
 
 
+def phrase_object(cue):
+    """``offered a qualified welcome to X``, ``takes aim at X``: X, when the verb's object is a
+    ``phrase_cues`` noun and its preposition follows (on the verb or the noun); else None."""
+    if cue.pos_ != "VERB":
+        return None
+    for noun in cue.children:
+        prep = lexicon().phrase_cues.get(noun.lemma_.lower())
+        if noun.dep_ != "dobj" or prep is None:
+            continue
+        for p in [*cue.children, *noun.children]:
+            if p.lower_ == prep and p.dep_ in ("prep", "dative") and p.i > noun.i:
+                return next((c for c in p.children if c.dep_ == "pobj"), None)
+    return None
+
+
 def stance_phrase_object(cue):
     """``argued in favour of X``, ``spoke out in support of X``: X (the object of ``of``), for a
     verb of ``STANCE_PHRASE_VERBS``; or the ``against`` phrase of ``spoke out against X``; else

@@ -13,6 +13,7 @@ from pipeline.clauses import (
     coordinated_cue,
     gerund_of_a_cue,
     inverted_attribution,
+    phrase_object,
     preposition_object,
     second_statement,
     sibling_cue,
@@ -183,6 +184,8 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
             chosen.append(clause)  # "reminded MPs that X" parsed with X under "MPs"
         elif (clause := clause_after_medium(cue, child)) is not None:
             chosen.append(clause)  # "said in a written submission that X": X, not the submission
+    if not chosen and (obj := phrase_object(cue)) is not None:
+        chosen.append(obj)  # "offered a qualified welcome to X": X
     if any(c.dep_ == "ccomp" and c.i > cue.i for c in chosen):
         # "X was applauded by Y, whose director said Z": with a clause on each side, the parser
         # hung the narration before the subject on the cue too; the content is the one after

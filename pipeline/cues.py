@@ -16,6 +16,7 @@ from pipeline.clauses import (
     called_on,
     gerund_of_a_cue,
     heard_from,
+    phrase_object,
     preposition_object,
     second_statement,
     stance_phrase_object,
@@ -387,7 +388,8 @@ def _passive_cue(tok, agent, para: Para, registry: Registry) -> Cue | None:
 
 
 def _adjective_cue(tok, para: Para, registry: Registry) -> Cue | None:
-    """``X was (sharply) critical of Y``: a copular evaluation of a named source."""
+    """``X was (sharply) critical of Y``, ``X is adamant that Y``: a copular evaluation by a
+    named source, of a thing or in a clause."""
     verb = tok.head
     if verb.lemma_ != "be":
         return None
@@ -399,13 +401,30 @@ def _adjective_cue(tok, para: Para, registry: Registry) -> Cue | None:
         ),
         None,
     )
+    # "is adamant that Y": the clause hangs on the adjective or, after it, on the verb
+    clause = next(
+        (
+            c
+            for c in [*tok.children, *verb.children]
+            if c.dep_ == "ccomp"
+            and c.i > tok.i
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
     subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
-    if prep is None or subj is None:
+    if (prep is None and clause is None) or subj is None:
         return None
+    if clause is not None and subj.lower_ == "it":
+        return None  # "it is clear that Y": nobody's view
     source, mention, blocked = resolve_subject(subj, para.offset, registry)
-    objs = [t for c in prep.children for t in c.subtree]
-    span = span_of(objs, para)
-    text = para.text[verb.idx : prep.idx + len(prep.text)]
+    if clause is not None:
+        mark = next(m for m in clause.children if m.dep_ == "mark")
+        span = span_of([t for t in clause.subtree if t.i > mark.i], para)
+        text = para.text[verb.idx : mark.idx + len(mark.text)]
+    else:
+        span = span_of([t for c in prep.children for t in c.subtree], para)
+        text = para.text[verb.idx : prep.idx + len(prep.text)]
     return Cue(tok, source, mention, span, text, blocked or source is None)
 
 
@@ -452,7 +471,12 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue
         if (
             tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lexicon().reporting_verbs
-        ) and not (_speaks_out(tok) or _as_put_it(tok) or heard_from(tok) is not None):
+        ) and not (
+            _speaks_out(tok)
+            or _as_put_it(tok)
+            or heard_from(tok) is not None
+            or phrase_object(tok) is not None
+        ):
             continue
         if gerund_of_a_cue(tok):
             continue  # "accused the government of asking carers to ...": what was said, not a cue

@@ -52,6 +52,7 @@ class Lexicon:
     reporting_verbs: frozenset[str] = frozenset()
     particle_cues: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     preposition_cues: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    phrase_cues: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     passive_cues: frozenset[str] = frozenset()
     from_source_verbs: frozenset[str] = frozenset()
     evaluative_adjectives: frozenset[str] = frozenset()
@@ -95,7 +96,7 @@ class Lexicon:
     not_organisation_acronyms: frozenset[str] = frozenset()
 
 
-MAPPINGS = ("particle_cues", "preposition_cues", "parties", "role_organisations")
+MAPPINGS = ("particle_cues", "preposition_cues", "phrase_cues", "parties", "role_organisations")
 WORD_LISTS = tuple(f.name for f in fields(Lexicon) if f.name not in MAPPINGS)
 # Lists matched case-sensitively (capitalised words); the rest are compared in lower case.
 _CASED = {"not_names", "party_roles", "legislator_titles"}
@@ -128,7 +129,7 @@ def english() -> Lexicon:
     values: dict[str, Any] = {}
     for name in WORD_LISTS:
         values[name] = _words(data.get(name) or ())
-    for name in ("particle_cues", "preposition_cues"):
+    for name in ("particle_cues", "preposition_cues", "phrase_cues"):
         values[name] = MappingProxyType(dict(data.get(name) or {}))
     return Lexicon(**values)
 

@@ -76,7 +76,7 @@ def test_every_problem_names_file_line_and_fix(tmp_path):
                     "page_furniture", "furniture_lines", "article_end_lines", "comment_headers",
                     "comment_count_nouns", "furniture_phrases", "photo_agencies",
                     "practitioner_nouns", "not_organisation_acronyms", "particle_cues",
-                    "parties", "role_organisations", "preposition_cues", "copular_noun_cues", "statement_nouns", "meeting_verbs",
+                    "parties", "role_organisations", "preposition_cues", "copular_noun_cues", "statement_nouns", "meeting_verbs", "phrase_cues",
                     "as_clause_cues", "beneficiary_nouns", "portfolio_words", "legislator_titles",
                     "self_description_nouns",
                 ]

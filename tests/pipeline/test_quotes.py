@@ -1780,3 +1780,20 @@ def test_its_after_a_sentence_naming_one_body_as_no_subject_is_that_body(nlp):
         (None, "Harbour Trust"),
         ("Bernadette Kowal", "Ferry Workers Union"),
     ]
+
+
+def test_copular_adjectives_with_a_clause_and_light_verb_phrases_are_cues(nlp):
+    found = quotes_of(
+        nlp,
+        "The Harbour Union offered a qualified welcome to the ferry strategy. Its chair, Dennis "
+        "Whitlow, is adamant that training is no substitute for an allowance.",
+        "The Harbour Union is, however, uneasy about plans for regional ports, and also takes "
+        "aim at the decision to close the night crossing.",
+        "It is clear that the timetable will change.",
+    )
+    assert [(q.speaker, q.organisation, q.text) for q in found] == [
+        (None, "Harbour Union", "the ferry strategy"),
+        ("Dennis Whitlow", "Harbour Union", "training is no substitute for an allowance"),
+        (None, "Harbour Union", "plans for regional ports"),
+        (None, "Harbour Union", "the decision to close the night crossing"),
+    ]
