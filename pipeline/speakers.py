@@ -645,7 +645,8 @@ def _trim_org(raw: str) -> str:
     # is a body; "Young Voices at Sea" is one name)
     host = re.match(r"^(\S+\s+\S+.*?)\s+at\s+(?:the\s+)?([A-Z].*)$", name)
     if host and any(bare_word(w) in lexicon().organisation_nouns for w in host.group(2).split()):
-        name = host.group(1)
+        # "Director of Policy and Practice at X": a remit is no unit, the body is X
+        name = host.group(2) if is_portfolio(host.group(1)) else host.group(1)
     words = name.split()
     while words and words[-1].lower() in {"of", "for", "and", "the", "in", "on", "at", "&"}:
         words = words[:-1]
@@ -1764,13 +1765,14 @@ def resolve_subject(
         at = offset + whose.idx
         for mention in sorted(registry.mentions, key=lambda m: -m.end):
             if mention.end <= at and re.fullmatch(
-                r"\s*(?:\([^()\n]{1,12}\))?\s*,?\s*", registry.text[mention.end : at]
+                r"\)?\s*(?:\([^()\n]{1,12}\))?\s*,?\s*", registry.text[mention.end : at]
             ):
                 source = (
                     registry.person_source(mention.key)
                     if mention.kind == "person"
                     else Source(None, mention.key, mention.kind)
                 )
+                registry.note_source(source, mention.start, mention.end, subject=True)
                 return source, (mention.start, mention.end), False
     low = {"its": "it", "their": "they", "his": "he"}.get(head.lower_, head.lower_)
     if low in ("i", "we", "us", "me", "you"):

@@ -1797,3 +1797,20 @@ def test_copular_adjectives_with_a_clause_and_light_verb_phrases_are_cues(nlp):
         (None, "Harbour Union", "plans for regional ports"),
         (None, "Harbour Union", "the decision to close the night crossing"),
     ]
+
+
+def test_a_remit_at_a_body_is_the_bodys_and_whose_makes_the_body_the_subject_after_it(nlp):
+    found = quotes_of(
+        nlp,
+        "Dr Amara Lind, Director of Policy and Practice at Nestwell Foundation, said the rise "
+        "was “a genuine step”.",
+        "The Harbour Trust welcomed the timetable. The concern found an echo at the Association "
+        "of Northern Ferry Operators (ANFO), whose briefing argues that the fund is "
+        "too small. The body also takes aim at the decision to close the night crossing.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Amara Lind", "Nestwell Foundation"),
+        (None, "Harbour Trust"),
+        (None, "Association of Northern Ferry Operators"),
+        (None, "Association of Northern Ferry Operators"),
+    ]
