@@ -39,7 +39,7 @@ from pipeline.paragraph import (
     in_quote,
     span_of,
 )
-from pipeline.speakers import Registry, Source, resolve_subject
+from pipeline.speakers import Registry, Source, looks_like_person, resolve_subject
 
 
 @dataclass
@@ -146,7 +146,12 @@ def _for_source(token, para: Para, registry: Registry) -> Cue | None:
     if pobj is None or pobj.pos_ != "PROPN" or pobj.ent_type_ in ("GPE", "LOC", "DATE", "EVENT"):
         return None
     doc = token.doc
-    comma = pobj.right_edge.i + 1
+    comma = pobj.i + 1
+    if comma < token.sent.end and doc[comma].text == "," and doc[comma + 1].lower_ == "who":
+        # "For Jo Doe, who left care at 18, X": the relative clause ends at the next comma
+        comma = next((t.i for t in token.sent if t.i > comma + 1 and t.text == ","), comma)
+    else:
+        comma = pobj.right_edge.i + 1
     while (
         comma < token.sent.end
         and doc[comma].text in (")", "(")
@@ -169,7 +174,10 @@ def _for_source(token, para: Para, registry: Registry) -> Cue | None:
     quoted = any(
         span[0] < para.offset + q.end and para.offset + q.start < span[1] for q in para.qspans
     )
-    if not quoted and pobj.ent_type_ != "PERSON":
+    person = pobj.ent_type_ == "PERSON" or looks_like_person(
+        doc[pobj.left_edge.i : pobj.i + 1].text
+    )
+    if not quoted and not person:
         return None  # "For the Harbour Board, the fares matter": a view only when quoted
     source, mention, blocked = resolve_subject(pobj, para.offset, registry)
     if source is None or blocked:
@@ -534,6 +542,12 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         if any(c.dep_ == "neg" for c in tok.children):
             continue  # reported silence: "she did not say"
         if (
+            agent is None
+            and any(c.dep_ == "nsubjpass" for c in tok.children)
+            and tok.lemma_.lower() != "quote"
+        ):
+            continue  # "Ministers have been accused of X": the subject is spoken of, by nobody named
+        if (
             tok.dep_ == "ccomp"
             and tok.head.lemma_.lower() == "ask"
             and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in tok.children)
@@ -546,6 +560,12 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
             continue  # "plans to announce", "expect the government to support"
         if any(c.dep_ == "aux" and c.lemma_.lower() in MODALS for c in tok.children):
             continue  # a prediction ("the government will support"), not a report
+        if (
+            tok.tag_ == "VBG"
+            and tok.dep_ == "pcomp"
+            and any(c.dep_ == "aux" and c.lemma_.lower() in MODALS for c in tok.head.head.children)
+        ):
+            continue  # "they should start by asking X": what someone ought to do, not a report
         if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in RAISING:
             continue  # "expect the government to support"
         subject = tok.head if doc_participle else root if name_root else subject_of(tok)

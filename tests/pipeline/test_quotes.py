@@ -1814,3 +1814,29 @@ def test_a_remit_at_a_body_is_the_bodys_and_whose_makes_the_body_the_subject_aft
         (None, "Association of Northern Ferry Operators"),
         (None, "Association of Northern Ferry Operators"),
     ]
+
+
+def test_a_cue_in_what_someone_ought_to_do_and_an_agentless_passive_are_no_quotes(nlp):
+    found = quotes_of(
+        nlp,
+        "The Harbour Trust welcomed the plan. If ministers want more ferries, they should start "
+        "by asking the crews why so many are leaving.",
+        "Ministers have been accused of “tinkering at the edges” of the ferry service.",
+        "The Harbour Trust responded by saying that the fares were too high.",
+    )
+    assert [(q.organisation, q.text) for q in found] == [
+        ("Harbour Trust", "the plan"),
+        ("Harbour Trust", "the fares were too high"),
+    ]
+
+
+def test_for_a_person_with_a_relative_clause_opens_their_view(nlp):
+    (view,) = quotes_of(
+        nlp,
+        "For Shannon Mbeki, who left care at 18 and now volunteers at the port, the biggest "
+        "disappointment was the decision to cut the night crossing.",
+    )
+    assert (view.speaker, view.text) == (
+        "Shannon Mbeki",
+        "the biggest disappointment was the decision to cut the night crossing",
+    )
