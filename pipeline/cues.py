@@ -182,6 +182,8 @@ def _for_source(token, para: Para, registry: Registry) -> Cue | None:
     source, mention, blocked = resolve_subject(pobj, para.offset, registry)
     if source is None or blocked:
         return None
+    if mention is not None:  # the view's holder is the sentence's topic: a later "she" is them
+        registry.note_source(source, *mention, subject=True)
     return Cue(token, source, mention, span, token.text, False)
 
 

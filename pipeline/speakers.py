@@ -858,6 +858,9 @@ def _councillor(before: str, after: str) -> bool:
 def link_person_context(registry: Registry, key: str, start: int, end: int) -> None:
     """Find the organisation and role the text gives a person around one mention."""
     text = registry.text
+    clitic = re.match(r"(?:’s|'s)\s+", text[start:end])
+    if clitic:  # "Labour's Jo Doe" tagged from the clitic on: the name starts after it
+        start += clitic.end()
     peer = registry.peer_span(start, end)
     if peer is not None:  # "the Labour peer Lord Smith of Anytown, a former ..."
         start, end = peer
@@ -916,7 +919,9 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
             org = src.organisation if src else None
     elif (m := _AFTER_OF.match(after)) and _is_role(m.group("role")):
         org, role = m.group("org"), m.group("role")
-        if _office_body(role):  # "Jo Doe, the Children's Rights Guardian for England"
+        if m.group("prep") == "for" and role.split()[-1] in lexicon().legislator_titles:
+            org = None  # "Jo Doe, the MP for Thornfield and Marr": a seat, not a body
+        elif _office_body(role):  # "Jo Doe, the Children's Rights Guardian for England"
             org = f"{role} {m.group('prep')} {_trim_org(m.group('org'))}"
         elif m.group("prep") == "for" and not is_org_like(org, registry, strict=True):
             org = None  # "Jane Doe, Minister for Children"

@@ -1840,3 +1840,19 @@ def test_for_a_person_with_a_relative_clause_opens_their_view(nlp):
         "Shannon Mbeki",
         "the biggest disappointment was the decision to cut the night crossing",
     )
+
+
+def test_an_mps_seat_is_no_body_and_a_for_views_holder_is_the_next_pronoun(nlp):
+    found = quotes_of(
+        nlp,
+        "Labour's Bethan Ashworth-Kaur described the ferry plan as “late”. Ashworth-Kaur, the "
+        "MP for Thornfield and Marr, said the crossings had been “quietly shelved”.",
+        "For Shannon Mbeki-Doyle, who left care at 18, the biggest disappointment was the "
+        "decision to cut the night crossing. “We were not listened to,” she said.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Bethan Ashworth-Kaur", "Labour Party"),
+        ("Bethan Ashworth-Kaur", "Labour Party"),
+        ("Shannon Mbeki-Doyle", None),
+        ("Shannon Mbeki-Doyle", None),
+    ]
