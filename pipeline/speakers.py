@@ -701,11 +701,12 @@ _POSS_ROLE = re.compile(
 
 _AFTER_WHO = re.compile(
     rf"^\s*,\s*(?:[^,.]{{0,60}}?\s)?who\s+(?:[^,.]{{0,50}}?\s+and\s+)?(?:now\s+|also\s+|currently\s+)?(?P<role>chairs|leads|runs|heads|"
-    rf"directs|founded|co-founded|manages|represents|speaks\s+for|works\s+for|works\s+at|"
+    rf"chaired|led|headed|directs|founded|co-founded|manages|represents|speaks\s+for|works\s+for|"
+    rf"works\s+at|volunteers\s+(?:with|for|at)|"
     rf"speaks\s+[^,.]{{0,40}}?\s+for)\s+(?:the\s+|a\s+)?(?:[a-z][\w’'\-]*\s+){{0,4}}(?P<org>{ORG_NAME})"
 )
 _AFTER_WHO_NOMINAL = re.compile(
-    r"^\s*,\s*(?:[^,.]{0,60}?\s)?who\s+(?:now\s+|also\s+)?(?P<role>chairs|leads|runs|heads|directs)\s+"
+    r"^\s*,\s*(?:[^,.]{0,60}?\s)?who\s+(?:now\s+|also\s+)?(?P<role>chairs|leads|runs|heads|directs|chaired|led|headed)\s+"
     r"(?:the|its)\s+(?P<noun>[a-z]+)\b"
 )
 # "Jo Bloggs, the cabinet member for children's services at Eastmoor Borough Council"
@@ -713,7 +714,7 @@ _AFTER_ROLE_AT = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>[a-z][^,.]{{0,80}}?)\s+(?:at|of|for)\s+(?:the\s+)?"
     rf"(?:[a-z][\w’'\-]*\s+){{0,3}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
 )
-_LEADS = {"chairs", "leads", "heads", "runs", "directs"}
+_LEADS = {"chairs", "leads", "heads", "runs", "directs", "chaired", "led", "headed"}
 _CHAIR_BEFORE = re.compile(
     r"\b[Tt]he\s+(?P<noun>[a-z]+)(?:’s|'s)\s+(?P<role>chair|chairman|chairwoman|chairperson|convenor)"
     r"\s*,\s*(?:[A-Z][\w\-]*\s+){0,3}$"

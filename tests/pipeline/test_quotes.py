@@ -1856,3 +1856,17 @@ def test_an_mps_seat_is_no_body_and_a_for_views_holder_is_the_next_pronoun(nlp):
         ("Shannon Mbeki-Doyle", None),
         ("Shannon Mbeki-Doyle", None),
     ]
+
+
+def test_who_chaired_or_volunteers_with_a_body_names_the_persons_organisation(nlp):
+    found = quotes_of(
+        nlp,
+        "Baroness Hallow of Kirkby, who chaired the Commission on Island Homes, told the Harbour "
+        "Committee on Tuesday that councils had been outbid by large operators.",
+        "Sam Petrie, who left care at 18 and now volunteers with the group Ferry Voices Speak "
+        "Out, said the timetable was “a let-down”.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Baroness Hallow of Kirkby", "Commission on Island Homes"),
+        ("Sam Petrie", "Ferry Voices Speak Out"),
+    ]
