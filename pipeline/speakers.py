@@ -529,10 +529,23 @@ class Registry:
             return None
         return key
 
-    def resolve_role(self, noun: str, position: int, phrase: str) -> Source | None:
+    def resolve_role(
+        self, noun: str, position: int, phrase: str, *, indefinite: bool = False
+    ) -> Source | None:
         """``the minister``: the latest person given that role, else the holder an actors.yaml
-        alias names when the article names them, else the office's body."""
+        alias names when the article names them, else the office's body; ``indefinite`` (``a
+        director``): the person given that role in the sentences right after, else None."""
         noun = noun.lower()
+        if indefinite:
+            # a news lede: "A director of children's services has said X" names them next
+            for mention in self.mentions:
+                if (
+                    position < mention.start < position + 800
+                    and mention.kind == "person"
+                    and noun in self.people[mention.key].roles
+                ):
+                    return self.person_source(mention.key)
+            return None
         for mention in reversed(self._before(position)):
             if mention.kind == "person" and noun in self.people[mention.key].roles:
                 return self.person_source(mention.key)
@@ -2017,7 +2030,7 @@ def resolve_subject(
             if any(c.dep_ == "nummod" and c.lower_ == "one" for c in head.children):
                 return None, None, True  # "One agency social worker said": one of a group, unnamed
             indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children)
-            source = None if indefinite else registry.resolve_role(lemma, position, phrase)
+            source = registry.resolve_role(lemma, position, phrase, indefinite=indefinite)
             if source is None:
                 owner = _role_owner(head, tokens, position, registry)
                 source = Source(None, owner, "organisation") if owner else None

@@ -1870,3 +1870,20 @@ def test_who_chaired_or_volunteers_with_a_body_names_the_persons_organisation(nl
         ("Baroness Hallow of Kirkby", "Commission on Island Homes"),
         ("Sam Petrie", "Ferry Voices Speak Out"),
     ]
+
+
+def test_an_indefinite_role_in_a_lede_is_the_holder_named_next(nlp):
+    found = quotes_of(
+        nlp,
+        "A director of ports has told port leaders that councils must not wait for the new ferries.",
+        "Dr Femi Olawale, director of ports at Greyshire County Council, used his keynote to urge "
+        "other ports to move first.",
+        "A senior civil servant said the timetable was thin.",
+    )
+    assert [(q.speaker, q.organisation, q.text) for q in found] == [
+        (
+            "Femi Olawale",
+            "Greyshire County Council",
+            "councils must not wait for the new ferries",
+        ),
+    ]
