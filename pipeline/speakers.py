@@ -1500,6 +1500,26 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             if tok.dep_ in SUBJECT_DEPS and (words := _described_body(tok)) is not None:
                 s0 = para.offset + words[0].idx
                 entities.append((s0, s0 + len(words.text), "ORG", _main_clause_subject(tok)))
+        for tok in para.doc:
+            # a body's name the NER missed, as a subject ("The Shire Counties Children’s
+            # Network, which speaks for 24 councils, warned"): a later "Its chair" is theirs
+            if (
+                tok.i in covered
+                or tok.dep_ not in SUBJECT_DEPS
+                or tok.pos_ != "PROPN"
+                or bare_word(tok.text).lower() not in lexicon().organisation_nouns
+            ):
+                continue
+            end = tok.idx + len(tok.text)
+            m = next((m for m in ORG_NAME_RE.finditer(para.text) if m.end() == end), None)
+            if m is not None and len(m.group().split()) >= 2:
+                s0 = m.start()
+                first = next((t for t in para.doc if t.idx == s0), None)
+                if first is not None and first.lower_ == "the" and first.is_sent_start:
+                    s0 = first.nbor().idx  # a sentence-initial "The" says nothing about the name
+                entities.append(
+                    (para.offset + s0, para.offset + end, "ORG", _main_clause_subject(tok))
+                )
         for tok in para.doc:  # acronyms the NER missed
             if (
                 tok.i not in covered

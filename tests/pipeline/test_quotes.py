@@ -1887,3 +1887,18 @@ def test_an_indefinite_role_in_a_lede_is_the_holder_named_next(nlp):
             "councils must not wait for the new ferries",
         ),
     ]
+
+
+def test_a_bodys_name_the_tagger_missed_as_a_subject_is_what_its_continues(nlp):
+    found = quotes_of(
+        nlp,
+        "Island Voices said the crossings were too few.",
+        "The Shire Counties Children’s Network, which speaks for 24 county councils, warned that "
+        "the fund would barely touch the sides. Its lead member for ferries, Cllr Rosalind "
+        "Achebe-Thorne, said councils were “ready to be pathfinders”.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        (None, "Island Voices"),
+        (None, "Shire Counties Children’s Network"),
+        ("Rosalind Achebe-Thorne", "Shire Counties Children’s Network"),
+    ]
