@@ -640,7 +640,12 @@ class Registry:
         return None
 
     def _before(self, position: int, window: int = 6000) -> list[Mention]:
-        return [m for m in self.mentions if m.end <= position and m.start >= position - window]
+        """The mentions in the window before ``position``, in text order (a mention noted late,
+        when its cue was resolved, is no later in the text for it)."""
+        return sorted(
+            (m for m in self.mentions if m.end <= position and m.start >= position - window),
+            key=lambda m: m.start,
+        )
 
 
 def _trim_org(raw: str) -> str:
@@ -1462,9 +1467,14 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             label = ent.label_
             if label == "PERSON" and _constituency(article.text, start):
                 continue
-            if label == "ORG" and (
-                _person_like(ent, article.text, end)
-                or (looks_like_person(ent.text) and actors.lookup(ent.text) is None)
+            if (
+                label == "ORG"
+                and (
+                    _person_like(ent, article.text, end)
+                    or (looks_like_person(ent.text) and actors.lookup(ent.text) is None)
+                    # "Amira, 17, said": a first name with an age
+                    or (len(ent) == 1 and _AGE.match(article.text[end : end + 12]))
+                )
             ):
                 label = "PERSON"
             entities.append((start, end, label, subject))
@@ -1985,8 +1995,9 @@ def resolve_subject(
             or name in registry.acronyms
             or registry.names_body(name)
         )
+        aged = right - left == 1 and _AGE.match(registry.text[span[1] : span[1] + 12])
         if (
-            looks_like_person(name)
+            (looks_like_person(name) or aged)  # "Amira, 17, said": a first name and an age
             and not known
             and _organisation_span(registry.text, *span) is None
         ):

@@ -806,3 +806,17 @@ def test_a_words_byline_with_dotted_fields_names_the_author_and_meeting_a_source
         ("indirect", "Rhys Penhale", "Skerry Island Council"),
         ("block", "Ann Lowe", "Harbour Kin Network"),
     ]
+
+
+def test_related_posts_under_a_blog_are_no_statements_of_its_author(nlp):
+    blog = (
+        "Harbour Kin Network\n\nThe ferry plan, five weeks on\n\n"
+        "By Ann Lowe, Chief Executive\n\n"
+        "I welcome the decision to keep the night crossings, and I am glad that ministers "
+        "listened to us.\n\n"
+        "Related posts\n"
+        "• Why island families need night crossings, not just a timetable\n"
+        "• Our response to the ferry review, one year on"
+    )
+    found = quotes(nlp, blog, publisher="Harbour Kin Network")
+    assert [(q[0], q[1], q[3][:12]) for q in found] == [("block", "Ann Lowe", "I welcome th")]

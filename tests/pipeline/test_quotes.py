@@ -1902,3 +1902,11 @@ def test_a_bodys_name_the_tagger_missed_as_a_subject_is_what_its_continues(nlp):
         (None, "Shire Counties Children’s Network"),
         ("Rosalind Achebe-Thorne", "Shire Counties Children’s Network"),
     ]
+
+
+def test_a_first_name_with_an_age_is_a_person(nlp):
+    found = quotes_of(
+        nlp,
+        "Tyler, 15, said he would like his social worker to “come and watch me play football”.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [("Tyler", None)]

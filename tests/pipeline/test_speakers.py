@@ -151,6 +151,13 @@ def test_pronoun_after_the_writer_met_someone_is_that_person():
     assert reg.resolve_pronoun("he", quoted.index("He told")).speaker == "Ann Vale"
 
 
+def test_the_latest_mention_is_latest_in_the_text_not_the_latest_found():
+    text = "Ann Vale spoke first. Tom Reed spoke next. They left. He waved."
+    reg = build_registry(text, spans(text, "Tom Reed"), ACTORS)
+    reg.add_person("Ann Vale", 0, 8, subject=True)  # found late, when its cue was resolved
+    assert reg.resolve_pronoun("he", text.index("He waved")).speaker == "Tom Reed"
+
+
 def test_role_noun_resolution():
     text = "Harbours minister Ada Lamb visited. The minister spoke."
     reg = build_registry(text, spans(text, "Ada Lamb"), ACTORS)
