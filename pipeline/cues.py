@@ -565,7 +565,11 @@ def find_cues(para: Para, registry: Registry) -> list[Cue]:
         if (
             tok.tag_ == "VBG"
             and tok.dep_ == "pcomp"
-            and any(c.dep_ == "aux" and c.lemma_.lower() in MODALS for c in tok.head.head.children)
+            and tok.head.lower_ == "by"
+            and any(
+                c.dep_ == "aux" and c.lower_ in ("should", "must", "could", "might", "ought")
+                for c in tok.head.head.children
+            )
         ):
             continue  # "they should start by asking X": what someone ought to do, not a report
         if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in RAISING:

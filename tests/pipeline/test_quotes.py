@@ -1910,3 +1910,12 @@ def test_a_first_name_with_an_age_is_a_person(nlp):
         "Tyler, 15, said he would like his social worker to “come and watch me play football”.",
     )
     assert [(q.speaker, q.organisation) for q in found] == [("Tyler", None)]
+
+
+def test_a_gerund_cue_after_beyond_under_a_reported_would_still_reports(nlp):
+    found = quotes_of(
+        nlp,
+        "However, Lena Ortiz did not indicate how the department would respond, beyond saying "
+        "that it would use the report to support councils.",
+    )
+    assert [q.text for q in found] == ["it would use the report to support councils"]
