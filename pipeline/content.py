@@ -321,8 +321,10 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
 def _token_span(
     tokens, cue, para: Para, nested: set[int], *, extend: bool
 ) -> tuple[int, int] | None:
+    sent = cue.sent  # Token.sent walks the parse each call: read the bounds once
     tokens = sorted(
-        {t for t in tokens if t.sent == cue.sent and t.i not in nested}, key=lambda t: t.i
+        {t for t in tokens if sent.start <= t.i < sent.end and t.i not in nested},
+        key=lambda t: t.i,
     )
     if not tokens:
         return None
@@ -339,7 +341,7 @@ def _token_span(
     left, right = run[0].i, run[-1].i
     if extend and left > cue.i:  # content after the cue runs to the end of the cue's clause
         for t in cue.subtree:
-            if t.i > right and t.i not in nested and t.sent == cue.sent and right + 1 == t.i:
+            if t.i > right and t.i not in nested and t.i < sent.end and right + 1 == t.i:
                 right = t.i
     # a comma-separated adjunct ends the reported content (", in a debate on ...", ", amid ...")
     for k in range(left + 1, right):
@@ -444,10 +446,11 @@ def parenthetical_content(cue, para: Para) -> list[tuple[int, int]] | None:
         return None
     if right + 1 < len(doc) and not (doc[right + 1].is_punct or doc[right + 1].is_space):
         return None
+    sent = cue.sent
     tokens = [
         t
         for t in head.subtree
-        if not left - 1 <= t.i <= right + 1 and t.sent == cue.sent and not t.is_space
+        if not left - 1 <= t.i <= right + 1 and sent.start <= t.i < sent.end and not t.is_space
     ]
     pieces = [[t for t in tokens if t.i < left], [t for t in tokens if t.i > right]]
     spans = []

@@ -319,7 +319,8 @@ def _noun_cue(tok, para: Para, registry: Registry) -> Cue | None:
         if owner is None or not comp:
             return None
     source, mention, blocked = resolve_subject(owner, para.offset, registry)
-    tokens = sorted({t.i for c in comp for t in c.subtree if t.sent == tok.sent})
+    sent = tok.sent
+    tokens = sorted({t.i for c in comp for t in c.subtree if sent.start <= t.i < sent.end})
     doc = tok.doc
     left = tokens[0]
     if doc[left].lower_ in ("for", "that", "of") and left < tokens[-1]:
