@@ -47,7 +47,9 @@ _BYLINE = re.compile(
     rf"^\s*(?P<lead>(?:[A-Z][a-z]+\s+(?:on\s+[\w ,]{{3,30}}?\s+|\d[\w ,]{{2,29}}?\s+)?)?(?:[Bb]y|[Aa]uthor:|[Ww]ords:|[Ww]ords\s+by))\s+"
     rf"(?P<name>{_NAME})(?P<rest>.*)$"
 )  # "By Jo Bloggs", "Words: Jo Bloggs", "Posted (on) 3 May 2023 by …" (the lead tells a journalist's)
-FIELD_SEPARATOR = re.compile(r"\s*[|·•]\s*")  # between a meta line's fields
+_FIELD_MARKS = "|·•"  # between a meta line's fields ("27 May 2022 · Jo Bloggs · 6 min read")
+FIELD_SEPARATOR = re.compile(rf"\s*[{_FIELD_MARKS}]\s*")
+_FIELD = re.compile(rf"[^{_FIELD_MARKS}]+")
 _READING_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b")  # a post's meta line: "6 min read"
 _NAME_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?P<rest>(?:[,|–—-].*)?)$")
 _TITLE_ORG = re.compile(
@@ -254,7 +256,7 @@ def page_source(
         (start + field.start(), _NAME_LINE.match(field.group()))
         for start, line in header
         if _meta_line_with_fields(line)
-        for field in re.finditer(r"[^|·•]+", line)
+        for field in _FIELD.finditer(line)
         if _NAME_LINE.match(field.group())
         and looks_like_person(field.group().strip())
         and field.group().strip().lower() != publisher

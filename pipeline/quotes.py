@@ -28,6 +28,7 @@ findings reported as data (``a survey found``) and negated cues (``did not say``
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -584,11 +585,13 @@ def _statement_lead(para: Para, registry: Registry) -> tuple[Source, tuple[int, 
 def _meets_a_source(sentence: str) -> bool:
     """``On Tuesday I asked the young people what they made of it.``, ``I also spoke to Jo Doe,
     who ...``: the writer telling how they met the people reported next."""
-    verbs = "|".join(re.escape(v) for v in sorted(lexicon().meeting_verbs))
-    return (
-        re.match(rf"^[^.?!]{{0,40}}?\b(?:I|[Ww]e)\s+(?:also\s+|then\s+)?(?:{verbs})\b", sentence)
-        is not None
-    )
+    return _meeting_pattern(lexicon().meeting_verbs).match(sentence) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _meeting_pattern(verbs: frozenset[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(v) for v in sorted(verbs))
+    return re.compile(rf"[^.?!]{{0,40}}?\b(?:I|[Ww]e)\s+(?:also\s+|then\s+)?(?:{alternatives})\b")
 
 
 def _names_source(sentence: str, raw: _Raw) -> bool:

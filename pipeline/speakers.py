@@ -459,8 +459,7 @@ class Registry:
         if low in ORG_PRONOUNS:
             body = self._sentence_body(position)
             if body is not None:
-                kind = next(m.kind for m in self.mentions if m.key == body)
-                return Source(None, body, kind)
+                return Source(None, body.key, body.kind)
             # centering: a subject pronoun continues the latest main-clause subject body; else the
             # latest body nearby
             for window, subject_only in ((1500, True), (400, False), (1500, False)):
@@ -479,17 +478,20 @@ class Registry:
         end = self._sentence_start(position)
         return (self._sentence_start(end - 2), end) if end >= 2 else (end, end)
 
-    def _sentence_body(self, position: int) -> str | None:
-        """The one body the sentence before names, none of its mentions a subject (``The
-        sharpest criticism came from the X Union. Its president ...``)."""
+    def _quoted(self, start: int, end: int) -> bool:
+        """The stretch holds a quotation mark: names in it may be somebody's words, not the
+        narrative's focus."""
+        return _QUOTE_MARK.search(self.text, start, end) is not None
+
+    def _sentence_body(self, position: int) -> Mention | None:
+        """A mention of the one body the sentence before names, none of its mentions a subject
+        (``The sharpest criticism came from the X Union. Its president ...``)."""
         start, end = self._sentence_before(position)
         mentions = [m for m in self.mentions if start <= m.start and m.end <= end]
-        keys = {m.key for m in mentions if m.kind in ("organisation", "document")}
-        if len(keys) != 1 or any(m.subject for m in mentions):
+        bodies = [m for m in mentions if m.kind in ("organisation", "document")]
+        if len({m.key for m in bodies}) != 1 or any(m.subject for m in mentions):
             return None
-        if re.search(r"[“”\"‘]", self.text[start:end]):
-            return None  # a body named inside a quotation is not the narrative's focus
-        return keys.pop()
+        return None if self._quoted(start, end) else bodies[0]
 
     def _sentence_person(self, position: int, gender: str, previous: bool = False) -> str | None:
         """The one person named earlier in the pronoun's own sentence (``When I met Jo Doe, the
@@ -497,14 +499,10 @@ class Registry:
         ``previous``: the one person the sentence before names after the writer's ``I`` or ``we``
         (``I also spoke to Jo Doe, who leads the council. He told me``)."""
 
-        start, end = (
-            self._sentence_before(position)
-            if previous
-            else (
-                self._sentence_start(position),
-                position,
-            )
-        )
+        if previous:
+            start, end = self._sentence_before(position)
+        else:
+            start, end = self._sentence_start(position), position
         mentions = [m for m in self.mentions if m.kind == "person" and start <= m.start < end]
         keys = {m.key for m in mentions if m.end <= end}
         if len(keys) != 1:
@@ -517,7 +515,7 @@ class Registry:
                 or not re.search(
                     r"\b(?:I|[Ww]e)\b", self.text[start : min(m.start for m in mentions)]
                 )
-                or re.search(r"[“”\"‘]", self.text[start:end])  # the writer's words, unquoted
+                or self._quoted(start, end)  # the writer's words, unquoted
             )
         ):
             return None
@@ -773,7 +771,15 @@ def is_portfolio(name: str) -> bool:
     return bool(words) and all(w in lexicon().portfolio_words for w in words)
 
 
+_QUOTE_MARK = re.compile(r"[“”\"‘]")
 _AGE = re.compile(r"^\s*,\s*\d{1,3}\s*(?=,)")
+
+
+def _aged(text: str, end: int) -> bool:
+    """An age apposition follows ``end`` (``Amira, 17, said``): the word before is a person's."""
+    return _AGE.match(text[end : end + 12]) is not None
+
+
 _BEFORE_LED_BY = re.compile(
     rf"(?P<org>{ORG_NAME}|\b[Tt]he\s+[a-z]+)\s*,?\s+(?:which\s+(?:was|is)\s+|was\s+)?(?:led|chaired|headed|"
     rf"run|founded)\s+by\s+(?:the\s+|its\s+)?(?:[a-z][\w’'\-]*\s+){{0,4}}$"
@@ -1467,14 +1473,11 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             label = ent.label_
             if label == "PERSON" and _constituency(article.text, start):
                 continue
-            if (
-                label == "ORG"
-                and (
-                    _person_like(ent, article.text, end)
-                    or (looks_like_person(ent.text) and actors.lookup(ent.text) is None)
-                    # "Amira, 17, said": a first name with an age
-                    or (len(ent) == 1 and _AGE.match(article.text[end : end + 12]))
-                )
+            if label == "ORG" and (
+                _person_like(ent, article.text, end)
+                or (looks_like_person(ent.text) and actors.lookup(ent.text) is None)
+                # "Amira, 17, said": a first name with an age
+                or (len(ent) == 1 and _aged(article.text, end))
             ):
                 label = "PERSON"
             entities.append((start, end, label, subject))
@@ -1995,7 +1998,7 @@ def resolve_subject(
             or name in registry.acronyms
             or registry.names_body(name)
         )
-        aged = right - left == 1 and _AGE.match(registry.text[span[1] : span[1] + 12])
+        aged = right - left == 1 and _aged(registry.text, span[1])
         if (
             (looks_like_person(name) or aged)  # "Amira, 17, said": a first name and an age
             and not known
