@@ -324,13 +324,18 @@ def learning_curve(
     *,
     factories: dict[str, Callable[[], object]],
     sizes: Sequence[int] | None = None,
+    done: Sequence[dict] = (),
     progress: Callable[[str], None] | None = None,
 ) -> list[dict]:
     """Stance figures against the number of gold articles trained on: for each size k and each
     held-out article, a model trained on the synthetic examples plus the gold of k other
     articles (the k that follow it in article order, wrapping round, so that every article is
     used equally often) is scored on the held-out article; the predictions are pooled over the
-    held-out articles. One row per (model, k), from k = 0 (synthetic only) to all other articles."""
+    held-out articles. One row per (model, k), from k = 0 (synthetic only) to all other articles.
+
+    ``done``: rows of an earlier curve on the same data and settings; their (model, k) are
+    taken as they are instead of being trained again, so an interrupted or partial curve can be
+    completed."""
     say = progress or (lambda _m: None)
     groups = sorted({e.group for e in gold})
     if len(groups) < 2:
@@ -338,10 +343,15 @@ def learning_curve(
     sizes = sorted(set(range(len(groups)) if sizes is None else sizes))
     if sizes[0] < 0 or sizes[-1] > len(groups) - 1:
         raise ValueError(f"curve sizes must lie between 0 and {len(groups) - 1} gold articles")
+    earlier = {(r["model"], r["gold_articles"]): r for r in done}
     rows = []
     for name, factory in factories.items():
         fitted: dict[frozenset, object] = {}  # the same training articles give the same model
         for k in sizes:
+            if (name, k) in earlier:
+                say(f"curve: {name}, {k} gold article(s): measured before, kept")
+                rows.append(earlier[(name, k)])
+                continue
             pooled: tuple[list, list, list] = ([], [], [])
             for i, held in enumerate(groups):
                 others = [g for g in groups if g != held]

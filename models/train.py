@@ -564,11 +564,13 @@ def run_curve(
     models: tuple[str, ...] = ("majority", "tfidf-lr", "finetuned"),
     sizes: Sequence[int] | None = None,
     overrides: dict | None = None,
+    resume: bool = True,
     progress: Callable[[str], None] = _say,
 ) -> dict:
     """Stance macro-F1 against the number of gold articles trained on (``learning_curve``):
     writes JSON, CSV, markdown and an SVG chart, so that a researcher sees whether labelling
-    more articles would help."""
+    more articles would help. With ``resume``, the rows of an earlier curve at ``out`` made on
+    the same data files and settings are kept and only the missing sizes are trained."""
     from models.crossval import learning_curve
     from pipeline.report_svg import curve_svg
 
@@ -581,6 +583,11 @@ def run_curve(
         raise ValueError(
             f"--models: {', '.join(unknown)} cannot be trained on a curve; fix: choose from {', '.join(factories)}"
         )
+    data_files = [Path(targets_path)] + synthetic_data + gold_files
+    params = StanceModel(**train_settings(device, epochs, seed), **(overrides or {})).get_params()
+    earlier = _matching_result(Path(out), data_files, params, keep=("rows",)) if resume else None
+    if earlier is not None and "status" in earlier:
+        progress(f"curve: {earlier['file']} is {earlier['status']}; every size is trained again")
     with _memoised_encoders(models):
         rows = learning_curve(
             gold,
@@ -588,19 +595,23 @@ def run_curve(
             targets,
             factories={m: factories[m] for m in models},
             sizes=sizes,
+            done=(earlier or {}).get("rows", ()),
             progress=progress,
         )
-    data_files = [Path(targets_path)] + synthetic_data + gold_files
+    measured = {(r["model"], r["gold_articles"]) for r in rows}
+    rows += [  # sizes and models of the earlier curve this run did not ask for are kept too
+        r
+        for r in (earlier or {}).get("rows", ())
+        if (r["model"], r["gold_articles"]) not in measured
+    ]
+    order = list(dict.fromkeys([*models, *(r["model"] for r in rows)]))
+    rows.sort(key=lambda r: (order.index(r["model"]), r["gold_articles"]))
     result = {
         "rows": rows,
         "n_gold_articles": len({e.group for e in gold}),
         "n_synthetic_training_quotes": len(synthetic),
         "data_files": {relative_path(p): h for p, h in file_hashes(data_files).items()},
-        "params": {
-            "finetuned": StanceModel(
-                **train_settings(device, epochs, seed), **(overrides or {})
-            ).get_params()
-        },
+        "params": {"finetuned": params},
     }
     write_json(out, result)
     columns = [

@@ -257,6 +257,12 @@ def cv(
         "--sizes",
         help="With --curve: comma-separated numbers of gold articles (default: 0 to all but one).",
     ),
+    fresh: bool = typer.Option(
+        False,
+        "--fresh",
+        help="With --curve: train every size again instead of keeping the rows of an earlier "
+        "curve at --out made on the same data and settings.",
+    ),
     settings: list[str] = typer.Option(
         [],
         "--set",
@@ -295,6 +301,7 @@ def cv(
             run_curve(
                 out=CURVE_RESULTS if out == CV_DEFAULT else out,
                 sizes=[int(k) for k in sizes.split(",")] if sizes else None,
+                resume=not fresh,
                 **common,
             )
         else:

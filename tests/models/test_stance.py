@@ -650,6 +650,11 @@ def test_learning_curve_pools_held_out_articles_at_each_size():
 
     learning_curve(gold, synthetic, TARGETS, factories={"m": Counting})
     assert len(fits) == 1 + 3 + 3 and fits[0] == 1
+    # rows measured before are kept as they are and not trained again
+    fits.clear()
+    earlier = {"model": "m", "gold_articles": 1, "stance_macro_f1": 0.5}
+    rows = learning_curve(gold, synthetic, TARGETS, factories={"m": Counting}, done=[earlier])
+    assert len(fits) == 1 + 3 and rows[1] is earlier
 
 
 def test_cross_validate_on_a_held_out_split_scores_each_slice():

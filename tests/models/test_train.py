@@ -267,6 +267,51 @@ def test_the_learning_curve_is_written_as_csv_markdown_and_svg(tmp_path):
     assert "| majority | 2 |" in (tmp_path / "curve.md").read_text(encoding="utf-8")
 
 
+def test_a_learning_curve_keeps_the_sizes_measured_before_on_the_same_data(tmp_path):
+    from pathlib import Path
+
+    from models.train import run_curve
+
+    targets = Path(__file__).resolve().parents[1] / "data" / "tiny_domain" / "targets.yaml"
+    corpus, gold = tmp_path / "corpus", tmp_path / "gold"
+    corpus.mkdir()
+    gold.mkdir()
+    for n, stance in enumerate(["oppose", "support", "oppose"]):
+        sentence = f"The library closure number {n} is a matter."
+        (corpus / f"a{n}.txt").write_text(sentence, encoding="utf-8")
+        quote = {
+            "article": f"a{n}", "id": "q1", "start": 0, "end": len(sentence) - 1,
+            "text": sentence[:-1], "kind": "direct", "speaker": "Pat Doe",
+            "stances": [{"target": "library-closure", "stance": stance}],
+        }  # fmt: skip
+        (gold / f"a{n}.jsonl").write_text(json.dumps(quote) + "\n", encoding="utf-8")
+    common = dict(
+        out=tmp_path / "curve.json", gold_dir=gold, corpus_dir=corpus, synthetic_path=None,
+        synthetic_articles=None, targets_path=targets, device="cpu",
+    )  # fmt: skip
+    run_curve(models=("majority",), sizes=[0, 2], progress=lambda _m: None, **common)
+    said: list[str] = []
+    result = run_curve(
+        models=("tfidf-lr", "majority"), sizes=[1, 2], progress=said.append, **common
+    )
+    kept = [m for m in said if "measured before, kept" in m]
+    assert kept == ["curve: majority, 2 gold article(s): measured before, kept"]
+    # majority at 0 was not asked for this time and is kept; tfidf-lr is new at both sizes
+    assert [(r["model"], r["gold_articles"]) for r in result["rows"]] == [
+        ("tfidf-lr", 1), ("tfidf-lr", 2), ("majority", 0), ("majority", 1), ("majority", 2)
+    ]  # fmt: skip
+    said.clear()
+    run_curve(models=("majority",), sizes=[2], resume=False, progress=said.append, **common)
+    assert not any("kept" in m for m in said)
+    (gold / "a0.jsonl").write_text(  # new labels make the earlier rows stale
+        (gold / "a0.jsonl").read_text(encoding="utf-8").replace("oppose", "support"),
+        encoding="utf-8",
+    )
+    said.clear()
+    run_curve(models=("majority",), sizes=[2], progress=said.append, **common)
+    assert any("stale: data changed" in m for m in said) and not any("kept" in m for m in said)
+
+
 def test_a_trained_model_is_scored_on_held_out_data_only_if_trained_on_the_same_data(tmp_path):
     from pathlib import Path
 
