@@ -1699,8 +1699,15 @@ def _role_owner(head, tokens, position: int, registry: Registry) -> str | None:
             src = registry.resolve_nominal(noun, position, "the " + t.text)
             return src.organisation if src else None
     # after it: "a spokesperson for the NUSCW", "a spokeswoman for the department"
+    return _body_after(head, position, registry, ("for", "at", "of", "from"))
+
+
+def _body_after(head, position: int, registry: Registry, prepositions: tuple[str, ...]):
+    """The body named in a prepositional phrase after ``head`` (``for the NUSCW``, ``at the
+    department``), by name or as a nominal the article resolves; None when there is none."""
+    doc = head.doc
     for prep in head.children:
-        if prep.dep_ != "prep" or prep.lower_ not in ("for", "at", "of", "from"):
+        if prep.dep_ != "prep" or prep.lower_ not in prepositions:
             continue
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if obj is None:
@@ -2057,6 +2064,15 @@ def resolve_subject(
                 known is not None and known.kind == "organisation"
             ):  # "ministers" as a body, by the alias table
                 return Source(None, known.name, "organisation"), char_span(offset, head), False
+            body = (
+                _body_after(head, position, registry, ("at", "from"))
+                if lemma in lexicon().role_nouns
+                else None
+            )
+            if body is not None:  # "Analysts at Redbrook Capital said": people at a named body
+                source = Source(None, body, "organisation")
+                registry.note_source(source, *char_span(offset, head), subject=True)
+                return source, char_span(offset, head), False
             return None, None, True  # unnamed groups: "campaigners say"
         if lemma in lexicon().role_nouns:
             # "a Department for Education spokesperson", "the panel's chair": an unnamed holder

@@ -334,6 +334,25 @@ def test_of_org_apposition(nlp):
     assert (q.speaker, q.organisation) == ("Ana Ruiz", "Tenants Network")
 
 
+@pytest.mark.parametrize(
+    "sentence, organisation",
+    [
+        ("Analysts at Marlow Capital said in a note that the levy would not survive.", "Marlow Capital"),
+        ("Senior officials from the Harbour Alliance said the scheme was on track.", "Harbour Alliance"),
+        ("Leaders at the Brookvale Trust warned that the cap would push providers out.", "Brookvale Trust"),
+    ],
+)  # fmt: skip
+def test_people_at_a_named_body_speak_for_it(nlp, sentence, organisation):
+    (q,) = quotes_of(nlp, sentence)
+    assert (q.speaker, q.organisation) == (None, organisation)
+
+
+def test_a_group_at_no_body_or_a_finding_from_one_is_no_source(nlp):
+    assert quotes_of(nlp, "Leaders across the sector warned that the cap would fail.") == []
+    assert quotes_of(nlp, "Figures from the Harbour Alliance show that waiting lists grew.") == []
+    assert quotes_of(nlp, "Members of the Harbour Alliance said the plan was a betrayal.") == []
+
+
 def test_alias_table_gives_canonical_organisation(nlp):
     (q,) = quotes_of(nlp, "The FCC said the sea wall funding was not enough.")
     assert q.organisation == "Federation of Coastal Councils"
