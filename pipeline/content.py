@@ -186,6 +186,21 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
             chosen.append(clause)  # "said in a written submission that X": X, not the submission
     if not chosen and (obj := phrase_object(cue)) is not None:
         chosen.append(obj)  # "offered a qualified welcome to X": X
+    # "the pay scale, which she said would keep staff": the relative pronoun stands for what
+    # the clause is about and was not said; "which it describes as X": the content is X
+    relative = _relative_pronouns(cue)
+    if relative and relative_cue(cue):
+        if lemma == "describe" and any(c.dep_ == "dobj" and c.i in relative for c in cue.children):
+            chosen += [
+                o
+                for p in cue.children
+                if p.dep_ == "prep" and p.lower_ == "as"
+                for o in p.children
+                if o.dep_ == "pobj"
+            ]
+        chosen = [c for c in chosen if c.i not in relative]
+    else:
+        relative = set()
     if any(c.dep_ == "ccomp" and c.i > cue.i for c in chosen):
         # "X was applauded by Y, whose director said Z": with a clause on each side, the parser
         # hung the narration before the subject on the cue too; the content is the one after
@@ -270,6 +285,10 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
                 nested.update(x.i for x in t.subtree)
                 if t.dep_ == "pcomp" and t.head.i < t.i:
                     nested.add(t.head.i)  # "welcomed X before warning that Y": not "X before"
+    for t in cue.subtree:  # "the pay scale, which she said would Y": a report of its own
+        if t is not cue and relative_cue(t):
+            nested.update(x.i for x in t.subtree)
+    nested |= relative
     for t in cue.subtree:  # "called X welcome, although he cautioned that Y": a second statement
         if t.i != cue.i and second_statement(t):
             nested.update(x.i for x in t.subtree)
@@ -312,10 +331,47 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
     spans = [
         sp
         for sp in spans
-        if len(re.findall(r"\w+", para.text[sp[0] - para.offset : sp[1] - para.offset])) >= 2
-        or lemma in lexicon().evaluative_verbs
-    ]
+        if len(words := re.findall(r"\w+", para.text[sp[0] - para.offset : sp[1] - para.offset]))
+        >= 2
+        or (
+            lemma in lexicon().evaluative_verbs and bool(words) and words[0].lower() not in WH_WORDS
+        )
+    ]  # "fell short of what the review had called for": "what" says nothing
     return spans[0] if len(spans) == 1 else (spans or None)
+
+
+def relative_cue(token) -> bool:
+    """A reporting verb in a relative clause with a subject and a complement of its own (``the
+    pay scale, which she said would keep staff``, ``which it describes as X``): a report of its
+    own about the clause's antecedent, not part of the report the antecedent belongs to. Not
+    ``the tax that the review proposed``, whose only content is the antecedent."""
+    return (
+        token.dep_ in ("relcl", "advcl")  # the parser hangs some on the main verb
+        and token.pos_ in ("VERB", "AUX")
+        and token.lemma_.lower() in lexicon().reporting_verbs
+        and any(
+            c.dep_ == "nsubj" and c.lower_ not in RELATIVE_PRONOUNS and c.i < token.i
+            for c in token.children
+        )
+        and bool(_relative_pronouns(token))
+        and any(
+            c.i > token.i
+            and (
+                c.dep_ in ("ccomp", "oprd", "xcomp")
+                or (c.dep_ == "prep" and c.lower_ == "as" and any(c.children))
+            )
+            for c in token.children
+        )
+    )
+
+
+RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom"})
+WH_WORDS = RELATIVE_PRONOUNS | {"what", "whatever"}
+
+
+def _relative_pronouns(cue) -> set[int]:
+    """The relative pronouns before a cue in its own clause (``which`` of ``which she said``)."""
+    return {t.i for t in cue.subtree if t.i < cue.i and t.lower_ in RELATIVE_PRONOUNS}
 
 
 def _token_span(

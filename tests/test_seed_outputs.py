@@ -56,7 +56,7 @@ def seed_run(tmp_path_factory) -> Path:
     summary = run_pipeline(
         ROOT / "corpus", out=run, options=RunOptions(model=None), progress=lambda m: None
     )
-    assert summary.n_ok == 5 and summary.n_quotes == 179
+    assert summary.n_ok == 5 and summary.n_quotes == 181
     return run
 
 
@@ -86,7 +86,7 @@ def test_stance_stage_outputs_on_the_seeds_with_a_fixed_model_are_unchanged(seed
     run = tmp_path / "run"
     shutil.copytree(seed_run, run)
     summary = classify_run(run, model=model, device="cpu", bf16=False, progress=lambda m: None)
-    assert summary.quotes == 179 and summary.stances == 179 and summary.problems == []
+    assert summary.quotes == 181 and summary.stances == 181 and summary.problems == []
     _scored_lines_agree(run / "stances.jsonl", EXPECTED / "stance_stances.jsonl")
     _scored_lines_agree(run / "statements.jsonl", EXPECTED / "stance_statements.jsonl")
     _same(run / "matrix.csv", EXPECTED / "stance_matrix.csv")

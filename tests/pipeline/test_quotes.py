@@ -353,6 +353,37 @@ def test_a_group_at_no_body_or_a_finding_from_one_is_no_source(nlp):
     assert quotes_of(nlp, "Members of the Harbour Alliance said the plan was a betrayal.") == []
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "Jo Tan of the Wren Trust welcomed the new allowance, which she said would keep carers in the system.",
+            ["the new allowance", "would keep carers in the system"],
+        ),
+        (
+            "The Harbour Fostering Network criticised the decision to delay the allowance, which it describes as a false economy.",
+            ["the decision to delay the allowance", "a false economy"],
+        ),
+        (
+            "Rob Tay of the Wren Trust urged ministers to review the tax relief carers receive, which he said had not been updated since 2010.",
+            ["ministers to review the tax relief carers receive", "had not been updated since 2010"],
+        ),
+        (  # the relative clause's only content is its antecedent: no report of its own
+            "Jo Tan of the Wren Trust called for ministers to revisit the levy that the review proposed in 2022.",
+            ["ministers to revisit the levy that the review proposed in 2022"],
+        ),
+    ],
+)  # fmt: skip
+def test_a_cue_in_a_relative_clause_reports_on_its_own(nlp, sentence, expected):
+    assert [q.text for q in quotes_of(nlp, sentence)] == expected
+
+
+def test_a_bare_wh_word_is_no_content(nlp):
+    # the unnamed group's report is no quote, and "what" is not what the review called for
+    quotes = quotes_of(nlp, "Campaigners said the plan fell far short of what the Hale Review had called for.")  # fmt: skip
+    assert quotes == []
+
+
 def test_alias_table_gives_canonical_organisation(nlp):
     (q,) = quotes_of(nlp, "The FCC said the sea wall funding was not enough.")
     assert q.organisation == "Federation of Coastal Councils"
