@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pipeline.cue_words import (
     CONCESSIVE,
+    OUT_AT_VERBS,
     RAISING,
     SPEAK_OUT_VERBS,
     STANCE_PHRASE_NOUNS,
@@ -148,8 +149,8 @@ def phrase_object(cue):
 
 def stance_phrase_object(cue):
     """``argued in favour of X``, ``spoke out in support of X``: X (the object of ``of``), for a
-    verb of ``STANCE_PHRASE_VERBS``; or the ``against`` phrase of ``spoke out against X``; else
-    None."""
+    verb of ``STANCE_PHRASE_VERBS``; or the ``against`` phrase of ``spoke out against X``; or X of
+    ``hit out at X``; else None."""
     if cue.lemma_.lower() not in STANCE_PHRASE_VERBS:
         return None
     for prep in cue.children:
@@ -157,6 +158,8 @@ def stance_phrase_object(cue):
             continue
         if prep.lower_ == "against" and cue.lemma_.lower() in SPEAK_OUT_VERBS:
             return prep
+        if prep.lower_ == "at" and cue.lemma_.lower() in OUT_AT_VERBS:
+            return next((c for c in prep.children if c.dep_ == "pobj"), None)
         if prep.lower_ == "in":
             noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if noun is not None and noun.lower_ in STANCE_PHRASE_NOUNS:
@@ -258,9 +261,10 @@ def that_clause_under(token):
 
 
 def clause_after_medium(cue, child):
-    """``said in a statement that X`` parsed with the that-clause under the noun (``statement``):
-    the clause X, when ``child`` is the cue's ``in`` phrase and the cue has no clause of its own."""
-    if child.dep_ != "prep" or child.lower_ != "in" or child.i < cue.i:
+    """``said in a statement that X``, ``put it to ministers that X`` parsed with the that-clause
+    under the noun (``statement``, ``ministers``): the clause X, when ``child`` is the cue's
+    ``in`` or ``to`` phrase and the cue has no clause of its own."""
+    if child.dep_ != "prep" or child.lower_ not in ("in", "to") or child.i < cue.i:
         return None
     if any(c.dep_ == "ccomp" for c in cue.children):
         return None

@@ -154,7 +154,7 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
         elif (
             child.dep_ == "prep"
             and (obj := stance_phrase_object(cue)) is not None
-            and (obj.i == child.i or obj.head.head.head.i == child.i)
+            and (obj.i == child.i or child.i in (obj.head.i, obj.head.head.head.i))
         ):
             chosen.append(obj)  # "spoke out in favour of X": X; "spoke out against X"
 
@@ -188,8 +188,9 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
         chosen.append(obj)  # "offered a qualified welcome to X": X
     # "the pay scale, which she said would keep staff": the relative pronoun stands for what
     # the clause is about and was not said; "which it describes as X": the content is X
-    relative = _relative_pronouns(cue)
-    if relative and relative_cue(cue):
+    if relative_cue(cue):
+        # the relative phrase and the subject before the cue ("whose allowances she said")
+        relative = {t.i for t in cue.subtree if t.i < cue.i}
         if lemma == "describe" and any(c.dep_ == "dobj" and c.i in relative for c in cue.children):
             chosen += [
                 o
@@ -198,6 +199,8 @@ def content_span(cue, para: Para) -> tuple[int, int] | None:
                 for o in p.children
                 if o.dep_ == "pobj"
             ]
+        if lemma in NAMING_VERBS:  # "which she called an insult", parsed with two objects
+            chosen += [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
         chosen = [c for c in chosen if c.i not in relative]
     else:
         relative = set()
@@ -359,13 +362,14 @@ def relative_cue(token) -> bool:
             and (
                 c.dep_ in ("ccomp", "oprd", "xcomp")
                 or (c.dep_ == "prep" and c.lower_ == "as" and any(c.children))
+                or (c.dep_ == "dobj" and token.lemma_.lower() in NAMING_VERBS)
             )
             for c in token.children
         )
     )
 
 
-RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom"})
+RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 WH_WORDS = RELATIVE_PRONOUNS | {"what", "whatever"}
 
 

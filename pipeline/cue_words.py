@@ -26,10 +26,13 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # "in favour of X", "in support of X", "in defence of X": a stance whose content is X
 STANCE_PHRASE_NOUNS = frozenset({"favour", "favor", "support", "defence", "defense"})
 # verbs that report a stance only with "out" and such a phrase or "against": "spoke out against"
-SPEAK_OUT_VERBS = frozenset({"speak", "come"})
+SPEAK_OUT_VERBS = frozenset({"speak", "come", "hit", "lash"})
+# of those, the ones that attack "at" their target: "hit out at X", "lashed out at X"
+OUT_AT_VERBS = frozenset({"hit", "lash"})
 # verbs whose stance phrase is their content: "argued in favour of X", "campaigned against X"
 STANCE_PHRASE_VERBS = frozenset(
     {"speak", "come", "argue", "campaign", "lobby", "write", "call", "push", "plead", "warn"}
+    | OUT_AT_VERBS
 )
 
 # constants: frozen so that no stage can change them at run time

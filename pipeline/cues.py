@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.clauses import (
     called_on,
+    clause_after_medium,
     gerund_of_a_cue,
     heard_from,
     phrase_object,
@@ -22,7 +23,12 @@ from pipeline.clauses import (
     stance_phrase_object,
     subject_of,
 )
-from pipeline.content import content_span, final_attribution, parenthetical_content
+from pipeline.content import (
+    content_span,
+    final_attribution,
+    parenthetical_content,
+    relative_cue,
+)
 from pipeline.cue_words import (
     AUTHORED_NOUNS,
     LIGHT_VERBS,
@@ -64,8 +70,11 @@ def _subject_fallback(token, para: "Para"):
             continue
         if ent.end <= token.i:
             distance = token.i - ent.end
-            # "Jo Doe, director of X, told": only punctuation and the name's apposition between
-            apposed = {t.i for c in ent.root.children if c.dep_ == "appos" for t in c.subtree}
+            # "Jo Doe, director of X, told", "Jo Doe, who chairs X, told": only punctuation and
+            # the name's apposition or relative clause between
+            apposed = {
+                t.i for c in ent.root.children if c.dep_ in ("appos", "relcl") for t in c.subtree
+            }
             if any(
                 not (t.is_punct or t.is_space) and t.i not in apposed
                 for t in para.doc[ent.end : token.i]
@@ -93,13 +102,25 @@ def _speaks_out(tok) -> bool:
 
 def _as_put_it(tok) -> bool:
     """``As Jo Doe put it, "..."``, ``Jo Doe put it best: "..."``: a cue for the quotation it
-    introduces."""
+    introduces; ``Jo Doe put it to me that X``: a cue for X."""
     return (
         tok.lemma_.lower() == "put"
         and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)
         and (
             any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
             or any(t.text == ":" for t in tok.sent if t.i > tok.i)  # "X put it well: '...'"
+            or (  # "X put it to me that Y"
+                any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children)
+                and any(
+                    (
+                        c.dep_ == "ccomp"
+                        and c.i > tok.i
+                        and any(m.lower_ == "that" for m in c.children)
+                    )
+                    or clause_after_medium(tok, c) is not None
+                    for c in tok.children
+                )
+            )
         )
     )
 
@@ -224,10 +245,14 @@ def _according_to(token, para: Para, registry: Registry) -> Cue | None:
     objs = [c for c in nxt.children if c.dep_ == "pobj"]
     if not objs:
         return None
-    source, mention, blocked = _resolve_source(objs[0], para, registry)
+    source_token = objs[0]
     sent = token.sent
     phrase_left = token.i
     phrase_right = max(t.i for t in objs[0].subtree)
+    named = _apposed_name(token.doc, phrase_right + 1)
+    if named is not None:  # "According to its chief officer, Jo Doe, X": the parser took the
+        source_token, phrase_right = named.root, named.end - 1  # name for X's subject
+    source, mention, blocked = _resolve_source(source_token, para, registry)
     before = [t for t in sent if t.i < phrase_left and not t.is_space]
     after = [t for t in sent if t.i > phrase_right and not t.is_space]
     side = (
@@ -235,6 +260,11 @@ def _according_to(token, para: Para, registry: Registry) -> Cue | None:
         if len([t for t in before if not t.is_punct]) >= len([t for t in after if not t.is_punct])
         else after
     )
+    for t in side:  # "X, which she called Y": a report of its own ends the content
+        if relative_cue(t):
+            cut = min(x.i for x in t.subtree)
+            side = [x for x in side if x.i < cut]
+            break
     while side and side[0].is_punct and side[0].text not in '“‘"':
         side = side[1:]
     while side and side[-1].is_punct and side[-1].text not in '”’"':
@@ -249,6 +279,16 @@ def _according_to(token, para: Para, registry: Registry) -> Cue | None:
             start += 1
         content = (start, end)
     return Cue(token, source, mention, content, "according to", blocked or source is None)
+
+
+def _apposed_name(doc, i: int):
+    """The person's name set off by commas at token ``i`` (``, Jo Doe,``), or None."""
+    if i >= len(doc) or doc[i].text != ",":
+        return None
+    ent = next((e for e in doc.ents if e.start == i + 1 and e.label_ == "PERSON"), None)
+    if ent is None or ent.end >= len(doc) or doc[ent.end].text != ",":
+        return None
+    return ent
 
 
 def _noun_owner(tok):

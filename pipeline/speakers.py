@@ -129,9 +129,33 @@ def strip_honorifics(name: str) -> str:
         words = words[1:]  # a byline's "By Jo Bloggs" tagged as one name
     while words and words[0].lower().strip(".") in lexicon().honorifics:
         words = words[1:]
+    while len(words) > 2 and _role_title(words[0]):
+        words = words[1:]  # "Co-chair Tayo Lindqvist", "Chair Gillian Osei-Mensah"
     while words and words[-1] in {"'s", "’s", ",", "."}:
         words = words[:-1]
     return " ".join(words).strip(" ,.;:’'")
+
+
+_BARE_TITLE = re.compile(r"(?:^|[.!?]\s+|\n\s*)(?P<title>[A-Z][\w‐‑-]+)\s+$")
+
+
+def _bare_title(before: str, name: str) -> str | None:
+    """The role of a sentence-initial title with no body before a name (``Chair Jo Doe``,
+    ``Co-chair Jo Doe``), inside the name or just before it; not an honorific (``Professor``)."""
+    first = name.split()[0] if len(name.split()) > 2 else ""
+    m = _BARE_TITLE.search(before)
+    for title in (first if _role_title(first) else "", m.group("title") if m else ""):
+        if title and _role_title(title) and title.lower() not in lexicon().honorifics:
+            return title.lower()
+    return None
+
+
+def _role_title(word: str) -> bool:
+    """A capitalised role noun used as a title before a name (``Chair``, ``Co-chair``)."""
+    if not word[:1].isupper():
+        return False
+    role = re.sub(r"^(?:co|vice|deputy|joint)[-‐‑]", "", word.lower())
+    return role in lexicon().role_nouns
 
 
 def _surname(name: str) -> str:
@@ -693,7 +717,8 @@ _AFTER_OF_DESCRIBED = re.compile(
 )
 _POSS_PRONOUN_ROLE = re.compile(
     r"(?:^|[.!?]\s+|,\s+)(?:(?:But|And|Yet|So|Meanwhile|However|Also),?\s+)?"
-    r"(?P<pron>Its|its|Their|their)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?:[A-Za-z][\w’'\-]*))"
+    r"(?:[Aa]ccording\s+to\s+)?"
+    r"(?P<pron>Its|its|Their|their)\s+(?P<role>(?:[A-Za-z][\w’'\-]*\s+){0,5}?(?:[A-Za-z][\w’'\-]*))"
     r"\s*,?\s*(?:[A-Z][a-z]{1,10}\.?\s+)?$"
 )  # "But its lead member for children, Cllr Jo Doe": a conjunction and a title allowed
 _AFTER_POSS = re.compile(
@@ -1014,6 +1039,10 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
             (src.organisation if src else None),
             m.group("role"),
         )  # "Its general secretary, Jane Doe"
+    elif role := _bare_title(before, text[start:end]):
+        # "The forum said X. Chair Jo Doe insisted": a title with no body is the current body's
+        src = registry.resolve_pronoun("it", start)
+        org = src.organisation if src else None
     elif nominal := _nominal_role(before):
         # "panel chair Jo Bloggs": the body named earlier that the noun describes
         src = registry.resolve_nominal(nominal[0], start, "the " + nominal[0])
@@ -1555,8 +1584,8 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
     return build_registry(article.text, entities, actors)
 
 
-_HEADING_NAME = re.compile(
-    rf"(?:{_NAME_TOKEN}|[A-Z]{{2,8}})(?: +(?:{_CONNECT} +)*{_NAME_TOKEN}){{0,7}}"
+_HEADING_NAME = re.compile(  # a heading line is one name: "Voices from Care North" too
+    rf"(?:{_NAME_TOKEN}|[A-Z]{{2,8}})(?: +(?:(?:{_CONNECT}|from|to|with) +)*{_NAME_TOKEN}){{0,7}}"
 )
 
 

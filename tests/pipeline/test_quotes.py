@@ -378,6 +378,85 @@ def test_a_cue_in_a_relative_clause_reports_on_its_own(nlp, sentence, expected):
     assert [q.text for q in quotes_of(nlp, sentence)] == expected
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "Jo Doe of the Wren Trust asked whether the savings would go to carers, whose allowances she said had not kept up with prices.",
+            ["the savings would go to carers", "had not kept up with prices"],
+        ),
+        (
+            "Jo Doe of the Wren Trust said staff got a promise of more transparency, which she called an insult to social workers.",
+            ["staff got a promise of more transparency", "an insult to social workers"],
+        ),
+        (
+            "According to the Wren Trust, staff got a promise of more transparency, which it called an insult to social workers.",
+            ["staff got a promise of more transparency", "an insult to social workers"],
+        ),
+    ],
+)  # fmt: skip
+def test_whose_and_naming_relative_clauses_report_on_their_own(nlp, sentence, expected):
+    assert [q.text for q in quotes_of(nlp, sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, content",
+    [
+        ("Jo Doe, director of the Hale Trust, put it to me that the system had become a box-ticking exercise.", "the system had become a box-ticking exercise"),
+        ("Jo Doe, director of the Hale Trust, put it to ministers that the cap would fail.", "the cap would fail"),
+        ("Jo Doe, director of the Hale Trust, has hit out at the decision to cut fees.", "the decision to cut fees"),
+        ("Jo Doe, director of the Hale Trust, lashed out at ministers over the cuts.", "ministers over the cuts"),
+    ],
+)  # fmt: skip
+def test_put_it_to_and_hit_out_at_are_cues(nlp, sentence, content):
+    (q,) = quotes_of(nlp, sentence)
+    assert (q.text, q.speaker, q.organisation) == (content, "Jo Doe", "Hale Trust")
+
+
+def test_putting_something_somewhere_is_no_cue(nlp):
+    assert quotes_of(nlp, "Jo Doe of the Hale Trust put it in the bin on Monday.") == []
+
+
+def test_a_name_the_parser_lost_to_a_place_is_found_past_its_relative_clause(nlp):
+    (q,) = quotes_of(
+        nlp,
+        "In Sunderland, Joanne Brierley, who chairs the Tyneside Foster Carers Association, told me that recruitment adverts are pointless.",
+    )  # fmt: skip
+    assert (q.speaker, q.organisation) == ("Joanne Brierley", "Tyneside Foster Carers Association")
+
+
+def test_according_to_a_role_and_the_name_after_it(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The Harbour Union argued that nothing in the document would help. According to its "
+        "national officer for children’s services, Moira Keogh, members had hoped for a pay scale.",
+    )
+    assert [(q.text, q.speaker, q.organisation) for q in quotes][1] == (
+        "members had hoped for a pay scale", "Moira Keogh", "Harbour Union"
+    )  # fmt: skip
+
+
+def test_a_bare_title_before_a_name_is_the_current_bodys_role(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Kin Carers Trust",
+        "The trust said the plan was welcome.",
+        "Voices from Care North",
+        "The group hit out at the decision to drop the allowance. Co-chair Tayo Lindqvist, 20, "
+        "said young people faced discrimination.",
+        "Harbour Homes Forum",
+        "The forum said it was relieved. Chair Gillian Osei-Mensah insisted that small homes were not the problem.",
+        roles=("heading", "body", "heading", "body", "heading", "body"),
+    )  # fmt: skip
+    assert [(q.speaker, q.organisation) for q in quotes] == [
+        (None, "Kin Carers Trust"),
+        (None, "Voices from Care North"),
+        ("Tayo Lindqvist", "Voices from Care North"),
+        (None, "Harbour Homes Forum"),
+        ("Gillian Osei-Mensah", "Harbour Homes Forum"),
+    ]
+
+
 def test_a_bare_wh_word_is_no_content(nlp):
     # the unnamed group's report is no quote, and "what" is not what the review called for
     quotes = quotes_of(nlp, "Campaigners said the plan fell far short of what the Hale Review had called for.")  # fmt: skip
