@@ -735,8 +735,11 @@ def _interviewee(text: str, intro: str, registry: Registry) -> PageSource | None
         if mention.start >= len(intro) or mention.kind != "person":
             continue
         source = registry.person_source(mention.key)
-        if source.speaker in bylined or not source.speaker:
-            continue
+        if source.speaker in bylined or not source.speaker or _publication(source.speaker):
+            continue  # the byline's author; "The Daily Meridian" tagged as a person
+        line_end = intro.find("\n", mention.end)
+        if _journalist(intro[mention.end : line_end if line_end >= 0 else len(intro)]):
+            continue  # "Jo Doe, Social affairs correspondent": the writer, not a guest
         return PageSource(
             source.speaker, source.organisation, (mention.start, mention.end), "interview"
         )

@@ -744,6 +744,7 @@ _AFTER_WHO = re.compile(
     rf"^\s*,\s*(?:[^,.]{{0,60}}?\s)?who\s+(?:[^,.]{{0,50}}?\s+and\s+)?(?:now\s+|also\s+|currently\s+)?(?P<role>chairs|leads|runs|heads|"
     rf"chaired|led|headed|directs|founded|co-founded|manages|represents|speaks\s+for|works\s+for|"
     rf"works\s+at|volunteers\s+(?:with|for|at)|"
+    rf"(?:studies|researches|teaches|lectures\s+in|specialises\s+in)\s+[^,.]{{1,60}}?\s+at|"
     rf"speaks\s+[^,.]{{0,40}}?\s+for)\s+(?:the\s+|a\s+)?(?:[a-z][\w’'\-]*\s+){{0,4}}(?P<org>{ORG_NAME})"
 )
 _AFTER_WHO_NOMINAL = re.compile(
@@ -886,6 +887,9 @@ def sole_council(text: str) -> str | None:
     return next(iter(longest)) if len(longest) == 1 else None
 
 
+_LEADING_TITLE = re.compile(r"(\S+?)\.?\s+(?=\S)")
+
+
 def _councillor(before: str, after: str) -> bool:
     """A council role right before the name (``Cllr``) or right after it (``, cabinet member
     for children``)."""
@@ -911,6 +915,9 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
     clitic = re.match(r"(?:’s|'s)\s+", text[start:end])
     if clitic:  # "Labour's Jo Doe" tagged from the clitic on: the name starts after it
         start += clitic.end()
+    # "Cllr Jo Doe" tagged with its title: the title says what "Cllr" before the name says
+    title = _LEADING_TITLE.match(text[start:end])
+    title = title.group(0) if title and title.group(1).lower() in lexicon().honorifics else ""
     peer = registry.peer_span(start, end)
     if peer is not None:  # "the Labour peer Lord Smith of Anytown, a former ..."
         start, end = peer
@@ -1073,7 +1080,7 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org = party or None  # "Opening for Labour, Jo Doe, ...": the party they speak for
         if org is None and is_org_like(m.group("body"), registry, strict=True):
             org = m.group("body")  # "For the Department for Education, Jo Doe told MPs"
-    if org is None and _councillor(before, after):
+    if org is None and _councillor(before + title, after):
         org = sole_council(text)  # "Cllr Jo Bloggs, cabinet member for children": their council
     if org is None and (start == line_start or LAYOUT_LABEL.fullmatch(text[line_start:start])):
         org = section_heading_body(registry, line_start)  # "Jo Doe, president" under its body

@@ -802,6 +802,45 @@ def test_an_interviewers_question_between_answers_is_not_the_answerers(nlp):
     assert {q.speaker for q in found} == {"Lena Ortiz"}
 
 
+def test_an_explainers_questions_and_answers_are_the_journalists(nlp):
+    # the writer's own line before the first question is no guest to whom the answers belong
+    found = quotes_of(
+        nlp,
+        "Rhea Fairbairn, Social affairs correspondent",
+        "What are sea wall trusts?",
+        "They are a new kind of public body that would take over the planning of sea walls from councils.",
+        "Why does the review want them?",
+        "Councils are too small to plan defences for a whole coastline, and they bid against each other for contractors.",
+        "What happens next?",
+        "Two pilot areas will test the idea before any decision is taken on the rest of the coast.",
+        roles=("heading", "heading", "body", "heading", "body", "heading", "body"),
+    )  # fmt: skip
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "sentence, organisation",
+    [
+        ("Professor Ana Wren, who studies coastal finance at the Fenmoor Institute, says councils are bidding against each other.", "Fenmoor Institute"),
+        ("Dr Ola Nkem, who researches flood insurance at the University of Marlow, told the committee that premiums had doubled.", "University of Marlow"),
+    ],
+)  # fmt: skip
+def test_who_studies_or_researches_at_a_body(nlp, sentence, organisation):
+    (q,) = quotes_of(nlp, sentence)
+    assert q.organisation == organisation
+
+
+def test_a_councillors_title_inside_the_name_still_says_councillor(nlp):
+    found = quotes_of(
+        nlp,
+        "Marlow Borough Council will spend £6m on sea walls.",
+        "Cabinet member for the coast, Cllr Ada Okafor (Labour), said the spending was overdue.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Ada Okafor", "Marlow Borough Council")
+    ]
+
+
 def test_a_passive_evaluation_with_as_spans_what_the_agent_called_it(nlp):
     found = quotes_of(
         nlp,
