@@ -841,6 +841,20 @@ def test_a_councillors_title_inside_the_name_still_says_councillor(nlp):
     ]
 
 
+def test_an_indefinite_role_at_a_named_body_is_not_the_next_holder_of_the_role(nlp):
+    # "A Harbour Office spokesperson" names the body: Jo Doe, another body's spokesperson
+    # named next, is not them (only a lede's bare "A spokesperson has said" looks ahead)
+    found = quotes_of(
+        nlp,
+        "The institute says margins are too high.",
+        "A Harbour Office spokesperson said: “We are clear that no provider should profiteer.”",
+        "The Green Party’s coastal spokesperson, Jo Doe, said the findings were “damning”.",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        (None, "Harbour Office"), ("Jo Doe", "Green Party")
+    ]  # fmt: skip
+
+
 def test_a_passive_evaluation_with_as_spans_what_the_agent_called_it(nlp):
     found = quotes_of(
         nlp,
