@@ -136,7 +136,9 @@ def strip_honorifics(name: str) -> str:
     return " ".join(words).strip(" ,.;:’'")
 
 
-_BARE_TITLE = re.compile(r"(?:^|[.!?]\s+|\n\s*)(?P<title>[A-Z][\w‐‑-]+)\s+$")
+_BARE_TITLE = re.compile(
+    r"(?:^|[.!?]\s+|\n\s*)(?P<title>[A-Z][\w‐‑-]*(?:\s+[a-z][\w‐‑-]*){0,2})\s+$"
+)  # "Chair ", "Chief executive ", "Co-chair "
 
 
 def _bare_title(before: str, name: str) -> str | None:
@@ -144,18 +146,33 @@ def _bare_title(before: str, name: str) -> str | None:
     ``Co-chair Jo Doe``), inside the name or just before it; not an honorific (``Professor``)."""
     first = name.split()[0] if len(name.split()) > 2 else ""
     m = _BARE_TITLE.search(before)
-    for title in (first if _role_title(first) else "", m.group("title") if m else ""):
-        if title and _role_title(title) and title.lower() not in lexicon().honorifics:
+    lex = lexicon()
+    for title in (first, m.group("title") if m else ""):
+        last = title.split()[-1].lower() if title else ""
+        if (
+            title[:1].isupper()
+            and _role_noun(last)
+            and title.split()[0].lower() not in lex.honorifics
+            # an office or a party's role is no body's staff title ("Minister Jo Doe"); a
+            # member or leader may be any body's
+            and last
+            not in {t.lower() for t in lex.party_roles | lex.legislator_titles}
+            - {"member", "leader"}
+            and last not in lex.office_bodies
+            and office_organisation(title) is None
+        ):
             return title.lower()
     return None
 
 
 def _role_title(word: str) -> bool:
     """A capitalised role noun used as a title before a name (``Chair``, ``Co-chair``)."""
-    if not word[:1].isupper():
-        return False
-    role = re.sub(r"^(?:co|vice|deputy|joint)[-‐‑]", "", word.lower())
-    return role in lexicon().role_nouns
+    return word[:1].isupper() and _role_noun(word)
+
+
+def _role_noun(word: str) -> bool:
+    """A role noun, with a co-/vice-/deputy-/joint- prefix allowed."""
+    return re.sub(r"^(?:co|vice|deputy|joint)[-‐‑]", "", word.lower()) in lexicon().role_nouns
 
 
 def _surname(name: str) -> str:
@@ -1048,10 +1065,6 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
             (src.organisation if src else None),
             m.group("role"),
         )  # "Its general secretary, Jane Doe"
-    elif role := _bare_title(before, text[start:end]):
-        # "The forum said X. Chair Jo Doe insisted": a title with no body is the current body's
-        src = registry.resolve_pronoun("it", start)
-        org = src.organisation if src else None
     elif nominal := _nominal_role(before):
         # "panel chair Jo Bloggs": the body named earlier that the noun describes
         src = registry.resolve_nominal(nominal[0], start, "the " + nominal[0])
@@ -1082,6 +1095,10 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org = party or None  # "Opening for Labour, Jo Doe, ...": the party they speak for
         if org is None and is_org_like(m.group("body"), registry, strict=True):
             org = m.group("body")  # "For the Department for Education, Jo Doe told MPs"
+    if org is None and (bare := _bare_title(before, text[start:end])):
+        # "The forum said X. Chair Jo Doe insisted": a title with no body is the current body's
+        src = registry.resolve_pronoun("it", start)
+        org, role = (src.organisation if src else None), role or bare
     if org is None and _councillor(before + title, after):
         org = sole_council(text)  # "Cllr Jo Bloggs, cabinet member for children": their council
     if org is None and (start == line_start or LAYOUT_LABEL.fullmatch(text[line_start:start])):

@@ -457,6 +457,19 @@ def test_a_bare_title_before_a_name_is_the_current_bodys_role(nlp):
     ]
 
 
+@pytest.mark.parametrize(
+    "title, organisation",
+    [("Chief executive", "Harbour Homes Council"), ("Minister", None), ("Professor", None)],
+)
+def test_a_title_of_several_words_is_the_current_bodys_but_not_an_office(nlp, title, organisation):
+    quotes = quotes_of(
+        nlp,
+        "The Harbour Homes Council described the tax as “headline-grabbing”. "
+        f"{title} Marcus Threl said the sector had been “painted as villains” by a report.",
+    )
+    assert [(q.speaker, q.organisation) for q in quotes][-1] == ("Marcus Threl", organisation)
+
+
 def test_a_bare_wh_word_is_no_content(nlp):
     # the unnamed group's report is no quote, and "what" is not what the review called for
     quotes = quotes_of(nlp, "Campaigners said the plan fell far short of what the Hale Review had called for.")  # fmt: skip
