@@ -775,6 +775,8 @@ _AFTER_ROLE_AT = re.compile(
     rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?P<role>[a-z][^,.]{{0,80}}?)\s+(?:at|of|for)\s+(?:the\s+)?"
     rf"(?:[a-z][\w’'\-]*\s+){{0,3}}(?P<org>{ORG_NAME})\s*(?:,|\.|$|\s+(?:said|says|told|added|warned))"
 )
+# a unit named inside a body, after the unit's name: "the IRO service at Calderbrook Council"
+_UNIT_AT = re.compile(rf"\s+[a-z][\w’'\-]*\s+(?:at|in|of|within)\s+(?:the\s+)?(?P<org>{ORG_NAME})")
 _LEADS = {"chairs", "leads", "heads", "runs", "directs", "chaired", "led", "headed"}
 _CHAIR_BEFORE = re.compile(
     r"\b[Tt]he\s+(?P<noun>[a-z]+)(?:’s|'s)\s+(?P<role>chair|chairman|chairwoman|chairperson|convenor)"
@@ -984,6 +986,8 @@ def link_person_context(registry: Registry, key: str, start: int, end: int) -> N
         org, role = office, "minister"
     elif m := _AFTER_WHO.match(after):  # "Jo Bloggs, who chairs the campaign group Heard Now"
         org, role = m.group("org"), m.group("role")
+        if unit := _UNIT_AT.match(after, m.end("org")):
+            org = unit.group("org")  # "who manages the IRO service at X": the body is X
     elif m := _AFTER_WHO_NOMINAL.match(after):  # "Jo Bloggs, who chairs the committee"
         src = registry.resolve_nominal(m.group("noun").lower(), start, "the " + m.group("noun"))
         org, role = (src.organisation if src else None), m.group("role")

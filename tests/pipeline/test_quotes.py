@@ -843,6 +843,14 @@ def test_who_studies_or_researches_at_a_body(nlp, sentence, organisation):
     assert q.organisation == organisation
 
 
+def test_a_unit_inside_a_body_is_not_the_body(nlp):
+    (q,) = quotes_of(
+        nlp,
+        "Nadia Haddad, who manages the FRO service at Marlow Borough Council, told me that an advocate cannot halt a plan.",
+    )  # fmt: skip
+    assert (q.speaker, q.organisation) == ("Nadia Haddad", "Marlow Borough Council")
+
+
 def test_a_councillors_title_inside_the_name_still_says_councillor(nlp):
     found = quotes_of(
         nlp,
