@@ -476,6 +476,8 @@ class Registry:
             gender = PERSON_PRONOUNS[low]
             fallback = None
             same_sentence = self._sentence_person(position, gender)
+            if same_sentence is None and (holder := self._holder_just_before(position)):
+                return holder  # "The minister said X. She also told delegates Y."
             if same_sentence is None:
                 same_sentence = self._sentence_person(position, gender, previous=True)
             if same_sentence is not None:
@@ -510,6 +512,18 @@ class Registry:
                     ):
                         return Source(None, mention.key, mention.kind)
         return None
+
+    def _holder_just_before(self, position: int) -> "Source | None":
+        """An unnamed role holder who was the subject in this sentence or the one before, with
+        no person named between them and ``position``: what a "she" or "he" continues."""
+        start = self._sentence_before(position)[0]
+        held = [(p, s) for p, _, s in self.role_holders if start <= p < position]
+        if not held:
+            return None
+        at, source = held[-1]
+        if any(m.kind == "person" and at < m.start < position for m in self.mentions):
+            return None
+        return source
 
     def _sentence_start(self, at: int) -> int:
         return max(self.text.rfind(". ", 0, at), self.text.rfind("\n", 0, at)) + 1
@@ -2147,6 +2161,8 @@ def resolve_subject(
                     registry.note_role_holder(lemma, position, source)
                 else:  # "The spokesperson added": the one the article last quoted
                     source = registry.role_holder(lemma, position)
+            elif source.speaker is None:  # "The minister said X. She added Y.": unnamed, the
+                registry.note_role_holder(lemma, position, source)  # next "she" may be them
         elif lemma in lexicon().organisation_nouns:
             proper = [
                 t

@@ -843,6 +843,17 @@ def test_who_studies_or_researches_at_a_body(nlp, sentence, organisation):
     assert q.organisation == organisation
 
 
+def test_she_after_an_unnamed_role_holder_is_the_holder(nlp):
+    found = quotes_of(
+        nlp,
+        "Jo Doe, director of the Wren Trust, said the plan was late.",
+        "The Harbour Office spokesperson said the scheme was on track. She added that a review would follow.",
+    )  # fmt: skip
+    assert [(q.speaker, q.organisation) for q in found] == [
+        ("Jo Doe", "Wren Trust"), (None, "Harbour Office"), (None, "Harbour Office")
+    ]  # fmt: skip
+
+
 def test_a_unit_inside_a_body_is_not_the_body(nlp):
     (q,) = quotes_of(
         nlp,
