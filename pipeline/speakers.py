@@ -1411,6 +1411,14 @@ def _names_main_subject(token) -> bool:
         return token.head.head.dep_ == "ROOT"  # "was described by the X Network as ..."
     if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.dep_ == "prep":
         return _main_clause_subject(token.head.head)  # "Members of the X Forum will see ..."
+    if (
+        token.dep_ == "pobj"
+        and token.head.lower_ == "for"
+        and token.head.i == token.sent.start
+        and token.right_edge.i + 1 < len(token.doc)
+        and token.doc[token.right_edge.i + 1].text == ","
+    ):
+        return True  # "For the X Association, the report is ...": whose view the sentence is
     if token.dep_ != "appos":
         return _main_clause_subject(token)
     head = token.head

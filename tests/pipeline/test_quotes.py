@@ -854,6 +854,18 @@ def test_she_after_an_unnamed_role_holder_is_the_holder(nlp):
     ]  # fmt: skip
 
 
+def test_its_after_for_a_body_is_that_bodys(nlp):
+    found = quotes_of(
+        nlp,
+        "The Harbour Union hit out at the proposal to close the depots.",
+        "For the Association of Coastal Directors, the report is “right about the disease”. Its "
+        "president, Dr Imogen Barlow, said the shift towards prevention was welcome.",
+    )
+    assert [(q.speaker, q.organisation) for q in found][-1] == (
+        "Imogen Barlow", "Association of Coastal Directors"
+    )  # fmt: skip
+
+
 def test_a_unit_inside_a_body_is_not_the_body(nlp):
     (q,) = quotes_of(
         nlp,
