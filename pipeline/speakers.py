@@ -548,6 +548,15 @@ class Registry:
             return None
         return None if self._quoted(start, end) else bodies[0]
 
+    def subject_body_before(self, position: int) -> Source | None:
+        """The body that is the subject of the sentence before ``position``, when that sentence
+        has one subject and it is a body (``The DfE says X. A spokesperson said: ...``)."""
+        start, end = self._sentence_before(position)
+        subjects = [m for m in self.mentions if start <= m.start and m.end <= end and m.subject]
+        if len({m.key for m in subjects}) != 1 or subjects[0].kind != "organisation":
+            return None
+        return Source(None, subjects[0].key, "organisation")
+
     def _sentence_person(self, position: int, gender: str, previous: bool = False) -> str | None:
         """The one person named earlier in the pronoun's own sentence (``When I met Jo Doe, the
         director, in January, he told me``): nearer than any earlier subject, though no subject.
@@ -2169,6 +2178,10 @@ def resolve_subject(
                     registry.note_role_holder(lemma, position, source)
                 else:  # "The spokesperson added": the one the article last quoted
                     source = registry.role_holder(lemma, position)
+                if source is None and indefinite:  # "The DfE says X. A spokesperson said: Y"
+                    source = registry.subject_body_before(position)
+                    if source is not None:
+                        registry.note_role_holder(lemma, position, source)
             elif source.speaker is None:  # "The minister said X. She added Y.": unnamed, the
                 registry.note_role_holder(lemma, position, source)  # next "she" may be them
         elif lemma in lexicon().organisation_nouns:

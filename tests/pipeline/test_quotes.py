@@ -866,6 +866,19 @@ def test_its_after_for_a_body_is_that_bodys(nlp):
     )  # fmt: skip
 
 
+def test_a_bare_spokesperson_after_a_body_as_subject_is_that_bodys(nlp):
+    found = quotes_of(
+        nlp,
+        "The Harbour Office says it will name the pilot areas soon. A spokesperson said: "
+        "‘The pilots will show what works.’",
+    )
+    assert [(q.speaker, q.organisation) for q in found] == [
+        (None, "Harbour Office"), (None, "Harbour Office")
+    ]  # fmt: skip
+    # no body as the sentence before's subject: no identifiable source
+    assert quotes_of(nlp, "The weather was poor. A spokesperson said: ‘We will reopen.’") == []
+
+
 def test_a_unit_inside_a_body_is_not_the_body(nlp):
     (q,) = quotes_of(
         nlp,
