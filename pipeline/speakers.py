@@ -549,13 +549,19 @@ class Registry:
         return None if self._quoted(start, end) else bodies[0]
 
     def subject_body_before(self, position: int) -> Source | None:
-        """The body that is the subject of the sentence before ``position``, when that sentence
-        has one subject and it is a body (``The DfE says X. A spokesperson said: ...``)."""
-        start, end = self._sentence_before(position)
-        subjects = [m for m in self.mentions if start <= m.start and m.end <= end and m.subject]
-        if len({m.key for m in subjects}) != 1 or subjects[0].kind != "organisation":
-            return None
-        return Source(None, subjects[0].key, "organisation")
+        """The body that is the subject before ``position`` in its own sentence (``• The DfE –
+        a spokesperson said``), else of the sentence before, when that sentence has one subject
+        and it is a body (``The DfE says X. A spokesperson said: ...``)."""
+        for start, end in (
+            (self._sentence_start(position), position),
+            self._sentence_before(position),
+        ):
+            subjects = [m for m in self.mentions if start <= m.start and m.end <= end and m.subject]
+            if subjects:
+                if len({m.key for m in subjects}) != 1 or subjects[0].kind != "organisation":
+                    return None
+                return Source(None, subjects[0].key, "organisation")
+        return None
 
     def _sentence_person(self, position: int, gender: str, previous: bool = False) -> str | None:
         """The one person named earlier in the pronoun's own sentence (``When I met Jo Doe, the
@@ -1638,7 +1644,7 @@ def build_article_registry(article: Article, paras: list[Any], actors: ActorTabl
             m = LAYOUT_LINE.match(para.text)
             if m:
                 entities.append((para.offset, para.offset + len(m.group("name")), "PERSON", True))
-    headings = _section_bodies(paras, actors)
+    headings = _section_bodies(paras, actors) + _bullet_bodies(paras, actors)
     entities = [  # the heading's whole name, not the NER's piece of it ("Young Voices")
         e for e in entities if not any(e[0] < h[1] and e[1] > h[0] for h in headings)
     ] + headings
@@ -1684,6 +1690,30 @@ def _section_bodies(paras: list[Any], actors: ActorTable) -> list[tuple[int, int
         elif len(words) >= 2 and not looks_like_person(line):
             weak.append(entry)
     return strong + weak if len(strong) >= 2 else strong
+
+
+# "• Association of Designated Safeguarding Leads (ADSL) – welcomed X": a round-up's bullet that
+# opens with the body whose reaction it gives, then a dash
+_BULLET_BODY = re.compile(
+    rf"^\s*[•▪●◦*]\s*(?P<name>{_HEADING_NAME.pattern})(?:\s*\([A-Z][A-Za-z&]{{1,9}}\))?"
+    r"(?:,\s*[^–—\n]{1,60}?)?\s+[–—]\s+"
+)
+
+
+def _bullet_bodies(paras: list[Any], actors: ActorTable) -> list[tuple[int, int, str, bool]]:
+    """The bodies that open a round-up's bullets (``• X Alliance – said Y``), as subject
+    organisation mentions for the bullet's subjectless cues, ``Its chair`` and ``a
+    spokesperson``; only where at least two bullets of the page do so, and never a person."""
+    found = []
+    for para in paras:
+        if para.seg.role != "body" or not (m := _BULLET_BODY.match(para.text)):
+            continue
+        name = m.group("name")
+        known = actors.lookup(name)
+        if (known is not None and known.kind != "organisation") or looks_like_person(name):
+            continue
+        found.append((para.offset + m.start("name"), para.offset + m.end("name"), "ORG", True))
+    return found if len(found) >= 2 else []
 
 
 @functools.lru_cache(maxsize=16)  # one pattern per domain's list
@@ -1968,6 +1998,10 @@ def resolve_subject(
                 # nouns stopping short of the name's start ("Leavers’ | Collective")
                 and (
                     (m.start == at and head.pos_ != "PROPN")
+                    or (  # "Association of X Leads (AXL) – welcomed": the head and its of-phrase
+                        m.start == at
+                        and offset + head.right_edge.idx + len(head.right_edge.text) >= m.end
+                    )
                     or (
                         head.pos_ == "PROPN"
                         and m.end == at + len(head.text)

@@ -879,6 +879,24 @@ def test_a_bare_spokesperson_after_a_body_as_subject_is_that_bodys(nlp):
     assert quotes_of(nlp, "The weather was poor. A spokesperson said: ‘We will reopen.’") == []
 
 
+def test_a_round_ups_bullets_open_with_the_body_that_speaks(nlp):
+    found = quotes_of(
+        nlp,
+        "We asked organisations for their first reactions.",
+        "• Coastal Health Visiting Alliance – said health visitors had to be equal partners.",
+        "• Association of Harbour Safeguarding Leads (AHSL) – welcomed the prospect of a stronger voice for schools.",
+        "• Tenants' Advocacy Circle – warned that the units risked deepening mistrust. Co-founder Delia Arkwright said parents should have been consulted.",
+        "• Harbour Office – a spokesperson said ministers would consider the findings carefully.",
+    )  # fmt: skip
+    assert [(q.speaker, q.organisation) for q in found] == [
+        (None, "Coastal Health Visiting Alliance"),
+        (None, "Association of Harbour Safeguarding Leads"),
+        (None, "Tenants' Advocacy Circle"),
+        ("Delia Arkwright", "Tenants' Advocacy Circle"),
+        (None, "Harbour Office"),
+    ]
+
+
 def test_a_unit_inside_a_body_is_not_the_body(nlp):
     (q,) = quotes_of(
         nlp,
