@@ -356,7 +356,7 @@ def relative_cue(token) -> bool:
             c.dep_ == "nsubj" and c.lower_ not in RELATIVE_PRONOUNS and c.i < token.i
             for c in token.children
         )
-        and bool(_relative_pronouns(token))
+        and any(t.i < token.i and t.lower_ in RELATIVE_PRONOUNS for t in token.subtree)
         and any(
             c.i > token.i
             and (
@@ -371,11 +371,6 @@ def relative_cue(token) -> bool:
 
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 WH_WORDS = RELATIVE_PRONOUNS | {"what", "whatever"}
-
-
-def _relative_pronouns(cue) -> set[int]:
-    """The relative pronouns before a cue in its own clause (``which`` of ``which she said``)."""
-    return {t.i for t in cue.subtree if t.i < cue.i and t.lower_ in RELATIVE_PRONOUNS}
 
 
 def _token_span(

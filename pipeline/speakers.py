@@ -604,9 +604,9 @@ class Registry:
         alias names when the article names them, else the office's body; ``indefinite`` (``a
         director``): the person given that role in the sentences right after, else None."""
         noun = noun.lower()
-        if indefinite and any(w[:1].isupper() for w in phrase.split()[1:]):
-            return None  # "A Department for Education spokesperson": the body is named; its own
         if indefinite:
+            if any(w[:1].isupper() for w in phrase.split()[1:]):
+                return None  # "A Department for Education spokesperson": the body is named
             # a news lede: "A director of children's services has said X" names them next
             for mention in self.mentions:
                 if (
